@@ -1,0 +1,155 @@
+// The one place that reads the environment. Everything else receives a validated Config.
+import { ConfigError } from '../errors';
+
+export type Env = Record<string, string | undefined>;
+
+export const TOPICS = {
+  view: 'view-events',
+  addToCart: 'add-to-cart-events',
+  purchase: 'purchase-events',
+} as const;
+
+export interface KafkaConfig {
+  brokers: string[];
+  clientId: string;
+  groupId: string;
+  /** Prepended to every topic name (tests isolate themselves with a random prefix). */
+  topicPrefix: string;
+  partitions: number;
+  /** A track mutation waits at most this long for Kafka's acknowledgement. */
+  produceTimeoutMs: number;
+}
+
+export interface RedisConfig {
+  url: string;
+  /** Prepended to every key and channel (tests isolate themselves with a random prefix). */
+  keyPrefix: string;
+}
+
+export interface ZooKeeperConfig {
+  connect: string;
+  root: string;
+  sessionTimeoutMs: number;
+}
+
+export interface Config {
+  mode: 'embedded' | 'distributed';
+  nodeEnv: string;
+  production: boolean;
+  host: string;
+  port: number;
+  logLevel: string;
+  kafka: KafkaConfig | null;
+  redis: RedisConfig | null;
+  zookeeper: ZooKeeperConfig | null;
+  /** Embedded mode only: optional JSON file of flag values. */
+  flagsFile: string | null;
+  auth: { jwtSecret: string | null };
+  instanceId: string;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function hostPorts(env: Env, name: string): string[] {
+  const list = (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (list.length === 0) throw new ConfigError(name, 'expected host:port[,host:port...], got nothing');
+  for (const item of list) {
+    if (!/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/.test(item)) {
+      throw new ConfigError(name, `"${item}" is not host:port (e.g. 127.0.0.1:9093)`);
+    }
+  }
+  return list;
+}
+
+const SERVERS = ['KAFKA_BROKERS', 'REDIS_URL', 'ZOOKEEPER_CONNECT'] as const;
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  const production = nodeEnv === 'production';
+  const set = SERVERS.filter((name) => (env[name] ?? '') !== '');
+  if (set.length > 0 && set.length < SERVERS.length) {
+    const missing = SERVERS.filter((name) => !set.includes(name));
+    throw new ConfigError(
+      missing.join(', '),
+      `set all of ${SERVERS.join(', ')} for distributed mode, or none for embedded mode (${set.join(', ')} set, ${missing.join(', ')} missing)`,
+    );
+  }
+  const mode = set.length === 0 ? 'embedded' : 'distributed';
+
+  let kafka: KafkaConfig | null = null;
+  let redis: RedisConfig | null = null;
+  let zookeeper: ZooKeeperConfig | null = null;
+  if (mode === 'distributed') {
+    kafka = {
+      brokers: hostPorts(env, 'KAFKA_BROKERS'),
+      clientId: env.KAFKA_CLIENT_ID || 'recsys-gateway',
+      groupId: env.KAFKA_GROUP_ID || 'recsys-scorer',
+      topicPrefix: env.KAFKA_TOPIC_PREFIX ?? '',
+      partitions: int(env, 'KAFKA_PARTITIONS', 6, 1, 1000),
+      produceTimeoutMs: int(env, 'KAFKA_PRODUCE_TIMEOUT_MS', 3000, 100, 60000),
+    };
+    const url = env.REDIS_URL ?? '';
+    if (!/^rediss?:\/\/[^\s]+$/.test(url)) {
+      throw new ConfigError('REDIS_URL', `expected redis://host:port, got "${url}"`);
+    }
+    redis = { url, keyPrefix: env.REDIS_KEY_PREFIX || 'rs' };
+    zookeeper = {
+      connect: hostPorts(env, 'ZOOKEEPER_CONNECT').join(','),
+      root: env.ZOOKEEPER_ROOT || '/recsys',
+      sessionTimeoutMs: int(env, 'ZOOKEEPER_SESSION_TIMEOUT_MS', 10000, 1000, 120000),
+    };
+    if (!zookeeper.root.startsWith('/') || zookeeper.root.endsWith('/')) {
+      throw new ConfigError('ZOOKEEPER_ROOT', `expected an absolute path without a trailing slash, got "${zookeeper.root}"`);
+    }
+  }
+
+  const jwtSecret = env.RECSYS_JWT_SECRET || null;
+  if (production && !jwtSecret) {
+    throw new ConfigError('RECSYS_JWT_SECRET', 'required when NODE_ENV=production (auth may be off only outside production)');
+  }
+
+  const logLevel = env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'warn' : 'info');
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `expected one of fatal, error, warn, info, debug, trace, silent, got "${logLevel}"`);
+  }
+
+  return {
+    mode,
+    nodeEnv,
+    production,
+    host: env.HOST || '0.0.0.0',
+    port: int(env, 'PORT', 4000, 0, 65535),
+    logLevel,
+    kafka,
+    redis,
+    zookeeper,
+    flagsFile: env.RECSYS_FLAGS_FILE || null,
+    auth: { jwtSecret },
+    instanceId: env.RECSYS_INSTANCE_ID || `${process.pid}`,
+  };
+}
+
+/** The local stack's addresses (`npm run stack:up`), used by the operator scripts. */
+export const STACK_DEFAULTS = {
+  KAFKA_BROKERS: '127.0.0.1:9093',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  ZOOKEEPER_CONNECT: '127.0.0.1:2181',
+} as const;
+
+/** Operator scripts (doctor, stack, flags) talk to the local stack unless told otherwise. */
+export function loadStackConfig(env: Env = process.env): Config {
+  return loadConfig({
+    ...env,
+    KAFKA_BROKERS: env.KAFKA_BROKERS || STACK_DEFAULTS.KAFKA_BROKERS,
+    REDIS_URL: env.REDIS_URL || STACK_DEFAULTS.REDIS_URL,
+    ZOOKEEPER_CONNECT: env.ZOOKEEPER_CONNECT || STACK_DEFAULTS.ZOOKEEPER_CONNECT,
+  });
+}

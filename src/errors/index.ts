@@ -1,0 +1,85 @@
+// One error hierarchy for the whole gateway. Every error a client can see carries a stable
+// `code` that becomes GraphQL `extensions.code`; `retriable` tells callers whether trying
+// again can help (the kafkajs convention).
+
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  UNAVAILABLE: 'UNAVAILABLE',
+  RATE_LIMITED: 'RATE_LIMITED',
+  CONFIG_INVALID: 'CONFIG_INVALID',
+  INTERNAL: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class RecsysError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+  readonly details: Record<string, unknown>;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; retriable?: boolean; details?: Record<string, unknown> } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.retriable = options.retriable ?? false;
+    this.details = options.details ?? {};
+  }
+
+  /** graphql-js copies an original error's `extensions` into the GraphQL error (HTTP and websocket alike). */
+  get extensions(): Record<string, unknown> {
+    return { code: this.code, ...this.details };
+  }
+}
+
+/** A request field failed validation; `field` is the input path, e.g. `input.items[2].price`. */
+export class InvalidInputError extends RecsysError {
+  readonly field: string;
+  constructor(field: string, reason: string) {
+    super(ErrorCode.BAD_USER_INPUT, `${field}: ${reason}`, { details: { field } });
+    this.field = field;
+  }
+}
+
+/** A dependency (Kafka, Redis, ZooKeeper) did not answer in time or refused the work. */
+export class UnavailableError extends RecsysError {
+  constructor(dependency: string, message: string, cause?: unknown) {
+    super(ErrorCode.UNAVAILABLE, `${dependency} unavailable: ${message}`, {
+      cause,
+      retriable: true,
+      details: { dependency },
+    });
+  }
+}
+
+/** Configuration could not be read; the message says which variable and how to fix it. */
+export class ConfigError extends RecsysError {
+  readonly variable: string;
+  constructor(variable: string, message: string) {
+    super(ErrorCode.CONFIG_INVALID, `${variable}: ${message}`, { details: { variable } });
+    this.variable = variable;
+  }
+}
+
+export class UnauthenticatedError extends RecsysError {
+  constructor(message: string) {
+    super(ErrorCode.UNAUTHENTICATED, message);
+  }
+}
+
+export class ForbiddenError extends RecsysError {
+  constructor(message: string) {
+    super(ErrorCode.FORBIDDEN, message);
+  }
+}
+
+export class RateLimitedError extends RecsysError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(ErrorCode.RATE_LIMITED, message, { retriable: true, details: { retryAfterSeconds } });
+  }
+}

@@ -1,0 +1,154 @@
+// Every feature flag: its JSON type, default and allowed range. ZooKeeper holds one znode per
+// flag (`/recsys/flags/<key>`, data = the JSON value); the embedded mode reads an optional file.
+import { InvalidInputError } from '../errors';
+
+export type Strategy = 'personalized' | 'trending';
+export const STRATEGIES: readonly Strategy[] = ['personalized', 'trending'];
+
+export interface ExperimentArm {
+  name: string;
+  strategy: Strategy;
+  share: number;
+}
+
+export interface RecFlags {
+  'recs.strategy': Strategy;
+  'recs.size': number;
+  'weights.view': number;
+  'weights.addToCart': number;
+  'weights.purchase': number;
+  'decay.halfLifeHours': number;
+  'filters.excludePurchased': boolean;
+  'filters.excludeInCart': boolean;
+  /** null = no experiment; otherwise users are split by a hash of their id. */
+  'experiment.recs': { arms: ExperimentArm[] } | null;
+}
+export type FlagKey = keyof RecFlags;
+
+interface FlagDefinition<K extends FlagKey> {
+  key: K;
+  description: string;
+  default: RecFlags[K];
+  /** Returns the value when valid; throws an InvalidInputError naming what is wrong. */
+  parse(value: unknown): RecFlags[K];
+}
+
+function number(key: string, min: number, max: number, integer = false) {
+  return (value: unknown): number => {
+    if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+      throw new InvalidInputError(key, `expected ${integer ? 'a whole number' : 'a number'}, got ${JSON.stringify(value)}`);
+    }
+    if (value < min || value > max) {
+      throw new InvalidInputError(key, `expected ${min} to ${max}, got ${value}`);
+    }
+    return value;
+  };
+}
+
+function boolean(key: string) {
+  return (value: unknown): boolean => {
+    if (typeof value !== 'boolean') throw new InvalidInputError(key, `expected true or false, got ${JSON.stringify(value)}`);
+    return value;
+  };
+}
+
+function strategy(key: string) {
+  return (value: unknown): Strategy => {
+    if (typeof value !== 'string' || !STRATEGIES.includes(value as Strategy)) {
+      throw new InvalidInputError(key, `expected one of ${STRATEGIES.map((s) => `"${s}"`).join(', ')}, got ${JSON.stringify(value)}`);
+    }
+    return value as Strategy;
+  };
+}
+
+function experiment(key: string) {
+  const parseStrategy = strategy(`${key}.arms[].strategy`);
+  return (value: unknown): RecFlags['experiment.recs'] => {
+    if (value === null) return null;
+    const arms = (value as { arms?: unknown })?.arms;
+    if (typeof value !== 'object' || !Array.isArray(arms) || arms.length < 1 || arms.length > 10) {
+      throw new InvalidInputError(key, `expected null or {"arms":[{"name","strategy","share"}, ...]} with 1 to 10 arms, got ${JSON.stringify(value)}`);
+    }
+    const parsed = arms.map((arm: unknown, i: number): ExperimentArm => {
+      const a = arm as Partial<ExperimentArm>;
+      if (typeof a?.name !== 'string' || !/^[\w.-]{1,40}$/.test(a.name)) {
+        throw new InvalidInputError(`${key}.arms[${i}].name`, `expected 1 to 40 letters, digits, '.', '_' or '-', got ${JSON.stringify(a?.name)}`);
+      }
+      const share = number(`${key}.arms[${i}].share`, 0, 1)(a.share);
+      return { name: a.name, strategy: parseStrategy(a.strategy), share };
+    });
+    const total = parsed.reduce((sum, a) => sum + a.share, 0);
+    if (Math.abs(total - 1) > 1e-6) throw new InvalidInputError(`${key}.arms`, `shares must add up to 1, got ${total}`);
+    return { arms: parsed };
+  };
+}
+
+export const FLAG_DEFINITIONS: { [K in FlagKey]: FlagDefinition<K> } = {
+  'recs.strategy': {
+    key: 'recs.strategy',
+    description: '"personalized" (default) or "trending" (kill switch: everyone gets trending)',
+    default: 'personalized',
+    parse: strategy('recs.strategy'),
+  },
+  'recs.size': { key: 'recs.size', description: 'items kept per user list', default: 20, parse: number('recs.size', 1, 100, true) },
+  'weights.view': { key: 'weights.view', description: 'score weight of a view', default: 1, parse: number('weights.view', 0, 100) },
+  'weights.addToCart': {
+    key: 'weights.addToCart',
+    description: 'score weight of an add-to-cart',
+    default: 3,
+    parse: number('weights.addToCart', 0, 100),
+  },
+  'weights.purchase': {
+    key: 'weights.purchase',
+    description: 'score weight of a purchased item',
+    default: 5,
+    parse: number('weights.purchase', 0, 100),
+  },
+  'decay.halfLifeHours': {
+    key: 'decay.halfLifeHours',
+    description: 'half-life of trending and co-visitation scores, by event time',
+    default: 24,
+    parse: number('decay.halfLifeHours', 1, 24 * 365),
+  },
+  'filters.excludePurchased': {
+    key: 'filters.excludePurchased',
+    description: 'leave products the user bought out of their list',
+    default: true,
+    parse: boolean('filters.excludePurchased'),
+  },
+  'filters.excludeInCart': {
+    key: 'filters.excludeInCart',
+    description: "leave products in the user's cart out of their list",
+    default: true,
+    parse: boolean('filters.excludeInCart'),
+  },
+  'experiment.recs': {
+    key: 'experiment.recs',
+    description: 'null, or arms {name, strategy, share} splitting users by a hash of their id',
+    default: null,
+    parse: experiment('experiment.recs'),
+  },
+};
+
+export const FLAG_KEYS = Object.keys(FLAG_DEFINITIONS) as FlagKey[];
+
+export function isFlagKey(key: string): key is FlagKey {
+  return Object.prototype.hasOwnProperty.call(FLAG_DEFINITIONS, key);
+}
+
+export function defaultFlags(): RecFlags {
+  const flags = {} as Record<FlagKey, unknown>;
+  for (const key of FLAG_KEYS) flags[key] = FLAG_DEFINITIONS[key].default;
+  return flags as RecFlags;
+}
+
+/** Validates one flag's raw JSON text (as stored in a znode). */
+export function parseFlagJson<K extends FlagKey>(key: K, text: string): RecFlags[K] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new InvalidInputError(key, `not JSON: ${JSON.stringify(text.slice(0, 80))}`);
+  }
+  return FLAG_DEFINITIONS[key].parse(value);
+}

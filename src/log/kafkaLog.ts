@@ -1,0 +1,156 @@
+// Kafka adapters (kafkajs). The publisher batches naturally: while one produce request is in
+// flight, new events queue and leave together in the next request, so an idle gateway adds no
+// latency and a busy one shares requests. acks=all on an idempotent producer.
+import { Partitioners, type Kafka, type Producer, type Consumer, type Message } from 'kafkajs';
+import { UnavailableError } from '../errors';
+import { decodeEnvelope, encodeEnvelope, TOPIC_OF, type EventEnvelope } from '../events/envelope';
+import type { ConsumedBatch, EventConsumer, EventPublisher } from './types';
+
+interface Pending {
+  topic: string;
+  message: Message;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+export interface KafkaPublisherOptions {
+  kafka: Kafka;
+  topicPrefix: string;
+  /** A publish that Kafka has not acknowledged within this time fails with UNAVAILABLE. */
+  timeoutMs: number;
+  maxBatch?: number;
+  onBatch?: (size: number, ms: number) => void;
+}
+
+export class KafkaPublisher implements EventPublisher {
+  private readonly producer: Producer;
+  private connected: Promise<void> | null = null;
+  private queue: Pending[] = [];
+  private inFlight = false;
+  private stopped = false;
+
+  constructor(private readonly options: KafkaPublisherOptions) {
+    this.producer = options.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
+    });
+    this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = null));
+  }
+
+  private connect(): Promise<void> {
+    if (!this.connected) {
+      this.connected = this.producer.connect();
+      this.connected.catch(() => (this.connected = null));
+    }
+    return this.connected;
+  }
+
+  publish(event: EventEnvelope): Promise<void> {
+    if (this.stopped) return Promise.reject(new UnavailableError('kafka', 'the gateway is shutting down'));
+    const topic = this.options.topicPrefix + TOPIC_OF[event.type];
+    const message: Message = { key: event.userId, value: encodeEnvelope(event), headers: { 'event-id': event.eventId } };
+    const acked = new Promise<void>((resolve, reject) => this.queue.push({ topic, message, resolve, reject }));
+    this.drain();
+    return withTimeout(acked, this.options.timeoutMs, () => new UnavailableError('kafka', `no acknowledgement within ${this.options.timeoutMs} ms`));
+  }
+
+  private drain(): void {
+    if (this.inFlight || this.queue.length === 0) return;
+    const batch = this.queue.splice(0, this.options.maxBatch ?? 1000);
+    this.inFlight = true;
+    const started = Date.now();
+    const byTopic = new Map<string, Message[]>();
+    for (const p of batch) {
+      let messages = byTopic.get(p.topic);
+      if (!messages) byTopic.set(p.topic, (messages = []));
+      messages.push(p.message);
+    }
+    this.connect()
+      .then(() =>
+        this.producer.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        }),
+      )
+      .then(
+        () => {
+          this.options.onBatch?.(batch.length, Date.now() - started);
+          batch.forEach((p) => p.resolve());
+        },
+        (err: unknown) => {
+          const reason = err instanceof Error ? err.message : String(err);
+          batch.forEach((p) => p.reject(new UnavailableError('kafka', reason, err)));
+        },
+      )
+      .finally(() => {
+        this.inFlight = false;
+        this.drain();
+      });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    // Let queued events reach Kafka (flush) before disconnecting.
+    const deadline = Date.now() + this.options.timeoutMs;
+    while ((this.inFlight || this.queue.length > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await this.producer.disconnect();
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, error: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(error()), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export interface KafkaConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topicPrefix: string;
+  onCrash?: (err: unknown) => void;
+}
+
+export class KafkaEventConsumer implements EventConsumer {
+  readonly consumer: Consumer;
+
+  constructor(private readonly options: KafkaConsumerOptions) {
+    this.consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 50,
+      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 },
+    });
+    if (options.onCrash) this.consumer.on(this.consumer.events.CRASH, (e) => options.onCrash!(e.payload.error));
+  }
+
+  async start(handler: (batch: ConsumedBatch) => Promise<void>): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topics: Object.values(TOPIC_OF).map((t) => this.options.topicPrefix + t),
+      fromBeginning: true,
+    });
+    await this.consumer.run({
+      // One partition at a time: a user's events on different topics never race on their state.
+      partitionsConsumedConcurrently: 1,
+      eachBatchAutoResolve: true,
+      eachBatch: async ({ batch, heartbeat }) => {
+        const consumed: ConsumedBatch = { source: `${batch.topic}/${batch.partition}`, records: [], invalid: [] };
+        for (const message of batch.messages) {
+          const offset = Number(message.offset);
+          const decoded = decodeEnvelope(message.value);
+          if ('invalid' in decoded) consumed.invalid.push({ offset, reason: decoded.invalid });
+          else consumed.records.push({ offset, event: decoded });
+        }
+        await handler(consumed);
+        await heartbeat();
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+}

@@ -1,0 +1,5 @@
+export * from './types';
+export * from './decay';
+export * from './learn';
+export * from './rank';
+export * from './arms';

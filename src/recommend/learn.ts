@@ -1,0 +1,100 @@
+// Learning one event: the user's new state and the increments to the shared statistics.
+import type { RecFlags } from '../flags/definitions';
+import { forwardDecay } from './decay';
+import { USER_BOUNDS, type InteractionType, type ScoringEvent, type StatDelta, type UserState } from './types';
+
+export type LearnFlags = Pick<RecFlags, 'weights.view' | 'weights.addToCart' | 'weights.purchase' | 'decay.halfLifeHours'>;
+
+export interface LearnContext {
+  flags: LearnFlags;
+  /** Forward-decay landmark (ms) shared by every writer of the statistics. */
+  landmark: number;
+  categoryOf(productId: string): string | null;
+}
+
+/** How many earlier items a new interaction is paired with, and how far back they may lie. */
+export const COVIS_WINDOW = { items: 5, maxGapMs: 6 * 3_600_000 } as const;
+/** The later item of a pair counts fully; the reverse direction counts this much. */
+const BACKWARD_SHARE = 0.5;
+
+export function weightOf(type: InteractionType, flags: LearnFlags): number {
+  if (type === 'view') return flags['weights.view'];
+  if (type === 'add_to_cart') return flags['weights.addToCart'];
+  return flags['weights.purchase'];
+}
+
+export interface Learned {
+  user: UserState;
+  deltas: StatDelta[];
+  /** False when the event was learned before (same eventId): nothing changes. */
+  applied: boolean;
+}
+
+export function learnEvent(before: UserState, event: ScoringEvent, ctx: LearnContext): Learned {
+  if (before.seen.includes(event.eventId)) return { user: before, deltas: [], applied: false };
+  const weight = weightOf(event.type, ctx.flags);
+  const decayed = weight * forwardDecay(event.at, ctx.landmark, ctx.flags['decay.halfLifeHours']);
+  const deltas: StatDelta[] = [];
+  const cats = { ...before.cats };
+  let recent = before.recent;
+  let cart = before.cart;
+  let purchased = before.purchased;
+
+  for (const product of event.productIds) {
+    const category = ctx.categoryOf(product);
+    deltas.push({ kind: 'trending', category: null, product, incr: decayed });
+    if (category !== null) {
+      deltas.push({ kind: 'trending', category, product, incr: decayed });
+      cats[category] = (cats[category] ?? 0) + decayed;
+    }
+    // Co-visitation with the items just before this one: the nearer, the stronger; the
+    // item that came next counts more than the one before (order matters for "next").
+    let rank = 0;
+    for (const prior of recent) {
+      if (rank >= COVIS_WINDOW.items || event.at - prior.t > COVIS_WINDOW.maxGapMs) break;
+      if (prior.p === product) continue;
+      rank += 1;
+      const incr = decayed / rank;
+      deltas.push({ kind: 'covis', from: prior.p, to: product, incr });
+      deltas.push({ kind: 'covis', from: product, to: prior.p, incr: incr * BACKWARD_SHARE });
+    }
+    recent = [{ p: product, t: event.at }, ...recent.filter((r) => r.p !== product)].slice(0, USER_BOUNDS.recent);
+  }
+
+  if (event.type === 'add_to_cart') {
+    for (const product of event.productIds) {
+      for (const other of cart) {
+        if (other === product) continue;
+        deltas.push({ kind: 'bought', from: other, to: product, incr: decayed });
+        deltas.push({ kind: 'bought', from: product, to: other, incr: decayed });
+      }
+      cart = [product, ...cart.filter((p) => p !== product)].slice(0, USER_BOUNDS.cart);
+    }
+  } else if (event.type === 'purchase') {
+    const basket = [...new Set(event.productIds)];
+    for (const a of basket) {
+      for (const b of basket) if (a !== b) deltas.push({ kind: 'bought', from: a, to: b, incr: decayed });
+    }
+    purchased = [...basket, ...purchased.filter((p) => !basket.includes(p))].slice(0, USER_BOUNDS.purchased);
+    cart = cart.filter((p) => !basket.includes(p));
+  }
+
+  return {
+    user: {
+      recent,
+      cart,
+      purchased,
+      cats: topCategories(cats),
+      seen: [...before.seen, event.eventId].slice(-USER_BOUNDS.seen),
+    },
+    deltas,
+    applied: true,
+  };
+}
+
+function topCategories(cats: Record<string, number>): Record<string, number> {
+  const entries = Object.entries(cats);
+  if (entries.length <= USER_BOUNDS.categories) return cats;
+  entries.sort((a, b) => b[1] - a[1]);
+  return Object.fromEntries(entries.slice(0, USER_BOUNDS.categories));
+}

@@ -1,0 +1,57 @@
+// Plain data shared by the learning and ranking functions (no I/O anywhere in src/recommend).
+
+export type Reason = 'ALSO_VIEWED' | 'BOUGHT_TOGETHER' | 'TRENDING' | 'CATEGORY_AFFINITY';
+export type InteractionType = 'view' | 'add_to_cart' | 'purchase';
+
+/** What scoring needs of an event, whatever its source (Kafka envelope, dataset row). */
+export interface ScoringEvent {
+  eventId: string;
+  userId: string;
+  type: InteractionType;
+  /** Purchases may hold several products; views and carts one. */
+  productIds: string[];
+  /** Event time in ms since the epoch. */
+  at: number;
+}
+
+export interface RecentItem {
+  /** product id */
+  p: string;
+  /** last interaction time (ms) */
+  t: number;
+}
+
+/** Everything kept per user; small and bounded so it travels as one value. */
+export interface UserState {
+  /** Most recent first, each product once. */
+  recent: RecentItem[];
+  cart: string[];
+  purchased: string[];
+  /** Category -> forward-decayed affinity. */
+  cats: Record<string, number>;
+  /** Ids of the last events learned, newest last: a redelivered event is recognised here. */
+  seen: string[];
+}
+
+export interface Scored {
+  id: string;
+  score: number;
+}
+
+export interface RankedItem {
+  productId: string;
+  score: number;
+  reason: Reason;
+}
+
+/** A change to the shared statistics, applied by the store (sorted-set increments). */
+export type StatDelta =
+  | { kind: 'trending'; category: string | null; product: string; incr: number }
+  | { kind: 'covis'; from: string; to: string; incr: number }
+  | { kind: 'bought'; from: string; to: string; incr: number };
+
+export const USER_BOUNDS = { recent: 30, cart: 100, purchased: 200, seen: 256, categories: 20 } as const;
+
+export function emptyUserState(): UserState {
+  return { recent: [], cart: [], purchased: [], cats: {}, seen: [] };
+}

@@ -1,0 +1,15 @@
+import { ForbiddenError, UnauthenticatedError } from '../errors';
+import type { Viewer } from './context';
+
+/** A user acts only for themselves; admin for anyone; everyone when auth is off. */
+export function assertActsFor(viewer: Viewer, userId: string): void {
+  if (!viewer.authEnabled || viewer.admin) return;
+  if (!viewer.userId) throw new UnauthenticatedError('a bearer token is required');
+  if (viewer.userId !== userId) throw new ForbiddenError(`the token's user may not act for userId "${userId}"`);
+}
+
+export function assertAdmin(viewer: Viewer): void {
+  if (!viewer.authEnabled || viewer.admin) return;
+  if (!viewer.userId) throw new UnauthenticatedError('a bearer token is required');
+  throw new ForbiddenError('this operation needs the admin role');
+}

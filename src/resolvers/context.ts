@@ -1,0 +1,38 @@
+// Per-request state: the services from the composition root, a fresh product loader (batched
+// reads, dropped with the request) and who is asking.
+import DataLoader from 'dataloader';
+import type { FlagProvider } from '../flags/types';
+import type { EventPublisher } from '../log/types';
+import type { Recommender } from '../services/recommender';
+import type { ReadService } from '../services/reads';
+import type { Product, RecStore, RecsFeed } from '../store/types';
+
+export interface GatewayServices {
+  publisher: EventPublisher;
+  store: RecStore;
+  feed: RecsFeed;
+  recommender: Recommender;
+  reads: ReadService;
+  flags: FlagProvider;
+}
+
+export interface Viewer {
+  userId: string | null;
+  admin: boolean;
+  /** False when the gateway runs without RECSYS_JWT_SECRET (development only). */
+  authEnabled: boolean;
+}
+
+export interface GatewayContext {
+  services: GatewayServices;
+  loaders: { product: DataLoader<string, Product | null> };
+  viewer: Viewer;
+}
+
+export function createContext(services: GatewayServices, viewer: Viewer): GatewayContext {
+  return {
+    services,
+    viewer,
+    loaders: { product: new DataLoader((ids) => services.store.getProducts(ids), { maxBatchSize: 500 }) },
+  };
+}

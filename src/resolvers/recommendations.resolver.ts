@@ -1,0 +1,62 @@
+import { Arg, Ctx, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { SubscribeResolverData } from 'type-graphql';
+import { checkId } from '../events/validate';
+import { checkLimit } from '../services/reads';
+import { liveRecommendations } from '../services/liveRecs';
+import type { StoredRecs } from '../store/types';
+import { Recommendations, type RecommendationReason } from '../schema/recommendation.type';
+import { assertActsFor } from './authz';
+import type { GatewayContext } from './context';
+
+export function toRecommendations(recs: StoredRecs, limit: number): Recommendations {
+  return {
+    userId: recs.userId,
+    version: recs.version,
+    generatedAt: new Date(recs.generatedAt),
+    strategy: recs.strategy,
+    arm: recs.arm,
+    items: recs.items.slice(0, limit).map((i) => ({
+      productId: i.productId,
+      score: i.score,
+      reason: i.reason as RecommendationReason,
+      product: undefined as never, // resolved by ScoredProductResolver
+    })),
+  };
+}
+
+interface RecsArgs {
+  userId: string;
+  limit?: number | null;
+}
+
+@Resolver(() => Recommendations)
+export class RecommendationsResolver {
+  @Query(() => Recommendations, { description: "The user's current list (computed on demand for a newcomer)" })
+  async recommendations(
+    @Arg('userId', () => ID) userId: string,
+    @Arg('limit', () => Int, { nullable: true }) limit: number | null,
+    @Ctx() { services, viewer }: GatewayContext,
+  ): Promise<Recommendations> {
+    const id = checkId('userId', userId);
+    const max = checkLimit(limit);
+    assertActsFor(viewer, id);
+    return toRecommendations(await services.recommender.current(id), max);
+  }
+
+  @Subscription(() => Recommendations, {
+    description: "The user's current list at once, then every change as it happens",
+    subscribe: async ({ args, context }: SubscribeResolverData<unknown, RecsArgs, GatewayContext>) => {
+      const id = checkId('userId', args.userId);
+      checkLimit(args.limit);
+      assertActsFor(context.viewer, id);
+      return liveRecommendations(context.services.feed, context.services.recommender, id);
+    },
+  })
+  recommendationsUpdated(
+    @Root() recs: StoredRecs,
+    @Arg('userId', () => ID) _userId: string,
+    @Arg('limit', () => Int, { nullable: true }) limit: number | null,
+  ): Recommendations {
+    return toRecommendations(recs, checkLimit(limit));
+  }
+}

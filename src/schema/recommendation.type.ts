@@ -1,0 +1,55 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Product } from './product.type';
+
+export enum RecommendationReason {
+  ALSO_VIEWED = 'ALSO_VIEWED',
+  BOUGHT_TOGETHER = 'BOUGHT_TOGETHER',
+  TRENDING = 'TRENDING',
+  CATEGORY_AFFINITY = 'CATEGORY_AFFINITY',
+}
+registerEnumType(RecommendationReason, {
+  name: 'RecommendationReason',
+  description: 'Why a product is in a list',
+  valuesConfig: {
+    ALSO_VIEWED: { description: "Shoppers who viewed the user's recent items viewed this next" },
+    BOUGHT_TOGETHER: { description: "Bought or carted together with the user's items" },
+    TRENDING: { description: 'Popular right now across the shop' },
+    CATEGORY_AFFINITY: { description: "Popular in a category the user keeps coming back to" },
+  },
+});
+
+@ObjectType({ description: 'A product in a list, with its score and the reason it is there' })
+export class ScoredProduct {
+  @Field(() => Float)
+  score!: number;
+
+  @Field(() => RecommendationReason)
+  reason!: RecommendationReason;
+
+  /** Resolved through the request's product loader. */
+  @Field(() => Product)
+  product!: Product;
+
+  productId!: string;
+}
+
+@ObjectType({ description: "A user's recommendation list; every change has a higher version" })
+export class Recommendations {
+  @Field(() => ID)
+  userId!: string;
+
+  @Field(() => Int)
+  version!: number;
+
+  @Field(() => Date)
+  generatedAt!: Date;
+
+  @Field({ description: 'Strategy that produced the list: personalized or trending' })
+  strategy!: string;
+
+  @Field(() => String, { nullable: true, description: 'Experiment arm, when an experiment runs' })
+  arm!: string | null;
+
+  @Field(() => [ScoredProduct])
+  items!: ScoredProduct[];
+}

@@ -1,0 +1,74 @@
+// Turns a user's state plus the shared statistics into their list, and keeps the stored list
+// (and every subscriber) up to date. The same code serves embedded and distributed mode.
+import type { RecFlags } from '../flags/definitions';
+import { RANK_INPUTS, assignStrategy, candidateKeys, emptyUserState, rankForUser, type UserState } from '../recommend';
+import type { RecStore, StoredRecs } from '../store/types';
+
+export interface RecommenderOptions {
+  store: RecStore;
+  flags: () => RecFlags;
+  /** How long the out-of-stock set may be reused (ms). */
+  catalogCacheMs?: number;
+  now?: () => number;
+}
+
+export class Recommender {
+  private readonly store: RecStore;
+  private readonly flags: () => RecFlags;
+  private readonly now: () => number;
+  private readonly catalogCacheMs: number;
+  private unavailable: { at: number; ids: Promise<Set<string>> } | null = null;
+
+  constructor({ store, flags, catalogCacheMs = 1000, now = Date.now }: RecommenderOptions) {
+    this.store = store;
+    this.flags = flags;
+    this.now = now;
+    this.catalogCacheMs = catalogCacheMs;
+  }
+
+  private unavailableProducts(): Promise<Set<string>> {
+    const now = this.now();
+    if (!this.unavailable || now - this.unavailable.at > this.catalogCacheMs) {
+      const ids = this.store.unavailableProducts();
+      this.unavailable = { at: now, ids };
+      ids.catch(() => (this.unavailable = null));
+    }
+    return this.unavailable.ids;
+  }
+
+  /** Computes a list from scratch; no write. */
+  async compute(userId: string, user: UserState): Promise<Omit<StoredRecs, 'userId' | 'version'>> {
+    const flags = this.flags();
+    const { strategy, arm } = assignStrategy(userId, flags);
+    const keys = strategy === 'personalized' ? candidateKeys(user) : { recent: [], basket: [], categories: [] };
+    const [alsoViewed, boughtTogether, trending, unavailable] = await Promise.all([
+      this.store.alsoViewed(keys.recent, RANK_INPUTS.neighbours),
+      this.store.boughtTogether(keys.basket, RANK_INPUTS.neighbours),
+      this.store.trending([null, ...keys.categories], flags['recs.size'] * 3 + RANK_INPUTS.neighbours),
+      this.unavailableProducts(),
+    ]);
+    const items = rankForUser({
+      user,
+      strategy,
+      flags,
+      limit: flags['recs.size'],
+      alsoViewed,
+      boughtTogether,
+      trending: trending.get(null) ?? [],
+      trendingByCategory: trending,
+      unavailable,
+    });
+    return { generatedAt: new Date(this.now()).toISOString(), strategy, arm, items };
+  }
+
+  /** Recomputes and stores the list; publishes it when it changed. */
+  async refresh(userId: string, user?: UserState): Promise<{ recs: StoredRecs; changed: boolean }> {
+    const state = user ?? (await this.store.loadUsers([userId])).get(userId) ?? emptyUserState();
+    return this.store.putRecs(userId, await this.compute(userId, state));
+  }
+
+  /** The stored list, or a fresh one for a user who has none yet (trending for a newcomer). */
+  async current(userId: string): Promise<StoredRecs> {
+    return (await this.store.getRecs(userId)) ?? (await this.refresh(userId)).recs;
+  }
+}

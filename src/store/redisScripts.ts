@@ -1,0 +1,50 @@
+// Lua scripts: each runs atomically inside one hash slot.
+
+/**
+ * Applies one key group's increments from one source (topic/partition), skipping offsets at or below the
+ * group's watermark, then trims each touched list to its bound.
+ * KEYS[1] watermark hash; KEYS[2..] sorted sets.
+ * ARGV: source (topic/partition), opCount, bound, then per op: offset, keyIndex (1-based into KEYS), member, incr.
+ */
+export const APPLY_DELTAS = `
+local mark = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1')
+local top = mark
+local n = tonumber(ARGV[2])
+local bound = tonumber(ARGV[3])
+local touched = {}
+for i = 0, n - 1 do
+  local base = 4 + i * 4
+  local offset = tonumber(ARGV[base])
+  if offset > mark then
+    local key = KEYS[tonumber(ARGV[base + 1])]
+    redis.call('ZINCRBY', key, ARGV[base + 3], ARGV[base + 2])
+    touched[key] = true
+    if offset > top then top = offset end
+  end
+end
+for key in pairs(touched) do
+  if redis.call('ZCARD', key) > bound * 1.25 then
+    redis.call('ZREMRANGEBYRANK', key, 0, -(bound + 1))
+  end
+end
+if top > mark then redis.call('HSET', KEYS[1], ARGV[1], top) end
+return top
+`;
+
+/**
+ * Stores a user's list as a new version when its signature differs, and publishes it.
+ * KEYS: recs, signature, version. ARGV: signature, userId JSON, generatedAt, strategy JSON,
+ * arm JSON, items JSON, channel. Returns {changed (0/1), document}.
+ */
+export const PUT_RECS = `
+if redis.call('GET', KEYS[2]) == ARGV[1] then
+  return {0, redis.call('GET', KEYS[1])}
+end
+local version = redis.call('INCR', KEYS[3])
+local doc = '{"userId":' .. ARGV[2] .. ',"version":' .. version .. ',"generatedAt":"' .. ARGV[3] ..
+  '","strategy":' .. ARGV[4] .. ',"arm":' .. ARGV[5] .. ',"items":' .. ARGV[6] .. '}'
+redis.call('SET', KEYS[1], doc)
+redis.call('SET', KEYS[2], ARGV[1])
+redis.call('PUBLISH', ARGV[7], doc)
+return {1, doc}
+`;

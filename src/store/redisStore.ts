@@ -1,0 +1,168 @@
+// Production store on Redis (ioredis). One round trip per batch where it can: pipelines for
+// reads, one script call per key group for writes.
+import type Redis from 'ioredis';
+import type { Scored, StatDelta, UserState } from '../recommend';
+import { listSignature, type PositionedDelta, type Product, type RecStore, type StoredRecs } from './types';
+import { redisKeys, type RedisKeys } from './redisKeys';
+import { APPLY_DELTAS, PUT_RECS } from './redisScripts';
+import { STAT_BOUNDS } from './statBounds';
+
+type ScriptedRedis = Redis & {
+  recsApplyDeltas(numKeys: number, ...args: (string | number)[]): Promise<number>;
+  recsPutRecs(...args: (string | number)[]): Promise<[number, string]>;
+};
+
+export class RedisStore implements RecStore {
+  readonly keys: RedisKeys;
+  private readonly redis: ScriptedRedis;
+
+  constructor(redis: Redis, prefix: string) {
+    this.keys = redisKeys(prefix);
+    redis.defineCommand('recsApplyDeltas', { lua: APPLY_DELTAS });
+    redis.defineCommand('recsPutRecs', { lua: PUT_RECS, numberOfKeys: 3 });
+    this.redis = redis as ScriptedRedis;
+  }
+
+  async landmark(candidate: number): Promise<number> {
+    await this.redis.set(this.keys.landmark, String(candidate), 'NX');
+    return Number(await this.redis.get(this.keys.landmark));
+  }
+
+  async loadUsers(userIds: string[]): Promise<Map<string, UserState>> {
+    const out = new Map<string, UserState>();
+    if (userIds.length === 0) return out;
+    const pipeline = this.redis.pipeline();
+    for (const id of userIds) pipeline.get(this.keys.userState(id));
+    const results = (await pipeline.exec()) ?? [];
+    userIds.forEach((id, i) => {
+      const [err, raw] = results[i] ?? [null, null];
+      if (err) throw err;
+      if (typeof raw === 'string') out.set(id, JSON.parse(raw) as UserState);
+    });
+    return out;
+  }
+
+  async saveUsers(users: ReadonlyMap<string, UserState>): Promise<void> {
+    if (users.size === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const [id, user] of users) pipeline.set(this.keys.userState(id), JSON.stringify(user));
+    await execOrThrow(pipeline);
+  }
+
+  async applyDeltas(source: string, deltas: PositionedDelta[]): Promise<void> {
+    const groups = new Map<string, { keys: string[]; bound: number; ops: (string | number)[]; count: number }>();
+    for (const { offset, delta } of deltas) {
+      const [watermark, key, member, bound] = this.target(delta);
+      let group = groups.get(watermark);
+      if (!group) groups.set(watermark, (group = { keys: [watermark], bound, ops: [], count: 0 }));
+      let index = group.keys.indexOf(key);
+      if (index < 0) index = group.keys.push(key) - 1;
+      group.ops.push(offset, index + 1, member, delta.incr);
+      group.count += 1;
+    }
+    if (groups.size === 0) return;
+    const pipeline = this.redis.pipeline() as unknown as ScriptedRedis;
+    for (const g of groups.values()) {
+      pipeline.recsApplyDeltas(g.keys.length, ...g.keys, source, g.count, g.bound, ...g.ops);
+    }
+    await execOrThrow(pipeline as unknown as ReturnType<Redis['pipeline']>);
+  }
+
+  private target(delta: StatDelta): [string, string, string, number] {
+    if (delta.kind === 'trending') {
+      return [this.keys.trendingWatermark, this.keys.trending(delta.category), delta.product, STAT_BOUNDS.trending];
+    }
+    const key = delta.kind === 'covis' ? this.keys.covis(delta.from) : this.keys.bought(delta.from);
+    return [this.keys.productWatermark(delta.from), key, delta.to, STAT_BOUNDS.neighbours];
+  }
+
+  private async topMany(keys: string[], limit: number): Promise<Scored[][]> {
+    if (keys.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const key of keys) pipeline.zrevrange(key, 0, limit - 1, 'WITHSCORES');
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([err, flat]) => {
+      if (err) throw err;
+      const list = flat as string[];
+      const out: Scored[] = [];
+      for (let i = 0; i + 1 < list.length; i += 2) out.push({ id: list[i]!, score: Number(list[i + 1]) });
+      return out;
+    });
+  }
+
+  async alsoViewed(productIds: string[], limit: number): Promise<Map<string, Scored[]>> {
+    const lists = await this.topMany(productIds.map(this.keys.covis), limit);
+    return new Map(productIds.map((id, i) => [id, lists[i] ?? []]));
+  }
+
+  async boughtTogether(productIds: string[], limit: number): Promise<Map<string, Scored[]>> {
+    const lists = await this.topMany(productIds.map(this.keys.bought), limit);
+    return new Map(productIds.map((id, i) => [id, lists[i] ?? []]));
+  }
+
+  async trending(categories: (string | null)[], limit: number): Promise<Map<string | null, Scored[]>> {
+    const lists = await this.topMany(categories.map(this.keys.trending), limit);
+    return new Map(categories.map((c, i) => [c, lists[i] ?? []]));
+  }
+
+  async getRecs(userId: string): Promise<StoredRecs | null> {
+    const raw = await this.redis.get(this.keys.recs(userId));
+    return raw ? (JSON.parse(raw) as StoredRecs) : null;
+  }
+
+  async putRecs(userId: string, list: Omit<StoredRecs, 'userId' | 'version'>) {
+    const [changed, doc] = await this.redis.recsPutRecs(
+      this.keys.recs(userId),
+      this.keys.recsSignature(userId),
+      this.keys.recsVersion(userId),
+      listSignature(list.items),
+      JSON.stringify(userId),
+      list.generatedAt,
+      JSON.stringify(list.strategy),
+      JSON.stringify(list.arm),
+      JSON.stringify(list.items),
+      this.keys.recsChannel(userId),
+    );
+    return { recs: JSON.parse(doc) as StoredRecs, changed: changed === 1 };
+  }
+
+  async upsertProducts(products: Product[]): Promise<number> {
+    if (products.length === 0) return 0;
+    const pipeline = this.redis.pipeline();
+    for (const p of products) {
+      pipeline.set(this.keys.product(p.id), JSON.stringify(p));
+      if (p.inStock) pipeline.srem(this.keys.outOfStock, p.id);
+      else pipeline.sadd(this.keys.outOfStock, p.id);
+    }
+    await execOrThrow(pipeline);
+    return products.length;
+  }
+
+  async unavailableProducts(): Promise<Set<string>> {
+    return new Set(await this.redis.smembers(this.keys.outOfStock));
+  }
+
+  async getProducts(ids: readonly string[]): Promise<(Product | null)[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.get(this.keys.product(id));
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([err, raw]) => {
+      if (err) throw err;
+      return typeof raw === 'string' ? (JSON.parse(raw) as Product) : null;
+    });
+  }
+
+  async clear(): Promise<void> {
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', this.keys.pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await this.redis.unlink(...keys);
+    } while (cursor !== '0');
+  }
+}
+
+async function execOrThrow(pipeline: ReturnType<Redis['pipeline']>): Promise<void> {
+  for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
+}

@@ -1,0 +1,78 @@
+// Scores one batch of one topic partition: learn every event into the user states and the
+// shared statistics, then refresh the lists of the users the batch touched. The caller commits
+// the batch's offsets only after this resolves (at-least-once); learning is idempotent by
+// eventId and the store skips positions it already applied, so the effect is exactly once.
+import { productsOf, type EventEnvelope } from '../events/envelope';
+import type { RecFlags } from '../flags/definitions';
+import { emptyUserState, learnEvent, type ScoringEvent, type UserState } from '../recommend';
+import type { Recommender } from '../services/recommender';
+import type { PositionedDelta, RecStore } from '../store/types';
+
+export interface ScoredRecord {
+  offset: number;
+  event: EventEnvelope;
+}
+
+export interface BatchResult {
+  learned: number;
+  duplicates: number;
+  listsChanged: number;
+}
+
+export interface ScorerOptions {
+  store: RecStore;
+  recommender: Recommender;
+  flags: () => RecFlags;
+}
+
+export function toScoringEvent(event: EventEnvelope): ScoringEvent {
+  return {
+    eventId: event.eventId,
+    userId: event.userId,
+    type: event.type,
+    productIds: productsOf(event),
+    at: Date.parse(event.occurredAt),
+  };
+}
+
+export function createScorer({ store, recommender, flags }: ScorerOptions) {
+  let landmark: number | null = null;
+
+  return async function scoreBatch(source: string, records: ScoredRecord[]): Promise<BatchResult> {
+    if (records.length === 0) return { learned: 0, duplicates: 0, listsChanged: 0 };
+    const events = records.map((r) => ({ offset: r.offset, event: toScoringEvent(r.event) }));
+    landmark ??= await store.landmark(events[0]!.event.at);
+
+    const productIds = [...new Set(events.flatMap((e) => e.event.productIds))];
+    const userIds = [...new Set(events.map((e) => e.event.userId))];
+    const [products, users] = await Promise.all([store.getProducts(productIds), store.loadUsers(userIds)]);
+    const categories = new Map(productIds.map((id, i) => [id, products[i]?.category ?? null]));
+
+    const ctx = { flags: flags(), landmark, categoryOf: (id: string) => categories.get(id) ?? null };
+    const deltas: PositionedDelta[] = [];
+    const touched = new Map<string, UserState>();
+    let duplicates = 0;
+    for (const { offset, event } of events) {
+      const before = touched.get(event.userId) ?? users.get(event.userId) ?? emptyUserState();
+      const learned = learnEvent(before, event, ctx);
+      if (!learned.applied) {
+        duplicates += 1;
+        continue;
+      }
+      for (const delta of learned.deltas) deltas.push({ offset, delta });
+      touched.set(event.userId, learned.user);
+    }
+
+    // Statistics first, user states second: if we die in between, the redelivered batch finds
+    // the old states, recomputes the same deltas, and the store skips the ones it has.
+    await store.applyDeltas(source, deltas);
+    await store.saveUsers(touched);
+    const refreshed = await Promise.all([...touched].map(([userId, user]) => recommender.refresh(userId, user)));
+    return {
+      learned: events.length - duplicates,
+      duplicates,
+      listsChanged: refreshed.filter((r) => r.changed).length,
+    };
+  };
+}
+export type ScoreBatch = ReturnType<typeof createScorer>;
