@@ -1,6 +1,6 @@
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
 
-// Fields every track input shares (not a GraphQL type of its own).
+@InputType({ description: "Fields every track input shares" })
 abstract class TrackInputBase {
   @Field(() => ID)
   userId!: string;

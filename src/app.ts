@@ -1,0 +1,161 @@
+// The composition root: builds every client from the validated config, wires the modules, and
+// returns one handle that stops them in order (HTTP and websockets, consumer, producer, clients).
+import path from 'node:path';
+import Redis from 'ioredis';
+import { Kafka, logLevel as KafkaLogLevel } from 'kafkajs';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { StaticFlags } from './flags/staticFlags';
+import type { FlagProvider } from './flags/types';
+import { MemoryLog } from './log/memoryLog';
+import { KafkaEventConsumer, KafkaPublisher } from './log/kafkaLog';
+import type { EventConsumer, EventPublisher } from './log/types';
+import { createContext, type GatewayServices } from './resolvers/context';
+import { buildGatewaySchema } from './schema/build';
+import { createAuthenticator } from './server/auth';
+import { startHttpGateway, type HttpGateway } from './server/gateway';
+import type { Probe } from './server/health';
+import { Recommender } from './services/recommender';
+import { ReadService } from './services/reads';
+import { MemoryStore } from './store/memoryStore';
+import { RedisFeed } from './store/redisFeed';
+import { RedisStore } from './store/redisStore';
+import type { RecStore, RecsFeed } from './store/types';
+import { createScorer } from './streams/scorer';
+import { startScoringLoop } from './streams/scoring';
+import { ensureTopics } from './streams/topics';
+
+export interface Gateway extends HttpGateway {
+  mode: Config['mode'];
+  services: GatewayServices;
+}
+
+interface Parts {
+  store: RecStore;
+  feed: RecsFeed;
+  publisher: EventPublisher;
+  consumer: EventConsumer;
+  flags: FlagProvider;
+  probes: Record<string, Probe>;
+  /** Closes the clients, after everything that uses them has stopped. */
+  close(): Promise<void>;
+}
+
+function kafkaLogger(logger: Logger) {
+  const log = logger.child({ name: 'kafkajs' });
+  return () =>
+    ({ level, log: entry }: { level: number; log: { message: string } & Record<string, unknown> }) => {
+      const { message, ...extra } = entry;
+      if (level <= KafkaLogLevel.ERROR) log.error(extra, message);
+      else if (level === KafkaLogLevel.WARN) log.warn(extra, message);
+      else log.debug(extra, message);
+    };
+}
+
+async function distributedParts(config: Config, logger: Logger): Promise<Parts> {
+  const kafkaConfig = config.kafka!;
+  const redisConfig = config.redis!;
+  const kafka = new Kafka({
+    clientId: kafkaConfig.clientId,
+    brokers: kafkaConfig.brokers,
+    connectionTimeout: 3_000,
+    requestTimeout: 10_000,
+    logLevel: KafkaLogLevel.WARN,
+    logCreator: kafkaLogger(logger),
+    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
+  });
+  const redis = new Redis(redisConfig.url, { enableAutoPipelining: true, lazyConnect: true });
+  const subscriber = new Redis(redisConfig.url, { lazyConnect: true });
+  for (const client of [redis, subscriber]) client.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  await Promise.all([redis.connect(), subscriber.connect()]);
+  await ensureTopics(kafka, kafkaConfig.topicPrefix, kafkaConfig.partitions);
+
+  const store = new RedisStore(redis, redisConfig.keyPrefix);
+  const feed = new RedisFeed(subscriber, redisConfig.keyPrefix, (err) => logger.warn({ err }, 'bad message on the recommendation feed'));
+  const publisher = new KafkaPublisher({ kafka, topicPrefix: kafkaConfig.topicPrefix, timeoutMs: kafkaConfig.produceTimeoutMs });
+  const consumer = new KafkaEventConsumer({
+    kafka,
+    groupId: kafkaConfig.groupId,
+    topicPrefix: kafkaConfig.topicPrefix,
+    onCrash: (err) => logger.error({ err }, 'kafka consumer crashed'),
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  return {
+    store,
+    feed,
+    publisher,
+    consumer,
+    flags: new StaticFlags(null),
+    probes: {
+      kafka: async () => ({ ok: (await admin.describeCluster()).brokers.length > 0 }),
+      redis: async () => ({ ok: (await redis.ping()) === 'PONG' }),
+    },
+    async close() {
+      await admin.disconnect();
+      await Promise.allSettled([redis.quit(), subscriber.quit()]);
+    },
+  };
+}
+
+function embeddedParts(config: Config, logger: Logger): Parts {
+  const store = new MemoryStore();
+  const log = new MemoryLog(3, 500, (err) => logger.error({ err }, 'embedded scoring failed; the batch will be retried'));
+  return {
+    store,
+    feed: store,
+    publisher: log,
+    consumer: log,
+    flags: new StaticFlags(config.flagsFile),
+    probes: { embedded: async () => ({ ok: true }) },
+    async close() {},
+  };
+}
+
+export async function startGateway(config: Config, logger: Logger, options: { webDir?: string } = {}): Promise<Gateway> {
+  const parts = config.mode === 'distributed' ? await distributedParts(config, logger) : embeddedParts(config, logger);
+  const flags = () => parts.flags.current();
+  const recommender = new Recommender({ store: parts.store, flags });
+  const services: GatewayServices = {
+    publisher: parts.publisher,
+    store: parts.store,
+    feed: parts.feed,
+    recommender,
+    reads: new ReadService(parts.store),
+    flags: parts.flags,
+  };
+  const scoreBatch = createScorer({ store: parts.store, recommender, flags });
+  const streamsLogger = logger.child({ name: 'streams' });
+  const scoring = await startScoringLoop({
+    consumer: parts.consumer,
+    scoreBatch,
+    logger: streamsLogger,
+    onBatch: (source, r, ms) => streamsLogger.debug({ source, ...r, ms }, 'scored a batch'),
+  });
+  const http = await startHttpGateway({
+    schema: buildGatewaySchema(),
+    services,
+    authenticate: createAuthenticator(config.auth.jwtSecret),
+    logger,
+    production: config.production,
+    host: config.host,
+    port: config.port,
+    probes: { ...parts.probes, flags: async () => ({ ok: true, detail: parts.flags.status() }) },
+    webDir: options.webDir ?? path.resolve(__dirname, '../web'),
+  });
+
+  return {
+    ...http,
+    mode: config.mode,
+    services,
+    async stop() {
+      await http.stop();
+      await scoring.stop();
+      await parts.publisher.stop();
+      await parts.flags.stop();
+      await parts.close();
+    },
+  };
+}
+
+export { createContext };

@@ -1,0 +1,124 @@
+// One HTTP server, one port: Apollo Server over express at /graphql (POST, and Sandbox on GET in
+// development), graphql-ws on the same path for subscriptions, health probes, the demo page.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from '@apollo/server/plugin/landingPage/default';
+import cors from 'cors';
+import express from 'express';
+import type { GraphQLSchema } from 'graphql';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Logger } from '../logger';
+import { createContext, type GatewayContext, type GatewayServices } from '../resolvers/context';
+import type { Authenticator } from './auth';
+import { createFormatError } from './formatError';
+import { mountHealth, type Probe } from './health';
+import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES } from './sandbox';
+
+export interface HttpGatewayOptions {
+  schema: GraphQLSchema;
+  services: GatewayServices;
+  authenticate: Authenticator;
+  logger: Logger;
+  production: boolean;
+  host: string;
+  port: number;
+  probes: Record<string, Probe>;
+  /** Extra routes (metrics, ...), mounted before GraphQL. */
+  routes?: (app: express.Express) => void;
+  /** Folder of the built demo page, served at `/` when present. */
+  webDir?: string;
+}
+
+export interface HttpGateway {
+  url: string;
+  wsUrl: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startHttpGateway(options: HttpGatewayOptions): Promise<HttpGateway> {
+  const { schema, services, authenticate, logger, production } = options;
+  const app = express();
+  const httpServer: Server = createServer(app);
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 64 * 1024 });
+  const wsCleanup = useServer<Record<string, unknown>, { viewer?: GatewayContext['viewer'] }>(
+    {
+      schema,
+      connectionInitWaitTimeout: 5_000,
+      onConnect: (ctx) => {
+        try {
+          ctx.extra.viewer = authenticate(ctx.connectionParams?.authorization);
+          return true;
+        } catch {
+          return false; // graphql-ws closes with 4403 Forbidden
+        }
+      },
+      context: (ctx) => createContext(services, ctx.extra.viewer ?? authenticate(undefined)),
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<GatewayContext>({
+    schema,
+    introspection: !production,
+    includeStacktraceInErrorResponses: !production,
+    formatError: createFormatError(production, logger),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      production
+        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, document: SANDBOX_DOCUMENT, variables: SANDBOX_VARIABLES }),
+    ],
+  });
+  await apollo.start();
+
+  options.routes?.(app);
+  mountHealth(app, options.probes);
+  app.use(
+    '/graphql',
+    cors<cors.CorsRequest>(),
+    express.json({ limit: '100kb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => createContext(services, authenticate(req.headers.authorization)),
+    }),
+  );
+  if (options.webDir && existsSync(options.webDir)) app.use(express.static(options.webDir));
+  // Body-parser and other request errors: a JSON answer naming the problem, never an HTML stack.
+  app.use((err: { status?: number; type?: string; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    const message =
+      err.type === 'entity.parse.failed' ? 'the request body is not valid JSON'
+      : err.type === 'entity.too.large' ? 'the request body is too large'
+      : status < 500 ? (err.message ?? 'bad request') : 'internal server error';
+    if (status >= 500) logger.error({ err }, 'request failed');
+    res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const shownHost = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+  logger.info({ port }, 'gateway listening');
+
+  return {
+    url: `http://${shownHost}:${port}/graphql`,
+    wsUrl: `ws://${shownHost}:${port}/graphql`,
+    port,
+    async stop() {
+      // Apollo's drain plugin stops accepting, lets requests finish, then closes the sockets.
+      await apollo.stop();
+    },
+  };
+}
