@@ -1,6 +1,6 @@
 // Two projects: unit tests need nothing running; integration tests talk to the real
 // Kafka, Redis and ZooKeeper that `npm run stack:up` starts (scripts/test.js brings them up).
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }] };
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 module.exports = {
   projects: [
     { displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'], transform, testEnvironment: 'node' },
