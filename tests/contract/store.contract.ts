@@ -1,0 +1,96 @@
+// What every RecStore adapter must do; run against MemoryStore (unit) and RedisStore (integration).
+import type { RecStore, StoredRecs } from '../../src/store/types';
+import type { StatDelta } from '../../src/recommend';
+
+export function storeContract(name: string, make: () => Promise<{ store: RecStore; close: () => Promise<void> }>): void {
+  describe(`the store contract (${name})`, () => {
+    let store: RecStore;
+    let close: () => Promise<void>;
+    beforeEach(async () => {
+      ({ store, close } = await make());
+    });
+    afterEach(async () => {
+      await store.clear();
+      await close();
+    });
+
+    const covis = (from: string, to: string, incr: number): StatDelta => ({ kind: 'covis', from, to, incr });
+
+    test('the first landmark wins and every later caller gets it', async () => {
+      expect(await store.landmark(1000)).toBe(1000);
+      expect(await store.landmark(5000)).toBe(1000);
+    });
+
+    test('deltas add up and lists come back highest first', async () => {
+      await store.applyDeltas('view-events/0', [
+        { offset: 0, delta: covis('a', 'b', 1) },
+        { offset: 1, delta: covis('a', 'c', 3) },
+        { offset: 2, delta: covis('a', 'b', 1.5) },
+        { offset: 3, delta: { kind: 'trending', category: null, product: 'b', incr: 2 } },
+        { offset: 3, delta: { kind: 'trending', category: 'shoes', product: 'b', incr: 2 } },
+        { offset: 4, delta: { kind: 'bought', from: 'a', to: 'd', incr: 1 } },
+      ]);
+      expect((await store.alsoViewed(['a', 'zz'], 10)).get('a')).toEqual([{ id: 'c', score: 3 }, { id: 'b', score: 2.5 }]);
+      expect((await store.alsoViewed(['zz'], 10)).get('zz')).toEqual([]);
+      expect((await store.boughtTogether(['a'], 10)).get('a')).toEqual([{ id: 'd', score: 1 }]);
+      const trending = await store.trending([null, 'shoes', 'hats'], 10);
+      expect(trending.get(null)).toEqual([{ id: 'b', score: 2 }]);
+      expect(trending.get('shoes')).toEqual([{ id: 'b', score: 2 }]);
+      expect(trending.get('hats')).toEqual([]);
+    });
+
+    test('a batch delivered again from the same source adds nothing twice', async () => {
+      const batch = [
+        { offset: 10, delta: covis('a', 'b', 1) },
+        { offset: 11, delta: covis('x', 'y', 1) },
+      ];
+      await store.applyDeltas('view-events/0', batch);
+      await store.applyDeltas('view-events/0', batch);
+      // A longer redelivery that starts inside the applied range adds only what is new.
+      await store.applyDeltas('view-events/0', [...batch, { offset: 12, delta: covis('a', 'b', 5) }]);
+      expect((await store.alsoViewed(['a', 'x'], 10)).get('a')).toEqual([{ id: 'b', score: 6 }]);
+      expect((await store.alsoViewed(['x'], 10)).get('x')).toEqual([{ id: 'y', score: 1 }]);
+      // The same offsets from another partition are different events.
+      await store.applyDeltas('view-events/1', batch);
+      expect((await store.alsoViewed(['a'], 10)).get('a')).toEqual([{ id: 'b', score: 7 }]);
+    });
+
+    test('user states round-trip', async () => {
+      const user = { recent: [{ p: 'a', t: 1 }], cart: ['b'], purchased: [], cats: { shoes: 2 }, seen: ['e1'] };
+      await store.saveUsers(new Map([['u1', user]]));
+      const loaded = await store.loadUsers(['u1', 'u2']);
+      expect(loaded.get('u1')).toEqual(user);
+      expect(loaded.has('u2')).toBe(false);
+    });
+
+    test('a changed list gets the next version and reaches subscribers; an unchanged one does neither', async () => {
+      const feed = 'subscribe' in store ? (store as unknown as { subscribe: (u: string, l: (r: StoredRecs) => void) => Promise<() => Promise<void>> }) : null;
+      const seen: number[] = [];
+      const stop = feed ? await feed.subscribe('u1', (r) => seen.push(r.version)) : null;
+      const list = { generatedAt: new Date(0).toISOString(), strategy: 'personalized' as const, arm: null, items: [{ productId: 'a', score: 1, reason: 'TRENDING' as const }] };
+      const first = await store.putRecs('u1', list);
+      const same = await store.putRecs('u1', { ...list, generatedAt: new Date(1).toISOString() });
+      const other = await store.putRecs('u1', { ...list, items: [{ productId: 'b', score: 1, reason: 'ALSO_VIEWED' }] });
+      expect([first.changed, same.changed, other.changed]).toEqual([true, false, true]);
+      expect([first.recs.version, same.recs.version, other.recs.version]).toEqual([1, 1, 2]);
+      expect((await store.getRecs('u1'))?.items[0]?.productId).toBe('b');
+      if (stop) {
+        await stop();
+        expect(seen).toEqual([1, 2]);
+      }
+    });
+
+    test('products round-trip and out-of-stock ones are listed as unavailable', async () => {
+      await store.upsertProducts([
+        { id: 'p1', name: 'Boot', category: 'shoes', price: 80, inStock: true, imageUrl: null },
+        { id: 'p2', name: 'Hat', category: null, price: null, inStock: false, imageUrl: null },
+      ]);
+      const [p1, missing] = await store.getProducts(['p1', 'nope']);
+      expect(p1?.name).toBe('Boot');
+      expect(missing).toBeNull();
+      expect([...(await store.unavailableProducts())]).toEqual(['p2']);
+      await store.upsertProducts([{ id: 'p2', name: 'Hat', category: null, price: null, inStock: true, imageUrl: null }]);
+      expect([...(await store.unavailableProducts())]).toEqual([]);
+    });
+  });
+}
