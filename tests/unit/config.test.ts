@@ -1,0 +1,29 @@
+import { loadConfig } from '../../src/config';
+import { ConfigError } from '../../src/errors';
+
+describe('configuration', () => {
+  test('none of the three servers set means embedded mode', () => {
+    expect(loadConfig({}).mode).toBe('embedded');
+  });
+
+  test('all three set means distributed mode', () => {
+    const config = loadConfig({ KAFKA_BROKERS: '127.0.0.1:9093', REDIS_URL: 'redis://127.0.0.1:6379', ZOOKEEPER_CONNECT: '127.0.0.1:2181' });
+    expect(config.mode).toBe('distributed');
+    expect(config.kafka?.brokers).toEqual(['127.0.0.1:9093']);
+  });
+
+  test('a partial set is a start-up error naming what is missing', () => {
+    expect(() => loadConfig({ KAFKA_BROKERS: '127.0.0.1:9093' })).toThrow(/REDIS_URL, ZOOKEEPER_CONNECT.*missing/);
+  });
+
+  test('a malformed value names the variable', () => {
+    const base = { REDIS_URL: 'redis://x:1', ZOOKEEPER_CONNECT: 'z:2181' };
+    expect(() => loadConfig({ ...base, KAFKA_BROKERS: 'not a host' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, KAFKA_BROKERS: 'k:9093', REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+  });
+
+  test('production without a JWT secret refuses to start', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/RECSYS_JWT_SECRET/);
+  });
+});

@@ -1,0 +1,75 @@
+import { defaultFlags } from '../../../src/flags/definitions';
+import { emptyUserState, learnEvent, type ScoringEvent, type StatDelta } from '../../../src/recommend';
+
+const ctx = { flags: defaultFlags(), landmark: 0, categoryOf: (id: string) => (id.startsWith('shoe') ? 'shoes' : null) };
+const at = (minutes: number) => minutes * 60_000;
+const view = (eventId: string, product: string, minute: number): ScoringEvent => ({ eventId, userId: 'u', type: 'view', productIds: [product], at: at(minute) });
+
+function run(events: ScoringEvent[]) {
+  let user = emptyUserState();
+  const deltas: StatDelta[] = [];
+  for (const e of events) {
+    const learned = learnEvent(user, e, ctx);
+    user = learned.user;
+    deltas.push(...learned.deltas);
+  }
+  return { user, deltas };
+}
+
+describe('learning an event', () => {
+  test('the item viewed next counts more than the item viewed before', () => {
+    const { deltas } = run([view('e1', 'a', 0), view('e2', 'b', 1)]);
+    const forward = deltas.find((d) => d.kind === 'covis' && d.from === 'a' && d.to === 'b')!;
+    const backward = deltas.find((d) => d.kind === 'covis' && d.from === 'b' && d.to === 'a')!;
+    expect(forward.incr).toBeGreaterThan(backward.incr);
+  });
+
+  test('nearer earlier items pair more strongly than farther ones', () => {
+    const { deltas } = run([view('e1', 'a', 0), view('e2', 'b', 1), view('e3', 'c', 2)]);
+    const fromB = deltas.find((d) => d.kind === 'covis' && d.from === 'b' && d.to === 'c')!;
+    const fromA = deltas.find((d) => d.kind === 'covis' && d.from === 'a' && d.to === 'c')!;
+    expect(fromB.incr).toBeGreaterThan(fromA.incr);
+  });
+
+  test('items viewed more than six hours apart are not paired', () => {
+    const { deltas } = run([view('e1', 'a', 0), view('e2', 'b', 7 * 60)]);
+    expect(deltas.filter((d) => d.kind === 'covis')).toEqual([]);
+  });
+
+  test('the same event id learned twice changes nothing the second time', () => {
+    const once = run([view('e1', 'a', 0), view('e2', 'b', 1)]);
+    const again = learnEvent(once.user, view('e2', 'b', 1), ctx);
+    expect(again.applied).toBe(false);
+    expect(again.deltas).toEqual([]);
+    expect(again.user).toBe(once.user);
+  });
+
+  test('later events weigh more (forward decay by event time)', () => {
+    const early = learnEvent(emptyUserState(), view('e1', 'a', 0), ctx).deltas[0]!;
+    const day = learnEvent(emptyUserState(), view('e2', 'a', 24 * 60), ctx).deltas[0]!;
+    expect(day.incr / early.incr).toBeCloseTo(2, 6); // one half-life (24 h default) later
+  });
+
+  test('a purchase pairs its items as bought together and leaves the cart', () => {
+    const { user, deltas } = run([
+      { eventId: 'c1', userId: 'u', type: 'add_to_cart', productIds: ['a'], at: at(0) },
+      { eventId: 'p1', userId: 'u', type: 'purchase', productIds: ['a', 'b'], at: at(1) },
+    ]);
+    expect(deltas).toContainEqual(expect.objectContaining({ kind: 'bought', from: 'a', to: 'b' }));
+    expect(deltas).toContainEqual(expect.objectContaining({ kind: 'bought', from: 'b', to: 'a' }));
+    expect(user.cart).toEqual([]);
+    expect(user.purchased).toEqual(['a', 'b']);
+  });
+
+  test('a known category feeds per-category trending and the user affinity', () => {
+    const { user, deltas } = run([view('e1', 'shoe-1', 0)]);
+    expect(deltas).toContainEqual(expect.objectContaining({ kind: 'trending', category: 'shoes', product: 'shoe-1' }));
+    expect(Object.keys(user.cats)).toEqual(['shoes']);
+  });
+
+  test('state stays bounded however long the history', () => {
+    const { user } = run(Array.from({ length: 500 }, (_, i) => view(`e${i}`, `p${i}`, i)));
+    expect(user.recent.length).toBe(30);
+    expect(user.seen.length).toBe(256);
+  });
+});

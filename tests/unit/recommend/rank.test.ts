@@ -1,0 +1,73 @@
+import { defaultFlags } from '../../../src/flags/definitions';
+import { assignStrategy, emptyUserState, rankForUser, type RankInput } from '../../../src/recommend';
+
+const base = (over: Partial<RankInput> = {}): RankInput => ({
+  user: { ...emptyUserState(), recent: [{ p: 'a', t: 2 }, { p: 'x', t: 1 }] },
+  strategy: 'personalized',
+  flags: defaultFlags(),
+  limit: 5,
+  alsoViewed: new Map([['a', [{ id: 'b', score: 4 }, { id: 'c', score: 2 }]]]),
+  boughtTogether: new Map(),
+  trending: [{ id: 't1', score: 10 }, { id: 'b', score: 5 }],
+  trendingByCategory: new Map(),
+  unavailable: new Set(),
+  ...over,
+});
+
+describe('ranking a user list', () => {
+  test('neighbours of the recent items come first, then trending fills the list', () => {
+    const list = rankForUser(base());
+    expect(list.map((i) => [i.productId, i.reason])).toEqual([
+      ['b', 'ALSO_VIEWED'],
+      ['c', 'ALSO_VIEWED'],
+      ['t1', 'TRENDING'],
+    ]);
+  });
+
+  test('the item just viewed, purchases and cart items are left out when the flags say so', () => {
+    const user = { ...emptyUserState(), recent: [{ p: 'a', t: 2 }], purchased: ['b'], cart: ['c'] };
+    const ids = rankForUser(base({ user, alsoViewed: new Map([['a', [{ id: 'a', score: 9 }, { id: 'b', score: 4 }, { id: 'c', score: 2 }, { id: 'd', score: 1 }]]]) })).map((i) => i.productId);
+    expect(ids).toEqual(['d', 't1']);
+    const keep = rankForUser(base({ user, flags: { ...defaultFlags(), 'filters.excludePurchased': false, 'filters.excludeInCart': false } })).map((i) => i.productId);
+    expect(keep).toEqual(expect.arrayContaining(['b', 'c']));
+  });
+
+  test('out-of-stock products never appear', () => {
+    expect(rankForUser(base({ unavailable: new Set(['b', 't1']) })).map((i) => i.productId)).toEqual(['c']);
+  });
+
+  test('bought-together outweighing also-viewed gives the reason BOUGHT_TOGETHER', () => {
+    const list = rankForUser(base({ boughtTogether: new Map([['a', [{ id: 'c', score: 10 }]]]) }));
+    expect(list.find((i) => i.productId === 'c')?.reason).toBe('BOUGHT_TOGETHER');
+  });
+
+  test('a category the user keeps visiting fills before global trending', () => {
+    const user = { ...emptyUserState(), recent: [{ p: 'a', t: 1 }], cats: { shoes: 5 } };
+    const list = rankForUser(base({ user, alsoViewed: new Map(), trendingByCategory: new Map([['shoes', [{ id: 's1', score: 3 }]]]) }));
+    expect(list.map((i) => [i.productId, i.reason])).toEqual([['s1', 'CATEGORY_AFFINITY'], ['t1', 'TRENDING'], ['b', 'TRENDING']]);
+  });
+
+  test('the trending kill switch gives everyone trending only', () => {
+    const list = rankForUser(base({ strategy: 'trending' }));
+    expect(list.every((i) => i.reason === 'TRENDING')).toBe(true);
+  });
+});
+
+describe('experiment arms', () => {
+  const flags = { ...defaultFlags(), 'experiment.recs': { arms: [{ name: 'control', strategy: 'trending' as const, share: 0.3 }, { name: 'treatment', strategy: 'personalized' as const, share: 0.7 }] } };
+
+  test('the same user always lands in the same arm', () => {
+    expect(assignStrategy('user-42', flags)).toEqual(assignStrategy('user-42', flags));
+  });
+
+  test('arm shares hold within a tolerance over many users', () => {
+    let control = 0;
+    for (let i = 0; i < 10_000; i++) if (assignStrategy(`user-${i}`, flags).arm === 'control') control++;
+    expect(control / 10_000).toBeGreaterThan(0.28);
+    expect(control / 10_000).toBeLessThan(0.32);
+  });
+
+  test('the kill switch wins over an experiment', () => {
+    expect(assignStrategy('u', { ...flags, 'recs.strategy': 'trending' })).toEqual({ strategy: 'trending', arm: null });
+  });
+});
