@@ -1,0 +1,13 @@
+// Offline evaluation of the recommendation methods (issue #9). See src/eval/cli.ts for options:
+//   npm run eval -- --dataset ../shared/datasets/yoochoose-rsc15/yoochoose-clicks-100k_train_full.txt
+import { main } from '../src/eval/cli';
+
+main(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: process.stderr }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`eval: ${String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,258 @@
+// `npm run eval -- --dataset <path> [options]`: parse a dataset, run the chosen methods under one
+// protocol, print a table (or JSON) and optionally an SVG chart. All output goes through `io`, so
+// the whole run is testable and nothing here touches process state.
+import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createMethod, defaultMethodKeys, findMethod, METHODS } from './methods';
+import { parseMethodList, type MethodSpec } from './methods/options';
+import {
+  SESSION_GAP_MS,
+  assignSessions,
+  detectFormat,
+  firstLineOf,
+  isFormat,
+  parseFile,
+  FORMATS,
+  type DatasetFormat,
+} from './parsers';
+import type { MethodResult } from './protocols/common';
+import { evaluateSessionRec, sessionRecWork, splitSessionRec } from './protocols/sessionrec';
+import { evaluateStream, planStream, streamWork } from './protocols/stream';
+import { Progress, formatDuration, type ProgressSink } from './report/progress';
+import { renderHitRateSvg } from './report/svg';
+import { renderTable } from './report/table';
+import type { MethodDefinition } from './types';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: ProgressSink;
+}
+
+export const USAGE = `Usage: npm run eval -- --dataset <path> [options]
+
+  --dataset <path>          data file (read at run time; never copied)
+  --format <f>              ${FORMATS.join(' | ')} (default: detected from the file)
+  --protocol <p>            session-rec | stream (default: session-rec for session-rec files, else stream)
+  --k <n>                   list length K (default 20)
+  --methods <list>          comma-separated, each key[:option=value...] (default: all)
+                            e.g. sknn,vsknn:k=500:sample_size=5000:weighting_score=div:idf_weighting=5
+  --json                    print machine-readable results on stdout
+  --plot <file.svg>         write an SVG chart of HR@1..K per method
+  --limit-events <n>        read at most n events
+  --test-days <d>           session-rec protocol: test = sessions ending in the last d days (default 1)
+  --test-fraction <f>       stream protocol: predict the last f of the time span (default 0.2)
+  --session-gap-minutes <m> sessions end after m minutes of inactivity where the data has no session id (default 30)
+  --quiet                   no progress bar
+  --help
+
+Methods: ${METHODS.map((m) => m.key).join(', ')}`;
+
+export class UsageError extends Error {}
+
+export interface CliOptions {
+  dataset: string;
+  format: DatasetFormat | null;
+  protocol: 'session-rec' | 'stream' | null;
+  k: number;
+  methods: MethodSpec[];
+  json: boolean;
+  plot: string | null;
+  limitEvents: number | null;
+  testDays: number;
+  testFraction: number;
+  sessionGapMs: number;
+  quiet: boolean;
+}
+
+function positive(name: string, raw: string | undefined, fallback: number, integer = false): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"`);
+  }
+  return n;
+}
+
+export function parseCliArgs(argv: string[], registry: readonly MethodDefinition[] = METHODS): CliOptions | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        dataset: { type: 'string' },
+        format: { type: 'string' },
+        protocol: { type: 'string' },
+        k: { type: 'string' },
+        methods: { type: 'string' },
+        json: { type: 'boolean' },
+        plot: { type: 'string' },
+        'limit-events': { type: 'string' },
+        'test-days': { type: 'string' },
+        'test-fraction': { type: 'string' },
+        'session-gap-minutes': { type: 'string' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (values.help) return 'help';
+  if (!values.dataset) throw new UsageError('--dataset <path> is required');
+  if (values.format !== undefined && !isFormat(values.format)) {
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${values.format}"`);
+  }
+  const protocol = values.protocol ?? null;
+  if (protocol !== null && protocol !== 'session-rec' && protocol !== 'stream') {
+    throw new UsageError(`--protocol must be session-rec or stream, got "${protocol}"`);
+  }
+  const methods = parseMethodList(values.methods ?? defaultMethodKeys(registry).join(','));
+  if (methods.length === 0) throw new UsageError('--methods lists no method');
+  for (const m of methods) {
+    try {
+      findMethod(m.key, registry).create(m.options); // validates options early
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
+  const testFraction = positive('test-fraction', values['test-fraction'], 0.2);
+  if (testFraction >= 1) throw new UsageError('--test-fraction must be below 1');
+  return {
+    dataset: values.dataset,
+    format: (values.format as DatasetFormat | undefined) ?? null,
+    protocol,
+    k: positive('k', values.k, 20, true),
+    methods,
+    json: values.json ?? false,
+    plot: values.plot ?? null,
+    limitEvents: values['limit-events'] === undefined ? null : positive('limit-events', values['limit-events'], 0, true),
+    testDays: positive('test-days', values['test-days'], 1),
+    testFraction,
+    sessionGapMs: positive('session-gap-minutes', values['session-gap-minutes'], SESSION_GAP_MS / 60_000) * 60_000,
+    quiet: values.quiet ?? false,
+  };
+}
+
+export interface EvalReport {
+  dataset: string;
+  format: DatasetFormat;
+  protocol: 'session-rec' | 'stream';
+  k: number;
+  parse: ReturnType<import('./parsers').ParseReport['toJSON']>;
+  sessionsAssigned: number;
+  split: Record<string, number>;
+  confidence: string;
+  results: MethodResult[];
+  elapsedMs: number;
+}
+
+export async function runEval(opts: CliOptions, io: CliIo, registry: readonly MethodDefinition[] = METHODS): Promise<EvalReport> {
+  const started = Date.now();
+  const log = (text: string) => io.stderr.write(`${text}\n`);
+  let format = opts.format;
+  if (format === null) {
+    format = detectFormat(opts.dataset, await firstLineOf(opts.dataset));
+    if (format === null) throw new UsageError(`cannot tell the format of ${opts.dataset}; pass --format (${FORMATS.join(', ')})`);
+  }
+  const protocol = opts.protocol ?? (format === 'session-rec' ? 'session-rec' : 'stream');
+  if (!opts.quiet) log(`reading ${opts.dataset} as ${format}…`);
+  const { events, report } = await parseFile(opts.dataset, format, opts.limitEvents === null ? {} : { limitEvents: opts.limitEvents });
+  const sessionsAssigned = assignSessions(events, opts.sessionGapMs);
+  if (events.length === 0) throw new UsageError(`no events could be read from ${opts.dataset} (bad rows: ${report.badRows})`);
+  if (!opts.quiet) {
+    log(`read ${report.eventsEmitted} events from ${report.linesRead} lines; ${report.badRows} bad rows${sessionsAssigned ? `; ${sessionsAssigned} sessions cut at ${opts.sessionGapMs / 60_000} min gaps` : ''}`);
+  }
+  const results: MethodResult[] = [];
+  let split: Record<string, number>;
+  const sink = opts.quiet ? null : io.stderr;
+  if (protocol === 'session-rec') {
+    const s = splitSessionRec(events, { testDays: opts.testDays });
+    split = s.stats;
+    if (s.stats.predictions === 0) throw new UsageError('the session-rec split leaves no test predictions (try --test-days or more data)');
+    const progress = new Progress(sessionRecWork(s) * opts.methods.length, sink);
+    for (const spec of opts.methods) {
+      progress.setLabel(spec.text);
+      results.push(evaluateSessionRec(createMethod(spec, registry), spec.text, s, opts.k, progress));
+    }
+    progress.finish();
+  } else {
+    const plan = planStream(events, { testFraction: opts.testFraction });
+    split = plan.stats;
+    if (plan.stats.predictions === 0) throw new UsageError('the stream has no predictions in its test period (try --test-fraction)');
+    const progress = new Progress(streamWork(plan) * opts.methods.length, sink);
+    for (const spec of opts.methods) {
+      progress.setLabel(spec.text);
+      results.push(evaluateStream(createMethod(spec, registry), spec.text, plan, opts.k, progress));
+    }
+    progress.finish();
+  }
+  const out: EvalReport = {
+    dataset: opts.dataset,
+    format,
+    protocol,
+    k: opts.k,
+    parse: report.toJSON(),
+    sessionsAssigned,
+    split,
+    confidence: '95% percentile bootstrap over test sessions (1000 resamples, seed 42)',
+    results,
+    elapsedMs: Date.now() - started,
+  };
+  if (opts.plot) {
+    writeFileSync(opts.plot, renderHitRateSvg(results, opts.k, `HR@1..${opts.k} — ${basename(opts.dataset)} (${protocol})`));
+    if (!opts.quiet) log(`wrote ${opts.plot}`);
+  }
+  io.stdout(opts.json ? `${JSON.stringify(out, null, 2)}\n` : `${renderHuman(out)}\n`);
+  return out;
+}
+
+export function renderHuman(r: EvalReport): string {
+  const lines: string[] = [];
+  lines.push(`dataset   ${r.dataset} (${r.format}), protocol ${r.protocol}, K=${r.k}`);
+  const p = r.parse;
+  lines.push(`parsed    ${p.eventsEmitted} events from ${p.linesRead} lines${p.stoppedAtLimit ? ' (stopped at --limit-events)' : ''}; raw types ${JSON.stringify(p.rawTypes)}`);
+  if (p.badRows > 0) {
+    lines.push(`bad rows  ${p.badRows}: ${Object.entries(p.badByReason).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    for (const [reason, examples] of Object.entries(p.badExamples)) {
+      for (const ex of examples) lines.push(`          line ${ex.line} (${reason}): ${ex.text}`);
+    }
+  }
+  for (const note of p.notes) lines.push(`note      ${note}`);
+  if (r.sessionsAssigned) lines.push(`sessions  ${r.sessionsAssigned} cut by inactivity`);
+  const s = r.split;
+  if (r.protocol === 'session-rec') {
+    lines.push(`train     ${s.trainEvents} events / ${s.trainSessions} sessions / ${s.trainItems} items`);
+    lines.push(`test      ${s.testEvents} events / ${s.testSessions} sessions / ${s.testItems} items -> ${s.predictions} predictions`);
+  } else {
+    lines.push(`stream    ${s.events} events / ${s.sessions} sessions / ${s.items} items; warm-up ${s.warmupEvents} events, test ${s.testEvents} events -> ${s.predictions} predictions`);
+    lines.push(`test from ${new Date(s.testStart!).toISOString()} to ${new Date(s.end!).toISOString()}`);
+  }
+  lines.push('');
+  lines.push(renderTable(r.results, r.k));
+  lines.push('');
+  lines.push(`CI: ${r.confidence}. events/s = (events learnt + predictions) / time in the method. Total ${formatDuration(r.elapsedMs / 1000)}.`);
+  return lines.join('\n');
+}
+
+/** Runs the CLI; returns the process exit code. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const opts = parseCliArgs(argv);
+    if (opts === 'help') {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    await runEval(opts, io);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`eval: ${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    io.stderr.write(`eval: ${(err as Error).stack ?? String(err)}\n`);
+    return 1;
+  }
+}
