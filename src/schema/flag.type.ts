@@ -10,7 +10,7 @@ registerEnumType(FlagSource, { name: 'FlagSource', description: 'Where a flag va
 
 @ObjectType()
 export class FeatureFlag {
-  @Field()
+  @Field(() => String)
   key!: string;
 
   @Field(() => GraphQLJSON, { nullable: true })

@@ -5,7 +5,7 @@ export class ProductInput {
   @Field(() => ID)
   id!: string;
 
-  @Field()
+  @Field(() => String)
   name!: string;
 
   @Field(() => String, { nullable: true })

@@ -44,7 +44,7 @@ export class Recommendations {
   @Field(() => Date)
   generatedAt!: Date;
 
-  @Field({ description: 'Strategy that produced the list: personalized or trending' })
+  @Field(() => String, { description: 'Strategy that produced the list: personalized or trending' })
   strategy!: string;
 
   @Field(() => String, { nullable: true, description: 'Experiment arm, when an experiment runs' })

@@ -1,0 +1,23 @@
+// schema.graphql is what codegen and reviewers read; it must be exactly what the code builds.
+import { readFileSync } from 'node:fs';
+import { buildSchema, findBreakingChanges, findDangerousChanges } from 'graphql';
+import { printGatewaySchema, SCHEMA_FILE } from '../../../scripts/emit-schema';
+import { buildGatewaySchema } from '../../../src/schema/build';
+
+describe('the committed schema.graphql', () => {
+  it('is exactly the SDL the code builds (otherwise run `npm run schema:emit`)', () => {
+    const committed = readFileSync(SCHEMA_FILE, 'utf8');
+    if (committed !== printGatewaySchema()) {
+      const fromFile = buildSchema(committed);
+      const changes = [...findBreakingChanges(fromFile, buildGatewaySchema()), ...findDangerousChanges(fromFile, buildGatewaySchema())]
+        .map((c) => `  ${c.type}: ${c.description}`)
+        .join('\n');
+      throw new Error(`schema.graphql is out of date with the code. Run \`npm run schema:emit\` and commit the result.\n${changes || '  (descriptions, order or added types differ)'}`);
+    }
+  });
+
+  it('prints types and fields in alphabetical order, so the file changes only when the schema does', () => {
+    const types = [...printGatewaySchema().matchAll(/^(?:type|input|enum|scalar) (\w+)/gm)].map((m) => m[1]!);
+    expect(types).toEqual([...types].sort());
+  });
+});
