@@ -24,6 +24,7 @@ import type { RecStore, RecsFeed } from './store/types';
 import { createScorer } from './streams/scorer';
 import { startScoringLoop } from './streams/scoring';
 import { ensureTopics } from './streams/topics';
+import { DEMO_CATALOG } from './demo/catalog';
 
 export interface Gateway extends HttpGateway {
   mode: Config['mode'];
@@ -114,6 +115,8 @@ function embeddedParts(config: Config, logger: Logger): Parts {
 
 export async function startGateway(config: Config, logger: Logger, options: { webDir?: string } = {}): Promise<Gateway> {
   const parts = config.mode === 'distributed' ? await distributedParts(config, logger) : embeddedParts(config, logger);
+  // Embedded mode starts with the demo catalogue (src/demo/catalog.ts), so the storefront page shows names at once.
+  if (config.mode === 'embedded') await parts.store.upsertProducts(DEMO_CATALOG.map((p) => ({ ...p })));
   const flags = () => parts.flags.current();
   const recommender = new Recommender({ store: parts.store, flags });
   const services: GatewayServices = {
