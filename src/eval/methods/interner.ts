@@ -1,6 +1,5 @@
 // Item and session ids become dense integers on first sight, so methods can keep their state in
-// arrays and typed arrays. The index is the order of first appearance, which is also the
-// tie-break everywhere (see topk.ts).
+// arrays and typed arrays. The index is the order of first appearance.
 
 export class Interner {
   private readonly index = new Map<string, number>();

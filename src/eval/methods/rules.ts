@@ -6,6 +6,7 @@
 // query time instead gives the same answer and also works when rules keep changing (stream).
 import type { EvalEvent, SessionContext, SessionRecommender } from '../types';
 import { Interner } from './interner';
+import { tieKey } from './topk';
 
 export abstract class RuleRecommender implements SessionRecommender {
   abstract readonly name: string;
@@ -59,16 +60,21 @@ export abstract class RuleRecommender implements SessionRecommender {
     return out;
   }
 
-  /** The item's rules by weight (ties: first inserted first), pruned, positive weights only. */
+  /**
+   * The item's rules with positive weight, pruned as session-rec prunes them (the strongest
+   * `pruning`, ties in insertion order, like Counter.most_common), then ranked by weight with
+   * ties broken as everywhere else (topk.ts), standing in for pandas' unstable sort.
+   */
   private ranked(item: number): number[] {
     const row = this.rules[item];
     if (row === undefined) return [];
     const entries = [...row.entries()];
     entries.sort((a, b) => b[1] - a[1]); // stable: insertion order among equal weights
-    const keep = this.pruning > 0 ? this.keepCount(entries.length) : entries.length;
-    const out: number[] = [];
-    for (let i = 0; i < keep && i < entries.length; i++) if (entries[i]![1] > 0) out.push(entries[i]![0]);
-    return out;
+    const kept = this.pruning > 0 ? entries.slice(0, this.keepCount(entries.length)) : entries;
+    return kept
+      .filter((e) => e[1] > 0)
+      .sort((a, b) => b[1] - a[1] || tieKey(a[0]) - tieKey(b[0]))
+      .map((e) => e[0]);
   }
 
   /** session-rec: pruning < 1 keeps that fraction dropped, pruning >= 1 keeps that many. */

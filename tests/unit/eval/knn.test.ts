@@ -15,14 +15,18 @@ describe('SKNN', () => {
       { session: s0, similarity: 2 / 3 },
       { session: s1, similarity: 1 / 3 },
     ]);
-    // a: 2/3 + 1/3 = 1, b and c: 2/3 (b seen first), d: 1/3.
-    expect(sknn.recommend(context(['a', 'b']), 10)).toEqual(['a', 'b', 'c', 'd']);
+    // a: 2/3 + 1/3 = 1, b and c: 2/3 each, d: 1/3.
+    const recs = sknn.recommend(context(['a', 'b']), 10);
+    expect(recs[0]).toBe('a');
+    expect(new Set(recs.slice(1, 3))).toEqual(new Set(['b', 'c']));
+    expect(recs[3]).toBe('d');
+    expect(recs).toHaveLength(4);
   });
 
   it('keeps only the k most similar neighbours', () => {
     const sknn = new Sknn({ k: 1, sampleSize: 100 });
     teach(sknn, [['a', 'b', 'c'], ['a', 'd']]);
-    expect(sknn.recommend(context(['a', 'b']), 10)).toEqual(['a', 'b', 'c']);
+    expect(new Set(sknn.recommend(context(['a', 'b']), 10))).toEqual(new Set(['a', 'b', 'c']));
   });
 
   it('samples the most recent candidate sessions when there are more than sample_size', () => {
@@ -61,10 +65,12 @@ describe('V-SKNN', () => {
     const s = new Sknn({ k: 10, sampleSize: 100 });
     teach(v, sessions);
     teach(s, sessions);
-    // SKNN ties both neighbours (Jaccard 1/3 each) and falls back to first-seen order.
-    expect(s.recommend(context(['a', 'b']), 4)).toEqual(['a', 'c', 'b', 'd']);
+    // SKNN: both neighbours have Jaccard 1/3, so all four items tie.
+    expect(s.neighbours({ seq: [0, 2], distinct: [0, 2], self: -1, now: 0 }).map((n) => n.similarity)).toEqual([1 / 3, 1 / 3]);
     // V-SKNN: s1 has sim 0.5 and decay 1 (b is the last event); s0 0.125 * 1/2^2.
-    expect(v.recommend(context(['a', 'b']), 4)).toEqual(['b', 'd', 'a', 'c']);
+    const recs = v.recommend(context(['a', 'b']), 4);
+    expect(new Set(recs.slice(0, 2))).toEqual(new Set(['b', 'd']));
+    expect(new Set(recs.slice(2))).toEqual(new Set(['a', 'c']));
   });
 
   it('boosts rare items with idf weighting', () => {
@@ -97,8 +103,11 @@ describe('STAN', () => {
   it('scores a neighbour\'s items by their distance from the shared item in that session', () => {
     const stan = new Stan({ k: 10, sampleSize: 100, lambdaInh: 1 });
     teach(stan, [['far', 'c', 'a', 'd', 'e']]);
-    // Distances from a: c 1, d 1, e 2, far 2; ties in first-seen order.
-    expect(stan.recommend(context(['a'], 1e6), 5)).toEqual(['a', 'c', 'd', 'far', 'e']);
+    // Distances from a: a 0, c 1, d 1, e 2, far 2.
+    const recs = stan.recommend(context(['a'], 1e6), 5);
+    expect(recs[0]).toBe('a');
+    expect(new Set(recs.slice(1, 3))).toEqual(new Set(['c', 'd']));
+    expect(new Set(recs.slice(3))).toEqual(new Set(['e', 'far']));
   });
 
   it('weighs the current session by exp((p - n) / spw), so the last event matters most', () => {
@@ -119,8 +128,8 @@ describe('VSTAN', () => {
     teach(stan, sessions, 0, DAY);
     teach(vstan, sessions, 0, DAY);
     // STAN: s1 is e^2 times more similar (recency), so a and x lead.
-    expect(stan.recommend(context(['a', 'b'], 4 * DAY), 4)).toEqual(['a', 'x', 'b', 'y']);
+    expect(new Set(stan.recommend(context(['a', 'b'], 4 * DAY), 2))).toEqual(new Set(['a', 'x']));
     // VSTAN: s1 only shares a, one step back, and loses a factor e^-10.
-    expect(vstan.recommend(context(['a', 'b'], 4 * DAY), 4)).toEqual(['b', 'y', 'a', 'x']);
+    expect(new Set(vstan.recommend(context(['a', 'b'], 4 * DAY), 2))).toEqual(new Set(['b', 'y']));
   });
 });

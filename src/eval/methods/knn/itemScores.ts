@@ -33,7 +33,7 @@ export class ItemScores {
     return this.stamp[item] === this.epoch ? this.scores[item]! : 0;
   }
 
-  /** The best k items with a positive score; ties: lower item index (seen earlier) first. */
+  /** The best k items with a positive score (ties: see topk.ts). */
   top(k: number): number[] {
     return topK(this.touched, this.touched.length, this.scores, k);
   }
