@@ -1,0 +1,172 @@
+// The storefront demo page in a real browser (Debian's Chromium driven by playwright-core) against
+// an embedded gateway in this process: clicks become track mutations, and the "Recommended for
+// you" panel of that user, and only that user, changes live over the graphql-ws subscription.
+import 'reflect-metadata';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildWeb } from '../../../scripts/build-web';
+import { startGateway, type Gateway } from '../../../src/app';
+import { loadConfig } from '../../../src/config';
+import { RECOMMENDATIONS, TRACK_VIEW, TRENDING } from '../../../src/demo/operations';
+import { createLogger } from '../../../src/logger';
+
+jest.setTimeout(90_000);
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+const ARTIFACTS = path.resolve(__dirname, '../../../artifacts');
+const DOCS_SCREENSHOT = path.resolve(__dirname, '../../../docs/storefront.png');
+const REASONS = ['ALSO_VIEWED', 'BOUGHT_TOGETHER', 'TRENDING', 'CATEGORY_AFFINITY'];
+
+/** Other shoppers' views before the pages open, so lists start with trending items. */
+const WARM_UP: Record<string, string[]> = {
+  'warm-1': ['cof-espresso-beans', 'cof-burr-grinder', 'cof-moka-pot', 'cof-espresso-beans'],
+  'warm-2': ['cof-espresso-beans', 'cof-paper-filters', 'kit-chef-knife'],
+  'warm-3': ['out-headlamp', 'out-daypack', 'aud-headphones', 'hom-desk-lamp'],
+};
+
+async function post(url: string, query: string, variables: Record<string, unknown>): Promise<Record<string, any>> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = (await res.json()) as { data?: Record<string, any>; errors?: { message: string }[] };
+  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
+  return body.data!;
+}
+
+interface PanelState {
+  version: number;
+  items: string[];
+  changed: string[];
+}
+
+async function recsPanel(page: Page): Promise<PanelState> {
+  return page.evaluate(() => {
+    const panel = document.querySelector<HTMLElement>('[data-testid="recs-panel"]')!;
+    const rows = Array.from(panel.querySelectorAll<HTMLElement>('[data-testid="rec-item"]'));
+    return {
+      version: Number(panel.dataset.version || 0),
+      items: rows.map((r) => `${r.dataset.productId}|${r.dataset.reason}`),
+      changed: rows.filter((r) => r.dataset.changed === 'true').map((r) => r.dataset.productId!),
+    };
+  });
+}
+
+/** Clicks a product card and returns how long the panel took to show a newer version. */
+async function clickAndWaitForUpdate(page: Page, productId: string, timeoutMs: number): Promise<{ ms: number; panel: PanelState }> {
+  const before = await recsPanel(page);
+  const started = Date.now();
+  await page.click(`[data-testid="product-card"][data-product-id="${productId}"] [data-testid="product-open"]`);
+  await page.waitForFunction(
+    (v) => Number(document.querySelector<HTMLElement>('[data-testid="recs-panel"]')!.dataset.version || 0) > v,
+    before.version,
+    { timeout: timeoutMs, polling: 'raf' },
+  );
+  return { ms: Date.now() - started, panel: await recsPanel(page) };
+}
+
+describe('the storefront demo page', () => {
+  let gateway: Gateway;
+  let browser: Browser;
+  let webDir: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium was not found at ${CHROMIUM}. The storefront browser test needs it: install it with ` +
+          '`apt-get update && apt-get install -y chromium` (Debian), or point CHROMIUM_PATH at a Chromium binary.',
+      );
+    }
+    webDir = mkdtempSync(path.join(os.tmpdir(), 'storefront-web-'));
+    await buildWeb({ outDir: webDir });
+    gateway = await startGateway(loadConfig({ PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test' }), createLogger('warn'), { webDir });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+
+    for (const [userId, products] of Object.entries(WARM_UP)) {
+      for (const productId of products) await post(gateway.url, TRACK_VIEW, { input: { userId, productId } });
+    }
+    const deadline = Date.now() + 10_000;
+    while ((await post(gateway.url, TRENDING, { limit: 5 })).trending.length < 5) {
+      if (Date.now() > deadline) throw new Error('the warm-up views never reached the trending list');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.stop();
+    if (webDir) rmSync(webDir, { recursive: true, force: true });
+  });
+
+  async function openAs(userId: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (err) => problems.push(err.message));
+    await page.goto(gateway.url.replace(/\/graphql$/, `/?user=${userId}`));
+    await page.waitForSelector('[data-testid="connection"][data-state="connected"]', { timeout: 10_000 });
+    await page.waitForSelector('[data-testid="rec-item"]', { timeout: 10_000 });
+    expect(problems).toEqual([]);
+    return page;
+  }
+
+  it('updates only the clicking user\'s "Recommended for you" panel, within a second of each click', async () => {
+    const ada = await openAs('demo-ada');
+    const grace = await openAs('demo-grace');
+    expect(await ada.locator('[data-testid="product-card"]').count()).toBeGreaterThanOrEqual(30);
+    const graceBefore = await recsPanel(grace);
+    expect(graceBefore.items.length).toBeGreaterThan(0);
+
+    for (const productId of ['cof-espresso-beans', 'cof-burr-grinder', 'kit-chef-knife']) {
+      const { ms, panel } = await clickAndWaitForUpdate(ada, productId, 1_000);
+      expect(ms).toBeLessThan(1_000);
+      expect(panel.items.length).toBeGreaterThan(0);
+      expect(panel.items.map((i) => i.split('|')[0])).not.toContain(productId); // never the item being looked at
+      expect(panel.changed.length).toBeGreaterThan(0); // the changed rows are highlighted
+      for (const item of panel.items) expect(REASONS).toContain(item.split('|')[1]);
+    }
+    const adaAfter = await recsPanel(ada);
+    expect(adaAfter.items).toContain('cof-burr-grinder|ALSO_VIEWED'); // viewed just before the chef's knife
+
+    // Grace's page at that moment (and a little later): the same version, the same list.
+    expect(await recsPanel(grace)).toEqual(graceBefore);
+    await grace.waitForTimeout(300);
+    expect(await recsPanel(grace)).toEqual(graceBefore);
+
+    // Every recommendation shows its reason; the side panels follow the last click.
+    const reasonTexts = await ada.locator('[data-testid="rec-item-reason"]').allTextContents();
+    expect(reasonTexts.every((t) => t.trim().length > 0)).toBe(true);
+    await ada.waitForSelector('[data-testid="similar-item"]', { timeout: 5_000 });
+    await ada.waitForSelector('[data-testid="trending-item"]', { timeout: 5_000 });
+
+    // Cart and purchase go through as well.
+    await ada.click('[data-testid="product-card"][data-product-id="cof-gooseneck-kettle"] [data-testid="add-to-cart"]');
+    await ada.click('[data-testid="product-card"][data-product-id="cof-gooseneck-kettle"] [data-testid="buy"]');
+    await ada.waitForFunction(() => document.querySelectorAll('[data-testid="activity-log"] li').length >= 5, undefined, { timeout: 5_000 });
+    expect(await ada.locator('[data-testid="activity-log"] li.bad').count()).toBe(0);
+
+    await ada.waitForTimeout(400); // let the last highlight settle a little for the picture
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const shot = path.join(ARTIFACTS, 'storefront.png');
+    await ada.screenshot({ path: shot });
+    if (process.env.UPDATE_DOCS_SCREENSHOT === '1') {
+      mkdirSync(path.dirname(DOCS_SCREENSHOT), { recursive: true });
+      copyFileSync(shot, DOCS_SCREENSHOT);
+    }
+  });
+
+  it('shows another user\'s list after switching users, without a page reload', async () => {
+    const page = await openAs('demo-linus');
+    await page.selectOption('[data-testid="user-switcher"]', 'demo-ada');
+    await page.waitForFunction(() => {
+      const panel = document.querySelector<HTMLElement>('[data-testid="recs-panel"]')!;
+      return panel.dataset.user === 'demo-ada' && panel.dataset.version !== '';
+    });
+    const panel = await recsPanel(page);
+    const { recommendations } = await post(gateway.url, RECOMMENDATIONS, { userId: 'demo-ada', limit: 8 });
+    expect(panel.version).toBe(recommendations.version);
+    expect(panel.items).toEqual(recommendations.items.map((i: { reason: string; product: { id: string } }) => `${i.product.id}|${i.reason}`));
+    expect(panel.changed).toEqual([]); // a freshly shown list highlights nothing
+    expect(page.url()).toContain('user=demo-ada');
+  });
+});
