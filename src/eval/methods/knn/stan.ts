@@ -47,6 +47,8 @@ export class Stan extends KnnRecommender {
   /** sqrt(sum of squared weights) of the current query's distinct items. */
   private norm = 1;
   private readonly lastPos = new GrowableInt32();
+  /** For items of the current session: their latest position in it (1-based). */
+  private readonly queryPos = new GrowableInt32();
   private readonly currentMark = new GrowableInt32();
   private markEpoch = 0;
   /** exp(-d / inh) for integer distances d, grown on demand. */
@@ -94,8 +96,11 @@ export class Stan extends KnnRecommender {
     return this.inhTable;
   }
 
-  /** Extra per-neighbour factor (VSTAN's ipw); 1 for STAN. */
-  protected neighbourFactor(_q: QuerySession, _session: number): number {
+  /**
+   * Extra per-neighbour factor (VSTAN's ipw); 1 for STAN. `latestShared` is the latest position
+   * (1-based) in the current session of an item the neighbour contains.
+   */
+  protected neighbourFactor(_q: QuerySession, _latestShared: number): number {
     return 1;
   }
 
@@ -113,18 +118,26 @@ export class Stan extends KnnRecommender {
       this.markEpoch = 1;
     }
     const epoch = this.markEpoch;
-    for (const item of q.distinct) mark[item] = epoch;
+    const queryPos = this.queryPos.ensure(itemCount);
+    for (let p = 0; p < q.seq.length; p++) {
+      mark[q.seq[p]!] = epoch;
+      queryPos[q.seq[p]!] = p + 1;
+    }
     const scores = this.itemScores;
     for (const { session, similarity } of neighbours) {
       const seq = this.index.seq[session]!;
       const inh = this.inhWeights(seq.length);
       let posStar = 0;
+      let latestShared = 0;
       for (let i = 0; i < seq.length; i++) {
         const item = seq[i]!;
-        if (mark[item] === epoch) posStar = i + 1;
+        if (mark[item] === epoch) {
+          posStar = i + 1;
+          if (queryPos[item]! > latestShared) latestShared = queryPos[item]!;
+        }
         lastPos[item] = i + 1;
       }
-      const base = similarity * this.neighbourFactor(q, session);
+      const base = similarity * this.neighbourFactor(q, latestShared);
       const distinct = this.index.distinct[session]!;
       for (let j = 0; j < distinct.length; j++) {
         const item = distinct[j]!;
@@ -141,8 +154,6 @@ export class Vstan extends Stan {
   protected override readonly similarityKind: 'cosine' | 'vec';
   private readonly ipw: number;
   private readonly lambdaIdf: number;
-  private readonly neighbourMark = new GrowableInt32();
-  private neighbourEpoch = 0;
 
   constructor({
     k = 2000,
@@ -163,18 +174,8 @@ export class Vstan extends Stan {
     this.similarityKind = similarity;
   }
 
-  protected override neighbourFactor(q: QuerySession, session: number): number {
-    const mark = this.neighbourMark.ensure(this.index.items.size);
-    if (++this.neighbourEpoch === 0x7fffffff) {
-      mark.fill(0);
-      this.neighbourEpoch = 1;
-    }
-    const epoch = this.neighbourEpoch;
-    for (const item of this.index.distinct[session]!) mark[item] = epoch;
-    for (let p = q.seq.length; p >= 1; p--) {
-      if (mark[q.seq[p - 1]!] === epoch) return Math.exp((p - q.seq.length) / this.ipw);
-    }
-    return 1;
+  protected override neighbourFactor(q: QuerySession, latestShared: number): number {
+    return latestShared > 0 ? Math.exp((latestShared - q.seq.length) / this.ipw) : 1;
   }
 
   protected override itemFactor(item: number): number {
