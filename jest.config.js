@@ -7,6 +7,7 @@ module.exports = {
     {
       displayName: 'integration',
       testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/tests/integration/globalSetup.js',
       transform,
       testEnvironment: 'node',
       slowTestThreshold: 30,

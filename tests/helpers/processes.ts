@@ -1,0 +1,62 @@
+// Gateways as child processes (so a test can kill one with SIGKILL) and the stack's Kafka broker.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import type { Env } from '../../src/config';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+export interface GatewayProcess {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+export async function spawnGateway(env: Env, port: number): Promise<GatewayProcess> {
+  let output = '';
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/index.js')], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const url = `http://127.0.0.1:${port}/graphql`;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`gateway exited early: ${output}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return { child, url, output: () => output };
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`gateway did not answer within 30 s: ${output}`);
+}
+
+export function killHard(gateway: GatewayProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (gateway.child.exitCode !== null) return resolve();
+    gateway.child.once('exit', () => resolve());
+    gateway.child.kill('SIGKILL');
+  });
+}
+
+/** PIDs of the local stack's Kafka brokers (started by `npm run stack:up`). */
+export function kafkaBrokerPids(): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', 'kafka\\.Kafka'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
