@@ -142,15 +142,18 @@ export class RedisStore implements RecStore {
     return new Set(await this.redis.smembers(this.keys.outOfStock));
   }
 
+  /**
+   * One MGET for the whole batch (the request's DataLoader hands us every id of a list at once):
+   * one command and one round trip however long the list. Trade-off: each product key has its own
+   * hash tag ({p:<id>}), so under Redis Cluster the keys of one MGET span slots and Cluster refuses
+   * it (CROSSSLOT), as ioredis refuses a pipeline that spans nodes. A cluster deployment would group
+   * the ids by slot and send one MGET per group in parallel (or give product info one shared tag, at
+   * the cost of a hot slot). On a single Redis, as deployed now, there are no slots to cross.
+   */
   async getProducts(ids: readonly string[]): Promise<(Product | null)[]> {
     if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.get(this.keys.product(id));
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([err, raw]) => {
-      if (err) throw err;
-      return typeof raw === 'string' ? (JSON.parse(raw) as Product) : null;
-    });
+    const raws = await this.redis.mget(ids.map((id) => this.keys.product(id)));
+    return raws.map((raw) => (typeof raw === 'string' ? (JSON.parse(raw) as Product) : null));
   }
 
   async clear(): Promise<void> {
