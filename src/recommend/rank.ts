@@ -24,6 +24,17 @@ export function candidateKeys(user: UserState): CandidateKeys {
   return { recent, basket, categories };
 }
 
+/** What to look up for one user's list: the one plan both the gateway and the evaluation follow. */
+export interface LookupPlan extends CandidateKeys {
+  neighbourLimit: number;
+  trendingLimit: number;
+}
+
+export function planLookups(user: UserState, strategy: Strategy, size: number): LookupPlan {
+  const keys = strategy === 'personalized' ? candidateKeys(user) : { recent: [], basket: [], categories: [] };
+  return { ...keys, neighbourLimit: RANK_INPUTS.neighbours, trendingLimit: size * 3 + RANK_INPUTS.neighbours };
+}
+
 export interface RankInput {
   user: UserState;
   strategy: Strategy;

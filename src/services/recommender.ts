@@ -1,7 +1,7 @@
 // Turns a user's state plus the shared statistics into their list, and keeps the stored list
 // (and every subscriber) up to date. The same code serves embedded and distributed mode.
 import type { RecFlags } from '../flags/definitions';
-import { RANK_INPUTS, assignStrategy, candidateKeys, emptyUserState, rankForUser, type UserState } from '../recommend';
+import { assignStrategy, emptyUserState, planLookups, rankForUser, type UserState } from '../recommend';
 import type { RecStore, StoredRecs } from '../store/types';
 
 export interface RecommenderOptions {
@@ -40,11 +40,11 @@ export class Recommender {
   async compute(userId: string, user: UserState): Promise<Omit<StoredRecs, 'userId' | 'version'>> {
     const flags = this.flags();
     const { strategy, arm } = assignStrategy(userId, flags);
-    const keys = strategy === 'personalized' ? candidateKeys(user) : { recent: [], basket: [], categories: [] };
+    const plan = planLookups(user, strategy, flags['recs.size']);
     const [alsoViewed, boughtTogether, trending, unavailable] = await Promise.all([
-      this.store.alsoViewed(keys.recent, RANK_INPUTS.neighbours),
-      this.store.boughtTogether(keys.basket, RANK_INPUTS.neighbours),
-      this.store.trending([null, ...keys.categories], flags['recs.size'] * 3 + RANK_INPUTS.neighbours),
+      this.store.alsoViewed(plan.recent, plan.neighbourLimit),
+      this.store.boughtTogether(plan.basket, plan.neighbourLimit),
+      this.store.trending([null, ...plan.categories], plan.trendingLimit),
       this.unavailableProducts(),
     ]);
     const items = rankForUser({

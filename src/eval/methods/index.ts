@@ -17,6 +17,7 @@ import { Sknn, type SknnOptions } from './knn/sknn';
 import { Stan, Vstan, type StanOptions, type VstanOptions } from './knn/stan';
 import { Vsknn, type VsknnOptions } from './knn/vsknn';
 import { checkOptions, type MethodSpec } from './options';
+import { ours } from './ours';
 import { Pop } from './pop';
 import { SequentialRules, type SrOptions } from './sr';
 import { DecayedTrending } from './trending';
@@ -108,7 +109,7 @@ export const vstan: MethodDefinition = {
 };
 
 /** All known methods, in the order results are shown. Add new ones here. */
-export const METHODS: readonly MethodDefinition[] = [pop, trending, ar, sr, sknn, vsknn, stan, vstan];
+export const METHODS: readonly MethodDefinition[] = [pop, trending, ar, sr, sknn, vsknn, stan, vstan, ours];
 
 export function findMethod(key: string, registry: readonly MethodDefinition[] = METHODS): MethodDefinition {
   const def = registry.find((m) => m.key === key);
