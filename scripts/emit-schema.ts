@@ -1,4 +1,4 @@
-// `npm run schema:emit`: writes the SDL the code builds to schema.graphql (committed), sorted so
+// `npm run schema:emit` (`-- --stdout` to print instead): writes the SDL the code builds to schema.graphql (committed), sorted so
 // the file changes only when the schema does. tests/unit/schema/schemaFile.test.ts fails when the
 // code and the file drift apart; codegen reads the file, so it never has to load the code.
 import 'reflect-metadata';
@@ -17,6 +17,10 @@ export function printGatewaySchema(): string {
 }
 
 if (require.main === module) {
-  writeFileSync(SCHEMA_FILE, printGatewaySchema());
-  process.stdout.write(`wrote ${path.relative(process.cwd(), SCHEMA_FILE)}\n`);
+  if (process.argv.includes('--stdout')) {
+    process.stdout.write(printGatewaySchema());
+  } else {
+    writeFileSync(SCHEMA_FILE, printGatewaySchema());
+    process.stdout.write(`wrote ${path.relative(process.cwd(), SCHEMA_FILE)}\n`);
+  }
 }
