@@ -1,0 +1,127 @@
+// `npm run simulate` options: parsed and bounded here (pure), so a typo or an unbounded run is
+// refused before anything is sent.
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface SimulateOptions {
+  /** Synthetic shoppers; in replay mode, the most distinct users replayed (null = all). */
+  users: number | null;
+  /** Events per second: the pace of synthetic shoppers, a ceiling in replay mode. */
+  rate: number;
+  durationMs: number;
+  url: URL;
+  /** A dataset file to replay instead of synthetic shoppers. */
+  replay: string | null;
+  /** Replay speed: dataset seconds per wall-clock second. */
+  speed: number;
+  /** Longest pause between two replayed events, whatever the dataset says (ms). */
+  maxGapMs: number;
+  maxEvents: number;
+  maxInFlight: number;
+  seed: number;
+  /** Upsert the demo catalogue first (for a gateway that is not in embedded mode). */
+  loadCatalog: boolean;
+  help: boolean;
+}
+
+export const LIMITS = {
+  users: 10_000,
+  rate: 2_000,
+  durationS: 3_600,
+  maxEvents: 1_000_000,
+  speed: 100_000,
+} as const;
+
+export const USAGE = `Usage: npm run simulate -- [options]
+
+Shoppers browsing, carting and buying through the gateway's GraphQL API (the storefront
+contract's track mutations), for a bounded time and number of events, on this machine only.
+
+  --users N        synthetic shoppers (default 20, at most ${LIMITS.users}); with --replay: replay at most
+                   N distinct users of the file (default all)
+  --rate R         events per second (default 20; with --replay a ceiling, default 200; at most ${LIMITS.rate})
+  --duration S     stop after S seconds (default 30, at most ${LIMITS.durationS})
+  --url URL        the gateway (default http://127.0.0.1:4000/graphql); loopback addresses only
+  --replay FILE    replay a dataset file instead: Taobao UserBehavior CSV, session-rec TSV
+                   (SessionId, ItemId, Time), Diginetica CSV, RetailRocket, OTTO or envelope JSONL;
+                   events keep their order and relative timing, stamped with the current time
+  --speed X        replay speed, dataset seconds per second (default 60)
+  --max-gap S      longest pause between two replayed events, in seconds (default 0.5): files sorted
+                   by user or session have gaps of hours or days between their events
+  --max-events N   stop after N events (default rate x duration, at most ${LIMITS.maxEvents})
+  --seed N         seed of the synthetic shoppers (default 1)
+  --load-catalog   upsert the demo catalogue first (needs the admin role where auth is on)
+  -h, --help       this text
+
+Where auth is on, set RECSYS_TOKEN to an admin token (it may act for every user).`;
+
+function number(flag: string, raw: string | undefined, min: number, max: number, integer: boolean): number {
+  if (raw === undefined || raw.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+  const value = Number(raw);
+  if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
+    throw new UsageError(`${flag}: expected ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '[::1]', '::1']);
+
+/** Only a gateway on this machine: the simulator is a load source, never pointed elsewhere. */
+export function loopbackUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`--url: "${raw}" is not a URL (e.g. http://127.0.0.1:4000/graphql)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url: expected http(s)://, got "${url.protocol}"`);
+  const host = url.hostname.toLowerCase();
+  const loopback = LOOPBACK_NAMES.has(host) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  if (!loopback) throw new UsageError(`--url: only loopback gateways are allowed (127.0.0.1, localhost, ::1), got "${url.hostname}"`);
+  if (url.username || url.password) throw new UsageError('--url: credentials in the URL are not allowed');
+  return url;
+}
+
+export function parseSimulateArgs(argv: readonly string[]): SimulateOptions {
+  const raw: Record<string, string | undefined> = {};
+  const flags = new Set<string>();
+  const valued = ['--users', '--rate', '--duration', '--url', '--replay', '--speed', '--max-gap', '--max-events', '--seed'];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (valued.includes(name)) {
+      raw[name] = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (raw[name] === undefined) throw new UsageError(`${name} needs a value`);
+    } else if (name === '--load-catalog' || name === '--help' || name === '-h') {
+      flags.add(name === '-h' ? '--help' : name);
+    } else {
+      throw new UsageError(`unknown option "${arg}" (see --help)`);
+    }
+  }
+  const replay = raw['--replay'] ?? null;
+  if (replay !== null && replay.trim() === '') throw new UsageError('--replay needs a file');
+  const users = raw['--users'] !== undefined ? number('--users', raw['--users'], 1, LIMITS.users, true) : replay ? null : 20;
+  const rate = raw['--rate'] !== undefined ? number('--rate', raw['--rate'], 0.1, LIMITS.rate, false) : replay ? 200 : 20;
+  const durationS = raw['--duration'] !== undefined ? number('--duration', raw['--duration'], 1, LIMITS.durationS, false) : 30;
+  const maxEvents =
+    raw['--max-events'] !== undefined
+      ? number('--max-events', raw['--max-events'], 1, LIMITS.maxEvents, true)
+      : Math.min(LIMITS.maxEvents, Math.ceil(rate * durationS));
+  return {
+    users,
+    rate,
+    durationMs: durationS * 1000,
+    url: loopbackUrl(raw['--url'] ?? 'http://127.0.0.1:4000/graphql'),
+    replay,
+    speed: raw['--speed'] !== undefined ? number('--speed', raw['--speed'], 0.01, LIMITS.speed, false) : 60,
+    maxGapMs: (raw['--max-gap'] !== undefined ? number('--max-gap', raw['--max-gap'], 0, 60, false) : 0.5) * 1000,
+    maxEvents,
+    maxInFlight: 32,
+    seed: raw['--seed'] !== undefined ? number('--seed', raw['--seed'], 0, 2 ** 32 - 1, true) : 1,
+    loadCatalog: flags.has('--load-catalog'),
+    help: flags.has('--help'),
+  };
+}
