@@ -17,17 +17,22 @@ export interface StackGateway {
   stop(): Promise<void>;
 }
 
+const printed = new WeakMap<object, string>();
+
+/** A generated contract operation over HTTP POST; result and variables are typed by codegen. */
+export function runOperation<R, V>(url: string, document: TypedDocumentNode<R, V>, variables: V): Promise<GqlResponse<R>> {
+  let text = printed.get(document);
+  if (text === undefined) printed.set(document, (text = print(document)));
+  return gql<R>(url, text, (variables ?? {}) as Record<string, unknown>);
+}
+
 export async function startStackGateway(): Promise<StackGateway> {
   const env = realStackEnv();
   const gateway = await startTestGateway(env);
-  const printed = new Map<unknown, string>();
   return {
     gateway,
     prefix: env.REDIS_KEY_PREFIX!,
-    run<R, V>(document: TypedDocumentNode<R, V>, variables: V) {
-      if (!printed.has(document)) printed.set(document, print(document));
-      return gql<R>(gateway.url, printed.get(document)!, (variables ?? {}) as Record<string, unknown>);
-    },
+    run: (document, variables) => runOperation(gateway.url, document, variables),
     async stop() {
       await gateway.services.store.clear().catch(() => {});
       await gateway.stop();
