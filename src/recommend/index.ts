@@ -3,3 +3,4 @@ export * from './decay';
 export * from './learn';
 export * from './rank';
 export * from './arms';
+export * from './neighbourhood';

@@ -43,6 +43,7 @@ export function learnEvent(before: UserState, event: ScoringEvent, ctx: LearnCon
   for (const product of event.productIds) {
     const category = ctx.categoryOf(product);
     deltas.push({ kind: 'trending', category: null, product, incr: decayed });
+    deltas.push({ kind: 'session', product, user: event.userId, at: event.at });
     if (category !== null) {
       deltas.push({ kind: 'trending', category, product, incr: decayed });
       cats[category] = (cats[category] ?? 0) + decayed;

@@ -1,6 +1,7 @@
 // Ranking one user's list from their state and the neighbour lists a store looked up.
 import type { RecFlags, Strategy } from '../flags/definitions';
-import type { RankedItem, Reason, Scored, UserState } from './types';
+import { NEIGHBOURHOOD, neighbourScores, queryItems, type NeighbourhoodParams } from './neighbourhood';
+import type { RankedItem, Reason, RecentItem, Scored, UserState } from './types';
 
 /** How much of the user's state feeds the candidates (bounded work per user). */
 export const RANK_INPUTS = { recentItems: 10, basketItems: 10, categories: 3, neighbours: 50 } as const;
@@ -24,15 +25,63 @@ export function candidateKeys(user: UserState): CandidateKeys {
   return { recent, basket, categories };
 }
 
+/** How the personal score blends its parts; each part is normalised to its best item first. */
+export interface RankTuning {
+  neighbourhood: NeighbourhoodParams;
+  /** Weight of the session-neighbourhood score. */
+  sessions: number;
+  /** Weight of co-visitation ("viewed next"), read for the `covisItems` most recent items... */
+  covis: number;
+  covisItems: number;
+  /** ...the r-th most recent counting covisDecay^r. */
+  covisDecay: number;
+  /** Weight of bought-together of the basket. */
+  bought: number;
+  /** Weight of the user's own recent items (only when the ranking may keep viewed items)... */
+  repeat: number;
+  /** ...the i-th most recent counting exp(-i / repeatDecay). */
+  repeatDecay: number;
+  /**
+   * Popularity damping of viewed-part scores, VSTAN's idf: x (1 + idf * log(sum / score)) with the
+   * trending list read `idfItems` deep (an item below it counts as popular as the last one read).
+   */
+  idf: number;
+  idfItems: number;
+}
+
+export const RANKING: RankTuning = {
+  neighbourhood: NEIGHBOURHOOD,
+  sessions: 1,
+  covis: 0.05,
+  covisItems: RANK_INPUTS.recentItems,
+  covisDecay: 0.5,
+  bought: 1,
+  repeat: 0.5,
+  repeatDecay: 1,
+  idf: 1,
+  idfItems: 500,
+};
+
 /** What to look up for one user's list: the one plan both the gateway and the evaluation follow. */
 export interface LookupPlan extends CandidateKeys {
   neighbourLimit: number;
   trendingLimit: number;
+  /** Items whose recent-user lists are needed (then `planNeighbours` names the users to read). */
+  sessionItems: string[];
+  usersPerItem: number;
 }
 
-export function planLookups(user: UserState, strategy: Strategy, size: number): LookupPlan {
-  const keys = strategy === 'personalized' ? candidateKeys(user) : { recent: [], basket: [], categories: [] };
-  return { ...keys, neighbourLimit: RANK_INPUTS.neighbours, trendingLimit: size * 3 + RANK_INPUTS.neighbours };
+export function planLookups(user: UserState, strategy: Strategy, size: number, tuning: RankTuning = RANKING): LookupPlan {
+  const personal = strategy === 'personalized';
+  const keys = personal ? candidateKeys(user) : { recent: [], basket: [], categories: [] };
+  return {
+    ...keys,
+    recent: keys.recent.slice(0, tuning.covisItems),
+    neighbourLimit: RANK_INPUTS.neighbours,
+    trendingLimit: Math.max(size * 3 + RANK_INPUTS.neighbours, personal && tuning.idf > 0 ? tuning.idfItems : 0),
+    sessionItems: personal && tuning.sessions > 0 ? queryItems(user, tuning.neighbourhood) : [],
+    usersPerItem: tuning.neighbourhood.usersPerItem,
+  };
 }
 
 export interface RankInput {
@@ -46,6 +95,17 @@ export interface RankInput {
   trendingByCategory: ReadonlyMap<string | null, Scored[]>;
   /** Products that must not be shown (out of stock). */
   unavailable: ReadonlySet<string>;
+  /** Recent items of the neighbours `planNeighbours` named (absent: no neighbourhood part). */
+  neighbours?: ReadonlyMap<string, readonly RecentItem[]>;
+  /** Time of the request (ms), for the neighbours' age. */
+  now?: number;
+  /**
+   * Whether items the user has just viewed may be listed again. The live list leaves out the item on
+   * screen (false, the default); the offline protocols predict the next click, which is often a
+   * return to an item of the session, so the evaluation asks with true.
+   */
+  keepViewed?: boolean;
+  tuning?: RankTuning;
 }
 
 /** Fill items rank below every personal item; within a tier by score. */
@@ -54,7 +114,7 @@ const TIER: Record<Reason, number> = { ALSO_VIEWED: 0, BOUGHT_TOGETHER: 0, CATEG
 export function rankForUser(input: RankInput): RankedItem[] {
   const { user, limit } = input;
   const excluded = new Set(input.unavailable);
-  if (user.recent[0]) excluded.add(user.recent[0].p); // never the item the shopper is looking at
+  if (user.recent[0] && !input.keepViewed) excluded.add(user.recent[0].p); // never the item the shopper is looking at
   if (input.flags['filters.excludePurchased']) user.purchased.forEach((p) => excluded.add(p));
   if (input.flags['filters.excludeInCart']) user.cart.forEach((p) => excluded.add(p));
 
@@ -90,29 +150,59 @@ function normalised(list: Scored[]): Scored[] {
   return top > 0 ? list.map((s) => ({ id: s.id, score: s.score / top })) : [];
 }
 
-/** Neighbours of the recent items (nearer = stronger) plus bought-together of the basket. */
+/**
+ * Session neighbours, co-visitation of the recent items (nearer = stronger) and bought-together of
+ * the basket, each normalised to its best item and blended by the tuning's weights.
+ */
 function personalScores(input: RankInput): RankedItem[] {
+  const t = input.tuning ?? RANKING;
   const { recent, basket } = candidateKeys(input.user);
   const viewed = new Map<string, number>();
   const bought = new Map<string, number>();
-  recent.forEach((item, rank) => {
-    for (const n of normalised(input.alsoViewed.get(item) ?? [])) {
-      viewed.set(n.id, (viewed.get(n.id) ?? 0) + n.score / (rank + 1));
-    }
-  });
+  const add = (map: Map<string, number>, id: string, v: number) => map.set(id, (map.get(id) ?? 0) + v);
+  if (t.covis > 0) {
+    recent.slice(0, t.covisItems).forEach((item, rank) => {
+      const w = t.covis * t.covisDecay ** rank;
+      for (const n of normalised(input.alsoViewed.get(item) ?? [])) add(viewed, n.id, w * n.score);
+    });
+  }
+  if (input.neighbours && t.sessions > 0) {
+    const scores = neighbourScores(input.user, input.neighbours, input.now ?? input.user.recent[0]?.t ?? 0, t.neighbourhood);
+    let top = 0;
+    for (const v of scores.values()) if (v > top) top = v;
+    if (top > 0) for (const [id, v] of scores) add(viewed, id, (t.sessions * v) / top);
+  }
+  if (input.keepViewed && t.repeat > 0) {
+    input.user.recent.forEach((r, i) => add(viewed, r.p, t.repeat * Math.exp(-i / t.repeatDecay)));
+  }
+  if (t.idf > 0) damp(viewed, input.trending, t.idf);
   basket.forEach((item, rank) => {
-    for (const n of normalised(input.boughtTogether.get(item) ?? [])) {
-      bought.set(n.id, (bought.get(n.id) ?? 0) + n.score / (rank + 1));
-    }
+    for (const n of normalised(input.boughtTogether.get(item) ?? [])) add(bought, n.id, (t.bought * n.score) / (rank + 1));
   });
-  const ids = new Set([...viewed.keys(), ...bought.keys()]);
   const items: RankedItem[] = [];
-  for (const id of ids) {
+  for (const id of new Set([...viewed.keys(), ...bought.keys()])) {
     const v = viewed.get(id) ?? 0;
     const b = bought.get(id) ?? 0;
     items.push({ productId: id, score: v + b, reason: b > v ? 'BOUGHT_TOGETHER' : 'ALSO_VIEWED' });
   }
   return items.sort((a, b) => b.score - a.score || (a.productId < b.productId ? -1 : 1));
+}
+
+/**
+ * Multiplies each score by 1 + weight * log(sum of trending / the item's trending score); an item
+ * below the trending list read counts as popular as its last entry.
+ */
+function damp(scores: Map<string, number>, trending: Scored[], weight: number): void {
+  const floor = trending[trending.length - 1]?.score ?? 0;
+  if (!(floor > 0)) return;
+  let sum = 0;
+  for (const s of trending) sum += s.score;
+  const tail = 1 + weight * Math.log(sum / floor);
+  for (const [id, v] of scores) scores.set(id, v * tail);
+  for (const s of trending) {
+    const v = scores.get(s.id);
+    if (v !== undefined) scores.set(s.id, (v / tail) * (1 + weight * Math.log(sum / s.score)));
+  }
 }
 
 /** Two lists are the same when the same products stand in the same order for the same reasons. */

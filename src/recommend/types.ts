@@ -48,7 +48,9 @@ export interface RankedItem {
 export type StatDelta =
   | { kind: 'trending'; category: string | null; product: string; incr: number }
   | { kind: 'covis'; from: string; to: string; incr: number }
-  | { kind: 'bought'; from: string; to: string; incr: number };
+  | { kind: 'bought'; from: string; to: string; incr: number }
+  /** The user interacted with the product at `at` (ms): kept as the latest time (a max, not a sum). */
+  | { kind: 'session'; product: string; user: string; at: number };
 
 export const USER_BOUNDS = { recent: 30, cart: 100, purchased: 200, seen: 256, categories: 20 } as const;
 

@@ -1,7 +1,7 @@
 // Turns a user's state plus the shared statistics into their list, and keeps the stored list
 // (and every subscriber) up to date. The same code serves embedded and distributed mode.
 import type { RecFlags } from '../flags/definitions';
-import { assignStrategy, emptyUserState, planLookups, rankForUser, type UserState } from '../recommend';
+import { assignStrategy, emptyUserState, planLookups, planNeighbours, rankForUser, RANKING, type UserState } from '../recommend';
 import type { RecStore, StoredRecs } from '../store/types';
 
 export interface RecommenderOptions {
@@ -41,11 +41,15 @@ export class Recommender {
     const flags = this.flags();
     const { strategy, arm } = assignStrategy(userId, flags);
     const plan = planLookups(user, strategy, flags['recs.size']);
-    const [alsoViewed, boughtTogether, trending, unavailable] = await Promise.all([
+    const [alsoViewed, boughtTogether, trending, unavailable, neighbours] = await Promise.all([
       this.store.alsoViewed(plan.recent, plan.neighbourLimit),
       this.store.boughtTogether(plan.basket, plan.neighbourLimit),
       this.store.trending([null, ...plan.categories], plan.trendingLimit),
       this.unavailableProducts(),
+      // Second step of the plan: the users who touched the same items lately, then their recent items.
+      this.store.recentSessions(plan.sessionItems, plan.usersPerItem).then((users) =>
+        this.store.recentItems(planNeighbours(userId, users, RANKING.neighbourhood), RANKING.neighbourhood.itemsPerNeighbour),
+      ),
     ]);
     const items = rankForUser({
       user,
@@ -57,6 +61,8 @@ export class Recommender {
       trending: trending.get(null) ?? [],
       trendingByCategory: trending,
       unavailable,
+      neighbours,
+      now: this.now(),
     });
     return { generatedAt: new Date(this.now()).toISOString(), strategy, arm, items };
   }

@@ -4,12 +4,12 @@ import type { Scored, StatDelta } from '../recommend';
 import type { PositionedDelta } from './types';
 import { STAT_BOUNDS } from './statBounds';
 
-type ScoreTable = Map<string, Map<string, number>>;
-
 export class MemoryStats {
-  private readonly covis: ScoreTable = new Map();
-  private readonly bought: ScoreTable = new Map();
-  private readonly trendingTable: ScoreTable = new Map();
+  private readonly covis = new Map<string, Row>();
+  private readonly bought = new Map<string, Row>();
+  private readonly trendingTable = new Map<string, Row>();
+  /** product -> user -> latest time (ms) the user interacted with it */
+  private readonly sessionTable = new Map<string, Row>();
   /** group key -> source (topic/partition) -> highest offset applied */
   private readonly watermarks = new Map<string, Map<string, number>>();
 
@@ -17,7 +17,7 @@ export class MemoryStats {
   applyDeltas(source: string, deltas: readonly PositionedDelta[]): void {
     const raised = new Map<string, number>();
     for (const { offset, delta } of deltas) {
-      const group = delta.kind === 'trending' ? 'trending' : `p:${delta.from}`;
+      const group = groupOf(delta);
       if (offset <= (this.watermarks.get(group)?.get(source) ?? -1)) continue;
       this.add(delta);
       raised.set(group, Math.max(raised.get(group) ?? -1, offset));
@@ -31,44 +31,126 @@ export class MemoryStats {
 
   /** Applies one delta unconditionally (callers that need no redelivery guard). */
   add(delta: StatDelta): void {
-    const [table, key, member, bound] =
-      delta.kind === 'trending'
-        ? [this.trendingTable, delta.category ?? '', delta.product, STAT_BOUNDS.trending]
-        : [delta.kind === 'covis' ? this.covis : this.bought, delta.from, delta.to, STAT_BOUNDS.neighbours];
-    let row = table.get(key);
-    if (!row) table.set(key, (row = new Map()));
-    row.set(member, (row.get(member) ?? 0) + delta.incr);
-    if (row.size > bound * 1.25) trim(row, bound);
+    switch (delta.kind) {
+      case 'trending':
+        return rowOf(this.trendingTable, delta.category ?? '', STAT_BOUNDS.trending).incr(delta.product, delta.incr);
+      case 'covis':
+        return rowOf(this.covis, delta.from, STAT_BOUNDS.neighbours).incr(delta.to, delta.incr);
+      case 'bought':
+        return rowOf(this.bought, delta.from, STAT_BOUNDS.neighbours).incr(delta.to, delta.incr);
+      case 'session':
+        return rowOf(this.sessionTable, delta.product, STAT_BOUNDS.sessions).max(delta.user, delta.at);
+    }
   }
 
   alsoViewed(productIds: readonly string[], limit: number): Map<string, Scored[]> {
-    return new Map(productIds.map((id) => [id, top(this.covis.get(id), limit)]));
+    return new Map(productIds.map((id) => [id, this.covis.get(id)?.top(limit) ?? []]));
   }
 
   boughtTogether(productIds: readonly string[], limit: number): Map<string, Scored[]> {
-    return new Map(productIds.map((id) => [id, top(this.bought.get(id), limit)]));
+    return new Map(productIds.map((id) => [id, this.bought.get(id)?.top(limit) ?? []]));
   }
 
   trending(categories: readonly (string | null)[], limit: number): Map<string | null, Scored[]> {
-    return new Map(categories.map((c) => [c, top(this.trendingTable.get(c ?? ''), limit)]));
+    return new Map(categories.map((c) => [c, this.trendingTable.get(c ?? '')?.top(limit) ?? []]));
+  }
+
+  /** Per product, the users who interacted with it most recently: id = user, score = time (ms). */
+  recentSessions(productIds: readonly string[], limit: number): Map<string, Scored[]> {
+    return new Map(productIds.map((id) => [id, this.sessionTable.get(id)?.top(limit) ?? []]));
   }
 
   clear(): void {
-    for (const m of [this.covis, this.bought, this.trendingTable, this.watermarks]) m.clear();
+    for (const m of [this.covis, this.bought, this.trendingTable, this.sessionTable, this.watermarks]) m.clear();
   }
 }
 
-/** Highest first; ties by member, descending (as Redis ZREVRANGE orders them). */
-function top(row: Map<string, number> | undefined, limit: number): Scored[] {
-  if (!row) return [];
-  const out: Scored[] = [];
-  for (const [id, score] of row) out.push({ id, score });
-  out.sort((a, b) => b.score - a.score || (a.id < b.id ? 1 : -1));
-  return out.length > limit ? out.slice(0, limit) : out;
+function groupOf(delta: StatDelta): string {
+  if (delta.kind === 'trending') return 'trending';
+  return `p:${delta.kind === 'session' ? delta.product : delta.from}`;
 }
 
-function trim(row: Map<string, number>, bound: number): void {
-  const keep = top(row, bound);
-  row.clear();
-  for (const s of keep) row.set(s.id, s.score);
+function rowOf(table: Map<string, Row>, key: string, bound: number): Row {
+  let row = table.get(key);
+  if (!row) table.set(key, (row = new Row(bound)));
+  return row;
+}
+
+/** Highest first; ties by member, descending (as Redis ZREVRANGE orders them). */
+function before(a: Scored, b: Scored): boolean {
+  return a.score > b.score || (a.score === b.score && a.id > b.id);
+}
+
+/**
+ * One sorted set: scores by member, trimmed to `bound` (the lowest fall off), plus a cached
+ * ordering of its best `cap` members. Scores only grow (increments are positive, `max` never
+ * lowers), so a member outside the cache can only enter it through its own update, and the cache
+ * stays exact without re-sorting the row: a lookup costs O(limit), an update O(cap).
+ */
+class Row {
+  private readonly scores = new Map<string, number>();
+  /** The best min(cap, size) members, best first; null when it must be rebuilt. */
+  private cache: Scored[] | null = null;
+  private cap = 0;
+
+  constructor(private readonly bound: number) {}
+
+  incr(member: string, by: number): void {
+    this.set(member, (this.scores.get(member) ?? 0) + by);
+  }
+
+  max(member: string, value: number): void {
+    const old = this.scores.get(member);
+    if (old === undefined || value > old) this.set(member, value);
+  }
+
+  private set(member: string, score: number): void {
+    const old = this.scores.get(member);
+    this.scores.set(member, score);
+    if (this.cache) {
+      if (old !== undefined && score < old) this.cache = null;
+      else this.touchCache(member, score);
+    }
+    if (this.scores.size > this.bound * 1.25) this.trim();
+  }
+
+  private touchCache(member: string, score: number): void {
+    const cache = this.cache!;
+    let i = cache.findIndex((s) => s.id === member);
+    if (i < 0) {
+      if (cache.length < this.cap && cache.length === this.scores.size - 1) i = cache.push({ id: member, score }) - 1;
+      else if (cache.length > 0 && before({ id: member, score }, cache[cache.length - 1]!)) {
+        i = cache.length - 1;
+        cache[i] = { id: member, score };
+      } else return;
+    } else cache[i] = { id: member, score };
+    while (i > 0 && before(cache[i]!, cache[i - 1]!)) {
+      [cache[i - 1], cache[i]] = [cache[i]!, cache[i - 1]!];
+      i--;
+    }
+  }
+
+  top(limit: number): Scored[] {
+    if (!this.cache || limit > this.cap) this.rebuild(Math.max(limit, this.cap));
+    const cache = this.cache!;
+    return cache.length > limit ? cache.slice(0, limit) : cache.slice();
+  }
+
+  private sorted(): Scored[] {
+    const out: Scored[] = [];
+    for (const [id, score] of this.scores) out.push({ id, score });
+    return out.sort((a, b) => b.score - a.score || (a.id < b.id ? 1 : -1));
+  }
+
+  private rebuild(cap: number): void {
+    this.cap = cap;
+    this.cache = this.sorted().slice(0, cap);
+  }
+
+  private trim(): void {
+    const keep = this.sorted().slice(0, this.bound);
+    this.scores.clear();
+    for (const s of keep) this.scores.set(s.id, s.score);
+    if (this.cache && this.cap > this.bound) this.cache = null;
+  }
 }

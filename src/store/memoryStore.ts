@@ -1,6 +1,6 @@
 // Embedded-mode store: the same semantics as the Redis store, held in this process.
 import { EventEmitter } from 'node:events';
-import type { Scored, UserState } from '../recommend';
+import type { RecentItem, Scored, UserState } from '../recommend';
 import { listSignature, type PositionedDelta, type Product, type RecStore, type RecsFeed, type StoredRecs } from './types';
 import { MemoryStats } from './memoryStats';
 
@@ -44,6 +44,19 @@ export class MemoryStore implements RecStore, RecsFeed {
 
   async trending(categories: (string | null)[], limit: number): Promise<Map<string | null, Scored[]>> {
     return this.stats.trending(categories, limit);
+  }
+
+  async recentSessions(productIds: string[], limit: number): Promise<Map<string, Scored[]>> {
+    return this.stats.recentSessions(productIds, limit);
+  }
+
+  async recentItems(userIds: string[], limit: number): Promise<Map<string, RecentItem[]>> {
+    const out = new Map<string, RecentItem[]>();
+    for (const id of userIds) {
+      const user = this.users.get(id);
+      if (user) out.set(id, user.recent.slice(0, limit).map((r) => ({ ...r })));
+    }
+    return out;
   }
 
   async getRecs(userId: string): Promise<StoredRecs | null> {

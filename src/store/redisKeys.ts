@@ -1,16 +1,19 @@
 // Key layout, ready for Redis Cluster: keys that one script changes together share a hash tag.
-//   {u:<user>}     the user's state and list       {p:<product>} its neighbour lists + watermark
+//   {u:<user>}     the user's state, recent items and list
+//   {p:<product>}  its neighbour lists, the users who touched it most recently, watermark
 //   {trending}     global and per-category trending + watermark
 export function redisKeys(prefix: string) {
   return {
     landmark: `${prefix}:landmark`,
     userState: (u: string) => `${prefix}:{u:${u}}:state`,
+    userRecent: (u: string) => `${prefix}:{u:${u}}:recent`,
     recs: (u: string) => `${prefix}:{u:${u}}:recs`,
     recsSignature: (u: string) => `${prefix}:{u:${u}}:recsig`,
     recsVersion: (u: string) => `${prefix}:{u:${u}}:recver`,
     recsChannel: (u: string) => `${prefix}:recs:${u}`,
     covis: (p: string) => `${prefix}:{p:${p}}:covis`,
     bought: (p: string) => `${prefix}:{p:${p}}:bought`,
+    recentUsers: (p: string) => `${prefix}:{p:${p}}:users`,
     productWatermark: (p: string) => `${prefix}:{p:${p}}:wm`,
     product: (p: string) => `${prefix}:{p:${p}}:info`,
     trending: (category: string | null) => (category === null ? `${prefix}:{trending}:all` : `${prefix}:{trending}:cat:${category}`),

@@ -1,30 +1,38 @@
 // Lua scripts: each runs atomically inside one hash slot.
 
 /**
- * Applies one key group's increments from one source (topic/partition), skipping offsets at or below the
- * group's watermark, then trims each touched list to its bound.
+ * Applies one key group's updates from one source (topic/partition), skipping offsets at or below the
+ * group's watermark, then trims each touched sorted set to its bound (the lowest scores fall off).
  * KEYS[1] watermark hash; KEYS[2..] sorted sets.
- * ARGV: source (topic/partition), opCount, bound, then per op: offset, keyIndex (1-based into KEYS), member, incr.
+ * ARGV: source (topic/partition), opCount, then one bound per sorted set (KEYS[2..] in order), then
+ * per op: offset, keyIndex (1-based into KEYS), member, value, mode ('i' adds the value, 'm' keeps
+ * the larger of the stored score and the value).
  */
 export const APPLY_DELTAS = `
 local mark = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1')
 local top = mark
 local n = tonumber(ARGV[2])
-local bound = tonumber(ARGV[3])
+local first = 3 + #KEYS - 1
 local touched = {}
 for i = 0, n - 1 do
-  local base = 4 + i * 4
+  local base = first + i * 5
   local offset = tonumber(ARGV[base])
   if offset > mark then
-    local key = KEYS[tonumber(ARGV[base + 1])]
-    redis.call('ZINCRBY', key, ARGV[base + 3], ARGV[base + 2])
-    touched[key] = true
+    local index = tonumber(ARGV[base + 1])
+    local key = KEYS[index]
+    if ARGV[base + 4] == 'm' then
+      redis.call('ZADD', key, 'GT', ARGV[base + 3], ARGV[base + 2])
+    else
+      redis.call('ZINCRBY', key, ARGV[base + 3], ARGV[base + 2])
+    end
+    touched[index] = true
     if offset > top then top = offset end
   end
 end
-for key in pairs(touched) do
-  if redis.call('ZCARD', key) > bound * 1.25 then
-    redis.call('ZREMRANGEBYRANK', key, 0, -(bound + 1))
+for index in pairs(touched) do
+  local bound = tonumber(ARGV[2 + index - 1])
+  if redis.call('ZCARD', KEYS[index]) > bound * 1.25 then
+    redis.call('ZREMRANGEBYRANK', KEYS[index], 0, -(bound + 1))
   end
 end
 if top > mark then redis.call('HSET', KEYS[1], ARGV[1], top) end

@@ -1,7 +1,7 @@
 // Production store on Redis (ioredis). One round trip per batch where it can: pipelines for
 // reads, one script call per key group for writes.
 import type Redis from 'ioredis';
-import type { Scored, StatDelta, UserState } from '../recommend';
+import type { RecentItem, Scored, StatDelta, UserState } from '../recommend';
 import { listSignature, type PositionedDelta, type Product, type RecStore, type StoredRecs } from './types';
 import { redisKeys, type RedisKeys } from './redisKeys';
 import { APPLY_DELTAS, PUT_RECS } from './redisScripts';
@@ -45,35 +45,48 @@ export class RedisStore implements RecStore {
   async saveUsers(users: ReadonlyMap<string, UserState>): Promise<void> {
     if (users.size === 0) return;
     const pipeline = this.redis.pipeline();
-    for (const [id, user] of users) pipeline.set(this.keys.userState(id), JSON.stringify(user));
+    for (const [id, user] of users) {
+      pipeline.set(this.keys.userState(id), JSON.stringify(user));
+      // What neighbour lookups read of a user: their recent items alone, small.
+      pipeline.set(this.keys.userRecent(id), JSON.stringify(user.recent));
+    }
     await execOrThrow(pipeline);
   }
 
   async applyDeltas(source: string, deltas: PositionedDelta[]): Promise<void> {
-    const groups = new Map<string, { keys: string[]; bound: number; ops: (string | number)[]; count: number }>();
+    type Group = { keys: string[]; bounds: number[]; ops: (string | number)[]; count: number };
+    const groups = new Map<string, Group>();
     for (const { offset, delta } of deltas) {
-      const [watermark, key, member, bound] = this.target(delta);
+      const { watermark, key, member, value, mode, bound } = this.target(delta);
       let group = groups.get(watermark);
-      if (!group) groups.set(watermark, (group = { keys: [watermark], bound, ops: [], count: 0 }));
+      if (!group) groups.set(watermark, (group = { keys: [watermark], bounds: [], ops: [], count: 0 }));
       let index = group.keys.indexOf(key);
-      if (index < 0) index = group.keys.push(key) - 1;
-      group.ops.push(offset, index + 1, member, delta.incr);
+      if (index < 0) {
+        index = group.keys.push(key) - 1;
+        group.bounds.push(bound);
+      }
+      group.ops.push(offset, index + 1, member, value, mode);
       group.count += 1;
     }
     if (groups.size === 0) return;
     const pipeline = this.redis.pipeline() as unknown as ScriptedRedis;
     for (const g of groups.values()) {
-      pipeline.recsApplyDeltas(g.keys.length, ...g.keys, source, g.count, g.bound, ...g.ops);
+      pipeline.recsApplyDeltas(g.keys.length, ...g.keys, source, g.count, ...g.bounds, ...g.ops);
     }
     await execOrThrow(pipeline as unknown as ReturnType<Redis['pipeline']>);
   }
 
-  private target(delta: StatDelta): [string, string, string, number] {
-    if (delta.kind === 'trending') {
-      return [this.keys.trendingWatermark, this.keys.trending(delta.category), delta.product, STAT_BOUNDS.trending];
+  private target(delta: StatDelta): { watermark: string; key: string; member: string; value: number; mode: 'i' | 'm'; bound: number } {
+    switch (delta.kind) {
+      case 'trending':
+        return { watermark: this.keys.trendingWatermark, key: this.keys.trending(delta.category), member: delta.product, value: delta.incr, mode: 'i', bound: STAT_BOUNDS.trending };
+      case 'session':
+        return { watermark: this.keys.productWatermark(delta.product), key: this.keys.recentUsers(delta.product), member: delta.user, value: delta.at, mode: 'm', bound: STAT_BOUNDS.sessions };
+      default: {
+        const key = delta.kind === 'covis' ? this.keys.covis(delta.from) : this.keys.bought(delta.from);
+        return { watermark: this.keys.productWatermark(delta.from), key, member: delta.to, value: delta.incr, mode: 'i', bound: STAT_BOUNDS.neighbours };
+      }
     }
-    const key = delta.kind === 'covis' ? this.keys.covis(delta.from) : this.keys.bought(delta.from);
-    return [this.keys.productWatermark(delta.from), key, delta.to, STAT_BOUNDS.neighbours];
   }
 
   private async topMany(keys: string[], limit: number): Promise<Scored[][]> {
@@ -103,6 +116,27 @@ export class RedisStore implements RecStore {
   async trending(categories: (string | null)[], limit: number): Promise<Map<string | null, Scored[]>> {
     const lists = await this.topMany(categories.map(this.keys.trending), limit);
     return new Map(categories.map((c, i) => [c, lists[i] ?? []]));
+  }
+
+  async recentSessions(productIds: string[], limit: number): Promise<Map<string, Scored[]>> {
+    const lists = await this.topMany(productIds.map(this.keys.recentUsers), limit);
+    return new Map(productIds.map((id, i) => [id, lists[i] ?? []]));
+  }
+
+  async recentItems(userIds: string[], limit: number): Promise<Map<string, RecentItem[]>> {
+    const out = new Map<string, RecentItem[]>();
+    if (userIds.length === 0) return out;
+    // One GET per user in one pipeline, like loadUsers and the sorted-set reads (one key each, so a
+    // cluster client can route every command to its slot's node; an MGET would cross slots).
+    const pipeline = this.redis.pipeline();
+    for (const id of userIds) pipeline.get(this.keys.userRecent(id));
+    const results = (await pipeline.exec()) ?? [];
+    userIds.forEach((id, i) => {
+      const [err, raw] = results[i] ?? [null, null];
+      if (err) throw err;
+      if (typeof raw === 'string') out.set(id, (JSON.parse(raw) as RecentItem[]).slice(0, limit));
+    });
+    return out;
   }
 
   async getRecs(userId: string): Promise<StoredRecs | null> {

@@ -1,6 +1,6 @@
 // The narrow storage interface the scoring and read paths use. Two adapters implement it:
 // Redis (production) and memory (embedded mode); one contract suite tests both.
-import type { RankedItem, Scored, StatDelta, UserState } from '../recommend';
+import type { RankedItem, RecentItem, Scored, StatDelta, UserState } from '../recommend';
 import type { Strategy } from '../flags/definitions';
 
 export interface Product {
@@ -42,6 +42,10 @@ export interface RecStore {
   alsoViewed(productIds: string[], limit: number): Promise<Map<string, Scored[]>>;
   boughtTogether(productIds: string[], limit: number): Promise<Map<string, Scored[]>>;
   trending(categories: (string | null)[], limit: number): Promise<Map<string | null, Scored[]>>;
+  /** Per product, the `limit` users who touched it most recently: id = user, score = time (ms), newest first. */
+  recentSessions(productIds: string[], limit: number): Promise<Map<string, Scored[]>>;
+  /** The `limit` most recent items of each user (as saved with their state); users without state are absent. */
+  recentItems(userIds: string[], limit: number): Promise<Map<string, RecentItem[]>>;
   getRecs(userId: string): Promise<StoredRecs | null>;
   /**
    * Stores the list as a new version when it differs from the stored one (ids or reasons) and

@@ -55,6 +55,27 @@ export function storeContract(name: string, make: () => Promise<{ store: RecStor
       expect((await store.alsoViewed(['a'], 10)).get('a')).toEqual([{ id: 'b', score: 7 }]);
     });
 
+    test('per product, the users who touched it come back newest first, each at their latest time', async () => {
+      const touch = (offset: number, product: string, user: string, at: number) => ({ offset, delta: { kind: 'session' as const, product, user, at } });
+      await store.applyDeltas('view-events/0', [touch(0, 'a', 'u1', 100), touch(1, 'a', 'u2', 200), touch(2, 'a', 'u1', 300), touch(3, 'b', 'u2', 50)]);
+      // An older time never moves a user back, and a redelivered batch changes nothing.
+      await store.applyDeltas('view-events/1', [touch(0, 'a', 'u1', 150)]);
+      await store.applyDeltas('view-events/0', [touch(2, 'a', 'u1', 999)]);
+      const lists = await store.recentSessions(['a', 'b', 'zz'], 10);
+      expect(lists.get('a')).toEqual([{ id: 'u1', score: 300 }, { id: 'u2', score: 200 }]);
+      expect(lists.get('b')).toEqual([{ id: 'u2', score: 50 }]);
+      expect(lists.get('zz')).toEqual([]);
+      expect((await store.recentSessions(['a'], 1)).get('a')).toEqual([{ id: 'u1', score: 300 }]);
+    });
+
+    test("a saved user's recent items can be read alone, newest first and bounded", async () => {
+      const user = { recent: [{ p: 'c', t: 3 }, { p: 'b', t: 2 }, { p: 'a', t: 1 }], cart: [], purchased: [], cats: {}, seen: ['e1'] };
+      await store.saveUsers(new Map([['u1', user]]));
+      const recent = await store.recentItems(['u1', 'nobody'], 2);
+      expect(recent.get('u1')).toEqual([{ p: 'c', t: 3 }, { p: 'b', t: 2 }]);
+      expect(recent.has('nobody')).toBe(false);
+    });
+
     test('user states round-trip', async () => {
       const user = { recent: [{ p: 'a', t: 1 }], cart: ['b'], purchased: [], cats: { shoes: 2 }, seen: ['e1'] };
       await store.saveUsers(new Map([['u1', user]]));

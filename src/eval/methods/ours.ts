@@ -2,22 +2,49 @@
 // production learnEvent into the same statistics the embedded store keeps (MemoryStats); a list
 // is planned, looked up and ranked as the Recommender does it, only without the async store.
 import { defaultFlags, type RecFlags } from '../../flags/definitions';
-import { emptyUserState, learnEvent, planLookups, rankForUser, type InteractionType, type ScoringEvent, type UserState } from '../../recommend';
+import {
+  emptyUserState,
+  learnEvent,
+  planLookups,
+  planNeighbours,
+  rankForUser,
+  RANKING,
+  type InteractionType,
+  type RankTuning,
+  type RecentItem,
+  type ScoringEvent,
+  type UserState,
+} from '../../recommend';
 import { MemoryStats } from '../../store/memoryStats';
 import type { EvalEvent, MethodDefinition, SessionContext, SessionRecommender } from '../types';
 import { checkOptions } from './options';
 
 const TYPE: Record<EvalEvent['type'], InteractionType> = { view: 'view', cart: 'add_to_cart', purchase: 'purchase' };
 
+export interface OursOptions {
+  flags?: RecFlags;
+  tuning?: RankTuning;
+  /** Whether items of the current session may be predicted (the live list leaves out the item on screen). */
+  keepViewed?: boolean;
+}
+
 export class Ours implements SessionRecommender {
   readonly name = 'ours';
   private readonly stats = new MemoryStats();
+  /** The store's user states: each session is a "user". */
   private readonly sessions = new Map<string, UserState>();
   private readonly categories = new Map<string, string>();
+  private readonly flags: RecFlags;
+  private readonly tuning: RankTuning;
+  private readonly keepViewed: boolean;
   private landmark: number | null = null;
   private counter = 0;
 
-  constructor(private readonly flags: RecFlags = defaultFlags()) {}
+  constructor({ flags = defaultFlags(), tuning = RANKING, keepViewed = true }: OursOptions = {}) {
+    this.flags = flags;
+    this.tuning = tuning;
+    this.keepViewed = keepViewed;
+  }
 
   private scoring(event: EvalEvent): ScoringEvent {
     return { eventId: `e${this.counter++}`, userId: event.sessionId, type: TYPE[event.type], productIds: [event.itemId], at: event.ts };
@@ -41,8 +68,14 @@ export class Ours implements SessionRecommender {
     // statistics is dropped, so asking never changes later answers.
     let user = emptyUserState();
     for (const event of session.events) user = learnEvent(user, this.scoring(event), this.context()).user;
-    const plan = planLookups(user, 'personalized', k);
+    const plan = planLookups(user, 'personalized', k, this.tuning);
     const trending = this.stats.trending([null, ...plan.categories], plan.trendingLimit);
+    const recentUsers = this.stats.recentSessions(plan.sessionItems, plan.usersPerItem);
+    const neighbours = new Map<string, readonly RecentItem[]>();
+    for (const id of planNeighbours(session.sessionId, recentUsers, this.tuning.neighbourhood)) {
+      const recent = this.sessions.get(id)?.recent;
+      if (recent) neighbours.set(id, recent);
+    }
     return rankForUser({
       user,
       strategy: 'personalized',
@@ -53,18 +86,74 @@ export class Ours implements SessionRecommender {
       trending: trending.get(null) ?? [],
       trendingByCategory: trending,
       unavailable: new Set(),
+      neighbours,
+      now: session.now,
+      keepViewed: this.keepViewed,
+      tuning: this.tuning,
     }).map((item) => item.productId);
   }
 }
 
+const NUMERIC = {
+  halfLifeHours: 'number',
+  view: 'number',
+  cart: 'number',
+  purchase: 'number',
+  sessions: 'number',
+  covis: 'number',
+  covisItems: 'number',
+  covisDecay: 'number',
+  bought: 'number',
+  repeat: 'number',
+  repeatDecay: 'number',
+  idf: 'number',
+  idfItems: 'number',
+  queryItems: 'number',
+  usersPerItem: 'number',
+  sample: 'number',
+  itemsPerNeighbour: 'number',
+  k: 'number',
+  spw: 'number',
+  snh: 'number',
+  inh: 'number',
+  ipw: 'number',
+} as const;
+type OursCliOptions = { [K in keyof typeof NUMERIC]?: number } & { keepViewed?: boolean };
+
 export const ours: MethodDefinition = {
   key: 'ours',
-  description: 'the strategy the gateway serves (src/recommend through MemoryStats), flag defaults',
+  description: 'the strategy the gateway serves (src/recommend through MemoryStats), flag defaults; options override flags and tuning',
   inDefaultRun: true,
   create: (o) => {
-    const opts = checkOptions<{ halfLifeHours?: number }>('ours', o, { halfLifeHours: 'number' });
+    const opts = checkOptions<OursCliOptions>('ours', o, { ...NUMERIC, keepViewed: 'boolean' });
     const flags = defaultFlags();
     if (opts.halfLifeHours !== undefined) flags['decay.halfLifeHours'] = opts.halfLifeHours;
-    return new Ours(flags);
+    if (opts.view !== undefined) flags['weights.view'] = opts.view;
+    if (opts.cart !== undefined) flags['weights.addToCart'] = opts.cart;
+    if (opts.purchase !== undefined) flags['weights.purchase'] = opts.purchase;
+    const n = RANKING.neighbourhood;
+    const tuning: RankTuning = {
+      sessions: opts.sessions ?? RANKING.sessions,
+      covis: opts.covis ?? RANKING.covis,
+      covisItems: opts.covisItems ?? RANKING.covisItems,
+      covisDecay: opts.covisDecay ?? RANKING.covisDecay,
+      bought: opts.bought ?? RANKING.bought,
+      repeat: opts.repeat ?? RANKING.repeat,
+      repeatDecay: opts.repeatDecay ?? RANKING.repeatDecay,
+      idf: opts.idf ?? RANKING.idf,
+      idfItems: opts.idfItems ?? RANKING.idfItems,
+      neighbourhood: {
+        queryItems: opts.queryItems ?? n.queryItems,
+        usersPerItem: opts.usersPerItem ?? n.usersPerItem,
+        sample: opts.sample ?? n.sample,
+        itemsPerNeighbour: opts.itemsPerNeighbour ?? n.itemsPerNeighbour,
+        k: opts.k ?? n.k,
+        spw: opts.spw ?? n.spw,
+        snhDays: opts.snh ?? n.snhDays,
+        inh: opts.inh ?? n.inh,
+        ipw: opts.ipw ?? n.ipw,
+      },
+    };
+    return new Ours({ flags, tuning, keepViewed: opts.keepViewed ?? true });
   },
 };

@@ -5,6 +5,9 @@ const ctx = { flags: defaultFlags(), landmark: 0, categoryOf: (id: string) => (i
 const at = (minutes: number) => minutes * 60_000;
 const view = (eventId: string, product: string, minute: number): ScoringEvent => ({ eventId, userId: 'u', type: 'view', productIds: [product], at: at(minute) });
 
+type Counted = Extract<StatDelta, { incr: number }>;
+const counted = (deltas: StatDelta[], match: (d: StatDelta) => boolean) => deltas.find(match) as Counted;
+
 function run(events: ScoringEvent[]) {
   let user = emptyUserState();
   const deltas: StatDelta[] = [];
@@ -19,15 +22,15 @@ function run(events: ScoringEvent[]) {
 describe('learning an event', () => {
   test('the item viewed next counts more than the item viewed before', () => {
     const { deltas } = run([view('e1', 'a', 0), view('e2', 'b', 1)]);
-    const forward = deltas.find((d) => d.kind === 'covis' && d.from === 'a' && d.to === 'b')!;
-    const backward = deltas.find((d) => d.kind === 'covis' && d.from === 'b' && d.to === 'a')!;
+    const forward = counted(deltas, (d) => d.kind === 'covis' && d.from === 'a' && d.to === 'b');
+    const backward = counted(deltas, (d) => d.kind === 'covis' && d.from === 'b' && d.to === 'a');
     expect(forward.incr).toBeGreaterThan(backward.incr);
   });
 
   test('nearer earlier items pair more strongly than farther ones', () => {
     const { deltas } = run([view('e1', 'a', 0), view('e2', 'b', 1), view('e3', 'c', 2)]);
-    const fromB = deltas.find((d) => d.kind === 'covis' && d.from === 'b' && d.to === 'c')!;
-    const fromA = deltas.find((d) => d.kind === 'covis' && d.from === 'a' && d.to === 'c')!;
+    const fromB = counted(deltas, (d) => d.kind === 'covis' && d.from === 'b' && d.to === 'c');
+    const fromA = counted(deltas, (d) => d.kind === 'covis' && d.from === 'a' && d.to === 'c');
     expect(fromB.incr).toBeGreaterThan(fromA.incr);
   });
 
@@ -45,8 +48,8 @@ describe('learning an event', () => {
   });
 
   test('later events weigh more (forward decay by event time)', () => {
-    const early = learnEvent(emptyUserState(), view('e1', 'a', 0), ctx).deltas[0]!;
-    const day = learnEvent(emptyUserState(), view('e2', 'a', 24 * 60), ctx).deltas[0]!;
+    const early = counted(learnEvent(emptyUserState(), view('e1', 'a', 0), ctx).deltas, (d) => d.kind === 'trending');
+    const day = counted(learnEvent(emptyUserState(), view('e2', 'a', 24 * 60), ctx).deltas, (d) => d.kind === 'trending');
     expect(day.incr / early.incr).toBeCloseTo(2, 6); // one half-life (24 h default) later
   });
 
