@@ -99,8 +99,12 @@ export async function stackUp(opts: UpOptions): Promise<void> {
   if (needJava) {
     const java = findJava(opts.javaHome);
     print(`  java ${java.version} (${java.command})`);
-    if (zkPlan === 'start') {
-      const classpath = await ensureJars(paths, 'zookeeper', print);
+    // Both jar sets before anything starts: a missing mvn must not leave half a stack running.
+    const toStart = nodes.filter((n) => kafkaPlan.get(n.name) === 'start');
+    const zkClasspath = zkPlan === 'start' ? await ensureJars(paths, 'zookeeper', print) : null;
+    const kafkaClasspath = toStart.length > 0 ? await ensureJars(paths, 'kafka', print) : null;
+    if (zkClasspath) {
+      const classpath = zkClasspath;
       const dataDir = join(paths.data, 'zookeeper');
       mkdirSync(dataDir, { recursive: true });
       const cfg = join(paths.conf, 'zoo.cfg');
@@ -116,9 +120,8 @@ export async function stackUp(opts: UpOptions): Promise<void> {
       record({ name: 'zookeeper', kind: 'zookeeper', host: targets.zookeeper.host, port: targets.zookeeper.port, pid, startedByUs: true, marker, logFile: logFile('zookeeper'), dataDir });
       print(`  started zookeeper (pid ${pid}) on ${targets.zookeeper.host}:${targets.zookeeper.port}`);
     }
-    const toStart = nodes.filter((n) => kafkaPlan.get(n.name) === 'start');
-    if (toStart.length > 0) {
-      const classpath = await ensureJars(paths, 'kafka', print);
+    if (kafkaClasspath) {
+      const classpath = kafkaClasspath;
       const log4j2Config = join(paths.sources, 'kafka', 'log4j2.properties');
       await Promise.all(
         toStart.map(async (node) => {
