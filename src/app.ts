@@ -141,6 +141,7 @@ export async function startGateway(config: Config, logger: Logger, options: { we
     authenticate: createAuthenticator(config.auth.jwtSecret),
     logger,
     production: config.production,
+    security: config.security,
     host: config.host,
     port: config.port,
     probes: { ...parts.probes, flags: async () => ({ ok: true, detail: parts.flags.status() }) },

@@ -32,6 +32,33 @@ export interface ZooKeeperConfig {
   sessionTimeoutMs: number;
 }
 
+/** Abuse limits and production posture (src/server/security/); the README's "Auth and limits" lists them. */
+export interface SecurityConfig {
+  /** Browser origins allowed to open the websocket (and read HTTP answers); null = any (development only). Same-origin always passes. */
+  allowedOrigins: string[] | null;
+  /** Proxies in front of the gateway whose X-Forwarded-For entry is trusted (0 = use the socket's address). */
+  trustProxyHops: number;
+  maxDepth: number;
+  maxAliases: number;
+  /** Parser limit: lexical tokens per document. */
+  maxTokens: number;
+  /** Estimated cost per operation (fields, list fields multiplied by their `limit`). */
+  maxCost: number;
+  maxBodyBytes: number;
+  wsMaxPayloadBytes: number;
+  /** Subscriptions (and operations still running) on one websocket at a time. */
+  wsMaxSubscriptions: number;
+  /** No connection_init within this long closes the socket with 4408. */
+  wsConnectionInitTimeoutMs: number;
+  /** Token buckets for the track mutations; perSecond 0 turns one off. */
+  trackRate: { user: RateConfig; ip: RateConfig };
+}
+
+export interface RateConfig {
+  perSecond: number;
+  burst: number;
+}
+
 export interface Config {
   mode: 'embedded' | 'distributed';
   nodeEnv: string;
@@ -45,6 +72,7 @@ export interface Config {
   /** Embedded mode only: optional JSON file of flag values. */
   flagsFile: string | null;
   auth: { jwtSecret: string | null };
+  security: SecurityConfig;
   instanceId: string;
 }
 
@@ -67,6 +95,45 @@ function hostPorts(env: Env, name: string): string[] {
     }
   }
   return list;
+}
+
+function origins(env: Env, production: boolean): string[] | null {
+  const raw = (env.RECSYS_ALLOWED_ORIGINS ?? '').trim();
+  if (raw === '') return production ? [] : null; // production: same-origin and non-browser clients only
+  if (raw === '*') {
+    if (production) throw new ConfigError('RECSYS_ALLOWED_ORIGINS', '"*" is not allowed when NODE_ENV=production; list the storefront origins');
+    return null;
+  }
+  return raw.split(',').map((item) => {
+    const origin = item.trim().replace(/\/+$/, '');
+    if (!/^https?:\/\/[A-Za-z0-9.\-[\]:]+$/.test(origin)) {
+      throw new ConfigError('RECSYS_ALLOWED_ORIGINS', `"${item.trim()}" is not an origin like https://shop.example.com`);
+    }
+    return origin.toLowerCase();
+  });
+}
+
+function rate(env: Env, name: string, perSecond: number, burst: number): RateConfig {
+  return { perSecond: int(env, `${name}_PER_SECOND`, perSecond, 0, 1_000_000), burst: int(env, `${name}_BURST`, burst, 1, 1_000_000) };
+}
+
+export function loadSecurityConfig(env: Env, production: boolean): SecurityConfig {
+  return {
+    allowedOrigins: origins(env, production),
+    trustProxyHops: int(env, 'RECSYS_TRUST_PROXY_HOPS', 0, 0, 10),
+    maxDepth: int(env, 'RECSYS_MAX_DEPTH', 8, 1, 100),
+    maxAliases: int(env, 'RECSYS_MAX_ALIASES', 15, 0, 1000),
+    maxTokens: int(env, 'RECSYS_MAX_TOKENS', 2000, 10, 1_000_000),
+    maxCost: int(env, 'RECSYS_MAX_COST', 5000, 1, 10_000_000),
+    maxBodyBytes: int(env, 'RECSYS_MAX_BODY_BYTES', 100 * 1024, 1024, 100 * 1024 * 1024),
+    wsMaxPayloadBytes: int(env, 'RECSYS_WS_MAX_PAYLOAD_BYTES', 64 * 1024, 1024, 100 * 1024 * 1024),
+    wsMaxSubscriptions: int(env, 'RECSYS_WS_MAX_SUBSCRIPTIONS', 20, 1, 10_000),
+    wsConnectionInitTimeoutMs: int(env, 'RECSYS_WS_CONNECTION_INIT_TIMEOUT_MS', 5000, 100, 600_000),
+    trackRate: {
+      user: rate(env, 'RECSYS_TRACK_RATE_USER', 20, 40),
+      ip: rate(env, 'RECSYS_TRACK_RATE_IP', 500, 1000),
+    },
+  };
 }
 
 const SERVERS = ['KAFKA_BROKERS', 'REDIS_URL', 'ZOOKEEPER_CONNECT'] as const;
@@ -133,6 +200,7 @@ export function loadConfig(env: Env = process.env): Config {
     zookeeper,
     flagsFile: env.RECSYS_FLAGS_FILE || null,
     auth: { jwtSecret },
+    security: loadSecurityConfig(env, production),
     instanceId: env.RECSYS_INSTANCE_ID || `${process.pid}`,
   };
 }

@@ -5,6 +5,7 @@ import type { ListedProduct } from '../services/reads';
 import { Product } from '../schema/product.type';
 import { ProductInput } from '../schema/product.input';
 import { ScoredProduct, type RecommendationReason } from '../schema/recommendation.type';
+import { limitedListCost, perItemCost } from '../server/security/cost';
 import { assertAdmin } from './authz';
 import type { GatewayContext } from './context';
 import { validateProducts } from '../services/catalog';
@@ -19,7 +20,7 @@ export class CatalogResolver {
     return loaders.product.load(checkId('id', id));
   }
 
-  @Query(() => [ScoredProduct], { description: 'Popular now, globally or in one category (out-of-stock left out)' })
+  @Query(() => [ScoredProduct], { description: 'Popular now, globally or in one category (out-of-stock left out)', complexity: limitedListCost })
   async trending(
     @Arg('category', () => String, { nullable: true }) category: string | null,
     @Arg('limit', () => Int, { nullable: true }) limit: number | null,
@@ -28,7 +29,7 @@ export class CatalogResolver {
     return toScored(await services.reads.trending(category, limit));
   }
 
-  @Query(() => [ScoredProduct], { description: 'Customers who viewed this also viewed' })
+  @Query(() => [ScoredProduct], { description: 'Customers who viewed this also viewed', complexity: limitedListCost })
   async similarProducts(
     @Arg('productId', () => ID) productId: string,
     @Arg('limit', () => Int, { nullable: true }) limit: number | null,
@@ -37,7 +38,7 @@ export class CatalogResolver {
     return toScored(await services.reads.similarProducts(productId, limit));
   }
 
-  @Query(() => [ScoredProduct], { description: 'Frequently bought together with this product' })
+  @Query(() => [ScoredProduct], { description: 'Frequently bought together with this product', complexity: limitedListCost })
   async boughtTogether(
     @Arg('productId', () => ID) productId: string,
     @Arg('limit', () => Int, { nullable: true }) limit: number | null,
@@ -46,7 +47,10 @@ export class CatalogResolver {
     return toScored(await services.reads.boughtTogether(productId, limit));
   }
 
-  @Mutation(() => Int, { description: 'Creates or replaces products; returns how many were written. Admin only where auth is on.' })
+  @Mutation(() => Int, {
+    description: 'Creates or replaces products; returns how many were written. Admin only where auth is on.',
+    complexity: perItemCost('products'),
+  })
   async upsertProducts(
     @Arg('products', () => [ProductInput]) products: ProductInput[],
     @Ctx() { services, viewer }: GatewayContext,

@@ -5,6 +5,7 @@ import type { FlagProvider } from '../flags/types';
 import type { EventPublisher } from '../log/types';
 import type { Recommender } from '../services/recommender';
 import type { ReadService } from '../services/reads';
+import type { ClientLimits } from '../server/security/rateLimit';
 import type { Product, RecStore, RecsFeed } from '../store/types';
 
 export interface GatewayServices {
@@ -27,6 +28,8 @@ export interface GatewayContext {
   services: GatewayServices;
   loaders: { product: DataLoader<string, Product | null> };
   viewer: Viewer;
+  /** The sending client's rate limits (track mutations); the gateway sets them on every request. */
+  limits?: ClientLimits;
 }
 
 export function createContext(services: GatewayServices, viewer: Viewer): GatewayContext {

@@ -5,6 +5,7 @@ import { checkLimit } from '../services/reads';
 import { liveRecommendations } from '../services/liveRecs';
 import type { StoredRecs } from '../store/types';
 import { Recommendations, type RecommendationReason } from '../schema/recommendation.type';
+import { limitedListCost } from '../server/security/cost';
 import { assertActsFor } from './authz';
 import type { GatewayContext } from './context';
 
@@ -31,7 +32,7 @@ interface RecsArgs {
 
 @Resolver(() => Recommendations)
 export class RecommendationsResolver {
-  @Query(() => Recommendations, { description: "The user's current list (computed on demand for a newcomer)" })
+  @Query(() => Recommendations, { description: "The user's current list (computed on demand for a newcomer)", complexity: limitedListCost })
   async recommendations(
     @Arg('userId', () => ID) userId: string,
     @Arg('limit', () => Int, { nullable: true }) limit: number | null,
@@ -45,6 +46,7 @@ export class RecommendationsResolver {
 
   @Subscription(() => Recommendations, {
     description: "The user's current list at once, then every change as it happens",
+    complexity: limitedListCost, // per push
     subscribe: async ({ args, context }: SubscribeResolverData<unknown, RecsArgs, GatewayContext>) => {
       const id = checkId('userId', args.userId);
       checkLimit(args.limit);

@@ -6,21 +6,30 @@ import { existsSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import cors from 'cors';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
+import type { SecurityConfig } from '../config';
 import type { Logger } from '../logger';
 import { createContext, type GatewayContext, type GatewayServices } from '../resolvers/context';
 import type { Authenticator } from './auth';
-import { createFormatError } from './formatError';
 import { mountHealth, type Probe } from './health';
 import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES } from './sandbox';
+import {
+  clientAddress,
+  createErrorFormatter,
+  createSecurityPlugin,
+  createTrackLimiter,
+  createWsGuard,
+  httpViewer,
+  originAllowed,
+  securityValidationRules,
+  type WsClient,
+} from './security';
 
 export interface HttpGatewayOptions {
   schema: GraphQLSchema;
@@ -28,6 +37,8 @@ export interface HttpGatewayOptions {
   authenticate: Authenticator;
   logger: Logger;
   production: boolean;
+  /** Limits and origins (src/server/security/); defaults come from loadConfig. */
+  security: SecurityConfig;
   host: string;
   port: number;
   probes: Record<string, Probe>;
@@ -45,38 +56,52 @@ export interface HttpGateway {
 }
 
 export async function startHttpGateway(options: HttpGatewayOptions): Promise<HttpGateway> {
-  const { schema, services, authenticate, logger, production } = options;
+  const { schema, services, authenticate, logger, production, security } = options;
   const app = express();
   const httpServer: Server = createServer(app);
+  const introspection = !production;
+  const formatError = createErrorFormatter(production, logger);
+  const limiter = createTrackLimiter(security.trackRate);
+  const documentLimits = { maxDepth: security.maxDepth, maxAliases: security.maxAliases, introspection };
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 64 * 1024 });
-  const wsCleanup = useServer<Record<string, unknown>, { viewer?: GatewayContext['viewer'] }>(
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: security.wsMaxPayloadBytes, // a bigger frame closes the socket with 1009
+    // A browser page from a foreign origin may not open the socket (cross-site websocket hijacking).
+    verifyClient: ({ origin, req }, done) =>
+      originAllowed(origin, req.headers.host, security.allowedOrigins) ? done(true) : done(false, 403, 'origin not allowed'),
+  });
+  const wsGuard = createWsGuard({ schema, security, introspection, authenticate, format: formatError });
+  const wsCleanup = useServer<Record<string, unknown> | undefined, WsClient>(
     {
       schema,
-      connectionInitWaitTimeout: 5_000,
-      onConnect: (ctx) => {
-        try {
-          ctx.extra.viewer = authenticate(ctx.connectionParams?.authorization);
-          return true;
-        } catch {
-          return false; // graphql-ws closes with 4403 Forbidden
-        }
-      },
-      context: (ctx) => createContext(services, ctx.extra.viewer ?? authenticate(undefined)),
+      ...wsGuard,
+      isProd: production,
+      context: (ctx) => ({
+        ...createContext(services, ctx.extra.viewer ?? authenticate(undefined)),
+        limits: limiter.forClient(ctx.extra.clientAddress ?? 'unknown'),
+      }),
     },
     wsServer,
   );
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,
-    introspection: !production,
+    introspection,
     includeStacktraceInErrorResponses: !production,
-    formatError: createFormatError(production, logger),
+    hideSchemaDetailsFromClientErrors: production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: security.maxTokens },
+    validationRules: securityValidationRules(documentLimits),
+    formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      createSecurityPlugin<GatewayContext>({ maxCost: security.maxCost }),
       production
-        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+        ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, document: SANDBOX_DOCUMENT, variables: SANDBOX_VARIABLES }),
     ],
   });
@@ -86,10 +111,14 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
   mountHealth(app, options.probes);
   app.use(
     '/graphql',
-    cors<cors.CorsRequest>(),
-    express.json({ limit: '100kb' }),
+    cors<cors.CorsRequest>({ origin: security.allowedOrigins === null ? true : [...security.allowedOrigins] }),
+    express.json({ limit: security.maxBodyBytes }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(services, authenticate(req.headers.authorization)),
+      // A bad token refuses the request with HTTP 401 (UNAUTHENTICATED); no token is an anonymous viewer.
+      context: async ({ req }) => ({
+        ...createContext(services, httpViewer(authenticate, req.headers.authorization)),
+        limits: limiter.forClient(clientAddress(req.headers, req.socket.remoteAddress, security.trustProxyHops)),
+      }),
     }),
   );
   if (options.webDir && existsSync(options.webDir)) app.use(express.static(options.webDir));

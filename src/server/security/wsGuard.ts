@@ -1,0 +1,124 @@
+// The websocket side of the same rules HTTP gets. graphql-ws runs only graphql-js's specified
+// validation unless onSubscribe takes over, so onSubscribe here parses with the token limit,
+// validates with the specified rules plus the gateway's (and no introspection in production),
+// coerces the variables, checks the cost and the per-connection subscription cap, and hands
+// graphql-ws the execution arguments. Every error goes out formatted as Apollo formats it on HTTP.
+//
+// Close codes (graphql-ws): 4403 bad or missing token at connection_init (checked once, there),
+// 4408 no connection_init in time, 4401 subscribe before the ack, 4400 unreadable message,
+// 4409 an id already in use, 4429 a second connection_init; 1009 a frame over maxPayload (ws).
+// Over the subscription cap the socket stays open: that one operation gets a RATE_LIMITED error.
+import type { IncomingMessage } from 'node:http';
+import {
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
+import { CloseCode, type Context, type FormattedExecutionResult, type SubscribePayload } from 'graphql-ws';
+import type WebSocket from 'ws';
+import type { SecurityConfig } from '../../config';
+import { RecsysError } from '../../errors';
+import type { Viewer } from '../../resolvers/context';
+import type { Authenticator } from '../auth';
+import { clientAddress } from './client';
+import { costError } from './cost';
+import { RequestErrorCode, withCode } from './errors';
+import { formatForWebSocket, type ErrorFormatter } from './format';
+import { securityValidationRules } from './validationRules';
+
+/** What onConnect learns about a connection, for the context of each of its operations. */
+export type WsClient = {
+  viewer: Viewer;
+  clientAddress: string;
+};
+
+type WsExtra = { readonly socket: WebSocket; readonly request: IncomingMessage } & Partial<WsClient>;
+type WsContext = Context<Record<string, unknown> | undefined, WsExtra>;
+
+export interface WsGuardOptions {
+  schema: GraphQLSchema;
+  security: SecurityConfig;
+  /** False in production: introspection is refused here as Apollo refuses it on HTTP. */
+  introspection: boolean;
+  authenticate: Authenticator;
+  format: ErrorFormatter;
+}
+
+export function createWsGuard(options: WsGuardOptions) {
+  const { schema, security, introspection, authenticate, format } = options;
+  const rules: ValidationRule[] = [
+    ...specifiedRules,
+    ...securityValidationRules({ maxDepth: security.maxDepth, maxAliases: security.maxAliases, introspection }),
+    ...(introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
+  const formatAll = (errors: readonly GraphQLError[]) => errors.map((e) => formatForWebSocket(format, e));
+
+  return {
+    connectionInitWaitTimeout: security.wsConnectionInitTimeoutMs,
+
+    onConnect(ctx: WsContext): boolean {
+      const refuse = (reason: string) => {
+        ctx.extra.socket.close(CloseCode.Forbidden, reason.slice(0, 120));
+        return false; // graphql-ws would close with 4403 "Forbidden"; the reason above says why
+      };
+      let viewer: Viewer;
+      try {
+        viewer = authenticate(ctx.connectionParams?.authorization);
+      } catch (err) {
+        return refuse(err instanceof RecsysError ? err.message : 'the token could not be read');
+      }
+      if (viewer.authEnabled && !viewer.userId) return refuse('a bearer token is required in connectionParams.authorization');
+      ctx.extra.viewer = viewer;
+      ctx.extra.clientAddress = clientAddress(ctx.extra.request.headers, ctx.extra.request.socket.remoteAddress, security.trustProxyHops);
+      return true;
+    },
+
+    onSubscribe(ctx: WsContext, _id: string, payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[] {
+      // graphql-ws has already registered this operation, so the count includes it.
+      const running = Object.keys(ctx.subscriptions).length;
+      if (running > security.wsMaxSubscriptions) {
+        return [
+          new GraphQLError(`at most ${security.wsMaxSubscriptions} subscriptions may run on one connection; complete one first`, {
+            extensions: { code: RequestErrorCode.RATE_LIMITED, limit: 'subscriptions', max: security.wsMaxSubscriptions },
+          }),
+        ];
+      }
+      let document: DocumentNode;
+      try {
+        document = parse(payload.query, { maxTokens: security.maxTokens });
+      } catch (err) {
+        return [withCode(err instanceof GraphQLError ? err : new GraphQLError(String(err)), RequestErrorCode.PARSE_FAILED)];
+      }
+      const invalid = validate(schema, document, rules);
+      if (invalid.length > 0) return invalid.map((e) => withCode(e, RequestErrorCode.VALIDATION_FAILED));
+      const operation = getOperationAST(document, payload.operationName);
+      if (!operation) {
+        const message = payload.operationName ? `Unknown operation named "${payload.operationName}".` : 'Must provide operation name if query contains multiple operations.';
+        return [new GraphQLError(message, { extensions: { code: RequestErrorCode.OPERATION_RESOLUTION_FAILURE } })];
+      }
+      const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
+      if (coerced.errors) return coerced.errors.map((e) => withCode(e, RequestErrorCode.BAD_USER_INPUT));
+      const tooCostly = costError({ schema, document, operation, variables: payload.variables, maxCost: security.maxCost });
+      if (tooCostly) return [tooCostly];
+      return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+    },
+
+    onNext(_ctx: WsContext, _id: string, _payload: SubscribePayload, _args: ExecutionArgs, result: ExecutionResult): FormattedExecutionResult | void {
+      if (!result.errors) return;
+      return { ...result, errors: formatAll(result.errors) };
+    },
+
+    onError(_ctx: WsContext, _id: string, _payload: SubscribePayload, errors: readonly GraphQLError[]) {
+      return formatAll(errors);
+    },
+  };
+}
