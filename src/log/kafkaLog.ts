@@ -4,6 +4,7 @@
 import { Partitioners, type Kafka, type Producer, type Consumer, type Message } from 'kafkajs';
 import { UnavailableError } from '../errors';
 import { decodeEnvelope, encodeEnvelope, TOPIC_OF, type EventEnvelope } from '../events/envelope';
+import { isDoctorMessage } from '../doctor/marker';
 import type { ConsumedBatch, EventConsumer, EventPublisher } from './types';
 
 interface Pending {
@@ -139,6 +140,7 @@ export class KafkaEventConsumer implements EventConsumer {
       eachBatch: async ({ batch, heartbeat }) => {
         const consumed: ConsumedBatch = { source: `${batch.topic}/${batch.partition}`, records: [], invalid: [] };
         for (const message of batch.messages) {
+          if (isDoctorMessage(message.headers)) continue; // `npm run doctor`'s probe, not an event
           const offset = Number(message.offset);
           const decoded = decodeEnvelope(message.value);
           if ('invalid' in decoded) consumed.invalid.push({ offset, reason: decoded.invalid });
