@@ -86,11 +86,18 @@ export function learnEvent(before: UserState, event: ScoringEvent, ctx: LearnCon
       cart,
       purchased,
       cats: topCategories(cats),
-      seen: [...before.seen, event.eventId].slice(-USER_BOUNDS.seen),
+      seen: appendBounded(before.seen, event.eventId, USER_BOUNDS.seen),
     },
     deltas,
     applied: true,
   };
+}
+
+/** A copy of `list` with `item` appended, the oldest dropped beyond `bound` (one copy). */
+function appendBounded(list: readonly string[], item: string, bound: number): string[] {
+  const out = list.slice(list.length >= bound ? list.length - bound + 1 : 0);
+  out.push(item);
+  return out;
 }
 
 function topCategories(cats: Record<string, number>): Record<string, number> {

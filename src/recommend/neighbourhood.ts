@@ -33,7 +33,7 @@ export interface NeighbourhoodParams {
 
 export const NEIGHBOURHOOD: NeighbourhoodParams = {
   queryItems: 10,
-  usersPerItem: 500,
+  usersPerItem: 200,
   sample: 500,
   itemsPerNeighbour: 30,
   k: 500,
@@ -60,6 +60,14 @@ export function planNeighbours(
 ): string[] {
   // Each list is newest first: merge them until `sample` distinct users are found.
   const lists = [...recentUsers.values()].filter((l) => l.length > 0);
+  if (lists.length === 1) {
+    const out: string[] = [];
+    for (const { id } of lists[0]!) {
+      if (out.length >= params.sample) break;
+      if (id !== userId) out.push(id);
+    }
+    return out;
+  }
   const heads = lists.map(() => 0);
   const out: string[] = [];
   const seen = new Set<string>([userId]);
@@ -88,54 +96,105 @@ function decayTable(n: number, lambda: number): Float64Array {
   return t;
 }
 
-/** Item -> neighbourhood score (not normalised), from the neighbours' recent items. */
+/** What a list knows of one candidate item while it is being ranked. */
+export interface Candidate {
+  /** The item's recency rank among the user's query items, or -1. */
+  query: number;
+  /** Session-neighbourhood score (not normalised). */
+  sessions: number;
+  /** Other "viewed" evidence (co-visitation, reminders), already weighted. */
+  viewed: number;
+  /** Bought-together evidence, already weighted. */
+  bought: number;
+}
+
+export function candidateOf(table: Map<string, Candidate>, id: string): Candidate {
+  let c = table.get(id);
+  if (c === undefined) {
+    c = { query: -1, sessions: 0, viewed: 0, bought: 0 };
+    table.set(id, c);
+  }
+  return c;
+}
+
+/**
+ * Adds each item's neighbourhood score into `table` (one entry per item seen; each item of a
+ * neighbour is looked up once) and returns the highest score given.
+ */
 export function neighbourScores(
   user: UserState,
   neighbours: ReadonlyMap<string, readonly RecentItem[]>,
   now: number,
+  table: Map<string, Candidate>,
   params: NeighbourhoodParams = NEIGHBOURHOOD,
-): Map<string, number> {
-  const scores = new Map<string, number>();
+): number {
   const items = queryItems(user, params);
-  if (items.length === 0) return scores;
-  const query = new Map<string, number>();
+  if (items.length === 0) return 0;
   const w = decayTable(items.length, params.spw);
   const ipw = decayTable(items.length, params.ipw);
   let norm = 0;
   items.forEach((p, i) => {
-    query.set(p, i);
+    const c = candidateOf(table, p);
+    if (c.query < 0) c.query = i;
     norm += w[i]! * w[i]!;
   });
   norm = Math.sqrt(norm);
 
   const snhMs = params.snhDays * DAY_MS;
-  const voters: { items: readonly RecentItem[]; sim: number; iStar: number; jStar: number }[] = [];
+  // Per neighbour: its entries in the table (flat), similarity and anchors.
+  const entries: Candidate[] = [];
+  const n = neighbours.size;
+  const vStart = new Int32Array(n);
+  const vEnd = new Int32Array(n);
+  const vAnchor = new Int32Array(n); // iStar * 65536 + jStar
+  const vSim = new Float64Array(n);
+  let count = 0;
   let longest = 0;
-  for (const all of neighbours.values()) {
-    const list = all.length > params.itemsPerNeighbour ? all.slice(0, params.itemsPerNeighbour) : all;
+  for (const list of neighbours.values()) {
+    const start = entries.length;
+    const length = Math.min(list.length, params.itemsPerNeighbour);
     let dot = 0;
     let iStar = items.length;
     let jStar = -1;
-    for (let j = 0; j < list.length; j++) {
-      const i = query.get(list[j]!.p);
-      if (i === undefined) continue;
+    for (let j = 0; j < length; j++) {
+      const c = candidateOf(table, list[j]!.p);
+      entries.push(c);
+      const i = c.query;
+      if (i < 0) continue;
       dot += w[i]!;
       if (i < iStar) iStar = i;
       if (jStar < 0) jStar = j;
     }
-    if (jStar < 0) continue;
+    if (jStar < 0) {
+      entries.length = start;
+      continue;
+    }
     const age = Math.max(0, now - list[0]!.t);
-    voters.push({ items: list, sim: (dot / (norm * Math.sqrt(list.length))) * Math.exp(-age / snhMs), iStar, jStar });
-    if (list.length > longest) longest = list.length;
+    vStart[count] = start;
+    vEnd[count] = entries.length;
+    vAnchor[count] = iStar * 65536 + jStar;
+    vSim[count++] = (dot / (norm * Math.sqrt(length))) * Math.exp(-age / snhMs);
+    if (length > longest) longest = length;
   }
-  if (voters.length > params.k) voters.sort((a, b) => b.sim - a.sim).length = params.k;
+  // The k most similar vote (all of them when there are no more).
+  let order: ArrayLike<number> | null = null;
+  if (count > params.k) order = Array.from({ length: count }, (_, v) => v).sort((a, b) => vSim[b]! - vSim[a]!).slice(0, params.k);
   const inh = decayTable(longest, params.inh);
-  for (const { items: list, sim, iStar, jStar } of voters) {
-    const base = sim * ipw[iStar]!;
-    for (let j = 0; j < list.length; j++) {
-      const p = list[j]!.p;
-      scores.set(p, (scores.get(p) ?? 0) + base * inh[j < jStar ? jStar - j : j - jStar]!);
+  let top = 0;
+  const voters = order ? order.length : count;
+  for (let x = 0; x < voters; x++) {
+    const v = order ? order[x]! : x;
+    const start = vStart[v]!;
+    const end = vEnd[v]!;
+    const iStar = vAnchor[v]! >>> 16;
+    const jStar = vAnchor[v]! & 0xffff;
+    const base = vSim[v]! * ipw[iStar]!;
+    for (let e = start; e < end; e++) {
+      const j = e - start;
+      const c = entries[e]!;
+      c.sessions += base * inh[j < jStar ? jStar - j : j - jStar]!;
+      if (c.sessions > top) top = c.sessions;
     }
   }
-  return scores;
+  return top;
 }

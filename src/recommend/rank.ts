@@ -1,6 +1,6 @@
 // Ranking one user's list from their state and the neighbour lists a store looked up.
 import type { RecFlags, Strategy } from '../flags/definitions';
-import { NEIGHBOURHOOD, neighbourScores, queryItems, type NeighbourhoodParams } from './neighbourhood';
+import { candidateOf, NEIGHBOURHOOD, neighbourScores, queryItems, type Candidate, type NeighbourhoodParams } from './neighbourhood';
 import type { RankedItem, Reason, RecentItem, Scored, UserState } from './types';
 
 /** How much of the user's state feeds the candidates (bounded work per user). */
@@ -130,18 +130,22 @@ export function rankForUser(input: RankInput): RankedItem[] {
   };
 
   if (input.strategy === 'personalized') {
-    take(personalScores(input));
-    const { categories } = candidateKeys(user);
-    const byCategory = categories.flatMap((category, i) =>
-      normalised(input.trendingByCategory.get(category) ?? []).map((s) => ({
-        productId: s.id,
-        score: s.score / (i + 1),
-        reason: 'CATEGORY_AFFINITY' as const,
-      })),
-    );
-    take(byCategory.sort((a, b) => b.score - a.score));
+    take(personalScores(input, excluded, limit));
+    if (picked.length < limit) {
+      const { categories } = candidateKeys(user);
+      const byCategory = categories.flatMap((category, i) =>
+        normalised(input.trendingByCategory.get(category) ?? []).map((s) => ({
+          productId: s.id,
+          score: s.score / (i + 1),
+          reason: 'CATEGORY_AFFINITY' as const,
+        })),
+      );
+      take(byCategory.sort((a, b) => b.score - a.score));
+    }
   }
-  take(normalised(input.trending).map((s) => ({ productId: s.id, score: s.score, reason: 'TRENDING' as const })));
+  if (picked.length < limit) {
+    take(normalised(input.trending).map((s) => ({ productId: s.id, score: s.score, reason: 'TRENDING' as const })));
+  }
   return picked.sort((a, b) => TIER[a.reason] - TIER[b.reason] || b.score - a.score);
 }
 
@@ -154,55 +158,105 @@ function normalised(list: Scored[]): Scored[] {
  * Session neighbours, co-visitation of the recent items (nearer = stronger) and bought-together of
  * the basket, each normalised to its best item and blended by the tuning's weights.
  */
-function personalScores(input: RankInput): RankedItem[] {
+function personalScores(input: RankInput, excluded: ReadonlySet<string>, limit: number): RankedItem[] {
   const t = input.tuning ?? RANKING;
   const { recent, basket } = candidateKeys(input.user);
-  const viewed = new Map<string, number>();
-  const bought = new Map<string, number>();
-  const add = (map: Map<string, number>, id: string, v: number) => map.set(id, (map.get(id) ?? 0) + v);
-  if (t.covis > 0) {
-    recent.slice(0, t.covisItems).forEach((item, rank) => {
-      const w = t.covis * t.covisDecay ** rank;
-      for (const n of normalised(input.alsoViewed.get(item) ?? [])) add(viewed, n.id, w * n.score);
-    });
-  }
+  // One entry per candidate item, shared by every part (each part looks an item up once).
+  const table = new Map<string, Candidate>();
+  const addList = (list: Scored[] | undefined, weight: number, part: 'viewed' | 'bought') => {
+    const top = list?.[0]?.score ?? 0;
+    if (!(top > 0) || !(weight > 0)) return;
+    const scale = weight / top;
+    for (const n of list!) candidateOf(table, n.id)[part] += scale * n.score;
+  };
+  let sessionsTop = 0;
   if (input.neighbours && t.sessions > 0) {
-    const scores = neighbourScores(input.user, input.neighbours, input.now ?? input.user.recent[0]?.t ?? 0, t.neighbourhood);
-    let top = 0;
-    for (const v of scores.values()) if (v > top) top = v;
-    if (top > 0) for (const [id, v] of scores) add(viewed, id, (t.sessions * v) / top);
+    sessionsTop = neighbourScores(input.user, input.neighbours, input.now ?? input.user.recent[0]?.t ?? 0, table, t.neighbourhood);
+  }
+  if (t.covis > 0) {
+    recent.slice(0, t.covisItems).forEach((item, rank) => addList(input.alsoViewed.get(item), t.covis * t.covisDecay ** rank, 'viewed'));
   }
   if (input.keepViewed && t.repeat > 0) {
-    input.user.recent.forEach((r, i) => add(viewed, r.p, t.repeat * Math.exp(-i / t.repeatDecay)));
+    input.user.recent.forEach((r, i) => (candidateOf(table, r.p).viewed += t.repeat * Math.exp(-i / t.repeatDecay)));
   }
-  if (t.idf > 0) damp(viewed, input.trending, t.idf);
-  basket.forEach((item, rank) => {
-    for (const n of normalised(input.boughtTogether.get(item) ?? [])) add(bought, n.id, (t.bought * n.score) / (rank + 1));
-  });
-  const items: RankedItem[] = [];
-  for (const id of new Set([...viewed.keys(), ...bought.keys()])) {
-    const v = viewed.get(id) ?? 0;
-    const b = bought.get(id) ?? 0;
-    items.push({ productId: id, score: v + b, reason: b > v ? 'BOUGHT_TOGETHER' : 'ALSO_VIEWED' });
+  basket.forEach((item, rank) => addList(input.boughtTogether.get(item), t.bought / (rank + 1), 'bought'));
+  const damping = t.idf > 0 ? popularityDamping(input.trending, t.idf) : null;
+  const sessionsScale = sessionsTop > 0 ? t.sessions / sessionsTop : 0;
+  const checkExcluded = excluded.size > 0;
+
+  // The best `limit` by score (ties: product id), without sorting every candidate; the damping
+  // is looked up only for a candidate that could still make the list with the largest factor.
+  const best = new TopList(limit);
+  for (const [id, c] of table) {
+    const raw = c.sessions * sessionsScale + c.viewed;
+    if (raw + c.bought <= 0) continue;
+    if (damping && raw * damping.max + c.bought < best.threshold) continue;
+    if (checkExcluded && excluded.has(id)) continue;
+    const v = damping && raw > 0 ? raw * damping.of(id) : raw;
+    best.offer(id, v + c.bought, c.bought > v ? 'BOUGHT_TOGETHER' : 'ALSO_VIEWED');
   }
-  return items.sort((a, b) => b.score - a.score || (a.productId < b.productId ? -1 : 1));
+  return best.items;
+}
+
+class TopList {
+  readonly items: RankedItem[] = [];
+  constructor(private readonly size: number) {}
+
+  /** A score below this cannot enter any more. */
+  get threshold(): number {
+    return this.items.length < this.size ? -Infinity : this.items[this.items.length - 1]!.score;
+  }
+
+  offer(productId: string, score: number, reason: Reason): void {
+    const items = this.items;
+    const last = items[items.length - 1];
+    if (items.length >= this.size && last && !ahead(score, productId, last)) return;
+    let i = items.length >= this.size ? items.length - 1 : items.length;
+    while (i > 0 && ahead(score, productId, items[i - 1]!)) {
+      items[i] = items[i - 1]!;
+      i--;
+    }
+    items[i] = { productId, score, reason };
+  }
+}
+
+function ahead(score: number, id: string, than: RankedItem): boolean {
+  return score > than.score || (score === than.score && id < than.productId);
 }
 
 /**
- * Multiplies each score by 1 + weight * log(sum of trending / the item's trending score); an item
- * below the trending list read counts as popular as its last entry.
+ * VSTAN's idf from trending: an item's factor is 1 + weight * log(sum of trending / its trending
+ * score); an item below the trending list read counts as popular as its last entry.
  */
-function damp(scores: Map<string, number>, trending: Scored[], weight: number): void {
+interface Damping {
+  of(id: string): number;
+  /** The largest factor any item gets (an item below the list read). */
+  max: number;
+}
+
+function popularityDamping(trending: Scored[], weight: number): Damping | null {
+  const known = DAMPING.get(trending);
+  if (known && known.weight === weight) return known.damping;
+  const damping = buildDamping(trending, weight);
+  DAMPING.set(trending, { weight, damping });
+  return damping;
+}
+
+/** Memo by list identity: a store that hands out the same (frozen) trending list gets the same answer. */
+const DAMPING = new WeakMap<Scored[], { weight: number; damping: Damping | null }>();
+
+function buildDamping(trending: Scored[], weight: number): Damping | null {
   const floor = trending[trending.length - 1]?.score ?? 0;
-  if (!(floor > 0)) return;
+  if (!(floor > 0)) return null;
   let sum = 0;
   for (const s of trending) sum += s.score;
-  const tail = 1 + weight * Math.log(sum / floor);
-  for (const [id, v] of scores) scores.set(id, v * tail);
-  for (const s of trending) {
-    const v = scores.get(s.id);
-    if (v !== undefined) scores.set(s.id, (v / tail) * (1 + weight * Math.log(sum / s.score)));
-  }
+  const logSum = Math.log(sum);
+  const score = new Map<string, number>();
+  for (const s of trending) score.set(s.id, s.score);
+  return {
+    of: (id) => 1 + weight * (logSum - Math.log(score.get(id) ?? floor)),
+    max: 1 + weight * (logSum - Math.log(floor)),
+  };
 }
 
 /** Two lists are the same when the same products stand in the same order for the same reasons. */

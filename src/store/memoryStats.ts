@@ -92,6 +92,8 @@ class Row {
   /** The best min(cap, size) members, best first; null when it must be rebuilt. */
   private cache: Scored[] | null = null;
   private cap = 0;
+  /** The last list handed out (frozen, shared by callers) while the cache stays unchanged. */
+  private view: readonly Scored[] | null = null;
 
   constructor(private readonly bound: number) {}
 
@@ -108,32 +110,41 @@ class Row {
     const old = this.scores.get(member);
     this.scores.set(member, score);
     if (this.cache) {
-      if (old !== undefined && score < old) this.cache = null;
-      else this.touchCache(member, score);
+      if (old !== undefined && score < old) this.cache = this.view = null;
+      else if (this.touchCache(member, score)) this.view = null;
     }
     if (this.scores.size > this.bound * 1.25) this.trim();
   }
 
-  private touchCache(member: string, score: number): void {
+  /** Returns whether the cached ordering changed. */
+  private touchCache(member: string, score: number): boolean {
     const cache = this.cache!;
+    // A full cache whose last entry still comes first cannot hold this member (its old score
+    // was lower still) nor take it in: the common case, answered without a scan.
+    const last = cache[cache.length - 1];
+    if (cache.length >= this.cap && last && !before({ id: member, score }, last)) return false;
     let i = cache.findIndex((s) => s.id === member);
     if (i < 0) {
       if (cache.length < this.cap && cache.length === this.scores.size - 1) i = cache.push({ id: member, score }) - 1;
       else if (cache.length > 0 && before({ id: member, score }, cache[cache.length - 1]!)) {
         i = cache.length - 1;
         cache[i] = { id: member, score };
-      } else return;
+      } else return false;
     } else cache[i] = { id: member, score };
     while (i > 0 && before(cache[i]!, cache[i - 1]!)) {
       [cache[i - 1], cache[i]] = [cache[i]!, cache[i - 1]!];
       i--;
     }
+    return true;
   }
 
+  /** The best `limit` entries; the array is frozen and may be handed out again while nothing changes. */
   top(limit: number): Scored[] {
     if (!this.cache || limit > this.cap) this.rebuild(Math.max(limit, this.cap));
-    const cache = this.cache!;
-    return cache.length > limit ? cache.slice(0, limit) : cache.slice();
+    if (this.view && this.view.length === Math.min(limit, this.cache!.length)) return this.view as Scored[];
+    const view = Object.freeze(this.cache!.slice(0, limit));
+    this.view = view;
+    return view as Scored[];
   }
 
   private sorted(): Scored[] {
@@ -144,6 +155,7 @@ class Row {
 
   private rebuild(cap: number): void {
     this.cap = cap;
+    this.view = null;
     this.cache = this.sorted().slice(0, cap);
   }
 
@@ -151,6 +163,6 @@ class Row {
     const keep = this.sorted().slice(0, this.bound);
     this.scores.clear();
     for (const s of keep) this.scores.set(s.id, s.score);
-    if (this.cache && this.cap > this.bound) this.cache = null;
+    if (this.cache && this.cap > this.bound) this.cache = this.view = null;
   }
 }

@@ -1,2 +1,2 @@
 /** How many entries the shared statistics keep per list (the lowest-scored fall off). */
-export const STAT_BOUNDS = { neighbours: 200, trending: 5000, sessions: 500 } as const;
+export const STAT_BOUNDS = { neighbours: 200, trending: 5000, sessions: 250 } as const;

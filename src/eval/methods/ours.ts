@@ -46,8 +46,23 @@ export class Ours implements SessionRecommender {
     this.keepViewed = keepViewed;
   }
 
+  /** One string object per id, so that every map lookup of an id compares by reference. */
+  private readonly ids = new Map<string, string>();
+  private intern(id: string): string {
+    const known = this.ids.get(id);
+    if (known !== undefined) return known;
+    this.ids.set(id, id);
+    return id;
+  }
+
   private scoring(event: EvalEvent): ScoringEvent {
-    return { eventId: `e${this.counter++}`, userId: event.sessionId, type: TYPE[event.type], productIds: [event.itemId], at: event.ts };
+    return {
+      eventId: `e${this.counter++}`,
+      userId: this.intern(event.sessionId),
+      type: TYPE[event.type],
+      productIds: [this.intern(event.itemId)],
+      at: event.ts,
+    };
   }
 
   private context() {
@@ -57,8 +72,9 @@ export class Ours implements SessionRecommender {
   learn(event: EvalEvent): void {
     this.landmark ??= event.ts;
     if (event.category) this.categories.set(event.itemId, event.category);
-    const learned = learnEvent(this.sessions.get(event.sessionId) ?? emptyUserState(), this.scoring(event), this.context());
-    this.sessions.set(event.sessionId, learned.user);
+    const scoring = this.scoring(event);
+    const learned = learnEvent(this.sessions.get(scoring.userId) ?? emptyUserState(), scoring, this.context());
+    this.sessions.set(scoring.userId, learned.user);
     for (const delta of learned.deltas) this.stats.add(delta);
   }
 
@@ -72,7 +88,7 @@ export class Ours implements SessionRecommender {
     const trending = this.stats.trending([null, ...plan.categories], plan.trendingLimit);
     const recentUsers = this.stats.recentSessions(plan.sessionItems, plan.usersPerItem);
     const neighbours = new Map<string, readonly RecentItem[]>();
-    for (const id of planNeighbours(session.sessionId, recentUsers, this.tuning.neighbourhood)) {
+    for (const id of planNeighbours(this.intern(session.sessionId), recentUsers, this.tuning.neighbourhood)) {
       const recent = this.sessions.get(id)?.recent;
       if (recent) neighbours.set(id, recent);
     }
