@@ -4,9 +4,16 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { Kafka, logLevel as KafkaLogLevel } from 'kafkajs';
 import type { Config } from './config';
+import { LocalInstances } from './coordination/localInstances';
+import { createLeaderMaintenance } from './coordination/maintenance';
+import { packageVersion, selfInfo } from './coordination/self';
+import type { InstanceRegistry, Maintenance } from './coordination/types';
+import { ZooKeeperInstances } from './coordination/zookeeperInstances';
+import { ZooKeeperSession } from './coordination/zkSession';
 import type { Logger } from './logger';
 import { StaticFlags } from './flags/staticFlags';
 import type { FlagProvider } from './flags/types';
+import { startZooKeeperFlags } from './flags/zookeeperFlags';
 import { MemoryLog } from './log/memoryLog';
 import { KafkaEventConsumer, KafkaPublisher } from './log/kafkaLog';
 import type { EventConsumer, EventPublisher } from './log/types';
@@ -37,6 +44,7 @@ interface Parts {
   publisher: EventPublisher;
   consumer: EventConsumer;
   flags: FlagProvider;
+  instances: InstanceRegistry;
   probes: Record<string, Probe>;
   /** Closes the clients, after everything that uses them has stopped. */
   close(): Promise<void>;
@@ -53,9 +61,13 @@ function kafkaLogger(logger: Logger) {
     };
 }
 
-async function distributedParts(config: Config, logger: Logger): Promise<Parts> {
+async function distributedParts(config: Config, logger: Logger, maintenance: Maintenance): Promise<Parts> {
   const kafkaConfig = config.kafka!;
   const redisConfig = config.redis!;
+  const zkConfig = config.zookeeper!;
+  // ZooKeeper connects in the background; the flags wait at most ~2 s for it, then serve defaults.
+  const zk = new ZooKeeperSession({ connect: zkConfig.connect, sessionTimeoutMs: zkConfig.sessionTimeoutMs, logger: logger.child({ name: 'zookeeper' }) }).start();
+  const flagsReady = startZooKeeperFlags({ session: zk, root: zkConfig.root, logger: logger.child({ name: 'flags' }) });
   const kafka = new Kafka({
     clientId: kafkaConfig.clientId,
     brokers: kafkaConfig.brokers,
@@ -87,19 +99,21 @@ async function distributedParts(config: Config, logger: Logger): Promise<Parts> 
     feed,
     publisher,
     consumer,
-    flags: new StaticFlags(null),
+    flags: await flagsReady,
+    instances: new ZooKeeperInstances({ session: zk, root: zkConfig.root, logger: logger.child({ name: 'coordination' }), maintenance }),
     probes: {
+      zookeeper: async () => ({ ok: zk.connected, detail: { sessionId: zk.sessionId } }),
       kafka: async () => ({ ok: (await admin.describeCluster()).brokers.length > 0 }),
       redis: async () => ({ ok: (await redis.ping()) === 'PONG' }),
     },
     async close() {
       await admin.disconnect();
-      await Promise.allSettled([redis.quit(), subscriber.quit()]);
+      await Promise.allSettled([redis.quit(), subscriber.quit(), zk.close()]);
     },
   };
 }
 
-function embeddedParts(config: Config, logger: Logger): Parts {
+function embeddedParts(config: Config, logger: Logger, maintenance: Maintenance): Parts {
   const store = new MemoryStore();
   const log = new MemoryLog(3, 500, (err) => logger.error({ err }, 'embedded scoring failed; the batch will be retried'));
   return {
@@ -108,13 +122,18 @@ function embeddedParts(config: Config, logger: Logger): Parts {
     publisher: log,
     consumer: log,
     flags: new StaticFlags(config.flagsFile),
+    instances: new LocalInstances({ logger: logger.child({ name: 'coordination' }), maintenance }),
     probes: { embedded: async () => ({ ok: true }) },
     async close() {},
   };
 }
 
 export async function startGateway(config: Config, logger: Logger, options: { webDir?: string } = {}): Promise<Gateway> {
-  const parts = config.mode === 'distributed' ? await distributedParts(config, logger) : embeddedParts(config, logger);
+  // The leader's periodic job (in embedded mode this process leads); it reads `parts` when it runs.
+  const maintenance: Maintenance = () =>
+    createLeaderMaintenance({ instances: parts.instances, flags: parts.flags, logger: logger.child({ name: 'maintenance' }) })();
+  const parts =
+    config.mode === 'distributed' ? await distributedParts(config, logger, maintenance) : embeddedParts(config, logger, maintenance);
   // Embedded mode starts with the demo catalogue (src/demo/catalog.ts), so the storefront page shows names at once.
   if (config.mode === 'embedded') await parts.store.upsertProducts(DEMO_CATALOG.map((p) => ({ ...p })));
   const flags = () => parts.flags.current();
@@ -126,6 +145,7 @@ export async function startGateway(config: Config, logger: Logger, options: { we
     recommender,
     reads: new ReadService(parts.store),
     flags: parts.flags,
+    instances: parts.instances,
   };
   const scoreBatch = createScorer({ store: parts.store, recommender, flags });
   const streamsLogger = logger.child({ name: 'streams' });
@@ -147,6 +167,7 @@ export async function startGateway(config: Config, logger: Logger, options: { we
     probes: { ...parts.probes, flags: async () => ({ ok: true, detail: parts.flags.status() }) },
     webDir: options.webDir ?? path.resolve(__dirname, '../web'),
   });
+  await parts.instances.start(selfInfo({ id: config.instanceId, listenHost: config.host, port: http.port, version: packageVersion() }));
 
   return {
     ...http,
@@ -156,6 +177,7 @@ export async function startGateway(config: Config, logger: Logger, options: { we
       await http.stop();
       await scoring.stop();
       await parts.publisher.stop();
+      await parts.instances.stop();
       await parts.flags.stop();
       await parts.close();
     },

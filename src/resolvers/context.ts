@@ -1,6 +1,7 @@
 // Per-request state: the services from the composition root, a fresh product loader (batched
 // reads, dropped with the request) and who is asking.
 import DataLoader from 'dataloader';
+import type { InstanceRegistry } from '../coordination/types';
 import type { FlagProvider } from '../flags/types';
 import type { EventPublisher } from '../log/types';
 import type { Recommender } from '../services/recommender';
@@ -15,6 +16,8 @@ export interface GatewayServices {
   recommender: Recommender;
   reads: ReadService;
   flags: FlagProvider;
+  /** Live gateway instances and leadership (ZooKeeper; in embedded mode this process alone). */
+  instances: InstanceRegistry;
 }
 
 export interface Viewer {
