@@ -107,7 +107,9 @@ export const FLAG_DEFINITIONS: { [K in FlagKey]: FlagDefinition<K> } = {
   'decay.halfLifeHours': {
     key: 'decay.halfLifeHours',
     description: 'half-life of trending and co-visitation scores, by event time',
-    default: 24,
+    // A week, from the offline evaluation: longer memory lifts next-item MRR@20 on diginetica
+    // (.126 -> .144) and HR@20 on yoochoose's inner split (.679 -> .684), taobao's 2 h are indifferent.
+    default: 168,
     parse: number('decay.halfLifeHours', 1, 24 * 365),
   },
   'filters.excludePurchased': {

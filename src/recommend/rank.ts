@@ -52,11 +52,11 @@ export interface RankTuning {
 export const RANKING: RankTuning = {
   neighbourhood: NEIGHBOURHOOD,
   sessions: 1,
-  covis: 0.05,
+  covis: 0.2,
   covisItems: RANK_INPUTS.recentItems,
   covisDecay: 0.5,
   bought: 1,
-  repeat: 0.5,
+  repeat: 1,
   repeatDecay: 1,
   idf: 1,
   idfItems: 500,

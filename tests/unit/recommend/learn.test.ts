@@ -49,8 +49,9 @@ describe('learning an event', () => {
 
   test('later events weigh more (forward decay by event time)', () => {
     const early = counted(learnEvent(emptyUserState(), view('e1', 'a', 0), ctx).deltas, (d) => d.kind === 'trending');
-    const day = counted(learnEvent(emptyUserState(), view('e2', 'a', 24 * 60), ctx).deltas, (d) => d.kind === 'trending');
-    expect(day.incr / early.incr).toBeCloseTo(2, 6); // one half-life (24 h default) later
+    const halfLife = ctx.flags['decay.halfLifeHours'];
+    const later = counted(learnEvent(emptyUserState(), view('e2', 'a', halfLife * 60), ctx).deltas, (d) => d.kind === 'trending');
+    expect(later.incr / early.incr).toBeCloseTo(2, 6); // one half-life later
   });
 
   test('a purchase pairs its items as bought together and leaves the cart', () => {
