@@ -3,6 +3,7 @@
 import path from 'node:path';
 import Redis from 'ioredis';
 import { Kafka, logLevel as KafkaLogLevel } from 'kafkajs';
+import { Registry } from 'prom-client';
 import type { Config } from './config';
 import { LocalInstances } from './coordination/localInstances';
 import { createLeaderMaintenance } from './coordination/maintenance';
@@ -15,6 +16,7 @@ import { StaticFlags } from './flags/staticFlags';
 import type { FlagProvider } from './flags/types';
 import { startZooKeeperFlags } from './flags/zookeeperFlags';
 import { MemoryLog } from './log/memoryLog';
+import { createGatewayMetrics, createTrackMetricsPlugin, instrumentFeed, mountMetrics, type GatewayMetrics } from './metrics';
 import { KafkaEventConsumer, KafkaPublisher } from './log/kafkaLog';
 import type { EventConsumer, EventPublisher } from './log/types';
 import { createContext, type GatewayServices } from './resolvers/context';
@@ -36,6 +38,8 @@ import { DEMO_CATALOG } from './demo/catalog';
 export interface Gateway extends HttpGateway {
   mode: Config['mode'];
   services: GatewayServices;
+  /** This gateway's Prometheus registry (served at GET /metrics). */
+  metrics: Registry;
 }
 
 interface Parts {
@@ -61,7 +65,7 @@ function kafkaLogger(logger: Logger) {
     };
 }
 
-async function distributedParts(config: Config, logger: Logger, maintenance: Maintenance): Promise<Parts> {
+async function distributedParts(config: Config, logger: Logger, metrics: GatewayMetrics, maintenance: Maintenance): Promise<Parts> {
   const kafkaConfig = config.kafka!;
   const redisConfig = config.redis!;
   const zkConfig = config.zookeeper!;
@@ -85,12 +89,22 @@ async function distributedParts(config: Config, logger: Logger, maintenance: Mai
 
   const store = new RedisStore(redis, redisConfig.keyPrefix);
   const feed = new RedisFeed(subscriber, redisConfig.keyPrefix, (err) => logger.warn({ err }, 'bad message on the recommendation feed'));
-  const publisher = new KafkaPublisher({ kafka, topicPrefix: kafkaConfig.topicPrefix, timeoutMs: kafkaConfig.produceTimeoutMs });
+  const publisher = new KafkaPublisher({
+    kafka,
+    topicPrefix: kafkaConfig.topicPrefix,
+    timeoutMs: kafkaConfig.produceTimeoutMs,
+    onBatch: (size, ms) => {
+      metrics.produceBatchSize.observe(size);
+      metrics.produceBatchDuration.observe(ms / 1000);
+    },
+    onEvent: (ms, acked) => metrics.produceLatency.observe({ outcome: acked ? 'acked' : 'failed' }, ms / 1000),
+  });
   const consumer = new KafkaEventConsumer({
     kafka,
     groupId: kafkaConfig.groupId,
     topicPrefix: kafkaConfig.topicPrefix,
     onCrash: (err) => logger.error({ err }, 'kafka consumer crashed'),
+    onBatch: ({ topic, partition, lag }) => metrics.consumerLag.set({ topic, partition: String(partition) }, lag),
   });
   const admin = kafka.admin();
   await admin.connect();
@@ -128,12 +142,25 @@ function embeddedParts(config: Config, logger: Logger, maintenance: Maintenance)
   };
 }
 
-export async function startGateway(config: Config, logger: Logger, options: { webDir?: string } = {}): Promise<Gateway> {
+export async function startGateway(
+  config: Config,
+  logger: Logger,
+  options: { webDir?: string; /** A registry to fill (default: a new one). */ metrics?: Registry } = {},
+): Promise<Gateway> {
+  // One registry per gateway; the sources are read at scrape time, once `parts` exists.
+  const registry = options.metrics ?? new Registry();
+  const metrics = createGatewayMetrics({
+    registry,
+    sources: {
+      feedChannels: () => ('channelCount' in parts.feed ? (parts.feed as RedisFeed).channelCount : null),
+      flags: () => parts.flags.status(),
+    },
+  });
   // The leader's periodic job (in embedded mode this process leads); it reads `parts` when it runs.
   const maintenance: Maintenance = () =>
     createLeaderMaintenance({ instances: parts.instances, flags: parts.flags, logger: logger.child({ name: 'maintenance' }) })();
   const parts =
-    config.mode === 'distributed' ? await distributedParts(config, logger, maintenance) : embeddedParts(config, logger, maintenance);
+    config.mode === 'distributed' ? await distributedParts(config, logger, metrics, maintenance) : embeddedParts(config, logger, maintenance);
   // Embedded mode starts with the demo catalogue (src/demo/catalog.ts), so the storefront page shows names at once.
   if (config.mode === 'embedded') await parts.store.upsertProducts(DEMO_CATALOG.map((p) => ({ ...p })));
   const flags = () => parts.flags.current();
@@ -141,7 +168,7 @@ export async function startGateway(config: Config, logger: Logger, options: { we
   const services: GatewayServices = {
     publisher: parts.publisher,
     store: parts.store,
-    feed: parts.feed,
+    feed: instrumentFeed(parts.feed, metrics),
     recommender,
     reads: new ReadService(parts.store),
     flags: parts.flags,
@@ -153,7 +180,15 @@ export async function startGateway(config: Config, logger: Logger, options: { we
     consumer: parts.consumer,
     scoreBatch,
     logger: streamsLogger,
-    onBatch: (source, r, ms) => streamsLogger.debug({ source, ...r, ms }, 'scored a batch'),
+    onBatch: (source, r, ms, invalid) => {
+      metrics.scoringBatchSize.observe(r.learned + r.duplicates + invalid);
+      metrics.scoringBatchDuration.observe(ms / 1000);
+      metrics.scoredEvents.inc({ result: 'learned' }, r.learned);
+      metrics.scoredEvents.inc({ result: 'duplicate' }, r.duplicates);
+      metrics.scoredEvents.inc({ result: 'invalid' }, invalid);
+      metrics.listsChanged.inc(r.listsChanged);
+      streamsLogger.debug({ source, ...r, ms }, 'scored a batch');
+    },
   });
   const http = await startHttpGateway({
     schema: buildGatewaySchema(),
@@ -166,6 +201,8 @@ export async function startGateway(config: Config, logger: Logger, options: { we
     port: config.port,
     probes: { ...parts.probes, flags: async () => ({ ok: true, detail: parts.flags.status() }) },
     webDir: options.webDir ?? path.resolve(__dirname, '../web'),
+    routes: (app) => mountMetrics(app, registry),
+    plugins: [createTrackMetricsPlugin(metrics)],
   });
   await parts.instances.start(selfInfo({ id: config.instanceId, listenHost: config.host, port: http.port, version: packageVersion() }));
 
@@ -173,6 +210,7 @@ export async function startGateway(config: Config, logger: Logger, options: { we
     ...http,
     mode: config.mode,
     services,
+    metrics: registry,
     async stop() {
       await http.stop();
       await scoring.stop();

@@ -12,6 +12,7 @@ interface Pending {
   message: Message;
   resolve: () => void;
   reject: (err: unknown) => void;
+  queuedAt: number;
 }
 
 export interface KafkaPublisherOptions {
@@ -21,6 +22,8 @@ export interface KafkaPublisherOptions {
   timeoutMs: number;
   maxBatch?: number;
   onBatch?: (size: number, ms: number) => void;
+  /** Per event, from publish() to the acknowledgement or the failure (queueing included). */
+  onEvent?: (ms: number, acked: boolean) => void;
 }
 
 export class KafkaPublisher implements EventPublisher {
@@ -52,7 +55,7 @@ export class KafkaPublisher implements EventPublisher {
     if (this.stopped) return Promise.reject(new UnavailableError('kafka', 'the gateway is shutting down'));
     const topic = this.options.topicPrefix + TOPIC_OF[event.type];
     const message: Message = { key: event.userId, value: encodeEnvelope(event), headers: { 'event-id': event.eventId } };
-    const acked = new Promise<void>((resolve, reject) => this.queue.push({ topic, message, resolve, reject }));
+    const acked = new Promise<void>((resolve, reject) => this.queue.push({ topic, message, resolve, reject, queuedAt: Date.now() }));
     this.drain();
     return withTimeout(acked, this.options.timeoutMs, () => new UnavailableError('kafka', `no acknowledgement within ${this.options.timeoutMs} ms`));
   }
@@ -77,12 +80,20 @@ export class KafkaPublisher implements EventPublisher {
       )
       .then(
         () => {
-          this.options.onBatch?.(batch.length, Date.now() - started);
-          batch.forEach((p) => p.resolve());
+          const now = Date.now();
+          this.options.onBatch?.(batch.length, now - started);
+          batch.forEach((p) => {
+            this.options.onEvent?.(now - p.queuedAt, true);
+            p.resolve();
+          });
         },
         (err: unknown) => {
           const reason = err instanceof Error ? err.message : String(err);
-          batch.forEach((p) => p.reject(new UnavailableError('kafka', reason, err)));
+          const now = Date.now();
+          batch.forEach((p) => {
+            this.options.onEvent?.(now - p.queuedAt, false);
+            p.reject(new UnavailableError('kafka', reason, err));
+          });
         },
       )
       .finally(() => {
@@ -111,6 +122,8 @@ export interface KafkaConsumerOptions {
   groupId: string;
   topicPrefix: string;
   onCrash?: (err: unknown) => void;
+  /** After a batch was handled (its offsets about to be committed): its size and the partition's lag behind the high watermark. */
+  onBatch?: (info: { topic: string; partition: number; size: number; lag: number }) => void;
 }
 
 export class KafkaEventConsumer implements EventConsumer {
@@ -147,6 +160,7 @@ export class KafkaEventConsumer implements EventConsumer {
           else consumed.records.push({ offset, event: decoded });
         }
         await handler(consumed);
+        this.options.onBatch?.({ topic: batch.topic, partition: batch.partition, size: batch.messages.length, lag: Math.max(0, Number(batch.offsetLag())) });
         await heartbeat();
       },
     });

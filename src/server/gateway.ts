@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -44,6 +44,8 @@ export interface HttpGatewayOptions {
   probes: Record<string, Probe>;
   /** Extra routes (metrics, ...), mounted before GraphQL. */
   routes?: (app: express.Express) => void;
+  /** Extra Apollo plugins (metrics, ...), after the gateway's own. */
+  plugins?: ApolloServerPlugin<GatewayContext>[];
   /** Folder of the built demo page, served at `/` when present. */
   webDir?: string;
 }
@@ -103,6 +105,7 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, document: SANDBOX_DOCUMENT, variables: SANDBOX_VARIABLES }),
+      ...(options.plugins ?? []),
     ],
   });
   await apollo.start();

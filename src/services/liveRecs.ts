@@ -12,11 +12,15 @@ export async function liveRecommendations(
   let waiting: ((r: IteratorResult<StoredRecs>) => void) | null = null;
   let lastVersion = 0;
   let closed = false;
+  // The change handed out last: graphql-ws asks for the next value only after it has sent that
+  // one, so the next call to next() is the moment the push left (reported to feed.delivered).
+  let handedOut: StoredRecs | null = null;
 
   const offer = (recs: StoredRecs) => {
     if (closed || recs.version <= lastVersion) return;
     if (waiting) {
       lastVersion = recs.version;
+      handedOut = recs;
       const resolve = waiting;
       waiting = null;
       resolve({ value: recs, done: false });
@@ -48,6 +52,10 @@ export async function liveRecommendations(
   const iterator: AsyncIterableIterator<StoredRecs> = {
     [Symbol.asyncIterator]: () => iterator,
     async next(): Promise<IteratorResult<StoredRecs>> {
+      if (handedOut) {
+        feed.delivered?.(handedOut);
+        handedOut = null;
+      }
       if (closed) return { value: undefined, done: true };
       if (first) {
         const value = pending && pending.version > first.version ? pending : first;
@@ -61,6 +69,7 @@ export async function liveRecommendations(
         pending = null;
         if (value.version > lastVersion) {
           lastVersion = value.version;
+          handedOut = value;
           return { value, done: false };
         }
       }

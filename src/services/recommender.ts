@@ -67,10 +67,14 @@ export class Recommender {
     return { generatedAt: new Date(this.now()).toISOString(), strategy, arm, items };
   }
 
-  /** Recomputes and stores the list; publishes it when it changed. */
-  async refresh(userId: string, user?: UserState): Promise<{ recs: StoredRecs; changed: boolean }> {
+  /**
+   * Recomputes and stores the list; publishes it when it changed. `receivedAt` (of the newest
+   * event behind this refresh) travels with the list, for the event-to-push latency metric.
+   */
+  async refresh(userId: string, user?: UserState, cause?: { receivedAt?: string }): Promise<{ recs: StoredRecs; changed: boolean }> {
     const state = user ?? (await this.store.loadUsers([userId])).get(userId) ?? emptyUserState();
-    return this.store.putRecs(userId, await this.compute(userId, state));
+    const list = await this.compute(userId, state);
+    return this.store.putRecs(userId, cause?.receivedAt ? { ...list, receivedAt: cause.receivedAt } : list);
   }
 
   /** The stored list, or a fresh one for a user who has none yet (trending for a newcomer). */

@@ -42,7 +42,7 @@ return top
 /**
  * Stores a user's list as a new version when its signature differs, and publishes it.
  * KEYS: recs, signature, version. ARGV: signature, userId JSON, generatedAt, strategy JSON,
- * arm JSON, items JSON, channel. Returns {changed (0/1), document}.
+ * arm JSON, items JSON, channel, receivedAt (ISO, or '' for none). Returns {changed (0/1), document}.
  */
 export const PUT_RECS = `
 if redis.call('GET', KEYS[2]) == ARGV[1] then
@@ -50,7 +50,9 @@ if redis.call('GET', KEYS[2]) == ARGV[1] then
 end
 local version = redis.call('INCR', KEYS[3])
 local doc = '{"userId":' .. ARGV[2] .. ',"version":' .. version .. ',"generatedAt":"' .. ARGV[3] ..
-  '","strategy":' .. ARGV[4] .. ',"arm":' .. ARGV[5] .. ',"items":' .. ARGV[6] .. '}'
+  '","strategy":' .. ARGV[4] .. ',"arm":' .. ARGV[5] .. ',"items":' .. ARGV[6]
+if ARGV[8] and ARGV[8] ~= '' then doc = doc .. ',"receivedAt":"' .. ARGV[8] .. '"' end
+doc = doc .. '}'
 redis.call('SET', KEYS[1], doc)
 redis.call('SET', KEYS[2], ARGV[1])
 redis.call('PUBLISH', ARGV[7], doc)

@@ -156,6 +156,7 @@ export class RedisStore implements RecStore {
       JSON.stringify(list.arm),
       JSON.stringify(list.items),
       this.keys.recsChannel(userId),
+      list.receivedAt ?? '',
     );
     return { recs: JSON.parse(doc) as StoredRecs, changed: changed === 1 };
   }

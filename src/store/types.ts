@@ -19,6 +19,8 @@ export interface StoredRecs {
   strategy: Strategy;
   arm: string | null;
   items: RankedItem[];
+  /** When the gateway accepted the newest event behind this version (absent for lists not caused by an event). */
+  receivedAt?: string;
 }
 
 /** A delta with the Kafka position it came from: the store applies each position at most once. */
@@ -61,6 +63,8 @@ export interface RecStore {
 /** Live changes of users' lists, whichever instance computed them. */
 export interface RecsFeed {
   subscribe(userId: string, listener: (recs: StoredRecs) => void): Promise<() => Promise<void>>;
+  /** Optional observer: a subscriber's push of this list has been written out (metrics). */
+  delivered?(recs: StoredRecs): void;
 }
 
 /** Ids and reasons: what makes two lists "the same" for a subscriber. */

@@ -51,8 +51,9 @@ export function createScorer({ store, recommender, flags }: ScorerOptions) {
     const ctx = { flags: flags(), landmark, categoryOf: (id: string) => categories.get(id) ?? null };
     const deltas: PositionedDelta[] = [];
     const touched = new Map<string, UserState>();
+    const receivedAt = new Map<string, string>(); // per user, the newest event's (ISO strings sort by time)
     let duplicates = 0;
-    for (const { offset, event } of events) {
+    for (const [index, { offset, event }] of events.entries()) {
       const before = touched.get(event.userId) ?? users.get(event.userId) ?? emptyUserState();
       const learned = learnEvent(before, event, ctx);
       if (!learned.applied) {
@@ -61,13 +62,15 @@ export function createScorer({ store, recommender, flags }: ScorerOptions) {
       }
       for (const delta of learned.deltas) deltas.push({ offset, delta });
       touched.set(event.userId, learned.user);
+      const at = records[index]!.event.receivedAt;
+      if (at > (receivedAt.get(event.userId) ?? '')) receivedAt.set(event.userId, at);
     }
 
     // Statistics first, user states second: if we die in between, the redelivered batch finds
     // the old states, recomputes the same deltas, and the store skips the ones it has.
     await store.applyDeltas(source, deltas);
     await store.saveUsers(touched);
-    const refreshed = await Promise.all([...touched].map(([userId, user]) => recommender.refresh(userId, user)));
+    const refreshed = await Promise.all([...touched].map(([userId, user]) => recommender.refresh(userId, user, { receivedAt: receivedAt.get(userId) })));
     return {
       learned: events.length - duplicates,
       duplicates,

@@ -1,0 +1,4 @@
+export { createGatewayMetrics, type GatewayMetrics, type MetricsSources } from './gatewayMetrics';
+export { createTrackMetricsPlugin } from './trackPlugin';
+export { instrumentFeed } from './instrument';
+export { mountMetrics } from './route';
