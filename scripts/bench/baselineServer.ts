@@ -1,0 +1,82 @@
+// The bench's baseline HTTP server: the gateway's server shape (Apollo Server + express 5 +
+// express.json + a type-graphql schema) with resolvers that do no I/O. trackView answers
+// accepted at once and writes nothing; recommendations answers a constant list of the same
+// shape as the gateway's (10 items with their products). Same GraphQL names as the gateway,
+// so the bench sends the very same requests to both.
+import 'reflect-metadata';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import express from 'express';
+import { Arg, buildSchemaSync, Field, Float, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+
+@InputType('TrackViewInput')
+class BaselineViewInput {
+  @Field(() => ID) userId!: string;
+  @Field(() => ID) productId!: string;
+  @Field(() => ID, { nullable: true }) sessionId?: string | null;
+  @Field(() => ID, { nullable: true }) eventId?: string | null;
+}
+
+@ObjectType('TrackResult')
+class BaselineTrackResult {
+  @Field(() => Boolean) accepted!: boolean;
+  @Field(() => ID) eventId!: string;
+}
+
+@ObjectType('Product')
+class BaselineProduct {
+  @Field(() => ID) id!: string;
+  @Field(() => String) name!: string;
+  @Field(() => String, { nullable: true }) category!: string | null;
+  @Field(() => Float, { nullable: true }) price!: number | null;
+}
+
+@ObjectType('ScoredProduct')
+class BaselineScored {
+  @Field(() => Float) score!: number;
+  @Field(() => String) reason!: string;
+  @Field(() => BaselineProduct, { nullable: true }) product!: BaselineProduct | null;
+}
+
+@ObjectType('Recommendations')
+class BaselineRecs {
+  @Field(() => ID) userId!: string;
+  @Field(() => Int) version!: number;
+  @Field(() => String) generatedAt!: string;
+  @Field(() => [BaselineScored]) items!: BaselineScored[];
+}
+
+const ITEMS: BaselineScored[] = Array.from({ length: 20 }, (_, i) => ({
+  score: 1 / (i + 1),
+  reason: 'ALSO_VIEWED',
+  product: { id: `p-${i}`, name: `Product ${i}`, category: `c-${i % 5}`, price: 10 + i },
+}));
+
+@Resolver()
+class BaselineResolver {
+  @Mutation(() => BaselineTrackResult)
+  trackView(@Arg('input', () => BaselineViewInput) input: BaselineViewInput): BaselineTrackResult {
+    return { accepted: true, eventId: input.eventId ?? randomUUID() };
+  }
+
+  @Query(() => BaselineRecs)
+  recommendations(@Arg('userId', () => ID) userId: string, @Arg('limit', () => Int, { nullable: true }) limit: number | null): BaselineRecs {
+    return { userId, version: 1, generatedAt: new Date().toISOString(), items: ITEMS.slice(0, limit ?? 10) };
+  }
+}
+
+export async function startBaselineServer(host = '127.0.0.1'): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+  const schema = buildSchemaSync({ resolvers: [BaselineResolver], validate: false, emitSchemaFile: false });
+  const app = express();
+  const httpServer = createServer(app);
+  const apollo = new ApolloServer({ schema, csrfPrevention: true, plugins: [ApolloServerPluginDrainHttpServer({ httpServer })] });
+  await apollo.start();
+  app.use('/graphql', express.json({ limit: 100 * 1024 }), expressMiddleware(apollo));
+  await new Promise<void>((resolve) => httpServer.listen(0, host, resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  return { url: `http://${host}:${port}/graphql`, port, stop: () => apollo.stop() };
+}

@@ -1,0 +1,83 @@
+// Starts bench children (scripts/bench/child.ts) and talks to them over IPC.
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export interface ChildInfo {
+  url: string;
+  wsUrl: string;
+  port: number;
+}
+
+export interface MemorySample {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+export interface BenchChild extends ChildInfo {
+  pid: number;
+  process: ChildProcess;
+  memory(): Promise<MemorySample>;
+  request<T>(msg: object, answer: string, ms?: number): Promise<T>;
+  /** Stops cleanly (the profile, if any, is written) and waits for the exit; kills after 15 s. */
+  stop(): Promise<void>;
+}
+
+export interface ChildOptions {
+  env?: Record<string, string>;
+  /** Write a V8 CPU profile of the whole run into this folder. */
+  cpuProfDir?: string;
+}
+
+export async function startChild(role: 'gateway' | 'baseline-http' | 'baseline-scoring', options: ChildOptions = {}): Promise<BenchChild> {
+  const execArgv = ['--expose-gc', '--max-old-space-size=4096'];
+  if (options.cpuProfDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
+  const child = fork(path.join(__dirname, 'child.js'), [role], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const request = <T>(msg: object, answer: string, ms = 60_000): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.off('message', on);
+        reject(new Error(`${role} child: no ${answer} within ${ms} ms`));
+      }, ms);
+      const on = (m: { type: string; message?: string }) => {
+        if (m.type === 'error') {
+          clearTimeout(timer);
+          child.off('message', on);
+          reject(new Error(`${role} child: ${m.message}`));
+        } else if (m.type === answer) {
+          clearTimeout(timer);
+          child.off('message', on);
+          resolve(m as T);
+        }
+      };
+      child.on('message', on);
+      if (Object.keys(msg).length > 0) child.send(msg);
+    });
+  const info = await Promise.race([
+    request<ChildInfo>({}, 'ready', 60_000),
+    exited.then(() => {
+      throw new Error(`${role} child exited before it was ready`);
+    }),
+  ]);
+  return {
+    ...info,
+    pid: child.pid!,
+    process: child,
+    request,
+    memory: () => request<MemorySample>({ type: 'mem' }, 'mem', 30_000),
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.send({ type: 'stop' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

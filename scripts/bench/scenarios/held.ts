@@ -1,0 +1,129 @@
+// d. Subscribers held: a fresh gateway child, websocket subscriptions opened in steps; at each
+// step the child's memory after a full GC (RSS and heap, minus the same before any subscription)
+// per subscription, and the push latency of a short burst of events to subscribed shoppers.
+import Redis from 'ioredis';
+import { RedisStore } from '../../../src/store/redisStore';
+import { gatewayEnv, row, type BenchContext, type Row, type ScenarioResult } from '../context';
+import { startChild, type MemorySample } from '../procs';
+import { sendAtRate, trackView } from '../sender';
+import { distribution, fmt, fmtInt, sleep, waitFor } from '../stats';
+import { lineChart } from '../svg';
+import { openSubscribers, type Subscribers } from '../ws';
+import { catalogue, pickProduct, rng } from '../workload';
+
+interface Step {
+  subscriptions: number;
+  rssKb: number;
+  heapKb: number;
+  p50: number;
+  p99: number;
+  pushes: number;
+}
+
+export async function heldScenario(ctx: BenchContext): Promise<ScenarioResult> {
+  const quick = ctx.options.quick;
+  const steps = quick ? [1000, 3000] : [1000, 5000, 10_000];
+  const id = ctx.id('held');
+  const products = catalogue(id, 2000);
+  const redis = new Redis(ctx.redisUrl);
+  await new RedisStore(redis, id).upsertProducts(products);
+  const gw = await startChild('gateway', { env: gatewayEnv(ctx, id, { RECSYS_WS_MAX_SUBSCRIPTIONS: '1' }) });
+  const held: Subscribers[] = [];
+  const results: Step[] = [];
+  const notes: string[] = [];
+  const pending = new Map<string, number>();
+  const latencies: number[] = [];
+  const random = rng(11);
+  try {
+    await sleep(500);
+    const before: MemorySample = await gw.memory();
+    let open = 0;
+    for (const target of steps) {
+      const users = Array.from({ length: target - open }, (_, i) => `${id}-u${open + i}`);
+      const subs = await openSubscribers(gw.wsUrl, users, (userId, _v, at) => {
+        const t = pending.get(userId);
+        if (t !== undefined) {
+          latencies.push(at - t);
+          pending.delete(userId);
+        }
+      }, (n) => ctx.progress(`held: ${fmtInt(open + n)}/${fmtInt(target)} subscriptions`), quick ? 60_000 : 180_000);
+      held.push(subs);
+      open += subs.ready();
+      if (subs.ready() < users.length) {
+        notes.push(`Step ${fmtInt(target)}: only ${fmtInt(open)} subscriptions came up (${subs.errors()} errors) within the time allowed; stopped there.`);
+      }
+      await sleep(1000);
+      const mem = await gw.memory();
+      // A burst of views to subscribed shoppers, 200/s.
+      latencies.length = 0;
+      pending.clear();
+      const burst = quick ? 200 : 400;
+      await sendAtRate(burst, 200, 128, async (i) => {
+        const userId = `${id}-u${Math.floor(random() * open)}`;
+        const ok = await trackView(gw.url, userId, pickProduct(random, products).id);
+        if (ok) pending.set(userId, performance.now());
+        return ok;
+      }, () => ctx.progress(`held: ${fmtInt(open)} subscriptions, push burst`));
+      await waitFor(() => pending.size === 0, 3000);
+      const d = distribution(latencies);
+      const step: Step = {
+        subscriptions: open,
+        rssKb: (mem.rss - before.rss) / 1024 / open,
+        heapKb: (mem.heapUsed - before.heapUsed) / 1024 / open,
+        p50: d.p50,
+        p99: d.p99,
+        pushes: d.count,
+      };
+      results.push(step);
+      ctx.done(`held: ${fmtInt(open)} subscriptions, ${fmt(step.rssKb)} KB RSS and ${fmt(step.heapKb)} KB heap each, push p99 ${fmt(d.p99)} ms`);
+      if (open < target) break;
+    }
+  } finally {
+    for (const s of held) await s.dispose();
+    await gw.stop();
+    redis.disconnect();
+  }
+  const last = results[results.length - 1];
+  notes.push(
+    'Memory per subscription = (gateway child memory after a full GC with N subscriptions - the same before any) / N; each subscription has its own websocket, so socket buffers are included.',
+    'Push latency per step: a burst of views (200/s) to random subscribed shoppers, mutation answer to push.',
+    ...results.map((s) => `${fmtInt(s.subscriptions)} subscriptions: ${fmt(s.rssKb)} KB RSS, ${fmt(s.heapKb)} KB heap per subscription; push p50 ${fmt(s.p50)} ms, p99 ${fmt(s.p99)} ms (${s.pushes} pushes).`),
+  );
+  const target = steps[steps.length - 1]!;
+  const rows: Row[] = results.map((s) =>
+    row({
+      scenario: 'd. held',
+      metric: `RSS per subscription @ ${fmtInt(s.subscriptions)}`,
+      unit: 'KB',
+      ours: s.rssKb,
+      baseline: null,
+      aim: s === last ? `${fmtInt(target)} subs at < 20 KB` : '< 20 KB',
+      holds: s === last ? s.subscriptions >= target && s.rssKb < 20 : s.rssKb < 20,
+    }),
+  );
+  if (last) rows.push(row({ scenario: 'd. held', metric: `push p99 @ ${fmtInt(last.subscriptions)}`, unit: 'ms', ours: last.p99, baseline: null, aim: '—', holds: null }));
+  return {
+    id: 'd',
+    title: 'Subscribers held',
+    rows,
+    charts: [
+      {
+        file: 'held-memory.svg',
+        caption: 'Memory per subscription by step (KB)',
+        svg: lineChart([{ name: 'RSS / sub', points: results.map((s) => [s.subscriptions, s.rssKb]) }, { name: 'heap / sub', points: results.map((s) => [s.subscriptions, s.heapKb]) }], {
+          title: 'memory per subscription', xLabel: 'subscriptions open', yLabel: 'KB', reference: { y: 20, label: 'aim < 20 KB' },
+        }),
+      },
+      {
+        file: 'held-latency.svg',
+        caption: 'Push latency by step (ms)',
+        svg: lineChart([{ name: 'p50', points: results.map((s) => [s.subscriptions, s.p50]) }, { name: 'p99', points: results.map((s) => [s.subscriptions, s.p99]) }], {
+          title: 'push latency while holding', xLabel: 'subscriptions open', yLabel: 'ms',
+        }),
+      },
+    ],
+    notes,
+    profiles: [],
+    raw: { steps: results },
+  };
+}

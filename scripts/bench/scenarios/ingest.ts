@@ -1,0 +1,143 @@
+// a. Ingest: concurrent trackView over HTTP for a fixed time (autocannon), ours (each event
+// acknowledged by Kafka before the answer) against the same server shape answering a mutation
+// that writes nothing. Both servers run alone in a child process.
+import autocannon from 'autocannon';
+import { randomUUID } from 'node:crypto';
+import { gatewayEnv, row, type BenchContext, type ScenarioResult } from '../context';
+import { startChild, type BenchChild } from '../procs';
+import { lineChart } from '../svg';
+import { fmtInt, promSample, sleep } from '../stats';
+import { summariseProfile } from '../profile';
+
+const QUERY = 'mutation($i: TrackViewInput!) { trackView(input: $i) { accepted eventId } }';
+
+export interface LoadResult {
+  accepted: number;
+  refused: number;
+  seconds: number;
+  perSecond: number[];
+  latency: autocannon.Histogram;
+  errors: number;
+  non2xx: number;
+}
+
+export async function runLoad(ctx: BenchContext, url: string, label: string, seconds: number, connections: number, body: (n: number) => string, ok: (body: string) => boolean): Promise<LoadResult> {
+  let accepted = 0;
+  let refused = 0;
+  let n = 0;
+  const perSecond: number[] = [];
+  let acceptedAtLastTick = 0;
+  const instance = autocannon({
+    url,
+    connections,
+    duration: seconds,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => ({ ...req, body: body(++n) }),
+        onResponse: (status, text) => {
+          if (status === 200 && ok(text)) accepted++;
+          else refused++;
+        },
+      },
+    ],
+  }) as unknown as autocannon.Instance & PromiseLike<autocannon.Result>;
+  const timer = setInterval(() => ctx.progress(`${label}: ${fmtInt(accepted)} ok, ${fmtInt(refused)} not`), 250);
+  instance.on('tick', () => {
+    perSecond.push(accepted - acceptedAtLastTick);
+    acceptedAtLastTick = accepted;
+  });
+  const result = await instance;
+  clearInterval(timer);
+  return {
+    accepted,
+    refused,
+    seconds: result.duration,
+    perSecond,
+    latency: result.latency,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+const trackBody = (n: number) => JSON.stringify({ query: QUERY, variables: { i: { userId: `bench-u${n % 5000}`, productId: `bench-p${n % 2000}`, eventId: randomUUID() } } });
+const runTrackLoad = (ctx: BenchContext, url: string, label: string, seconds: number, connections: number) =>
+  runLoad(ctx, url, label, seconds, connections, trackBody, (text) => text.includes('"accepted":true'));
+
+export async function ingestScenario(ctx: BenchContext): Promise<ScenarioResult> {
+  const seconds = ctx.options.quick ? 5 : 20;
+  const connections = 32;
+  const id = ctx.id('ingest');
+  const profiles: ScenarioResult['profiles'] = [];
+  const notes: string[] = [];
+
+  // Baseline first, then ours; each server alone in its own process, warmed up for 2 s.
+  let baseline: LoadResult;
+  const base: BenchChild = await startChild('baseline-http');
+  try {
+    await runTrackLoad(ctx, base.url, 'ingest warm-up (baseline)', 2, connections);
+    baseline = await runTrackLoad(ctx, base.url, 'ingest baseline', seconds, connections);
+  } finally {
+    await base.stop();
+  }
+  ctx.done(`ingest baseline: ${fmtInt(baseline.accepted / baseline.seconds)} req/s, p99 ${baseline.latency.p99} ms`);
+
+  let ours: LoadResult;
+  let scrape = '';
+  const gw = await startChild('gateway', { env: gatewayEnv(ctx, id), cpuProfDir: ctx.options.profile ? `${ctx.profileDir}/ingest` : undefined });
+  try {
+    await runTrackLoad(ctx, gw.url, 'ingest warm-up (ours)', 2, connections);
+    ours = await runTrackLoad(ctx, gw.url, 'ingest ours', seconds, connections);
+    await sleep(200);
+    scrape = await (await fetch(gw.url.replace('/graphql', '/metrics'))).text();
+  } finally {
+    await gw.stop();
+  }
+  if (ctx.options.profile) profiles.push({ label: 'gateway during ingest', summary: await summariseProfile(`${ctx.profileDir}/ingest`) });
+  ctx.done(`ingest ours: ${fmtInt(ours.accepted / ours.seconds)} events/s accepted, p99 ${ours.latency.p99} ms`);
+
+  const batches = promSample(scrape, 'recsys_produce_batch_size_count');
+  const events = promSample(scrape, 'recsys_produce_batch_size_sum');
+  notes.push(
+    `${connections} concurrent connections, ${seconds} s each after a 2 s warm-up; the gateway's per-user and per-address track limits are off (RECSYS_TRACK_RATE_*_PER_SECOND=0) because the bench sends from one address.`,
+    `Ours answers accepted only after Kafka acknowledged (acks=all, idempotent producer) and scores every event in the same process meanwhile (the stream module runs inside the gateway, as deployed).`,
+    `Produce requests during the run (whole gateway life): ${fmtInt(batches)}, mean ${(events / batches).toFixed(1)} events per request (natural batching).`,
+    `Refused or failed: ours ${ours.refused} (errors ${ours.errors}), baseline ${baseline.refused} (errors ${baseline.errors}).`,
+  );
+  const oursRate = ours.accepted / ours.seconds;
+  const baseRate = baseline.accepted / baseline.seconds;
+  const lat = (h: autocannon.Histogram): [number, number][] => [
+    [1, h.p1], [10, h.p10], [25, h.p25], [50, h.p50], [75, h.p75], [90, h.p90], [97.5, h.p97_5], [99, h.p99], [99.9, h.p99_9], [100, h.max],
+  ];
+  return {
+    id: 'a',
+    title: 'Ingest: trackView over HTTP',
+    rows: [
+      row({ scenario: 'a. ingest', metric: 'events/s accepted', unit: '/s', ours: oursRate, baseline: baseRate, aim: '≥ 0.7× baseline', holds: oursRate >= 0.7 * baseRate }),
+      row({ scenario: 'a. ingest', metric: 'p50 latency', unit: 'ms', ours: ours.latency.p50, baseline: baseline.latency.p50, aim: '—', holds: null }),
+      row({ scenario: 'a. ingest', metric: 'p99 latency', unit: 'ms', ours: ours.latency.p99, baseline: baseline.latency.p99, aim: '< 50 ms', holds: ours.latency.p99 < 50 }),
+    ],
+    charts: [
+      {
+        file: 'ingest-latency.svg',
+        caption: 'Ingest: latency percentiles (ms, log scale)',
+        svg: lineChart([{ name: 'ours', points: lat(ours.latency) }, { name: 'baseline', points: lat(baseline.latency) }], {
+          title: 'trackView latency by percentile', xLabel: 'percentile', yLabel: 'ms', logY: true, reference: { y: 50, label: 'aim p99 < 50 ms' },
+        }),
+      },
+      {
+        file: 'ingest-throughput.svg',
+        caption: 'Ingest: accepted events per second over the run',
+        svg: lineChart([
+          { name: 'ours', points: ours.perSecond.map((v, i) => [i + 1, v]) },
+          { name: 'baseline', points: baseline.perSecond.map((v, i) => [i + 1, v]) },
+        ], { title: 'accepted per second', xLabel: 'second', yLabel: 'events/s' }),
+      },
+    ],
+    notes,
+    profiles,
+    raw: { ours: { ...ours, latency: undefined, p50: ours.latency.p50, p99: ours.latency.p99 }, baseline: { ...baseline, latency: undefined, p50: baseline.latency.p50, p99: baseline.latency.p99 } },
+  };
+}

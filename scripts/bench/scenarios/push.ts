@@ -1,0 +1,154 @@
+// c. Event-to-push latency: N subscribers over graphql-ws (one socket each), events at a steady
+// rate; from the mutation's answer to the push of the changed list. Baseline: the same
+// subscribers on the same gateway, a stored list document PUBLISHed on the user's Redis channel
+// (RedisFeed -> liveRecs -> graphql-ws fan-out, no Kafka, no scoring); from the PUBLISH to the push.
+import Redis from 'ioredis';
+import { redisKeys } from '../../../src/store/redisKeys';
+import { RedisStore } from '../../../src/store/redisStore';
+import { gatewayEnv, row, type BenchContext, type ScenarioResult } from '../context';
+import { startChild } from '../procs';
+import { summariseProfile } from '../profile';
+import { sendAtRate, trackView } from '../sender';
+import { distribution, fmt, fmtInt, percentileCurve, promQuantile, sleep, waitFor, type Distribution } from '../stats';
+import { lineChart } from '../svg';
+import { openSubscribers } from '../ws';
+import { catalogue, pickProduct, rng } from '../workload';
+
+export interface PushRun {
+  latencies: number[];
+  sent: number;
+  skipped: number;
+  failed: number;
+  seconds: number;
+  /** [second, pushes] per second of the run. */
+  perSecond: [number, number][];
+}
+
+export async function runPushPhase(
+  label: string,
+  count: number,
+  rate: number,
+  users: readonly string[],
+  fire: (i: number, userId: string) => Promise<boolean>,
+  pending: Map<string, number>,
+  latencies: number[],
+  pushTimes: number[],
+  progress: (t: string) => void,
+): Promise<PushRun> {
+  latencies.length = 0;
+  pushTimes.length = 0;
+  pending.clear();
+  const started = performance.now();
+  const r = await sendAtRate(count, rate, 256, (i) => fire(i, users[i % users.length]!), (i) => progress(`${label}: ${fmtInt(i)}/${fmtInt(count)} sent, ${fmtInt(latencies.length)} pushes`));
+  await waitFor(() => pending.size === 0, 3000);
+  const perSecond = new Map<number, number>();
+  for (const t of pushTimes) perSecond.set(Math.floor((t - started) / 1000), (perSecond.get(Math.floor((t - started) / 1000)) ?? 0) + 1);
+  return { latencies: [...latencies], ...r, perSecond: [...perSecond].sort((a, b) => a[0] - b[0]).map(([s, n]) => [s + 1, n]) };
+}
+
+export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
+  const quick = ctx.options.quick;
+  const subscribers = 1000;
+  const rate = 500;
+  const seconds = quick ? 4 : 20;
+  const id = ctx.id('push');
+  const keys = redisKeys(id);
+  const products = catalogue(id, 2000);
+  const redis = new Redis(ctx.redisUrl);
+  const publisher = new Redis(ctx.redisUrl);
+  const notes: string[] = [];
+  const profiles: ScenarioResult['profiles'] = [];
+  await new RedisStore(redis, id).upsertProducts(products);
+  const gw = await startChild('gateway', { env: gatewayEnv(ctx, id), cpuProfDir: ctx.options.profile ? `${ctx.profileDir}/push` : undefined });
+  const users = Array.from({ length: subscribers }, (_, i) => `${id}-u${i}`);
+  const pending = new Map<string, number>();
+  const latencies: number[] = [];
+  const pushTimes: number[] = [];
+  let ours: PushRun;
+  let baseline: PushRun;
+  let scrape = '';
+  try {
+    const subs = await openSubscribers(gw.wsUrl, users, (userId, _v, at) => {
+      pushTimes.push(at);
+      const t = pending.get(userId);
+      if (t !== undefined) {
+        latencies.push(at - t);
+        pending.delete(userId);
+      }
+    }, (n) => ctx.progress(`push: ${fmtInt(n)}/${fmtInt(subscribers)} subscribers ready`), 120_000);
+    ctx.done(`push: ${fmtInt(subs.ready())} subscribers ready (${subs.errors()} errors)`);
+    try {
+      const random = rng(3);
+      ours = await runPushPhase('push ours', rate * seconds, rate, users, async (_i, userId) => {
+        const ok = await trackView(gw.url, userId, pickProduct(random, products).id);
+        if (ok) pending.set(userId, performance.now());
+        return ok;
+      }, pending, latencies, pushTimes, ctx.progress);
+      const o = distribution(ours.latencies);
+      ctx.done(`push ours: ${fmtInt(o.count)} pushes, p50 ${fmt(o.p50)} ms, p99 ${fmt(o.p99)} ms`);
+      scrape = await (await fetch(gw.url.replace('/graphql', '/metrics'))).text();
+      await sleep(500);
+
+      // Baseline: the stored documents, re-published with a version above anything stored.
+      const docs = new Map<string, Record<string, unknown>>();
+      for (let i = 0; i < users.length; i += 500) {
+        const chunk = users.slice(i, i + 500);
+        const raws = await redis.mget(chunk.map((u) => keys.recs(u)));
+        chunk.forEach((u, k) => raws[k] && docs.set(u, JSON.parse(raws[k]!) as Record<string, unknown>));
+      }
+      let version = 1_000_000;
+      baseline = await runPushPhase('push baseline', rate * seconds, rate, users, async (_i, userId) => {
+        const doc = docs.get(userId);
+        if (!doc) return false;
+        const text = JSON.stringify({ ...doc, version: ++version, generatedAt: new Date().toISOString() });
+        pending.set(userId, performance.now());
+        await publisher.publish(keys.recsChannel(userId), text);
+        return true;
+      }, pending, latencies, pushTimes, ctx.progress);
+      const b = distribution(baseline.latencies);
+      ctx.done(`push baseline: ${fmtInt(b.count)} pushes, p50 ${fmt(b.p50)} ms, p99 ${fmt(b.p99)} ms`);
+    } finally {
+      await subs.dispose();
+    }
+  } finally {
+    await gw.stop();
+    redis.disconnect();
+    publisher.disconnect();
+  }
+  if (ctx.options.profile) profiles.push({ label: 'gateway during push latency', summary: await summariseProfile(`${ctx.profileDir}/push`) });
+  const o: Distribution = distribution(ours.latencies);
+  const b: Distribution = distribution(baseline.latencies);
+  const serverP50 = promQuantile(scrape, 'recsys_event_to_push_seconds', 0.5) * 1000;
+  const serverP99 = promQuantile(scrape, 'recsys_event_to_push_seconds', 0.99) * 1000;
+  notes.push(
+    `${fmtInt(subscribers)} subscribers, one websocket each; ${rate} events/s for ${seconds} s to them in turn (each view of a catalogue product, skewed to popular ones); latency measured in the bench from the mutation's answer (ours) or the PUBLISH call (baseline) to the push arriving.`,
+    `Ours: ${fmtInt(ours.sent)} sent, ${ours.failed} refused, ${ours.skipped} skipped (over 256 in flight); ${fmtInt(o.count)} pushes measured (an event that leaves a list unchanged pushes nothing). Baseline: ${fmtInt(baseline.sent)} published, ${fmtInt(b.count)} pushes measured.`,
+    `The gateway's own histogram recsys_event_to_push_seconds (receivedAt -> written to the socket, bucket upper bounds): p50 ≤ ${fmt(serverP50)} ms, p99 ≤ ${fmt(serverP99)} ms.`,
+  );
+  return {
+    id: 'c',
+    title: 'Event-to-push latency',
+    rows: [
+      row({ scenario: 'c. push', metric: 'p50 mutation→push', unit: 'ms', ours: o.p50, baseline: b.p50, aim: '—', holds: null }),
+      row({ scenario: 'c. push', metric: `p99 mutation→push (${subscribers} subs, ${rate}/s)`, unit: 'ms', ours: o.p99, baseline: b.p99, aim: '< 50 ms', holds: o.p99 < 50 }),
+      row({ scenario: 'c. push', metric: 'max mutation→push', unit: 'ms', ours: o.max, baseline: b.max, aim: '—', holds: null }),
+    ],
+    charts: [
+      {
+        file: 'push-latency.svg',
+        caption: 'Event-to-push latency percentiles (ms, log scale)',
+        svg: lineChart([{ name: 'ours (mutation→push)', points: percentileCurve(ours.latencies) }, { name: 'baseline (PUBLISH→push)', points: percentileCurve(baseline.latencies) }], {
+          title: `push latency, ${subscribers} subscribers at ${rate} events/s`, xLabel: 'percentile', yLabel: 'ms', logY: true, reference: { y: 50, label: 'aim p99 < 50 ms' },
+        }),
+      },
+      {
+        file: 'push-throughput.svg',
+        caption: 'Pushes received per second',
+        svg: lineChart([{ name: 'ours', points: ours.perSecond }, { name: 'baseline', points: baseline.perSecond }], { title: 'pushes per second', xLabel: 'second', yLabel: 'pushes/s' }),
+      },
+    ],
+    notes,
+    profiles,
+    raw: { ours: { ...o, sent: ours.sent, failed: ours.failed, skipped: ours.skipped }, baseline: { ...b, sent: baseline.sent }, serverP50, serverP99 },
+  };
+}
