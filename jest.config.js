@@ -8,6 +8,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/tests/integration/globalSetup.js',
+      setupFilesAfterEnv: ['<rootDir>/tests/integration/setupAfterEnv.ts'],
       transform,
       testEnvironment: 'node',
       slowTestThreshold: 30,

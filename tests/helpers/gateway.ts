@@ -5,13 +5,14 @@ import { createClient, type Client } from 'graphql-ws';
 import { loadConfig, type Env } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startGateway, type Gateway } from '../../src/app';
+import { trackNamespace } from './stackCleanup';
 
 export const uniqueId = (label: string) => `${label}-${randomBytes(4).toString('hex')}`;
 
-/** Real stack addresses, as `npm test` exports them (scripts/test.js). */
+/** Real stack addresses, as `npm test` exports them (scripts/test.js), in a namespace of its own removed after the test file. */
 export function realStackEnv(): Env {
   const id = uniqueId('t');
-  return {
+  return trackNamespace({
     KAFKA_BROKERS: process.env.KAFKA_BROKERS || '127.0.0.1:9093',
     REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
     ZOOKEEPER_CONNECT: process.env.ZOOKEEPER_CONNECT || '127.0.0.1:2181',
@@ -20,7 +21,7 @@ export function realStackEnv(): Env {
     KAFKA_GROUP_ID: `${id}-scorer`,
     KAFKA_PARTITIONS: '3',
     ZOOKEEPER_ROOT: `/${id}`,
-  };
+  });
 }
 
 export async function startTestGateway(env: Env = {}): Promise<Gateway> {

@@ -1,0 +1,3 @@
+import { cleanupNamespaces } from '../helpers/stackCleanup';
+
+afterAll(cleanupNamespaces, 30_000);
