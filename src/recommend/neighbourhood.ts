@@ -81,10 +81,8 @@ export function planNeighbours(
     }
     if (best < 0) break;
     const { id } = lists[best]![heads[best]!++]!;
-    if (!seen.has(id)) {
-      seen.add(id);
-      out.push(id);
-    }
+    const known = seen.size;
+    if (seen.add(id).size > known) out.push(id);
   }
   return out;
 }
@@ -94,6 +92,12 @@ function decayTable(n: number, lambda: number): Float64Array {
   const t = new Float64Array(n);
   for (let d = 0; d < n; d++) t[d] = Math.exp(-d / lambda);
   return t;
+}
+
+/** The neighbours' recent items, newest first, as a store returns them (a Map will do). */
+export interface NeighbourItems {
+  readonly size: number;
+  values(): Iterable<readonly RecentItem[]>;
 }
 
 /** What a list knows of one candidate item while it is being ranked. */
@@ -123,7 +127,7 @@ export function candidateOf(table: Map<string, Candidate>, id: string): Candidat
  */
 export function neighbourScores(
   user: UserState,
-  neighbours: ReadonlyMap<string, readonly RecentItem[]>,
+  neighbours: NeighbourItems,
   now: number,
   table: Map<string, Candidate>,
   params: NeighbourhoodParams = NEIGHBOURHOOD,

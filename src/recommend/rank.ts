@@ -1,7 +1,7 @@
 // Ranking one user's list from their state and the neighbour lists a store looked up.
 import type { RecFlags, Strategy } from '../flags/definitions';
-import { candidateOf, NEIGHBOURHOOD, neighbourScores, queryItems, type Candidate, type NeighbourhoodParams } from './neighbourhood';
-import type { RankedItem, Reason, RecentItem, Scored, UserState } from './types';
+import { candidateOf, NEIGHBOURHOOD, neighbourScores, queryItems, type Candidate, type NeighbourhoodParams, type NeighbourItems } from './neighbourhood';
+import type { RankedItem, Reason, Scored, UserState } from './types';
 
 /** How much of the user's state feeds the candidates (bounded work per user). */
 export const RANK_INPUTS = { recentItems: 10, basketItems: 10, categories: 3, neighbours: 50 } as const;
@@ -96,7 +96,7 @@ export interface RankInput {
   /** Products that must not be shown (out of stock). */
   unavailable: ReadonlySet<string>;
   /** Recent items of the neighbours `planNeighbours` named (absent: no neighbourhood part). */
-  neighbours?: ReadonlyMap<string, readonly RecentItem[]>;
+  neighbours?: NeighbourItems;
   /** Time of the request (ms), for the neighbours' age. */
   now?: number;
   /**

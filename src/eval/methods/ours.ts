@@ -38,6 +38,7 @@ export class Ours implements SessionRecommender {
   private readonly tuning: RankTuning;
   private readonly keepViewed: boolean;
   private landmark: number | null = null;
+  private lastQuery: { sessionId: string; length: number; user: UserState } | null = null;
   private counter = 0;
 
   constructor({ flags = defaultFlags(), tuning = RANKING, keepViewed = true }: OursOptions = {}) {
@@ -82,16 +83,26 @@ export class Ours implements SessionRecommender {
     this.landmark ??= session.now;
     // The session's own state from its events so far; what it would add to the shared
     // statistics is dropped, so asking never changes later answers.
+    // (Protocols ask for a session's prefixes in order: the state of the previous prefix is kept and
+    // only the new event learnt, as the gateway keeps a user's state between events.)
+    const last = this.lastQuery;
     let user = emptyUserState();
-    for (const event of session.events) user = learnEvent(user, this.scoring(event), this.context()).user;
+    let from = 0;
+    if (last && last.sessionId === session.sessionId && last.length < session.events.length) {
+      user = last.user;
+      from = last.length;
+    }
+    for (let i = from; i < session.events.length; i++) user = learnEvent(user, this.scoring(session.events[i]!), this.context()).user;
+    this.lastQuery = { sessionId: session.sessionId, length: session.events.length, user };
     const plan = planLookups(user, 'personalized', k, this.tuning);
     const trending = this.stats.trending([null, ...plan.categories], plan.trendingLimit);
     const recentUsers = this.stats.recentSessions(plan.sessionItems, plan.usersPerItem);
-    const neighbours = new Map<string, readonly RecentItem[]>();
+    const lists: (readonly RecentItem[])[] = [];
     for (const id of planNeighbours(this.intern(session.sessionId), recentUsers, this.tuning.neighbourhood)) {
       const recent = this.sessions.get(id)?.recent;
-      if (recent) neighbours.set(id, recent);
+      if (recent) lists.push(recent);
     }
+    const neighbours = { size: lists.length, values: () => lists };
     return rankForUser({
       user,
       strategy: 'personalized',
