@@ -36,6 +36,13 @@ export class Recommender {
     return this.unavailable.ids;
   }
 
+  /** The same recommender reading through another view of the store (a batch's read cache). */
+  readingThrough(store: RecStore): Recommender {
+    const view = new Recommender({ store, flags: this.flags, catalogCacheMs: this.catalogCacheMs, now: this.now });
+    view.unavailable = this.unavailable;
+    return view;
+  }
+
   /** Computes a list from scratch; no write. */
   async compute(userId: string, user: UserState): Promise<Omit<StoredRecs, 'userId' | 'version'>> {
     const flags = this.flags();

@@ -7,6 +7,7 @@ import type { RecFlags } from '../flags/definitions';
 import { emptyUserState, learnEvent, type ScoringEvent, type UserState } from '../recommend';
 import type { Recommender } from '../services/recommender';
 import type { PositionedDelta, RecStore } from '../store/types';
+import { createReadCache } from './readCache';
 
 export interface ScoredRecord {
   offset: number;
@@ -70,7 +71,9 @@ export function createScorer({ store, recommender, flags }: ScorerOptions) {
     // the old states, recomputes the same deltas, and the store skips the ones it has.
     await store.applyDeltas(source, deltas);
     await store.saveUsers(touched);
-    const refreshed = await Promise.all([...touched].map(([userId, user]) => recommender.refresh(userId, user, { receivedAt: receivedAt.get(userId) })));
+    // The batch's users share their reads (popular products are in most lists): one read per key.
+    const reading = recommender.readingThrough(createReadCache(store));
+    const refreshed = await Promise.all([...touched].map(([userId, user]) => reading.refresh(userId, user, { receivedAt: receivedAt.get(userId) })));
     return {
       learned: events.length - duplicates,
       duplicates,
