@@ -98,16 +98,16 @@ class Row {
   constructor(private readonly bound: number) {}
 
   incr(member: string, by: number): void {
-    this.set(member, (this.scores.get(member) ?? 0) + by);
+    const old = this.scores.get(member);
+    this.set(member, old, (old ?? 0) + by);
   }
 
   max(member: string, value: number): void {
     const old = this.scores.get(member);
-    if (old === undefined || value > old) this.set(member, value);
+    if (old === undefined || value > old) this.set(member, old, value);
   }
 
-  private set(member: string, score: number): void {
-    const old = this.scores.get(member);
+  private set(member: string, old: number | undefined, score: number): void {
     this.scores.set(member, score);
     if (this.cache) {
       if (old !== undefined && score < old) this.cache = this.view = null;

@@ -10,6 +10,7 @@ import {
   rankForUser,
   RANKING,
   type InteractionType,
+  type LearnContext,
   type RankTuning,
   type RecentItem,
   type ScoringEvent,
@@ -66,8 +67,13 @@ export class Ours implements SessionRecommender {
     };
   }
 
-  private context() {
-    return { flags: this.flags, landmark: this.landmark!, categoryOf: (id: string) => this.categories.get(id) ?? null };
+  private readonly categoryOf = (id: string) => this.categories.get(id) ?? null;
+  private ctx: LearnContext | null = null;
+
+  /** The learning context, made once the landmark is known (it never moves). */
+  private context(): LearnContext {
+    this.ctx ??= { flags: this.flags, landmark: this.landmark!, categoryOf: this.categoryOf };
+    return this.ctx;
   }
 
   learn(event: EvalEvent): void {
