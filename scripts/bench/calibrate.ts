@@ -46,6 +46,7 @@ export async function calibrate(events: readonly EventEnvelope[], products: Prod
   const port = await freePort();
   const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, enableAutoPipelining: true, maxRetriesPerRequest: 2, retryStrategy: (n) => (n > 20 ? null : 100) });
+  redis.on('error', () => {}); // refused until the private server listens; connect() below retries
   try {
     for (let i = 0; i < 50; i++) {
       try {
