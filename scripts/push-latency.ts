@@ -33,7 +33,8 @@ async function main(): Promise<void> {
     KAFKA_PARTITIONS: '6',
   });
   const gateway = await startGateway(config, createLogger('warn'));
-  const client = createClient({ url: gateway.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+  // One connection per shopper, as storefronts connect (and within the per-connection cap).
+  const clients = Array.from({ length: users }, () => createClient({ url: gateway.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 }));
   const answeredAt = new Map<string, number>();
   const lastVersion = new Map<string, number>();
   const latencies: number[] = [];
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   for (let u = 0; u < users; u++) {
     const userId = `${id}-user-${u}`;
     disposers.push(
-      client.subscribe<{ recommendationsUpdated: { version: number } }>(
+      clients[u]!.subscribe<{ recommendationsUpdated: { version: number } }>(
         { query: 'subscription($u: ID!) { recommendationsUpdated(userId: $u, limit: 10) { version } }', variables: { u: userId } },
         {
           next: (msg) => {
@@ -63,7 +64,11 @@ async function main(): Promise<void> {
       ),
     );
   }
-  while (ready < users) await new Promise((r) => setTimeout(r, 20));
+  const readyBy = Date.now() + 30_000;
+  while (ready < users) {
+    if (Date.now() > readyBy) throw new Error(`only ${ready} of ${users} subscriptions answered within 30 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 
   const gap = 1000 / rate;
   const started = performance.now();
@@ -103,7 +108,7 @@ async function main(): Promise<void> {
   process.stdout.write('\nevent-to-push latency (mutation answer -> websocket push), real Kafka + Redis\n');
   for (const [k, v] of rows) process.stdout.write(`  ${k!.padEnd(24)} ${v}\n`);
   disposers.forEach((d) => d());
-  await client.dispose();
+  await Promise.all(clients.map((c) => c.dispose()));
   await gateway.services.store.clear();
   await gateway.stop();
 }
