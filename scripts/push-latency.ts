@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     KAFKA_GROUP_ID: `${id}-scorer`,
     KAFKA_PARTITIONS: '6',
   });
-  const gateway = await startGateway(config, createLogger('warn'));
+  const gateway = await startGateway(config, createLogger(process.env.LOG_LEVEL || 'warn'));
   // One connection per shopper, as storefronts connect (and within the per-connection cap).
   const clients = Array.from({ length: users }, () => createClient({ url: gateway.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 }));
   const answeredAt = new Map<string, number>();

@@ -104,6 +104,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
     groupId: kafkaConfig.groupId,
     topicPrefix: kafkaConfig.topicPrefix,
     onCrash: (err) => logger.error({ err }, 'kafka consumer crashed'),
+    onWarning: (message) => logger.warn(message),
     onBatch: ({ topic, partition, lag }) => metrics.consumerLag.set({ topic, partition: String(partition) }, lag),
   });
   const admin = kafka.admin();

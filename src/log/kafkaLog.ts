@@ -124,6 +124,31 @@ export interface KafkaConsumerOptions {
   onCrash?: (err: unknown) => void;
   /** After a batch was handled (its offsets about to be committed): its size and the partition's lag behind the high watermark. */
   onBatch?: (info: { topic: string; partition: number; size: number; lag: number }) => void;
+  /** Partitions scored at once (default 6); batches of the same partition number never overlap. */
+  concurrency?: number;
+  /** Resolved offsets are committed at most this often (ms); a crash re-delivers at most this much, which scoring absorbs. */
+  commitIntervalMs?: number;
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * Runs tasks with the same key one after another, tasks with different keys at once. Keyed by
+ * partition number: the three topics have the same partition count and the same key (userId), so a
+ * user's events all live in partitions of one number and their state is never updated concurrently.
+ */
+export class KeyedSerializer {
+  private readonly tails = new Map<number, Promise<unknown>>();
+
+  run<T>(key: number, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const result = previous.then(task, task);
+    const tail = result.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
 }
 
 export class KafkaEventConsumer implements EventConsumer {
@@ -142,15 +167,15 @@ export class KafkaEventConsumer implements EventConsumer {
 
   async start(handler: (batch: ConsumedBatch) => Promise<void>): Promise<void> {
     await this.consumer.connect();
-    await this.consumer.subscribe({
-      topics: Object.values(TOPIC_OF).map((t) => this.options.topicPrefix + t),
-      fromBeginning: true,
-    });
+    await this.consumer.subscribe({ topics: Object.values(TOPIC_OF).map((t) => this.options.topicPrefix + t), fromBeginning: true });
+    const topics = Object.values(TOPIC_OF).map((t) => this.options.topicPrefix + t);
+    const concurrency = (await this.samePartitionCounts(topics)) ? (this.options.concurrency ?? 6) : 1;
+    const serializer = new KeyedSerializer();
     await this.consumer.run({
-      // One partition at a time: a user's events on different topics never race on their state.
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: concurrency,
       eachBatchAutoResolve: true,
-      eachBatch: async ({ batch, heartbeat }) => {
+      autoCommitInterval: this.options.commitIntervalMs ?? 200,
+      eachBatch: ({ batch, heartbeat }) => serializer.run(batch.partition, async () => {
         const consumed: ConsumedBatch = { source: `${batch.topic}/${batch.partition}`, records: [], invalid: [] };
         for (const message of batch.messages) {
           if (isDoctorMessage(message.headers)) continue; // `npm run doctor`'s probe, not an event
@@ -162,8 +187,23 @@ export class KafkaEventConsumer implements EventConsumer {
         await handler(consumed);
         this.options.onBatch?.({ topic: batch.topic, partition: batch.partition, size: batch.messages.length, lag: Math.max(0, Number(batch.offsetLag())) });
         await heartbeat();
-      },
+      }),
     });
+  }
+
+  /** Partition-number serialisation is only sound when every topic has the same partition count. */
+  private async samePartitionCounts(topics: string[]): Promise<boolean> {
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      const counts = new Set(meta.map((t) => t.partitions.length));
+      if (counts.size === 1) return true;
+      this.options.onWarning?.(`topics ${topics.join(', ')} have different partition counts (${[...counts].join(', ')}): scoring one partition at a time`);
+      return false;
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   async stop(): Promise<void> {
