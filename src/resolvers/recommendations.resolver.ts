@@ -41,7 +41,8 @@ export class RecommendationsResolver {
     const id = checkId('userId', userId);
     const max = checkLimit(limit);
     assertActsFor(viewer, id);
-    return toRecommendations(await services.recommender.current(id), max);
+    const { recommender } = services;
+    return toRecommendations(await recommender.visible(await recommender.current(id)), max);
   }
 
   @Subscription(() => Recommendations, {
@@ -54,11 +55,12 @@ export class RecommendationsResolver {
       return liveRecommendations(context.services.feed, context.services.recommender, id);
     },
   })
-  recommendationsUpdated(
+  async recommendationsUpdated(
     @Root() recs: StoredRecs,
     @Arg('userId', () => ID) _userId: string,
     @Arg('limit', () => Int, { nullable: true }) limit: number | null,
-  ): Recommendations {
-    return toRecommendations(recs, checkLimit(limit));
+    @Ctx() { services }: GatewayContext,
+  ): Promise<Recommendations> {
+    return toRecommendations(await services.recommender.visible(recs), checkLimit(limit));
   }
 }

@@ -88,4 +88,14 @@ export class Recommender {
   async current(userId: string): Promise<StoredRecs> {
     return (await this.store.getRecs(userId)) ?? (await this.refresh(userId)).recs;
   }
+
+  /**
+   * A stored list as a client may see it: products marked out of stock since it was computed are
+   * dropped (the list is recomputed at the user's next event; until then it must not show them).
+   */
+  async visible(recs: StoredRecs): Promise<StoredRecs> {
+    const unavailable = await this.unavailableProducts();
+    if (unavailable.size === 0 || !recs.items.some((i) => unavailable.has(i.productId))) return recs;
+    return { ...recs, items: recs.items.filter((i) => !unavailable.has(i.productId)) };
+  }
 }
