@@ -51,17 +51,10 @@ export interface MetricSummary {
   shortLists: number;
 }
 
-/** A small seeded PRNG (mulberry32), so intervals are reproducible run to run. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../util/seededRandom';
+
+/** The seeded PRNG the bootstrap uses (mulberry32), so intervals are reproducible run to run. */
+export const mulberry32 = seededRandom;
 
 export class MetricAccumulator {
   private ranks = new Uint16Array(1024);

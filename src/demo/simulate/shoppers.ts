@@ -6,19 +6,9 @@ import type { Product } from '../../store/types';
 import { trackRequest, type ShopperEvent } from './requests';
 import type { PlannedEvent } from './runner';
 
-export type Random = () => number;
+import { seededRandom, type Random } from '../../util/seededRandom';
 
-/** mulberry32: a small, fast, seedable PRNG (same seed, same run). */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom, type Random };
 
 export interface Shopper {
   userId: string;

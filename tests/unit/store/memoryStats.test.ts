@@ -1,15 +1,6 @@
 import { MemoryStats } from '../../../src/store/memoryStats';
 import { STAT_BOUNDS } from '../../../src/store/statBounds';
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../../../src/util/seededRandom';
 
 describe('the in-process statistics', () => {
   test('lists stay exactly the best entries, highest first, while scores keep growing between lookups', () => {
