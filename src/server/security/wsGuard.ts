@@ -8,6 +8,7 @@
 // 4408 no connection_init in time, 4401 subscribe before the ack, 4400 unreadable message,
 // 4409 an id already in use, 4429 a second connection_init; 1009 a frame over maxPayload (ws).
 // Over the subscription cap the socket stays open: that one operation gets a RATE_LIMITED error.
+import { DocumentCache } from './documentCache';
 import type { IncomingMessage } from 'node:http';
 import {
   getOperationAST,
@@ -61,6 +62,8 @@ export function createWsGuard(options: WsGuardOptions) {
     ...(introspection ? [] : [NoSchemaIntrospectionCustomRule]),
   ];
   const formatAll = (errors: readonly GraphQLError[]) => errors.map((e) => formatForWebSocket(format, e));
+  // Parse and validation depend only on the text (variables are coerced and costed per subscribe).
+  const documents = new DocumentCache();
 
   return {
     connectionInitWaitTimeout: security.wsConnectionInitTimeoutMs,
@@ -92,14 +95,17 @@ export function createWsGuard(options: WsGuardOptions) {
           }),
         ];
       }
-      let document: DocumentNode;
-      try {
-        document = parse(payload.query, { maxTokens: security.maxTokens });
-      } catch (err) {
-        return [withCode(err instanceof GraphQLError ? err : new GraphQLError(String(err)), RequestErrorCode.PARSE_FAILED)];
+      let document = documents.get(payload.query);
+      if (!document) {
+        try {
+          document = parse(payload.query, { maxTokens: security.maxTokens });
+        } catch (err) {
+          return [withCode(err instanceof GraphQLError ? err : new GraphQLError(String(err)), RequestErrorCode.PARSE_FAILED)];
+        }
+        const invalid = validate(schema, document, rules);
+        if (invalid.length > 0) return invalid.map((e) => withCode(e, RequestErrorCode.VALIDATION_FAILED));
+        documents.set(payload.query, document);
       }
-      const invalid = validate(schema, document, rules);
-      if (invalid.length > 0) return invalid.map((e) => withCode(e, RequestErrorCode.VALIDATION_FAILED));
       const operation = getOperationAST(document, payload.operationName);
       if (!operation) {
         const message = payload.operationName ? `Unknown operation named "${payload.operationName}".` : 'Must provide operation name if query contains multiple operations.';

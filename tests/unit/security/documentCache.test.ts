@@ -1,0 +1,19 @@
+import { parse } from 'graphql';
+import { DocumentCache } from '../../../src/server/security/documentCache';
+
+describe('the websocket document cache', () => {
+  test('subscriptions with the same text share one parsed document', () => {
+    const cache = new DocumentCache();
+    const text = 'subscription($u: ID!) { recommendationsUpdated(userId: $u) { version } }';
+    cache.set(text, parse(text));
+    expect(cache.get(text)).toBe(cache.get(text));
+  });
+
+  test('it stays bounded, dropping the oldest text first', () => {
+    const cache = new DocumentCache(2);
+    for (const n of [1, 2, 3]) cache.set(`{ a${n} }`, parse(`{ a${n} }`));
+    expect(cache.size).toBe(2);
+    expect(cache.get('{ a1 }')).toBeUndefined();
+    expect(cache.get('{ a3 }')).toBeDefined();
+  });
+});
