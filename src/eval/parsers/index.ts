@@ -83,8 +83,11 @@ export interface ParsedDataset {
   report: ParseReport;
 }
 
-/** Parses lines already in memory (tests, small inputs); same rules as `parseFile`. */
-export function parseLines(format: DatasetFormat, lines: Iterable<string>, options: ParseOptions = {}): ParsedDataset {
+/**
+ * One parse in progress: feeds raw lines to the format's parser with the shared rules (BOM on
+ * the first line, blank lines skipped, CR stripped, the event limit), for memory and files alike.
+ */
+function collector(format: DatasetFormat, options: ParseOptions) {
   const report = new ParseReport(format);
   const events: EvalEvent[] = [];
   const parser = PARSERS[format](report);
@@ -96,53 +99,49 @@ export function parseLines(format: DatasetFormat, lines: Iterable<string>, optio
     } else report.stoppedAtLimit = true;
   };
   let lineNo = 0;
-  for (const raw of lines) {
-    lineNo++;
-    const line = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-    if (line.trim().length === 0) continue;
-    report.linesRead++;
-    parser.onLine(line.replace(/\r$/, ''), lineNo, emit);
-    if (events.length >= limit) {
-      report.stoppedAtLimit = true;
-      break;
-    }
-  }
-  return { events, report };
+  return {
+    result: (): ParsedDataset => ({ events, report }),
+    get lineNo() {
+      return lineNo;
+    },
+    /** Returns false once the limit is reached: stop reading. */
+    feed(raw: string): boolean {
+      lineNo++;
+      const line = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+      if (line.trim().length === 0) return true;
+      report.linesRead++;
+      parser.onLine(line.replace(/\r$/, ''), lineNo, emit);
+      if (events.length >= limit) {
+        report.stoppedAtLimit = true;
+        return false;
+      }
+      return true;
+    },
+  };
+}
+
+/** Parses lines already in memory (tests, small inputs); same rules as `parseFile`. */
+export function parseLines(format: DatasetFormat, lines: Iterable<string>, options: ParseOptions = {}): ParsedDataset {
+  const parse = collector(format, options);
+  for (const raw of lines) if (!parse.feed(raw)) break;
+  return parse.result();
 }
 
 /** Streams a file line by line through the format's parser. */
 export async function parseFile(path: string, format: DatasetFormat, options: ParseOptions = {}): Promise<ParsedDataset> {
-  const report = new ParseReport(format);
-  const events: EvalEvent[] = [];
-  const parser = PARSERS[format](report);
-  const limit = options.limitEvents ?? Infinity;
-  const emit = (e: EvalEvent) => {
-    if (events.length < limit) {
-      events.push(e);
-      report.eventsEmitted++;
-    } else report.stoppedAtLimit = true;
-  };
+  const parse = collector(format, options);
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   const rl = createInterface({ input: stream, crlfDelay: Infinity });
-  let lineNo = 0;
   try {
     for await (const raw of rl) {
-      lineNo++;
-      const line = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-      if (line.trim().length === 0) continue;
-      report.linesRead++;
-      parser.onLine(line, lineNo, emit);
-      if (events.length >= limit) {
-        report.stoppedAtLimit = true;
-        break;
-      }
-      if (options.onProgress && (lineNo & 0x3fff) === 0) options.onProgress(stream.bytesRead);
+      if (!parse.feed(raw)) break;
+      if (options.onProgress && (parse.lineNo & 0x3fff) === 0) options.onProgress(stream.bytesRead);
     }
   } finally {
     rl.close();
     stream.destroy();
   }
-  return { events, report };
+  return parse.result();
 }
 
 /**
