@@ -13,7 +13,7 @@ import pino from 'pino';
 import { discardClient, removeRecursive, upsert } from '../../../src/coordination/zk';
 import { ZooKeeperSession } from '../../../src/coordination/zkSession';
 import type { Logger } from '../../../src/logger';
-import { findJava, jarDir, jarsCached } from '../../../scripts/stack/jars';
+import { ensureJars, findJava, jarDir, jarsCached } from '../../../scripts/stack/jars';
 import { stackPaths } from '../../../scripts/stack/paths';
 import { zookeeperAnswers } from '../../../scripts/stack/probe';
 import { zooCfg, zookeeperArgs } from '../../../scripts/stack/zookeeper';
@@ -292,9 +292,8 @@ export class PrivateZooKeeper {
   async start(timeoutMs = 30_000): Promise<void> {
     if (this.child && this.child.exitCode === null) return;
     const paths = stackPaths();
-    if (!jarsCached(paths, 'zookeeper')) {
-      throw new Error(`no ZooKeeper jars in ${jarDir(paths, 'zookeeper')}: run npm run stack:up once`);
-    }
+    // The stack in use may have been started elsewhere: fetch the jars here then (Maven, once).
+    if (!jarsCached(paths, 'zookeeper')) await ensureJars(paths, 'zookeeper', () => {});
     const java = findJava(process.env.JAVA_HOME);
     const cfg = path.join(this.dir, 'zoo.cfg');
     writeFileSync(cfg, zooCfg({ host: '127.0.0.1', port: this.port, dataDir: path.join(this.dir, 'data') }));
