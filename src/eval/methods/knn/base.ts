@@ -91,3 +91,10 @@ export class WeightBuffer {
     return w;
   }
 }
+
+/** Euclidean length of the query's weight vector over its distinct items (the cosine denominator). */
+export function weightNorm(w: ArrayLike<number>, distinct: readonly number[]): number {
+  let sq = 0;
+  for (const item of distinct) sq += w[item]! * w[item]!;
+  return Math.sqrt(sq);
+}

@@ -13,7 +13,7 @@
 // Defaults: REFERENCE.md's first STAN row (k 1000, sample_size 10000, spw 0.5, snh 20, inh 0.5)
 // and first VSTAN row (k 2000, sample_size 2500, spw 8, snh 10, inh 8, ipw 0.5, idf 2).
 import { GrowableInt32 } from '../interner';
-import { KnnRecommender, WeightBuffer, type Neighbour, type QuerySession } from './base';
+import { KnnRecommender, WeightBuffer, weightNorm, type Neighbour, type QuerySession } from './base';
 
 const DAY_MS = 86_400_000;
 
@@ -74,9 +74,7 @@ export class Stan extends KnnRecommender {
   protected itemWeights(q: QuerySession): Float64Array {
     const spw = this.spw;
     this.w = this.weights.fill(this.index.items.size, q.seq, (p, n) => Math.exp((p - n) / spw));
-    let sq = 0;
-    for (const item of q.distinct) sq += this.w[item]! * this.w[item]!;
-    this.norm = Math.sqrt(sq);
+    this.norm = weightNorm(this.w, q.distinct);
     return this.w;
   }
 

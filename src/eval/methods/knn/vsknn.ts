@@ -13,7 +13,7 @@
 // quadratic, weighting_score quadratic, similarity vec, no idf). REFERENCE.md's second V-SKNN
 // row is `vsknn:k=500:sampleSize=5000:weightingScore=div:idfWeighting=5`.
 import { GrowableInt32 } from '../interner';
-import { KnnRecommender, WeightBuffer, type Neighbour, type QuerySession } from './base';
+import { KnnRecommender, WeightBuffer, weightNorm, type Neighbour, type QuerySession } from './base';
 
 export type VsknnWeighting = 'same' | 'div' | 'linear' | 'log' | 'quadratic';
 
@@ -83,9 +83,7 @@ export class Vsknn extends KnnRecommender {
 
   protected itemWeights(q: QuerySession): Float64Array {
     this.w = this.weights.fill(this.index.items.size, q.seq, this.weighting);
-    let sq = 0;
-    for (const item of q.distinct) sq += this.w[item]! * this.w[item]!;
-    this.norm = Math.sqrt(sq);
+    this.norm = weightNorm(this.w, q.distinct);
     return this.w;
   }
 
