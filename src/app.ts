@@ -19,7 +19,7 @@ import { MemoryLog } from './log/memoryLog';
 import { createGatewayMetrics, createTrackMetricsPlugin, instrumentFeed, mountMetrics, type GatewayMetrics } from './metrics';
 import { KafkaEventConsumer, KafkaPublisher } from './log/kafkaLog';
 import type { EventConsumer, EventPublisher } from './log/types';
-import { createContext, type GatewayServices } from './resolvers/context';
+import type { GatewayServices } from './resolvers/context';
 import { buildGatewaySchema } from './schema/build';
 import { createAuthenticator } from './server/auth';
 import { startHttpGateway, type HttpGateway } from './server/gateway';
@@ -223,4 +223,3 @@ export async function startGateway(
   };
 }
 
-export { createContext };
