@@ -258,8 +258,3 @@ function buildDamping(trending: Scored[], weight: number): Damping | null {
     max: 1 + weight * (logSum - Math.log(floor)),
   };
 }
-
-/** Two lists are the same when the same products stand in the same order for the same reasons. */
-export function sameList(a: RankedItem[], b: RankedItem[]): boolean {
-  return a.length === b.length && a.every((x, i) => x.productId === b[i]?.productId && x.reason === b[i]?.reason);
-}
