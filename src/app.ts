@@ -188,6 +188,8 @@ export async function startGateway(
       metrics.scoredEvents.inc({ result: 'duplicate' }, r.duplicates);
       metrics.scoredEvents.inc({ result: 'invalid' }, invalid);
       metrics.listsChanged.inc(r.listsChanged);
+      metrics.listsRefreshed.inc(r.listsRefreshed);
+      metrics.listsDeferred.inc(r.listsDeferred);
       streamsLogger.debug({ source, ...r, ms }, 'scored a batch');
     },
   });

@@ -128,6 +128,8 @@ export interface KafkaConsumerOptions {
   concurrency?: number;
   /** Resolved offsets are committed at most this often (ms); a crash re-delivers at most this much, which scoring absorbs. */
   commitIntervalMs?: number;
+  /** The most messages handed to the handler at once (default 1000); a larger fetch is split. */
+  maxChunk?: number;
   onWarning?: (message: string) => void;
 }
 
@@ -171,22 +173,32 @@ export class KafkaEventConsumer implements EventConsumer {
     const topics = Object.values(TOPIC_OF).map((t) => this.options.topicPrefix + t);
     const concurrency = (await this.samePartitionCounts(topics)) ? (this.options.concurrency ?? 6) : 1;
     const serializer = new KeyedSerializer();
+    const chunk = this.options.maxChunk ?? 1000;
     await this.consumer.run({
       partitionsConsumedConcurrently: concurrency,
-      eachBatchAutoResolve: true,
+      // Resolved chunk by chunk below: a fetch can hold thousands of messages, and handing them
+      // over in bounded chunks, with a heartbeat after each, keeps a slow backlog from outliving
+      // the session timeout (the group would evict us and re-deliver it all).
+      eachBatchAutoResolve: false,
       autoCommitInterval: this.options.commitIntervalMs ?? 200,
-      eachBatch: ({ batch, heartbeat }) => serializer.run(batch.partition, async () => {
-        const consumed: ConsumedBatch = { source: `${batch.topic}/${batch.partition}`, records: [], invalid: [] };
-        for (const message of batch.messages) {
-          if (isDoctorMessage(message.headers)) continue; // `npm run doctor`'s probe, not an event
-          const offset = Number(message.offset);
-          const decoded = decodeEnvelope(message.value);
-          if ('invalid' in decoded) consumed.invalid.push({ offset, reason: decoded.invalid });
-          else consumed.records.push({ offset, event: decoded });
+      eachBatch: ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => serializer.run(batch.partition, async () => {
+        for (let start = 0; start < batch.messages.length; start += chunk) {
+          if (!isRunning() || isStale()) return; // rebalanced or stopping: the rest comes again
+          const messages = batch.messages.slice(start, start + chunk);
+          const consumed: ConsumedBatch = { source: `${batch.topic}/${batch.partition}`, records: [], invalid: [] };
+          for (const message of messages) {
+            if (isDoctorMessage(message.headers)) continue; // `npm run doctor`'s probe, not an event
+            const offset = Number(message.offset);
+            const decoded = decodeEnvelope(message.value);
+            if ('invalid' in decoded) consumed.invalid.push({ offset, reason: decoded.invalid });
+            else consumed.records.push({ offset, event: decoded });
+          }
+          await handler(consumed);
+          resolveOffset(messages[messages.length - 1]!.offset);
+          const lag = Math.max(0, Number(batch.highWatermark) - 1 - Number(messages[messages.length - 1]!.offset));
+          this.options.onBatch?.({ topic: batch.topic, partition: batch.partition, size: messages.length, lag });
+          await heartbeat();
         }
-        await handler(consumed);
-        this.options.onBatch?.({ topic: batch.topic, partition: batch.partition, size: batch.messages.length, lag: Math.max(0, Number(batch.offsetLag())) });
-        await heartbeat();
       }),
     });
   }

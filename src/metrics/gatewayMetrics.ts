@@ -73,7 +73,7 @@ export function createGatewayMetrics({ registry, sources = {}, processMetrics = 
     }),
     scoringBatchDuration: new Histogram({
       name: 'recsys_scoring_batch_duration_seconds',
-      help: 'Time to score one batch: learn, write the statistics and user states to the store, refresh the touched lists',
+      help: 'Time to score one batch: learn, write the statistics and user states to the store, refresh the touched lists somebody is subscribed to',
       buckets: LATENCY_BUCKETS,
       registers,
     }),
@@ -86,6 +86,16 @@ export function createGatewayMetrics({ registry, sources = {}, processMetrics = 
     listsChanged: new Counter({
       name: 'recsys_lists_changed_total',
       help: 'Recommendation lists stored as a new version (and published) by the scorer',
+      registers,
+    }),
+    listsRefreshed: new Counter({
+      name: 'recsys_lists_refreshed_total',
+      help: 'Lists the scorer recomputed at once because someone is subscribed to them',
+      registers,
+    }),
+    listsDeferred: new Counter({
+      name: 'recsys_lists_deferred_total',
+      help: 'Lists the scorer marked stale instead (nobody subscribed): recomputed at their next read',
       registers,
     }),
     eventToPush: new Histogram({

@@ -13,7 +13,7 @@ export interface LearnContext {
 }
 
 /** How many earlier items a new interaction is paired with, and how far back they may lie. */
-export const COVIS_WINDOW = { items: 5, maxGapMs: 6 * 3_600_000 } as const;
+export const COVIS_WINDOW = { items: 3, maxGapMs: 6 * 3_600_000 } as const;
 /** The later item of a pair counts fully; the reverse direction counts this much. */
 const BACKWARD_SHARE = 0.5;
 

@@ -29,7 +29,7 @@ export interface UserState {
   purchased: string[];
   /** Category -> forward-decayed affinity. */
   cats: Record<string, number>;
-  /** Ids of the last events learned, newest last: a redelivered event is recognised here. */
+  /** Ids of the last events learned, newest last: a redelivered or retried event is recognised here (a client retries within seconds; older redeliveries are also caught by the store's offset watermarks). */
   seen: string[];
 }
 
@@ -52,7 +52,7 @@ export type StatDelta =
   /** The user interacted with the product at `at` (ms): kept as the latest time (a max, not a sum). */
   | { kind: 'session'; product: string; user: string; at: number };
 
-export const USER_BOUNDS = { recent: 30, cart: 100, purchased: 200, seen: 256, categories: 20 } as const;
+export const USER_BOUNDS = { recent: 30, cart: 100, purchased: 200, seen: 64, categories: 20 } as const;
 
 export function emptyUserState(): UserState {
   return { recent: [], cart: [], purchased: [], cats: {}, seen: [] };

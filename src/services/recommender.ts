@@ -2,7 +2,7 @@
 // (and every subscriber) up to date. The same code serves embedded and distributed mode.
 import type { RecFlags } from '../flags/definitions';
 import { assignStrategy, emptyUserState, planLookups, planNeighbours, rankForUser, RANKING, type UserState } from '../recommend';
-import type { RecStore, StoredRecs } from '../store/types';
+import { basisOf, type RecStore, type StoredRecs } from '../store/types';
 
 export interface RecommenderOptions {
   store: RecStore;
@@ -81,12 +81,22 @@ export class Recommender {
   async refresh(userId: string, user?: UserState, cause?: { receivedAt?: string }): Promise<{ recs: StoredRecs; changed: boolean }> {
     const state = user ?? (await this.store.loadUsers([userId])).get(userId) ?? emptyUserState();
     const list = await this.compute(userId, state);
-    return this.store.putRecs(userId, cause?.receivedAt ? { ...list, receivedAt: cause.receivedAt } : list);
+    const put = await this.store.putRecs(userId, cause?.receivedAt ? { ...list, receivedAt: cause.receivedAt } : list, basisOf(state));
+    // Superseded: a newer state was saved meanwhile and its list comes from whoever saved it or
+    // reads next. The stored list keeps versions consistent for subscribers; with none stored
+    // yet, this unstored one (version 0) is the best there is.
+    return { recs: put.recs ?? { userId, version: 0, ...list }, changed: put.changed };
   }
 
-  /** The stored list, or a fresh one for a user who has none yet (trending for a newcomer). */
+  /**
+   * The user's list as of their newest state: the stored one, or a fresh one when their state
+   * changed since (the scorer recomputes at once only the lists somebody is subscribed to) or when
+   * they have none yet (trending for a newcomer).
+   */
   async current(userId: string): Promise<StoredRecs> {
-    return (await this.store.getRecs(userId)) ?? (await this.refresh(userId)).recs;
+    const { recs, stale } = await this.store.readRecs(userId);
+    if (recs && !stale) return recs;
+    return (await this.refresh(userId)).recs;
   }
 
   /**

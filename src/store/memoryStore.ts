@@ -1,7 +1,7 @@
 // Embedded-mode store: the same semantics as the Redis store, held in this process.
 import { EventEmitter } from 'node:events';
 import type { RecentItem, Scored, UserState } from '../recommend';
-import { listSignature, type PositionedDelta, type Product, type RecStore, type RecsFeed, type StoredRecs } from './types';
+import { basisOf, listSignature, type PositionedDelta, type Product, type PutResult, type RecStore, type RecsFeed, type StoredRecs } from './types';
 import { MemoryStats } from './memoryStats';
 
 export class MemoryStore implements RecStore, RecsFeed {
@@ -9,6 +9,8 @@ export class MemoryStore implements RecStore, RecsFeed {
   private readonly users = new Map<string, UserState>();
   private readonly stats = new MemoryStats();
   private readonly recs = new Map<string, { recs: StoredRecs; signature: string }>();
+  /** Per user: the stamp of a state saved since the list was computed, and the stamp the list came from. */
+  private readonly fresh = new Map<string, { saved?: string; listed?: string }>();
   private readonly products = new Map<string, Product>();
   private readonly feed = new EventEmitter().setMaxListeners(0);
 
@@ -27,7 +29,14 @@ export class MemoryStore implements RecStore, RecsFeed {
   }
 
   async saveUsers(users: ReadonlyMap<string, UserState>): Promise<void> {
-    for (const [id, user] of users) this.users.set(id, structuredClone(user));
+    for (const [id, user] of users) {
+      this.users.set(id, structuredClone(user));
+      this.fresh.set(id, { ...this.fresh.get(id), saved: basisOf(user) });
+    }
+  }
+
+  async listening(userIds: string[]): Promise<Set<string>> {
+    return new Set(userIds.filter((id) => this.feed.listenerCount(id) > 0));
   }
 
   async applyDeltas(source: string, deltas: PositionedDelta[]): Promise<void> {
@@ -63,14 +72,24 @@ export class MemoryStore implements RecStore, RecsFeed {
     return this.recs.get(userId)?.recs ?? null;
   }
 
-  async putRecs(userId: string, list: Omit<StoredRecs, 'userId' | 'version'>) {
-    const signature = listSignature(list.items);
+  async readRecs(userId: string): Promise<{ recs: StoredRecs | null; stale: boolean }> {
+    return { recs: this.recs.get(userId)?.recs ?? null, stale: this.fresh.get(userId)?.saved !== undefined };
+  }
+
+  async putRecs(userId: string, list: Omit<StoredRecs, 'userId' | 'version'>, basis?: string): Promise<PutResult> {
     const current = this.recs.get(userId);
-    if (current && current.signature === signature) return { recs: current.recs, changed: false };
+    if (basis !== undefined) {
+      const fresh = this.fresh.get(userId);
+      const expected = fresh?.saved ?? fresh?.listed;
+      if (expected !== undefined && expected !== basis) return { recs: current?.recs ?? null, changed: false, superseded: true };
+      this.fresh.set(userId, { listed: basis });
+    }
+    const signature = listSignature(list.items);
+    if (current && current.signature === signature) return { recs: current.recs, changed: false, superseded: false };
     const recs: StoredRecs = { userId, version: (current?.recs.version ?? 0) + 1, ...list };
     this.recs.set(userId, { recs, signature });
     this.feed.emit(userId, recs);
-    return { recs, changed: true };
+    return { recs, changed: true, superseded: false };
   }
 
   async subscribe(userId: string, listener: (recs: StoredRecs) => void) {
@@ -94,6 +113,6 @@ export class MemoryStore implements RecStore, RecsFeed {
   async clear(): Promise<void> {
     this.landmarkValue = null;
     this.stats.clear();
-    for (const m of [this.users, this.recs, this.products]) m.clear();
+    for (const m of [this.users, this.recs, this.fresh, this.products]) m.clear();
   }
 }

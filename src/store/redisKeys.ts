@@ -10,6 +10,8 @@ export function redisKeys(prefix: string) {
     recs: (u: string) => `${prefix}:{u:${u}}:recs`,
     recsSignature: (u: string) => `${prefix}:{u:${u}}:recsig`,
     recsVersion: (u: string) => `${prefix}:{u:${u}}:recver`,
+    /** Hash: `saved` = stamp of a state saved since the list was computed (absent: list fresh), `listed` = stamp the list came from. */
+    recsFresh: (u: string) => `${prefix}:{u:${u}}:fresh`,
     recsChannel: (u: string) => `${prefix}:recs:${u}`,
     covis: (p: string) => `${prefix}:{p:${p}}:covis`,
     bought: (p: string) => `${prefix}:{p:${p}}:bought`,

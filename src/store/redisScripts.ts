@@ -2,37 +2,47 @@
 
 /**
  * Applies one key group's updates from one source (topic/partition), skipping offsets at or below the
- * group's watermark, then trims each touched sorted set to its bound (the lowest scores fall off).
+ * group's watermark; updates to the same member are combined first (one write per member), then each
+ * touched sorted set is trimmed to its bound (the lowest scores fall off).
  * KEYS[1] watermark hash; KEYS[2..] sorted sets.
- * ARGV: source (topic/partition), opCount, then one bound per sorted set (KEYS[2..] in order), then
- * per op: offset, keyIndex (1-based into KEYS), member, value, mode ('i' adds the value, 'm' keeps
- * the larger of the stored score and the value).
+ * ARGV[1] source; ARGV[k] (k = 2..#KEYS) the mode and bound of KEYS[k]: 'i' adds values, 'm' keeps
+ * the largest (e.g. 'i200'); ARGV[#KEYS + 1] the updates, one line each: "offset keyIndex member value\n"
+ * (ids never hold spaces or newlines: they are printable ASCII without spaces).
  */
 export const APPLY_DELTAS = `
 local mark = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1')
 local top = mark
-local n = tonumber(ARGV[2])
-local first = 3 + #KEYS - 1
-local touched = {}
-for i = 0, n - 1 do
-  local base = first + i * 5
-  local offset = tonumber(ARGV[base])
+local pending = {}
+for offset, index, member, value in string.gmatch(ARGV[#KEYS + 1], '(%d+) (%d+) (%S+) (%S+)\\n') do
+  offset = tonumber(offset)
   if offset > mark then
-    local index = tonumber(ARGV[base + 1])
-    local key = KEYS[index]
-    if ARGV[base + 4] == 'm' then
-      redis.call('ZADD', key, 'GT', ARGV[base + 3], ARGV[base + 2])
-    else
-      redis.call('ZINCRBY', key, ARGV[base + 3], ARGV[base + 2])
+    index = tonumber(index)
+    local byMember = pending[index]
+    if not byMember then
+      byMember = {}
+      pending[index] = byMember
     end
-    touched[index] = true
+    local v = tonumber(value)
+    local old = byMember[member]
+    if string.byte(ARGV[index], 1) == 109 then
+      if not old or v > old then byMember[member] = v end
+    else
+      byMember[member] = (old or 0) + v
+    end
     if offset > top then top = offset end
   end
 end
-for index in pairs(touched) do
-  local bound = tonumber(ARGV[2 + index - 1])
-  if redis.call('ZCARD', KEYS[index]) > bound * 1.25 then
-    redis.call('ZREMRANGEBYRANK', KEYS[index], 0, -(bound + 1))
+for index, byMember in pairs(pending) do
+  local key = KEYS[index]
+  local spec = ARGV[index]
+  if string.byte(spec, 1) == 109 then
+    for member, v in pairs(byMember) do redis.call('ZADD', key, 'GT', v, member) end
+  else
+    for member, v in pairs(byMember) do redis.call('ZINCRBY', key, v, member) end
+  end
+  local bound = tonumber(string.sub(spec, 2))
+  if redis.call('ZCARD', key) > bound * 1.25 then
+    redis.call('ZREMRANGEBYRANK', key, 0, -(bound + 1))
   end
 end
 if top > mark then redis.call('HSET', KEYS[1], ARGV[1], top) end
@@ -41,10 +51,21 @@ return top
 
 /**
  * Stores a user's list as a new version when its signature differs, and publishes it.
- * KEYS: recs, signature, version. ARGV: signature, userId JSON, generatedAt, strategy JSON,
- * arm JSON, items JSON, channel, receivedAt (ISO, or '' for none). Returns {changed (0/1), document}.
+ * KEYS: recs, signature, version, fresh. ARGV: signature, userId JSON, generatedAt, strategy JSON,
+ * arm JSON, items JSON, channel, receivedAt (ISO, or '' for none), basis ('' for none), then
+ * '1' when the write is conditional on the basis. Returns {status, document}: status 1 stored a
+ * new version, 0 unchanged, 2 superseded (computed from an older state than the newest saved or
+ * listed one: nothing written).
  */
 export const PUT_RECS = `
+if ARGV[10] == '1' then
+  local expected = redis.call('HGET', KEYS[4], 'saved') or redis.call('HGET', KEYS[4], 'listed')
+  if expected and expected ~= ARGV[9] then
+    return {2, redis.call('GET', KEYS[1])}
+  end
+  redis.call('HSET', KEYS[4], 'listed', ARGV[9])
+  redis.call('HDEL', KEYS[4], 'saved')
+end
 if redis.call('GET', KEYS[2]) == ARGV[1] then
   return {0, redis.call('GET', KEYS[1])}
 end

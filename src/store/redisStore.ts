@@ -2,14 +2,14 @@
 // reads, one script call per key group for writes.
 import type Redis from 'ioredis';
 import type { RecentItem, Scored, StatDelta, UserState } from '../recommend';
-import { listSignature, type PositionedDelta, type Product, type RecStore, type StoredRecs } from './types';
+import { basisOf, listSignature, type PositionedDelta, type Product, type PutResult, type RecStore, type StoredRecs } from './types';
 import { redisKeys, type RedisKeys } from './redisKeys';
 import { APPLY_DELTAS, PUT_RECS } from './redisScripts';
 import { STAT_BOUNDS } from './statBounds';
 
 type ScriptedRedis = Redis & {
   recsApplyDeltas(numKeys: number, ...args: (string | number)[]): Promise<number>;
-  recsPutRecs(...args: (string | number)[]): Promise<[number, string]>;
+  recsPutRecs(...args: (string | number)[]): Promise<[number, string | null]>;
 };
 
 export class RedisStore implements RecStore {
@@ -19,7 +19,7 @@ export class RedisStore implements RecStore {
   constructor(redis: Redis, prefix: string) {
     this.keys = redisKeys(prefix);
     redis.defineCommand('recsApplyDeltas', { lua: APPLY_DELTAS });
-    redis.defineCommand('recsPutRecs', { lua: PUT_RECS, numberOfKeys: 3 });
+    redis.defineCommand('recsPutRecs', { lua: PUT_RECS, numberOfKeys: 4 });
     this.redis = redis as ScriptedRedis;
   }
 
@@ -49,30 +49,46 @@ export class RedisStore implements RecStore {
       pipeline.set(this.keys.userState(id), JSON.stringify(user));
       // What neighbour lookups read of a user: their recent items alone, small.
       pipeline.set(this.keys.userRecent(id), JSON.stringify(user.recent));
+      pipeline.hset(this.keys.recsFresh(id), 'saved', basisOf(user));
     }
     await execOrThrow(pipeline);
   }
 
+  /**
+   * PUBSUB NUMSUB counts every connection subscribed to a channel, whichever gateway holds it, and
+   * forgets a crashed one with its connection. (Under Redis Cluster this count is per node: a
+   * cluster deployment would move the feed to sharded pub/sub and ask PUBSUB SHARDNUMSUB.)
+   */
+  async listening(userIds: string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    if (userIds.length === 0) return out;
+    const counts = (await this.redis.call('PUBSUB', 'NUMSUB', ...userIds.map((id) => this.keys.recsChannel(id)))) as (string | number)[];
+    userIds.forEach((id, i) => {
+      if (Number(counts[i * 2 + 1]) > 0) out.add(id);
+    });
+    return out;
+  }
+
   async applyDeltas(source: string, deltas: PositionedDelta[]): Promise<void> {
-    type Group = { keys: string[]; bounds: number[]; ops: (string | number)[]; count: number };
+    // One script call per key group, its updates as one string: thousands of small arguments
+    // cost the client more than the script's parsing costs Redis.
+    type Group = { keys: string[]; index: Map<string, number>; specs: string[]; ops: string };
     const groups = new Map<string, Group>();
     for (const { offset, delta } of deltas) {
       const { watermark, key, member, value, mode, bound } = this.target(delta);
       let group = groups.get(watermark);
-      if (!group) groups.set(watermark, (group = { keys: [watermark], bounds: [], ops: [], count: 0 }));
-      let index = group.keys.indexOf(key);
-      if (index < 0) {
-        index = group.keys.push(key) - 1;
-        group.bounds.push(bound);
+      if (!group) groups.set(watermark, (group = { keys: [watermark], index: new Map(), specs: [source], ops: '' }));
+      let index = group.index.get(key);
+      if (index === undefined) {
+        index = group.keys.push(key);
+        group.index.set(key, index);
+        group.specs.push(`${mode}${bound}`);
       }
-      group.ops.push(offset, index + 1, member, value, mode);
-      group.count += 1;
+      group.ops += `${offset} ${index} ${member} ${value}\n`;
     }
     if (groups.size === 0) return;
     const pipeline = this.redis.pipeline() as unknown as ScriptedRedis;
-    for (const g of groups.values()) {
-      pipeline.recsApplyDeltas(g.keys.length, ...g.keys, source, g.count, ...g.bounds, ...g.ops);
-    }
+    for (const g of groups.values()) pipeline.recsApplyDeltas(g.keys.length, ...g.keys, ...g.specs, g.ops);
     await execOrThrow(pipeline as unknown as ReturnType<Redis['pipeline']>);
   }
 
@@ -144,11 +160,21 @@ export class RedisStore implements RecStore {
     return raw ? (JSON.parse(raw) as StoredRecs) : null;
   }
 
-  async putRecs(userId: string, list: Omit<StoredRecs, 'userId' | 'version'>) {
-    const [changed, doc] = await this.redis.recsPutRecs(
+  async readRecs(userId: string): Promise<{ recs: StoredRecs | null; stale: boolean }> {
+    const [[recsErr, raw], [freshErr, saved]] = (await this.redis.pipeline().get(this.keys.recs(userId)).hexists(this.keys.recsFresh(userId), 'saved').exec()) as [
+      [Error | null, string | null],
+      [Error | null, number],
+    ];
+    if (recsErr || freshErr) throw recsErr ?? freshErr;
+    return { recs: raw ? (JSON.parse(raw) as StoredRecs) : null, stale: saved === 1 };
+  }
+
+  async putRecs(userId: string, list: Omit<StoredRecs, 'userId' | 'version'>, basis?: string): Promise<PutResult> {
+    const [status, doc] = await this.redis.recsPutRecs(
       this.keys.recs(userId),
       this.keys.recsSignature(userId),
       this.keys.recsVersion(userId),
+      this.keys.recsFresh(userId),
       listSignature(list.items),
       JSON.stringify(userId),
       list.generatedAt,
@@ -157,8 +183,10 @@ export class RedisStore implements RecStore {
       JSON.stringify(list.items),
       this.keys.recsChannel(userId),
       list.receivedAt ?? '',
+      basis ?? '',
+      basis === undefined ? '0' : '1',
     );
-    return { recs: JSON.parse(doc) as StoredRecs, changed: changed === 1 };
+    return { recs: doc ? (JSON.parse(doc) as StoredRecs) : null, changed: status === 1, superseded: status === 2 };
   }
 
   async upsertProducts(products: Product[]): Promise<number> {

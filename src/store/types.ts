@@ -33,7 +33,16 @@ export interface RecStore {
   /** The forward-decay landmark: the first caller's candidate wins, every later caller gets it. */
   landmark(candidate: number): Promise<number>;
   loadUsers(userIds: string[]): Promise<Map<string, UserState>>;
+  /**
+   * Saves the states and marks each user's stored list stale (`basisOf(state)` is the state's
+   * stamp): the list is brought up to date by the next `putRecs` with that basis.
+   */
   saveUsers(users: ReadonlyMap<string, UserState>): Promise<void>;
+  /**
+   * The users among these that someone is subscribed to right now, on any instance: their lists
+   * are recomputed at once; the others' lists stay stale until somebody reads them.
+   */
+  listening(userIds: string[]): Promise<Set<string>>;
   /**
    * Adds the deltas of one partition's batch. Per group of keys the store remembers the highest
    * offset applied per source (topic/partition), so a batch delivered again (after a crash or rebalance) adds nothing twice.
@@ -49,15 +58,33 @@ export interface RecStore {
   /** The `limit` most recent items of each user (as saved with their state); users without state are absent. */
   recentItems(userIds: string[], limit: number): Promise<Map<string, RecentItem[]>>;
   getRecs(userId: string): Promise<StoredRecs | null>;
+  /** The stored list and whether a newer user state was saved since it was computed (one round trip). */
+  readRecs(userId: string): Promise<{ recs: StoredRecs | null; stale: boolean }>;
   /**
    * Stores the list as a new version when it differs from the stored one (ids or reasons) and
    * publishes it to the user's feed in the same step. Returns what is stored now.
+   * With `basis` (the stamp of the state the list was computed from) the write is conditional: a
+   * list computed from a state older than the newest saved or listed one is not stored
+   * (`superseded`), so a slow reader never overwrites a newer list.
    */
-  putRecs(userId: string, list: Omit<StoredRecs, 'userId' | 'version'>): Promise<{ recs: StoredRecs; changed: boolean }>;
+  putRecs(userId: string, list: Omit<StoredRecs, 'userId' | 'version'>, basis?: string): Promise<PutResult>;
   upsertProducts(products: Product[]): Promise<number>;
   getProducts(ids: readonly string[]): Promise<(Product | null)[]>;
   /** Drops everything under this store's prefix (tests, replays). */
   clear(): Promise<void>;
+}
+
+export interface PutResult {
+  /** What is stored now (null: nothing, when a superseded write met no stored list). */
+  recs: StoredRecs | null;
+  changed: boolean;
+  /** The list was computed from an older state than the store's newest: not stored. */
+  superseded: boolean;
+}
+
+/** The stamp of a user state: the newest event learned into it ('' for a state with none). */
+export function basisOf(user: UserState): string {
+  return user.seen[user.seen.length - 1] ?? '';
 }
 
 /** Live changes of users' lists, whichever instance computed them. */

@@ -17,7 +17,12 @@ export interface ScoredRecord {
 export interface BatchResult {
   learned: number;
   duplicates: number;
+  /** Lists recomputed now because someone is subscribed to them... */
+  listsRefreshed: number;
+  /** ...of which changed (new version published). */
   listsChanged: number;
+  /** Lists left stale, to be recomputed when somebody reads them. */
+  listsDeferred: number;
 }
 
 export interface ScorerOptions {
@@ -40,7 +45,7 @@ export function createScorer({ store, recommender, flags }: ScorerOptions) {
   let landmark: number | null = null;
 
   return async function scoreBatch(source: string, records: ScoredRecord[]): Promise<BatchResult> {
-    if (records.length === 0) return { learned: 0, duplicates: 0, listsChanged: 0 };
+    if (records.length === 0) return { learned: 0, duplicates: 0, listsRefreshed: 0, listsChanged: 0, listsDeferred: 0 };
     const events = records.map((r) => ({ offset: r.offset, event: toScoringEvent(r.event) }));
     landmark ??= await store.landmark(events[0]!.event.at);
 
@@ -70,14 +75,20 @@ export function createScorer({ store, recommender, flags }: ScorerOptions) {
     // Statistics first, user states second: if we die in between, the redelivered batch finds
     // the old states, recomputes the same deltas, and the store skips the ones it has.
     await store.applyDeltas(source, deltas);
+    // Saving marks each user's list stale. Only lists somebody is subscribed to are recomputed
+    // now; the rest wait for their next read (most shoppers never look at most versions). Asked
+    // after the save: a subscriber who arrives later finds the list stale and recomputes it.
     await store.saveUsers(touched);
+    const listened = await store.listening([...touched.keys()]);
     // The batch's users share their reads (popular products are in most lists): one read per key.
     const reading = recommender.readingThrough(createReadCache(store));
-    const refreshed = await Promise.all([...touched].map(([userId, user]) => reading.refresh(userId, user, { receivedAt: receivedAt.get(userId) })));
+    const refreshed = await Promise.all([...listened].map((userId) => reading.refresh(userId, touched.get(userId), { receivedAt: receivedAt.get(userId) })));
     return {
       learned: events.length - duplicates,
       duplicates,
+      listsRefreshed: refreshed.length,
       listsChanged: refreshed.filter((r) => r.changed).length,
+      listsDeferred: touched.size - listened.size,
     };
   };
 }

@@ -64,6 +64,23 @@ export function liveLoopContract(mode: string, target: LiveLoopTarget): void {
       }
     });
 
+    test('a shopper nobody is subscribed to gets a list that reflects their newest view when they ask', async () => {
+      const [shopper, other] = [uniqueId('shopper'), uniqueId('other')];
+      const [boots, polish] = [uniqueId('boots'), uniqueId('polish')];
+      for (const p of [boots, polish]) expect((await view(other, p)).errors).toBeUndefined();
+      const before = await gql(gateway.url, OPS.recommendations, { userId: shopper, limit: 10 });
+      expect(before.errors).toBeUndefined();
+
+      expect((await view(shopper, boots)).data?.trackView.accepted).toBe(true);
+      // The scorer only marks the list stale (nobody watches it); the read recomputes it.
+      const after = await eventually(() => gql(gateway.url, OPS.recommendations, { userId: shopper, limit: 10 }), (r) =>
+        (r.data?.recommendations.items ?? []).some((i: Item) => i.product.id === polish && i.reason === 'ALSO_VIEWED'));
+      expect(after.data?.recommendations.version).toBeGreaterThan(before.data?.recommendations.version);
+      // Fresh now: asking again answers the stored list as it is.
+      const again = await gql(gateway.url, OPS.recommendations, { userId: shopper, limit: 10 });
+      expect(again.data?.recommendations.version).toBe(after.data?.recommendations.version);
+    });
+
     test('a newcomer subscribing first gets a list at once (trending fills it)', async () => {
       const popular = uniqueId('popular');
       for (let i = 0; i < 3; i++) await view(uniqueId('fan'), popular);

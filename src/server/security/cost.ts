@@ -34,7 +34,8 @@ export function perItemCost(argument: string): ComplexityEstimator {
   };
 }
 
-const ESTIMATORS = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
+const fieldExtensions = fieldExtensionsEstimator();
+const simple = simpleEstimator({ defaultComplexity: 1 });
 /**
  * Selections measured (fragments counted where spread) before giving up and refusing. Real
  * operations have tens, the standard introspection query ~250. Bounds the time (~10-50 ms) a
@@ -56,10 +57,37 @@ export interface CostCheck {
  * (execution then refuses the request with BAD_USER_INPUT before any resolver runs).
  */
 export function operationCost({ schema, document, operation, variables }: Omit<CostCheck, 'maxCost'>): number | null {
+  const operationName = operation.name?.value ?? '';
+  const known = FIXED_COSTS.get(document)?.get(operationName);
+  if (known !== undefined) return known;
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
   if (coerced.errors) return null;
-  return getComplexity({ schema, query: document, operationName: operation.name?.value, variables: variables ?? {}, estimators: ESTIMATORS, maxQueryNodes: MAX_MEASURED_NODES });
+  // Only the fields with a `complexity` extension read arguments (a list's limit, an input
+  // list's length): an operation without any costs the same whatever its variables.
+  let readsArguments = false;
+  const estimators: ComplexityEstimator[] = [
+    (options) => {
+      const cost = fieldExtensions(options);
+      if (cost !== undefined) readsArguments = true;
+      return cost;
+    },
+    simple,
+  ];
+  const cost = getComplexity({ schema, query: document, operationName: operation.name?.value, variables: variables ?? {}, estimators, maxQueryNodes: MAX_MEASURED_NODES });
+  if (!readsArguments) {
+    const byName = FIXED_COSTS.get(document) ?? new Map<string, number>();
+    byName.set(operationName, cost);
+    FIXED_COSTS.set(document, byName);
+  }
+  return cost;
 }
+
+/**
+ * Costs that do not depend on variables (track mutations, most queries), per parsed document:
+ * Apollo and the websocket's DocumentCache hand out the same DocumentNode for the same text, so
+ * a storefront's repeated operations are measured once. Weak keys: dropped with the document.
+ */
+const FIXED_COSTS = new WeakMap<DocumentNode, Map<string, number>>();
 
 /** A GraphQL error when the operation costs more than allowed (or cannot be measured), else null. */
 export function costError(check: CostCheck): GraphQLError | null {

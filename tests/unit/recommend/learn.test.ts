@@ -1,5 +1,5 @@
 import { defaultFlags } from '../../../src/flags/definitions';
-import { emptyUserState, learnEvent, type ScoringEvent, type StatDelta } from '../../../src/recommend';
+import { emptyUserState, learnEvent, USER_BOUNDS, type ScoringEvent, type StatDelta } from '../../../src/recommend';
 
 const ctx = { flags: defaultFlags(), landmark: 0, categoryOf: (id: string) => (id.startsWith('shoe') ? 'shoes' : null) };
 const at = (minutes: number) => minutes * 60_000;
@@ -74,6 +74,6 @@ describe('learning an event', () => {
   test('state stays bounded however long the history', () => {
     const { user } = run(Array.from({ length: 500 }, (_, i) => view(`e${i}`, `p${i}`, i)));
     expect(user.recent.length).toBe(30);
-    expect(user.seen.length).toBe(256);
+    expect(user.seen.length).toBe(USER_BOUNDS.seen);
   });
 });

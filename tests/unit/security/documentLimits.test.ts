@@ -109,6 +109,21 @@ describe('the cost limit', () => {
     expect(costOf('{ trending(limit: -5) { score } }')).toBe(1 + 1);
   });
 
+  test('the same document is costed by its variables each time a list limit depends on them', () => {
+    const document = parse('query($n: Int) { trending(limit: $n) { score } }');
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    expect(operationCost({ schema, document, operation, variables: { n: 3 } })).toBe(1 + 3);
+    expect(operationCost({ schema, document, operation, variables: { n: 9 } })).toBe(1 + 9);
+  });
+
+  test('a document whose cost no variable changes is measured once', () => {
+    const document = parse('query($id: ID!) { product(id: $id) { id name } }');
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    expect(operationCost({ schema, document, operation, variables: { id: 'p1' } })).toBe(3);
+    // Remembered: even variables that would not coerce no longer reach the measurement (execution refuses them).
+    expect(operationCost({ schema, document, operation, variables: { id: { no: 1 } } })).toBe(3);
+  });
+
   test('variables that do not coerce are left to execution, which refuses them with BAD_USER_INPUT', () => {
     expect(costOf('query($n: Int) { trending(limit: $n) { score } }', { n: 'many' })).toBeNull();
   });
