@@ -1,40 +1,50 @@
 // Lua scripts: each runs atomically inside one hash slot.
 
 /**
- * Applies one key group's updates from one source (topic/partition), skipping offsets at or below the
- * group's watermark; updates to the same member are combined first (one write per member), then each
- * touched sorted set is trimmed to its bound (the lowest scores fall off).
- * KEYS[1] watermark hash; KEYS[2..] sorted sets.
- * ARGV[1] source; ARGV[k] (k = 2..#KEYS) the mode and bound of KEYS[k]: 'i' adds values, 'm' keeps
- * the largest (e.g. 'i200'); ARGV[#KEYS + 1] the updates, one line each: "offset keyIndex member value\n"
- * (ids never hold spaces or newlines: they are printable ASCII without spaces).
+ * Applies the updates of one source (topic/partition) to one or more key groups. Per group, offsets
+ * at or below the group's watermark are skipped; updates to the same member are combined first (one
+ * write per member); then each touched sorted set is trimmed to its bound (the lowest scores fall off).
+ * KEYS: each group's watermark hash followed by its sorted sets.
+ * ARGV[1] source; ARGV[i + 1] the role of KEYS[i]: 'w' a watermark (its sorted sets follow it), or
+ * a sorted set's mode and bound ('i' adds values, 'm' keeps the largest), e.g. 'i200';
+ * ARGV[#KEYS + 2] the updates, one line each: "offset keyIndex member value\n" (ids never hold
+ * spaces or newlines: they are printable ASCII without spaces).
  */
 export const APPLY_DELTAS = `
-local mark = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1')
-local top = mark
+local groupOf, marks, tops = {}, {}, {}
+local group
+for i = 1, #KEYS do
+  if ARGV[i + 1] == 'w' then
+    group = i
+    marks[i] = tonumber(redis.call('HGET', KEYS[i], ARGV[1]) or '-1')
+    tops[i] = marks[i]
+  else
+    groupOf[i] = group
+  end
+end
 local pending = {}
-for offset, index, member, value in string.gmatch(ARGV[#KEYS + 1], '(%d+) (%d+) (%S+) (%S+)\\n') do
-  offset = tonumber(offset)
-  if offset > mark then
-    index = tonumber(index)
+local ops = cjson.decode(ARGV[#KEYS + 2])
+for o = 1, #ops, 4 do
+  local offset, index, member, v = ops[o], ops[o + 1], ops[o + 2], ops[o + 3]
+  local g = groupOf[index]
+  if offset > marks[g] then
     local byMember = pending[index]
     if not byMember then
       byMember = {}
       pending[index] = byMember
     end
-    local v = tonumber(value)
     local old = byMember[member]
-    if string.byte(ARGV[index], 1) == 109 then
+    if string.byte(ARGV[index + 1], 1) == 109 then
       if not old or v > old then byMember[member] = v end
     else
       byMember[member] = (old or 0) + v
     end
-    if offset > top then top = offset end
+    if offset > tops[g] then tops[g] = offset end
   end
 end
 for index, byMember in pairs(pending) do
   local key = KEYS[index]
-  local spec = ARGV[index]
+  local spec = ARGV[index + 1]
   if string.byte(spec, 1) == 109 then
     for member, v in pairs(byMember) do redis.call('ZADD', key, 'GT', v, member) end
   else
@@ -45,8 +55,10 @@ for index, byMember in pairs(pending) do
     redis.call('ZREMRANGEBYRANK', key, 0, -(bound + 1))
   end
 end
-if top > mark then redis.call('HSET', KEYS[1], ARGV[1], top) end
-return top
+for g, top in pairs(tops) do
+  if top > marks[g] then redis.call('HSET', KEYS[g], ARGV[1], top) end
+end
+return 1
 `;
 
 /**

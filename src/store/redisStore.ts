@@ -1,16 +1,19 @@
 // Production store on Redis (ioredis). One round trip per batch where it can: pipelines for
 // reads, one script call per key group for writes.
 import type Redis from 'ioredis';
-import type { RecentItem, Scored, StatDelta, UserState } from '../recommend';
+import type { RecentItem, Scored, UserState } from '../recommend';
 import { basisOf, listSignature, type PositionedDelta, type Product, type PutResult, type RecStore, type StoredRecs } from './types';
 import { redisKeys, type RedisKeys } from './redisKeys';
 import { APPLY_DELTAS, PUT_RECS } from './redisScripts';
-import { STAT_BOUNDS } from './statBounds';
+import { deltaCalls } from './redisDeltaCalls';
 
 type ScriptedRedis = Redis & {
   recsApplyDeltas(numKeys: number, ...args: (string | number)[]): Promise<number>;
   recsPutRecs(...args: (string | number)[]): Promise<[number, string | null]>;
 };
+
+/** Updates per APPLY_DELTAS call: a call holds Redis for roughly 10-15 µs per update. */
+const OPS_PER_CALL = 1000;
 
 export class RedisStore implements RecStore {
   readonly keys: RedisKeys;
@@ -46,9 +49,12 @@ export class RedisStore implements RecStore {
     if (users.size === 0) return;
     const pipeline = this.redis.pipeline();
     for (const [id, user] of users) {
-      pipeline.set(this.keys.userState(id), JSON.stringify(user));
-      // What neighbour lookups read of a user: their recent items alone, small.
-      pipeline.set(this.keys.userRecent(id), JSON.stringify(user.recent));
+      // What neighbour lookups read of a user: their recent items alone, small. Serialised once
+      // and spliced into the state (the largest part of both).
+      const recent = JSON.stringify(user.recent);
+      const { recent: _, ...rest } = user;
+      pipeline.set(this.keys.userState(id), `{"recent":${recent},${JSON.stringify(rest).slice(1)}`);
+      pipeline.set(this.keys.userRecent(id), recent);
       pipeline.hset(this.keys.recsFresh(id), 'saved', basisOf(user));
     }
     await execOrThrow(pipeline);
@@ -70,39 +76,11 @@ export class RedisStore implements RecStore {
   }
 
   async applyDeltas(source: string, deltas: PositionedDelta[]): Promise<void> {
-    // One script call per key group, its updates as one string: thousands of small arguments
-    // cost the client more than the script's parsing costs Redis.
-    type Group = { keys: string[]; index: Map<string, number>; specs: string[]; ops: string };
-    const groups = new Map<string, Group>();
-    for (const { offset, delta } of deltas) {
-      const { watermark, key, member, value, mode, bound } = this.target(delta);
-      let group = groups.get(watermark);
-      if (!group) groups.set(watermark, (group = { keys: [watermark], index: new Map(), specs: [source], ops: '' }));
-      let index = group.index.get(key);
-      if (index === undefined) {
-        index = group.keys.push(key);
-        group.index.set(key, index);
-        group.specs.push(`${mode}${bound}`);
-      }
-      group.ops += `${offset} ${index} ${member} ${value}\n`;
-    }
-    if (groups.size === 0) return;
+    const calls = deltaCalls(this.keys, source, deltas, { opsPerCall: OPS_PER_CALL, oneGroupPerCall: this.redis.isCluster });
+    if (calls.length === 0) return;
     const pipeline = this.redis.pipeline() as unknown as ScriptedRedis;
-    for (const g of groups.values()) pipeline.recsApplyDeltas(g.keys.length, ...g.keys, ...g.specs, g.ops);
+    for (const { keys, args } of calls) pipeline.recsApplyDeltas(keys.length, ...keys, ...args);
     await execOrThrow(pipeline as unknown as ReturnType<Redis['pipeline']>);
-  }
-
-  private target(delta: StatDelta): { watermark: string; key: string; member: string; value: number; mode: 'i' | 'm'; bound: number } {
-    switch (delta.kind) {
-      case 'trending':
-        return { watermark: this.keys.trendingWatermark, key: this.keys.trending(delta.category), member: delta.product, value: delta.incr, mode: 'i', bound: STAT_BOUNDS.trending };
-      case 'session':
-        return { watermark: this.keys.productWatermark(delta.product), key: this.keys.recentUsers(delta.product), member: delta.user, value: delta.at, mode: 'm', bound: STAT_BOUNDS.sessions };
-      default: {
-        const key = delta.kind === 'covis' ? this.keys.covis(delta.from) : this.keys.bought(delta.from);
-        return { watermark: this.keys.productWatermark(delta.from), key, member: delta.to, value: delta.incr, mode: 'i', bound: STAT_BOUNDS.neighbours };
-      }
-    }
   }
 
   private async topMany(keys: string[], limit: number): Promise<Scored[][]> {
