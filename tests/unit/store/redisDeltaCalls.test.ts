@@ -5,12 +5,12 @@ import type { PositionedDelta } from '../../../src/store/types';
 const keys = redisKeys('t');
 const covis = (offset: number, from: string, to: string, incr = 1): PositionedDelta => ({ offset, delta: { kind: 'covis', from, to, incr } });
 
-/** Each update line as [offset, the key it names, member, value]. */
-function updates(call: { keys: string[]; args: string[] }): [number, string, string, string][] {
-  return call.args[call.args.length - 1]!.trimEnd().split('\n').map((line) => {
-    const [offset, index, member, value] = line.split(' ');
-    return [Number(offset), call.keys[Number(index) - 1]!, member!, value!];
-  });
+/** Each update as [offset, the key it names, member, value]. */
+function updates(call: { keys: string[]; args: string[] }): [number, string, string, number][] {
+  const flat = JSON.parse(call.args[call.args.length - 1]!) as (string | number)[];
+  const out: [number, string, string, number][] = [];
+  for (let i = 0; i < flat.length; i += 4) out.push([flat[i] as number, call.keys[(flat[i + 1] as number) - 1]!, flat[i + 2] as string, flat[i + 3] as number]);
+  return out;
 }
 
 describe('the APPLY_DELTAS calls of a batch', () => {
@@ -23,10 +23,10 @@ describe('the APPLY_DELTAS calls of a batch', () => {
     ], { opsPerCall: 100, oneGroupPerCall: false });
     expect(rest).toEqual([]);
     expect(updates(call!)).toEqual([
-      [1, keys.trending('shoes'), 'a', '2'],
-      [2, keys.covis('a'), 'sku#1', '1'],
-      [3, keys.recentUsers('a'), 'u1', '99'],
-      [4, keys.covis('b'), 'a', '0.5'],
+      [1, keys.trending('shoes'), 'a', 2],
+      [2, keys.covis('a'), 'sku#1', 1],
+      [3, keys.recentUsers('a'), 'u1', 99],
+      [4, keys.covis('b'), 'a', 0.5],
     ]);
     // Every group's watermark comes first among its keys, marked 'w'; sorted sets carry mode and bound.
     expect(call!.args[0]).toBe('view-events/0');
