@@ -24,6 +24,7 @@ import { buildGatewaySchema } from './schema/build';
 import { createAuthenticator } from './server/auth';
 import { startHttpGateway, type HttpGateway } from './server/gateway';
 import type { Probe } from './server/health';
+import { RANKING } from './recommend';
 import { Recommender } from './services/recommender';
 import { ReadService } from './services/reads';
 import { MemoryStore } from './store/memoryStore';
@@ -87,7 +88,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
   await Promise.all([redis.connect(), subscriber.connect()]);
   await ensureTopics(kafka, kafkaConfig.topicPrefix, kafkaConfig.partitions);
 
-  const store = new RedisStore(redis, redisConfig.keyPrefix);
+  const store = new RedisStore(redis, redisConfig.keyPrefix, { neighbourItems: RANKING.neighbourhood.itemsPerNeighbour });
   const feed = new RedisFeed(subscriber, redisConfig.keyPrefix, (err) => logger.warn({ err }, 'bad message on the recommendation feed'));
   const publisher = new KafkaPublisher({
     kafka,

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import Redis from 'ioredis';
 import type { EventEnvelope } from '../../src/events/envelope';
 import { defaultFlags } from '../../src/flags/definitions';
+import { RANKING } from '../../src/recommend';
 import { Recommender } from '../../src/services/recommender';
 import { RedisStore } from '../../src/store/redisStore';
 import type { Product } from '../../src/store/types';
@@ -56,7 +57,7 @@ export async function calibrate(events: readonly EventEnvelope[], products: Prod
         await sleep(100);
       }
     }
-    const store = new RedisStore(redis, 'calib');
+    const store = new RedisStore(redis, 'calib', { neighbourItems: RANKING.neighbourhood.itemsPerNeighbour });
     await store.upsertProducts(products);
     const flags = () => defaultFlags();
     const scoreBatch = createScorer({ store, recommender: new Recommender({ store, flags }), flags });

@@ -34,8 +34,8 @@ export interface NeighbourhoodParams {
 export const NEIGHBOURHOOD: NeighbourhoodParams = {
   queryItems: 10,
   usersPerItem: 200,
-  sample: 500,
-  itemsPerNeighbour: 30,
+  sample: 100,
+  itemsPerNeighbour: 10,
   k: 500,
   spw: 8,
   snhDays: 10,

@@ -1,7 +1,7 @@
 // Production store on Redis (ioredis). One round trip per batch where it can: pipelines for
 // reads, one script call per key group for writes.
 import type Redis from 'ioredis';
-import type { RecentItem, Scored, UserState } from '../recommend';
+import { USER_BOUNDS, type RecentItem, type Scored, type UserState } from '../recommend';
 import { basisOf, listSignature, type PositionedDelta, type Product, type PutResult, type RecStore, type StoredRecs } from './types';
 import { redisKeys, type RedisKeys } from './redisKeys';
 import { APPLY_DELTAS, PUT_RECS } from './redisScripts';
@@ -19,8 +19,12 @@ export class RedisStore implements RecStore {
   readonly keys: RedisKeys;
   private readonly redis: ScriptedRedis;
 
-  constructor(redis: Redis, prefix: string) {
+  /** How many recent items the neighbour copy of a user's state keeps (what neighbour lookups read). */
+  private readonly neighbourItems: number;
+
+  constructor(redis: Redis, prefix: string, options: { neighbourItems?: number } = {}) {
     this.keys = redisKeys(prefix);
+    this.neighbourItems = options.neighbourItems ?? USER_BOUNDS.recent;
     redis.defineCommand('recsApplyDeltas', { lua: APPLY_DELTAS });
     redis.defineCommand('recsPutRecs', { lua: PUT_RECS, numberOfKeys: 4 });
     this.redis = redis as ScriptedRedis;
@@ -49,12 +53,9 @@ export class RedisStore implements RecStore {
     if (users.size === 0) return;
     const pipeline = this.redis.pipeline();
     for (const [id, user] of users) {
-      // What neighbour lookups read of a user: their recent items alone, small. Serialised once
-      // and spliced into the state (the largest part of both).
-      const recent = JSON.stringify(user.recent);
-      const { recent: _, ...rest } = user;
-      pipeline.set(this.keys.userState(id), `{"recent":${recent},${JSON.stringify(rest).slice(1)}`);
-      pipeline.set(this.keys.userRecent(id), recent);
+      pipeline.set(this.keys.userState(id), JSON.stringify(user));
+      // What neighbour lookups read of a user: their latest items alone, small.
+      pipeline.set(this.keys.userRecent(id), JSON.stringify(user.recent.slice(0, this.neighbourItems)));
       pipeline.hset(this.keys.recsFresh(id), 'saved', basisOf(user));
     }
     await execOrThrow(pipeline);
