@@ -33,7 +33,7 @@ export interface NeighbourhoodParams {
 
 export const NEIGHBOURHOOD: NeighbourhoodParams = {
   queryItems: 10,
-  usersPerItem: 200,
+  usersPerItem: 100,
   sample: 100,
   itemsPerNeighbour: 10,
   k: 500,

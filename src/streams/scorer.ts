@@ -29,6 +29,8 @@ export interface ScorerOptions {
   store: RecStore;
   recommender: Recommender;
   flags: () => RecFlags;
+  /** How long refreshes share a statistics read (ms): other shoppers' latest fraction of a second may be missing from a list. */
+  readCacheMs?: number;
 }
 
 export function toScoringEvent(event: EventEnvelope): ScoringEvent {
@@ -41,8 +43,10 @@ export function toScoringEvent(event: EventEnvelope): ScoringEvent {
   };
 }
 
-export function createScorer({ store, recommender, flags }: ScorerOptions) {
+export function createScorer({ store, recommender, flags, readCacheMs = 500 }: ScorerOptions) {
   let landmark: number | null = null;
+  // Refreshes share their reads (popular products are in most lists): one read per key per readCacheMs.
+  const reading = recommender.readingThrough(createReadCache(store, { ttlMs: readCacheMs, maxEntries: 20_000 }));
 
   return async function scoreBatch(source: string, records: ScoredRecord[]): Promise<BatchResult> {
     if (records.length === 0) return { learned: 0, duplicates: 0, listsRefreshed: 0, listsChanged: 0, listsDeferred: 0 };
@@ -80,8 +84,6 @@ export function createScorer({ store, recommender, flags }: ScorerOptions) {
     // after the save: a subscriber who arrives later finds the list stale and recomputes it.
     await store.saveUsers(touched);
     const listened = await store.listening([...touched.keys()]);
-    // The batch's users share their reads (popular products are in most lists): one read per key.
-    const reading = recommender.readingThrough(createReadCache(store));
     const refreshed = await Promise.all([...listened].map((userId) => reading.refresh(userId, touched.get(userId), { receivedAt: receivedAt.get(userId) })));
     return {
       learned: events.length - duplicates,
