@@ -35,10 +35,16 @@ export interface GatewayContext {
   limits?: ClientLimits;
 }
 
-export function createContext(services: GatewayServices, viewer: Viewer): GatewayContext {
+/**
+ * `lifetime`: 'request' for an HTTP request, whose loader may remember what it read until the
+ * answer is sent; 'subscription' for a websocket operation, whose context serves every push for as
+ * long as the subscription lives: its loader still batches each push's reads into one MGET but
+ * remembers nothing, so pushes show current product details and memory does not grow per push.
+ */
+export function createContext(services: GatewayServices, viewer: Viewer, lifetime: 'request' | 'subscription' = 'request'): GatewayContext {
   return {
     services,
     viewer,
-    loaders: { product: new DataLoader((ids) => services.store.getProducts(ids), { maxBatchSize: 500 }) },
+    loaders: { product: new DataLoader((ids) => services.store.getProducts(ids), { maxBatchSize: 500, cache: lifetime === 'request' }) },
   };
 }

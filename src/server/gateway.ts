@@ -81,7 +81,7 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
       ...wsGuard,
       isProd: production,
       context: (ctx) => ({
-        ...createContext(services, ctx.extra.viewer ?? authenticate(undefined)),
+        ...createContext(services, ctx.extra.viewer ?? authenticate(undefined), 'subscription'),
         limits: limiter.forClient(ctx.extra.clientAddress ?? 'unknown'),
       }),
     },

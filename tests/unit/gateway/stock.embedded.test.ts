@@ -36,4 +36,33 @@ describe('stock changes and stored lists', () => {
       await client.dispose();
     }
   });
+
+  test("a subscription's later pushes show a product's current details, not the ones its first push read", async () => {
+    const user = uniqueId('u');
+    const [shoe, sock] = [uniqueId('shoe'), uniqueId('sock')];
+    const { store } = gateway.services;
+    const product = (id: string, name: string) => ({ id, name, category: null, price: 1, inStock: true, imageUrl: null });
+    const list = (...ids: string[]) => ({
+      generatedAt: new Date().toISOString(),
+      strategy: 'personalized' as const,
+      arm: null,
+      items: ids.map((productId, i) => ({ productId, score: ids.length - i, reason: 'TRENDING' as const })),
+    });
+    await store.upsertProducts([product(shoe, 'Runner'), product(sock, 'Sock')]);
+    await store.putRecs(user, list(shoe));
+    type Msg = { recommendationsUpdated: { items: { product: { id: string; name: string | null } }[] } };
+    const client = wsClient(gateway.wsUrl);
+    const sub = subscribe<Msg>(client, OPS.recommendationsUpdated, { userId: user });
+    try {
+      await sub.until((m) => m.length >= 1);
+      expect(sub.received[0]!.data!.recommendationsUpdated.items[0]!.product.name).toBe('Runner');
+      await store.upsertProducts([product(shoe, 'Trail Runner')]);
+      await store.putRecs(user, list(shoe, sock));
+      await sub.until((m) => m.length >= 2);
+      expect(sub.received[1]!.data!.recommendationsUpdated.items.map((i) => i.product.name)).toEqual(['Trail Runner', 'Sock']);
+    } finally {
+      sub.dispose();
+      await client.dispose();
+    }
+  });
 });
