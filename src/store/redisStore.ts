@@ -37,16 +37,29 @@ export class RedisStore implements RecStore {
 
   async loadUsers(userIds: string[]): Promise<Map<string, UserState>> {
     const out = new Map<string, UserState>();
-    if (userIds.length === 0) return out;
-    const pipeline = this.redis.pipeline();
-    for (const id of userIds) pipeline.get(this.keys.userState(id));
-    const results = (await pipeline.exec()) ?? [];
+    const raws = await this.getMany(userIds.map((id) => this.keys.userState(id)));
     userIds.forEach((id, i) => {
-      const [err, raw] = results[i] ?? [null, null];
-      if (err) throw err;
+      const raw = raws[i];
       if (typeof raw === 'string') out.set(id, JSON.parse(raw) as UserState);
     });
     return out;
+  }
+
+  /**
+   * Values of many string keys in one round trip. On a single Redis one MGET: one command
+   * however many keys, far cheaper for the client than a GET each. Under Redis Cluster the keys
+   * (each under its own hash tag) span slots, which MGET refuses (CROSSSLOT): one GET per key in a
+   * pipeline there, which the cluster client routes to each key's node.
+   */
+  private async getMany(keys: string[]): Promise<(string | null)[]> {
+    if (keys.length === 0) return [];
+    if (!this.redis.isCluster) return this.redis.mget(keys);
+    const pipeline = this.redis.pipeline();
+    for (const key of keys) pipeline.get(key);
+    return ((await pipeline.exec()) ?? []).map(([err, raw]) => {
+      if (err) throw err;
+      return typeof raw === 'string' ? raw : null;
+    });
   }
 
   async saveUsers(users: ReadonlyMap<string, UserState>): Promise<void> {
@@ -120,15 +133,9 @@ export class RedisStore implements RecStore {
 
   async recentItems(userIds: string[], limit: number): Promise<Map<string, RecentItem[]>> {
     const out = new Map<string, RecentItem[]>();
-    if (userIds.length === 0) return out;
-    // One GET per user in one pipeline, like loadUsers and the sorted-set reads (one key each, so a
-    // cluster client can route every command to its slot's node; an MGET would cross slots).
-    const pipeline = this.redis.pipeline();
-    for (const id of userIds) pipeline.get(this.keys.userRecent(id));
-    const results = (await pipeline.exec()) ?? [];
+    const raws = await this.getMany(userIds.map((id) => this.keys.userRecent(id)));
     userIds.forEach((id, i) => {
-      const [err, raw] = results[i] ?? [null, null];
-      if (err) throw err;
+      const raw = raws[i];
       if (typeof raw === 'string') out.set(id, (JSON.parse(raw) as RecentItem[]).slice(0, limit));
     });
     return out;
@@ -184,17 +191,9 @@ export class RedisStore implements RecStore {
     return new Set(await this.redis.smembers(this.keys.outOfStock));
   }
 
-  /**
-   * One MGET for the whole batch (the request's DataLoader hands us every id of a list at once):
-   * one command and one round trip however long the list. Trade-off: each product key has its own
-   * hash tag ({p:<id>}), so under Redis Cluster the keys of one MGET span slots and Cluster refuses
-   * it (CROSSSLOT), as ioredis refuses a pipeline that spans nodes. A cluster deployment would group
-   * the ids by slot and send one MGET per group in parallel (or give product info one shared tag, at
-   * the cost of a hot slot). On a single Redis, as deployed now, there are no slots to cross.
-   */
+  /** The whole batch in one round trip (the request's DataLoader hands us every id of a list at once). */
   async getProducts(ids: readonly string[]): Promise<(Product | null)[]> {
-    if (ids.length === 0) return [];
-    const raws = await this.redis.mget(ids.map((id) => this.keys.product(id)));
+    const raws = await this.getMany(ids.map((id) => this.keys.product(id)));
     return raws.map((raw) => (typeof raw === 'string' ? (JSON.parse(raw) as Product) : null));
   }
 
