@@ -15,6 +15,9 @@ interface Step {
   subscriptions: number;
   rssKb: number;
   heapKb: number;
+  /** V8 heap reserved (used or not), and memory outside the JS heap held by JS objects (buffers). */
+  heapTotalKb: number;
+  externalKb: number;
   p50: number;
   p99: number;
   pushes: number;
@@ -70,12 +73,14 @@ export async function heldScenario(ctx: BenchContext): Promise<ScenarioResult> {
         subscriptions: open,
         rssKb: (mem.rss - before.rss) / 1024 / open,
         heapKb: (mem.heapUsed - before.heapUsed) / 1024 / open,
+        heapTotalKb: (mem.heapTotal - before.heapTotal) / 1024 / open,
+        externalKb: (mem.external - before.external) / 1024 / open,
         p50: d.p50,
         p99: d.p99,
         pushes: d.count,
       };
       results.push(step);
-      ctx.done(`held: ${fmtInt(open)} subscriptions, ${fmt(step.rssKb)} KB RSS and ${fmt(step.heapKb)} KB heap each, push p99 ${fmt(d.p99)} ms`);
+      ctx.done(`held: ${fmtInt(open)} subscriptions, ${fmt(step.rssKb)} KB RSS and ${fmt(step.heapKb)} KB heap used (${fmt(step.heapTotalKb)} reserved) each, push p99 ${fmt(d.p99)} ms`);
       if (open < target) break;
     }
   } finally {
@@ -87,7 +92,7 @@ export async function heldScenario(ctx: BenchContext): Promise<ScenarioResult> {
   notes.push(
     'Memory per subscription = (gateway child memory after a full GC with N subscriptions - the same before any) / N; each subscription has its own websocket, so socket buffers are included.',
     'Push latency per step: a burst of views (200/s) to random subscribed shoppers, mutation answer to push.',
-    ...results.map((s) => `${fmtInt(s.subscriptions)} subscriptions: ${fmt(s.rssKb)} KB RSS, ${fmt(s.heapKb)} KB heap per subscription; push p50 ${fmt(s.p50)} ms, p99 ${fmt(s.p99)} ms (${s.pushes} pushes).`),
+    ...results.map((s) => `${fmtInt(s.subscriptions)} subscriptions: ${fmt(s.rssKb)} KB RSS, ${fmt(s.heapKb)} KB heap used (${fmt(s.heapTotalKb)} KB heap reserved, ${fmt(s.externalKb)} KB external) per subscription; push p50 ${fmt(s.p50)} ms, p99 ${fmt(s.p99)} ms (${s.pushes} pushes).`),
   );
   const target = steps[steps.length - 1]!;
   const rows: Row[] = results.map((s) =>

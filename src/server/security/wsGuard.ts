@@ -82,6 +82,9 @@ export function createWsGuard(options: WsGuardOptions) {
       if (viewer.authEnabled && !viewer.userId) return refuse('a bearer token is required in connectionParams.authorization');
       ctx.extra.viewer = viewer;
       ctx.extra.clientAddress = clientAddress(ctx.extra.request.headers, ctx.extra.request.socket.remoteAddress, security.trustProxyHops);
+      // Nothing later needs the upgrade request, and graphql-ws would keep it (headers and all) for
+      // the connection's whole life: a few KB per held socket.
+      (ctx.extra as { request?: IncomingMessage }).request = undefined;
       return true;
     },
 
