@@ -176,11 +176,18 @@ export async function startGateway(
     flags: parts.flags,
     instances: parts.instances,
   };
-  const scoreBatch = createScorer({ store: parts.store, recommender, flags });
   const streamsLogger = logger.child({ name: 'streams' });
+  const scorer = createScorer({
+    store: parts.store,
+    recommender,
+    flags,
+    onRefreshed: (r) => r.changed && metrics.listsChanged.inc(),
+    // The list stays marked stale: its next read recomputes it.
+    onRefreshError: (userId, err) => streamsLogger.warn({ userId, err }, 'could not refresh a subscribed list; its next read will'),
+  });
   const scoring = await startScoringLoop({
     consumer: parts.consumer,
-    scoreBatch,
+    scoreBatch: scorer.scoreBatch,
     logger: streamsLogger,
     onBatch: (source, r, ms, invalid) => {
       metrics.scoringBatchSize.observe(r.learned + r.duplicates + invalid);
@@ -188,7 +195,6 @@ export async function startGateway(
       metrics.scoredEvents.inc({ result: 'learned' }, r.learned);
       metrics.scoredEvents.inc({ result: 'duplicate' }, r.duplicates);
       metrics.scoredEvents.inc({ result: 'invalid' }, invalid);
-      metrics.listsChanged.inc(r.listsChanged);
       metrics.listsRefreshed.inc(r.listsRefreshed);
       metrics.listsDeferred.inc(r.listsDeferred);
       streamsLogger.debug({ source, ...r, ms }, 'scored a batch');
@@ -218,6 +224,9 @@ export async function startGateway(
     async stop() {
       await http.stop();
       await scoring.stop();
+      // Refreshes already handed over finish before the store's connections close (bounded: a list
+      // left unrefreshed is still marked stale and is recomputed at its next read).
+      await Promise.race([scorer.refreshes.idle(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       await parts.publisher.stop();
       await parts.instances.stop();
       await parts.flags.stop();

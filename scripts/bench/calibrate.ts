@@ -60,7 +60,7 @@ export async function calibrate(events: readonly EventEnvelope[], products: Prod
     const store = new RedisStore(redis, 'calib', { neighbourItems: RANKING.neighbourhood.itemsPerNeighbour });
     await store.upsertProducts(products);
     const flags = () => defaultFlags();
-    const scoreBatch = createScorer({ store, recommender: new Recommender({ store, flags }), flags });
+    const { scoreBatch } = createScorer({ store, recommender: new Recommender({ store, flags }), flags });
     // Warm the history with the first half (not counted), then count the second half.
     const half = Math.floor(events.length / 2);
     const run = async (from: number, to: number) => {

@@ -73,7 +73,7 @@ export function createGatewayMetrics({ registry, sources = {}, processMetrics = 
     }),
     scoringBatchDuration: new Histogram({
       name: 'recsys_scoring_batch_duration_seconds',
-      help: 'Time to score one batch: learn, write the statistics and user states to the store, refresh the touched lists somebody is subscribed to',
+      help: 'Time to score one batch: learn, write the statistics and user states to the store, queue the refreshes of lists somebody is subscribed to',
       buckets: LATENCY_BUCKETS,
       registers,
     }),
@@ -85,12 +85,12 @@ export function createGatewayMetrics({ registry, sources = {}, processMetrics = 
     }),
     listsChanged: new Counter({
       name: 'recsys_lists_changed_total',
-      help: 'Recommendation lists stored as a new version (and published) by the scorer',
+      help: 'Recommendation lists stored as a new version (and published) by the refresh queue',
       registers,
     }),
     listsRefreshed: new Counter({
       name: 'recsys_lists_refreshed_total',
-      help: 'Lists the scorer recomputed at once because someone is subscribed to them',
+      help: 'Lists handed to the refresh queue at once because someone is subscribed to them',
       registers,
     }),
     listsDeferred: new Counter({

@@ -1,6 +1,8 @@
 // Scores one batch of one topic partition: learn every event into the user states and the
-// shared statistics, then refresh the lists of the users the batch touched. The caller commits
-// the batch's offsets only after this resolves (at-least-once); learning is idempotent by
+// shared statistics, save them (which marks the users' lists stale), then hand the users somebody
+// is subscribed to over to the refresh queue. The caller commits the batch's offsets once this
+// resolves (at-least-once), without waiting for the refreshes: Redis then holds everything the
+// events changed, and a list not yet recomputed is still marked stale. Learning is idempotent by
 // eventId and the store skips positions it already applied, so the effect is exactly once.
 import { productsOf, type EventEnvelope } from '../events/envelope';
 import type { RecFlags } from '../flags/definitions';
@@ -8,6 +10,7 @@ import { emptyUserState, learnEvent, type ScoringEvent, type UserState } from '.
 import type { Recommender } from '../services/recommender';
 import type { PositionedDelta, RecStore } from '../store/types';
 import { createReadCache } from './readCache';
+import { createRefreshQueue, type RefreshQueue } from './refreshQueue';
 
 export interface ScoredRecord {
   offset: number;
@@ -17,10 +20,8 @@ export interface ScoredRecord {
 export interface BatchResult {
   learned: number;
   duplicates: number;
-  /** Lists recomputed now because someone is subscribed to them... */
+  /** Lists handed to the refresh queue because someone is subscribed to them. */
   listsRefreshed: number;
-  /** ...of which changed (new version published). */
-  listsChanged: number;
   /** Lists left stale, to be recomputed when somebody reads them. */
   listsDeferred: number;
 }
@@ -31,6 +32,16 @@ export interface ScorerOptions {
   flags: () => RecFlags;
   /** How long refreshes share a statistics read (ms): other shoppers' latest fraction of a second may be missing from a list. */
   readCacheMs?: number;
+  /** Refreshes running at once. */
+  refreshConcurrency?: number;
+  onRefreshed?: (result: { changed: boolean }) => void;
+  onRefreshError?: (userId: string, err: unknown) => void;
+}
+
+export interface Scorer {
+  scoreBatch(source: string, records: ScoredRecord[]): Promise<BatchResult>;
+  /** Subscribed shoppers' lists waiting to be recomputed. */
+  refreshes: RefreshQueue;
 }
 
 export function toScoringEvent(event: EventEnvelope): ScoringEvent {
@@ -43,13 +54,19 @@ export function toScoringEvent(event: EventEnvelope): ScoringEvent {
   };
 }
 
-export function createScorer({ store, recommender, flags, readCacheMs = 500 }: ScorerOptions) {
+export function createScorer({ store, recommender, flags, readCacheMs = 500, refreshConcurrency = 16, onRefreshed, onRefreshError }: ScorerOptions): Scorer {
   let landmark: number | null = null;
   // Refreshes share their reads (popular products are in most lists): one read per key per readCacheMs.
   const reading = recommender.readingThrough(createReadCache(store, { ttlMs: readCacheMs, maxEntries: 20_000 }));
+  const refreshes = createRefreshQueue({
+    refresh: (userId, user, cause) => reading.refresh(userId, user, cause),
+    concurrency: refreshConcurrency,
+    onRefreshed,
+    onError: onRefreshError,
+  });
 
-  return async function scoreBatch(source: string, records: ScoredRecord[]): Promise<BatchResult> {
-    if (records.length === 0) return { learned: 0, duplicates: 0, listsRefreshed: 0, listsChanged: 0, listsDeferred: 0 };
+  async function scoreBatch(source: string, records: ScoredRecord[]): Promise<BatchResult> {
+    if (records.length === 0) return { learned: 0, duplicates: 0, listsRefreshed: 0, listsDeferred: 0 };
     const events = records.map((r) => ({ offset: r.offset, event: toScoringEvent(r.event) }));
     landmark ??= await store.landmark(events[0]!.event.at);
 
@@ -84,14 +101,14 @@ export function createScorer({ store, recommender, flags, readCacheMs = 500 }: S
     // after the save: a subscriber who arrives later finds the list stale and recomputes it.
     await store.saveUsers(touched);
     const listened = await store.listening([...touched.keys()]);
-    const refreshed = await Promise.all([...listened].map((userId) => reading.refresh(userId, touched.get(userId), { receivedAt: receivedAt.get(userId) })));
+    for (const userId of listened) refreshes.schedule(userId, touched.get(userId)!, { receivedAt: receivedAt.get(userId) });
     return {
       learned: events.length - duplicates,
       duplicates,
-      listsRefreshed: refreshed.length,
-      listsChanged: refreshed.filter((r) => r.changed).length,
+      listsRefreshed: listened.size,
       listsDeferred: touched.size - listened.size,
     };
-  };
+  }
+  return { scoreBatch, refreshes };
 }
-export type ScoreBatch = ReturnType<typeof createScorer>;
+export type ScoreBatch = Scorer['scoreBatch'];

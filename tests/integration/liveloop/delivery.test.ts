@@ -70,7 +70,7 @@ describe('delivery guarantees on the real stack', () => {
       const replay = new MemoryStore();
       await replay.landmark(await store.landmark(0)); // the same forward-decay landmark, so scores compare exactly
       const flags = () => defaultFlags();
-      const score = createScorer({ store: replay, recommender: new Recommender({ store: replay, flags }), flags });
+      const { scoreBatch: score } = createScorer({ store: replay, recommender: new Recommender({ store: replay, flags }), flags });
       await score('replay', events.map((event, offset) => ({ offset, event })));
 
       const products = Array.from({ length: 61 }, (_, i) => `p${i}`);
