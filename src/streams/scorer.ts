@@ -54,7 +54,7 @@ export function toScoringEvent(event: EventEnvelope): ScoringEvent {
   };
 }
 
-export function createScorer({ store, recommender, flags, readCacheMs = 500, refreshConcurrency = 16, onRefreshed, onRefreshError }: ScorerOptions): Scorer {
+export function createScorer({ store, recommender, flags, readCacheMs = 500, refreshConcurrency = 64, onRefreshed, onRefreshError }: ScorerOptions): Scorer {
   let landmark: number | null = null;
   // Refreshes share their reads (popular products are in most lists): one read per key per readCacheMs.
   const reading = recommender.readingThrough(createReadCache(store, { ttlMs: readCacheMs, maxEntries: 20_000 }));
