@@ -32,7 +32,7 @@ export interface NeighbourhoodParams {
 }
 
 export const NEIGHBOURHOOD: NeighbourhoodParams = {
-  queryItems: 10,
+  queryItems: 5,
   usersPerItem: 100,
   sample: 100,
   itemsPerNeighbour: 10,

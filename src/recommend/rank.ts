@@ -53,7 +53,7 @@ export const RANKING: RankTuning = {
   neighbourhood: NEIGHBOURHOOD,
   sessions: 1,
   covis: 0.2,
-  covisItems: RANK_INPUTS.recentItems,
+  covisItems: 5,
   covisDecay: 0.5,
   bought: 1,
   repeat: 1,
