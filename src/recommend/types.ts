@@ -29,7 +29,12 @@ export interface UserState {
   purchased: string[];
   /** Category -> forward-decayed affinity. */
   cats: Record<string, number>;
-  /** Ids of the last events learned, newest last: a redelivered or retried event is recognised here (a client retries within seconds; older redeliveries are also caught by the store's offset watermarks). */
+  /**
+   * Ids of the last events learned (USER_BOUNDS.seen), newest last: a redelivered or retried event
+   * is recognised here. A redelivery repeats at most one uncommitted batch and a client retries
+   * within seconds, so the last 64 of one shopper's events cover both; the shared statistics are
+   * guarded by offset watermarks besides.
+   */
   seen: string[];
 }
 
