@@ -10,8 +10,10 @@ export function redisKeys(prefix: string) {
     recs: (u: string) => `${prefix}:{u:${u}}:recs`,
     recsSignature: (u: string) => `${prefix}:{u:${u}}:recsig`,
     recsVersion: (u: string) => `${prefix}:{u:${u}}:recver`,
-    /** Hash: `saved` = stamp of a state saved since the list was computed (absent: list fresh), `listed` = stamp the list came from. */
-    recsFresh: (u: string) => `${prefix}:{u:${u}}:fresh`,
+    /** The stamp of a state saved since the list was computed (absent: the list is fresh)... */
+    recsSaved: (u: string) => `${prefix}:{u:${u}}:saved`,
+    /** ...and the stamp of the state the stored list came from. */
+    recsListed: (u: string) => `${prefix}:{u:${u}}:listed`,
     recsChannel: (u: string) => `${prefix}:recs:${u}`,
     covis: (p: string) => `${prefix}:{p:${p}}:covis`,
     bought: (p: string) => `${prefix}:{p:${p}}:bought`,

@@ -63,7 +63,7 @@ return 1
 
 /**
  * Stores a user's list as a new version when its signature differs, and publishes it.
- * KEYS: recs, signature, version, fresh. ARGV: signature, userId JSON, generatedAt, strategy JSON,
+ * KEYS: recs, signature, version, saved, listed. ARGV: signature, userId JSON, generatedAt, strategy JSON,
  * arm JSON, items JSON, channel, receivedAt (ISO, or '' for none), basis ('' for none), then
  * '1' when the write is conditional on the basis. Returns {status, document}: status 1 stored a
  * new version, 0 unchanged, 2 superseded (computed from an older state than the newest saved or
@@ -71,12 +71,12 @@ return 1
  */
 export const PUT_RECS = `
 if ARGV[10] == '1' then
-  local expected = redis.call('HGET', KEYS[4], 'saved') or redis.call('HGET', KEYS[4], 'listed')
+  local expected = redis.call('GET', KEYS[4]) or redis.call('GET', KEYS[5])
   if expected and expected ~= ARGV[9] then
     return {2, redis.call('GET', KEYS[1])}
   end
-  redis.call('HSET', KEYS[4], 'listed', ARGV[9])
-  redis.call('HDEL', KEYS[4], 'saved')
+  redis.call('SET', KEYS[5], ARGV[9])
+  redis.call('DEL', KEYS[4])
 end
 if redis.call('GET', KEYS[2]) == ARGV[1] then
   return {0, redis.call('GET', KEYS[1])}

@@ -26,7 +26,7 @@ export class RedisStore implements RecStore {
     this.keys = redisKeys(prefix);
     this.neighbourItems = options.neighbourItems ?? USER_BOUNDS.recent;
     redis.defineCommand('recsApplyDeltas', { lua: APPLY_DELTAS });
-    redis.defineCommand('recsPutRecs', { lua: PUT_RECS, numberOfKeys: 4 });
+    redis.defineCommand('recsPutRecs', { lua: PUT_RECS, numberOfKeys: 5 });
     this.redis = redis as ScriptedRedis;
   }
 
@@ -63,14 +63,25 @@ export class RedisStore implements RecStore {
   }
 
   async saveUsers(users: ReadonlyMap<string, UserState>): Promise<void> {
-    if (users.size === 0) return;
-    const pipeline = this.redis.pipeline();
+    const entries: [string, string][] = [];
     for (const [id, user] of users) {
-      pipeline.set(this.keys.userState(id), JSON.stringify(user));
+      entries.push([this.keys.userState(id), JSON.stringify(user)]);
       // What neighbour lookups read of a user: their latest items alone, small.
-      pipeline.set(this.keys.userRecent(id), JSON.stringify(user.recent.slice(0, this.neighbourItems)));
-      pipeline.hset(this.keys.recsFresh(id), 'saved', basisOf(user));
+      entries.push([this.keys.userRecent(id), JSON.stringify(user.recent.slice(0, this.neighbourItems))]);
+      entries.push([this.keys.recsSaved(id), basisOf(user)]); // marks the list stale
     }
+    await this.setMany(entries);
+  }
+
+  /** Many string keys in one round trip: one MSET on a single Redis (all at once), a SET each under Cluster (see getMany). */
+  private async setMany(entries: [string, string][]): Promise<void> {
+    if (entries.length === 0) return;
+    if (!this.redis.isCluster) {
+      await this.redis.mset(entries.flat());
+      return;
+    }
+    const pipeline = this.redis.pipeline();
+    for (const [key, value] of entries) pipeline.set(key, value);
     await execOrThrow(pipeline);
   }
 
@@ -147,12 +158,9 @@ export class RedisStore implements RecStore {
   }
 
   async readRecs(userId: string): Promise<{ recs: StoredRecs | null; stale: boolean }> {
-    const [[recsErr, raw], [freshErr, saved]] = (await this.redis.pipeline().get(this.keys.recs(userId)).hexists(this.keys.recsFresh(userId), 'saved').exec()) as [
-      [Error | null, string | null],
-      [Error | null, number],
-    ];
-    if (recsErr || freshErr) throw recsErr ?? freshErr;
-    return { recs: raw ? (JSON.parse(raw) as StoredRecs) : null, stale: saved === 1 };
+    // One MGET: both keys share the user's hash tag, so this holds under Cluster too.
+    const [raw, saved] = await this.redis.mget(this.keys.recs(userId), this.keys.recsSaved(userId));
+    return { recs: raw ? (JSON.parse(raw) as StoredRecs) : null, stale: saved !== null && saved !== undefined };
   }
 
   async putRecs(userId: string, list: Omit<StoredRecs, 'userId' | 'version'>, basis?: string): Promise<PutResult> {
@@ -160,7 +168,8 @@ export class RedisStore implements RecStore {
       this.keys.recs(userId),
       this.keys.recsSignature(userId),
       this.keys.recsVersion(userId),
-      this.keys.recsFresh(userId),
+      this.keys.recsSaved(userId),
+      this.keys.recsListed(userId),
       listSignature(list.items),
       JSON.stringify(userId),
       list.generatedAt,
