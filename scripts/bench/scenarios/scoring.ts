@@ -68,7 +68,7 @@ export async function scoringScenario(ctx: BenchContext): Promise<ScenarioResult
       `${fmtInt(count)} events (90% views, 8% add-to-cart, 2% purchases) from ${fmtInt(users)} shoppers over ${fmtInt(products.length)} products, produced before either consumer starts; a new consumer group each.`,
       `Rate = events committed between the first progress seen and lag 0, divided by that time (group join excluded); time to lag 0 includes the join.`,
       `Ours: ${fmtInt(batches)} batches, mean ${(batchEvents / batches).toFixed(0)} events and ${((batchSeconds / batches) * 1000).toFixed(1)} ms per batch; lists handed to the refresh queue (somebody subscribed): ${fmtInt(promSample(scrape, 'recsys_lists_refreshed_total'))}, left stale for their next read (nobody subscribed): ${fmtInt(promSample(scrape, 'recsys_lists_deferred_total'))}. Nobody subscribes in this scenario, so this is the cost of learning; list refreshes are measured in c.`,
-      `Calibrated Redis commands per event (ours, on a private redis-server, ${cal.sample} events): ${Object.entries(cal.mix).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}; total ${cal.perEvent.toFixed(1)}. The baseline sends this mix raw.`,
+      `Calibrated Redis commands per event (ours, on a private redis-server, ${cal.sample} events): ${Object.entries(cal.mix).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}; total ${cal.perEvent.toFixed(1)}. The baseline sends this mix raw, and per batch the same multi-key reads (MGET of user states and products) and write (MSET of states, neighbour copies and stale marks) for the batch's users.`,
     );
     return {
       id: 'b',
