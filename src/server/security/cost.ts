@@ -5,6 +5,7 @@
 import {
   getVariableValues,
   GraphQLError,
+  Kind,
   type DocumentNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -58,7 +59,10 @@ export interface CostCheck {
  */
 export function operationCost({ schema, document, operation, variables }: Omit<CostCheck, 'maxCost'>): number | null {
   const operationName = operation.name?.value ?? '';
-  const known = FIXED_COSTS.get(document)?.get(operationName);
+  const costs = COSTS.get(document)?.get(operationName);
+  if (costs?.fixed !== undefined) return costs.fixed;
+  const key = costKey(operation, variables);
+  const known = key === null ? undefined : costs?.byVariables.get(key);
   if (known !== undefined) return known;
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
   if (coerced.errors) return null;
@@ -74,20 +78,42 @@ export function operationCost({ schema, document, operation, variables }: Omit<C
     simple,
   ];
   const cost = getComplexity({ schema, query: document, operationName: operation.name?.value, variables: variables ?? {}, estimators, maxQueryNodes: MAX_MEASURED_NODES });
-  if (!readsArguments) {
-    const byName = FIXED_COSTS.get(document) ?? new Map<string, number>();
-    byName.set(operationName, cost);
-    FIXED_COSTS.set(document, byName);
-  }
+  let byName = COSTS.get(document);
+  if (!byName) COSTS.set(document, (byName = new Map()));
+  const entry = byName.get(operationName) ?? { fixed: undefined, byVariables: new Map<string, number>() };
+  byName.set(operationName, entry);
+  if (!readsArguments) entry.fixed = cost;
+  else if (key !== null && entry.byVariables.size < MAX_COSTS_PER_OPERATION) entry.byVariables.set(key, cost);
   return cost;
 }
 
 /**
- * Costs that do not depend on variables (track mutations, most queries), per parsed document:
- * Apollo and the websocket's DocumentCache hand out the same DocumentNode for the same text, so
- * a storefront's repeated operations are measured once. Weak keys: dropped with the document.
+ * Measured costs per parsed document and operation: Apollo and the websocket's DocumentCache hand
+ * out the same DocumentNode for the same text, so a storefront's repeated operations are measured
+ * once (weak keys: dropped with the document). `fixed` when no variable can change the cost (track
+ * mutations, most queries); otherwise per value of the variables that can (`costKey`).
  */
-const FIXED_COSTS = new WeakMap<DocumentNode, Map<string, number>>();
+const COSTS = new WeakMap<DocumentNode, Map<string, { fixed: number | undefined; byVariables: Map<string, number> }>>();
+/** Distinct variable values remembered per operation (a limit takes at most 100). */
+const MAX_COSTS_PER_OPERATION = 256;
+
+/**
+ * The values of the variables that may change the cost, as a key; null when too big to remember.
+ * The estimators read a list's `limit` (Int) and an input list's length, never an ID or a String,
+ * so variables of those types (userId, productId, category...) are left out: a storefront asking
+ * for many shoppers' lists with the same limit is measured once.
+ */
+function costKey(operation: OperationDefinitionNode, variables: Record<string, unknown> | null | undefined): string | null {
+  let key = '';
+  for (const definition of operation.variableDefinitions ?? []) {
+    const type = definition.type.kind === Kind.NON_NULL_TYPE ? definition.type.type : definition.type;
+    if (type.kind === Kind.NAMED_TYPE && (type.name.value === 'ID' || type.name.value === 'String')) continue;
+    const name = definition.variable.name.value;
+    key += `${name}=${JSON.stringify(variables?.[name] ?? null)};`;
+    if (key.length > 512) return null;
+  }
+  return key;
+}
 
 /** A GraphQL error when the operation costs more than allowed (or cannot be measured), else null. */
 export function costError(check: CostCheck): GraphQLError | null {

@@ -116,6 +116,16 @@ describe('the cost limit', () => {
     expect(operationCost({ schema, document, operation, variables: { n: 9 } })).toBe(1 + 9);
   });
 
+  test("a list's cost is remembered per limit, whichever shopper it is for", () => {
+    const document = parse('query($u: ID!, $n: Int) { recommendations(userId: $u, limit: $n) { items { score } } }');
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    const first = operationCost({ schema, document, operation, variables: { u: 'a', n: 5 } });
+    expect(operationCost({ schema, document, operation, variables: { u: 'b', n: 5 } })).toBe(first);
+    expect(operationCost({ schema, document, operation, variables: { u: 'a', n: 50 } })).toBeGreaterThan(first!);
+    // A limit that does not coerce is still left to execution, remembered or not.
+    expect(operationCost({ schema, document, operation, variables: { u: 'a', n: 'many' } })).toBeNull();
+  });
+
   test('a document whose cost no variable changes is measured once', () => {
     const document = parse('query($id: ID!) { product(id: $id) { id name } }');
     const operation = document.definitions[0] as OperationDefinitionNode;
