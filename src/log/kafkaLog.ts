@@ -194,8 +194,9 @@ export class KafkaEventConsumer implements EventConsumer {
             else consumed.records.push({ offset, event: decoded });
           }
           await handler(consumed);
-          resolveOffset(messages[messages.length - 1]!.offset);
-          const lag = Math.max(0, Number(batch.highWatermark) - 1 - Number(messages[messages.length - 1]!.offset));
+          const last = messages[messages.length - 1]!.offset;
+          resolveOffset(last);
+          const lag = Math.max(0, Number(batch.highWatermark) - 1 - Number(last));
           this.options.onBatch?.({ topic: batch.topic, partition: batch.partition, size: messages.length, lag });
           await heartbeat();
         }

@@ -68,10 +68,6 @@ export class MemoryStore implements RecStore, RecsFeed {
     return out;
   }
 
-  async getRecs(userId: string): Promise<StoredRecs | null> {
-    return this.recs.get(userId)?.recs ?? null;
-  }
-
   async readRecs(userId: string): Promise<{ recs: StoredRecs | null; stale: boolean }> {
     return { recs: this.recs.get(userId)?.recs ?? null, stale: this.fresh.get(userId)?.saved !== undefined };
   }

@@ -152,11 +152,6 @@ export class RedisStore implements RecStore {
     return out;
   }
 
-  async getRecs(userId: string): Promise<StoredRecs | null> {
-    const raw = await this.redis.get(this.keys.recs(userId));
-    return raw ? (JSON.parse(raw) as StoredRecs) : null;
-  }
-
   async readRecs(userId: string): Promise<{ recs: StoredRecs | null; stale: boolean }> {
     // One MGET: both keys share the user's hash tag, so this holds under Cluster too.
     const [raw, saved] = await this.redis.mget(this.keys.recs(userId), this.keys.recsSaved(userId));

@@ -57,7 +57,6 @@ export interface RecStore {
   recentSessions(productIds: string[], limit: number): Promise<Map<string, Scored[]>>;
   /** The `limit` most recent items of each user (as saved with their state); users without state are absent. */
   recentItems(userIds: string[], limit: number): Promise<Map<string, RecentItem[]>>;
-  getRecs(userId: string): Promise<StoredRecs | null>;
   /** The stored list and whether a newer user state was saved since it was computed (one round trip). */
   readRecs(userId: string): Promise<{ recs: StoredRecs | null; stale: boolean }>;
   /**

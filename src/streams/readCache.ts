@@ -74,7 +74,6 @@ export function createReadCache(store: RecStore, options: ReadCacheOptions): Rec
     trending,
     recentSessions,
     recentItems,
-    getRecs: (u) => store.getRecs(u),
     readRecs: (u) => store.readRecs(u),
     putRecs: (u, list, basis) => store.putRecs(u, list, basis),
     upsertProducts: (p) => store.upsertProducts(p),

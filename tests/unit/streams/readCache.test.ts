@@ -35,7 +35,7 @@ describe("the scorer's read cache", () => {
     const items = await cached.recentItems(['u1', 'u2'], 5);
     expect([...items.keys()]).toEqual(['u1']);
     const put = await cached.putRecs('u1', { generatedAt: new Date(0).toISOString(), strategy: 'personalized', arm: null, items: [] });
-    expect((await store.getRecs('u1'))?.version).toBe(put.recs?.version);
+    expect((await store.readRecs('u1')).recs?.version).toBe(put.recs?.version);
   });
 
   test('a read answers later callers until it is older than the time bound, then the store is asked again', async () => {
