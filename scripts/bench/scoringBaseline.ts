@@ -38,22 +38,18 @@ export async function startScoringBaseline(o: ScoringBaselineOptions): Promise<{
       // Our scorer reads the batch's user states and products and writes each user's state, neighbour
       // copy and stale mark in a few multi-key commands per batch (counted once each by the
       // calibration, whatever their size): the baseline sends the same ones for the same keys.
-      const batchUsers = new Set<string>();
-      const batchProducts = new Set<string>();
-      for (const message of batch.messages) {
+      const events = batch.messages.map((message) => {
         const e = JSON.parse(message.value?.toString('utf8') ?? '{}') as { userId?: string; productId?: string; items?: { productId: string }[] };
-        batchUsers.add(e.userId ?? 'u');
-        batchProducts.add(e.productId ?? e.items?.[0]?.productId ?? 'p');
-      }
+        return { u: e.userId ?? 'u', prod: e.productId ?? e.items?.[0]?.productId ?? 'p', offset: message.offset };
+      });
+      const batchUsers = new Set(events.map((e) => e.u));
+      const batchProducts = new Set(events.map((e) => e.prod));
       if (batchUsers.size > 0) {
         pipeline.mget([...batchUsers].map((u) => `${p}:{u:${u}}:state`));
         pipeline.mget([...batchProducts].map((prod) => `${p}:{p:${prod}}:info`));
         pipeline.mset([...batchUsers].flatMap((u) => [`${p}:{u:${u}}:state`, STATE, `${p}:{u:${u}}:recent`, RECENT, `${p}:{u:${u}}:saved`, 'e-1']));
       }
-      for (const message of batch.messages) {
-        const e = JSON.parse(message.value?.toString('utf8') ?? '{}') as { userId?: string; productId?: string; items?: { productId: string }[] };
-        const u = e.userId ?? 'u';
-        const prod = e.productId ?? e.items?.[0]?.productId ?? 'p';
+      for (const { u, prod, offset } of events) {
         for (const [command, perEvent] of mix) {
           let n = (carry.get(command) ?? 0) + perEvent;
           for (; n >= 1; n -= 1) {
@@ -65,7 +61,7 @@ export async function startScoringBaseline(o: ScoringBaselineOptions): Promise<{
               case 'zremrangebyrank': pipeline.zremrangebyrank(`${p}:{p:${prod}}:covis`, 0, -201); break;
               case 'set': pipeline.set(`${p}:{u:${u}}:state`, STATE); break;
               case 'hget': pipeline.hget(`${p}:{p:${prod}}:wm`, 'src'); break;
-              case 'hset': pipeline.hset(`${p}:{p:${prod}}:wm`, 'src', message.offset); break;
+              case 'hset': pipeline.hset(`${p}:{p:${prod}}:wm`, 'src', offset); break;
               case 'incr': pipeline.incr(`${p}:{u:${u}}:recver`); break;
               case 'publish': pipeline.publish(`${p}:recs:${u}`, DOC); break;
               case 'smembers': pipeline.smembers(`${p}:outofstock`); break;
