@@ -29,6 +29,7 @@ import { Recommender } from './services/recommender';
 import { ReadService } from './services/reads';
 import { MemoryStore } from './store/memoryStore';
 import { RedisFeed } from './store/redisFeed';
+import { failingAsUnavailable, redisClientOptions } from './store/redisErrors';
 import { RedisStore } from './store/redisStore';
 import type { RecStore, RecsFeed } from './store/types';
 import { createScorer } from './streams/scorer';
@@ -82,14 +83,15 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
     logCreator: kafkaLogger(logger),
     retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
   });
-  const redis = new Redis(redisConfig.url, { enableAutoPipelining: true, lazyConnect: true });
-  const subscriber = new Redis(redisConfig.url, { lazyConnect: true });
+  // Both clients fail fast while Redis is down (reads answer UNAVAILABLE) and reconnect by themselves.
+  const redis = new Redis(redisConfig.url, { ...redisClientOptions(redisConfig), enableAutoPipelining: true });
+  const subscriber = new Redis(redisConfig.url, { ...redisClientOptions(redisConfig), autoResubscribe: false }); // RedisFeed re-subscribes
   for (const client of [redis, subscriber]) client.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   await Promise.all([redis.connect(), subscriber.connect()]);
-  await ensureTopics(kafka, kafkaConfig.topicPrefix, kafkaConfig.partitions);
+  for (const warning of await ensureTopics(kafka, kafkaConfig.topicPrefix, kafkaConfig.partitions, { retentionMs: kafkaConfig.retentionMs })) logger.warn(warning);
 
-  const store = new RedisStore(redis, redisConfig.keyPrefix, { neighbourItems: RANKING.neighbourhood.itemsPerNeighbour });
-  const feed = new RedisFeed(subscriber, redisConfig.keyPrefix, (err) => logger.warn({ err }, 'bad message on the recommendation feed'));
+  const store = failingAsUnavailable(new RedisStore(redis, redisConfig.keyPrefix, { neighbourItems: RANKING.neighbourhood.itemsPerNeighbour }));
+  const feed = new RedisFeed(subscriber, redisConfig.keyPrefix, { onError: (err) => logger.warn({ err }, 'recommendation feed') });
   const publisher = new KafkaPublisher({
     kafka,
     topicPrefix: kafkaConfig.topicPrefix,

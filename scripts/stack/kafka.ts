@@ -149,7 +149,8 @@ export async function ensureTopics(
     await admin.createTopics({
       waitForLeaders: true,
       timeout: 30000,
-      topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor })),
+      // Every event kept: Redis is rebuilt from the topics (npm run replay); see src/streams/topics.ts.
+      topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor, configEntries: [{ name: 'retention.ms', value: '-1' }] })),
     });
   }
   const meta = await admin.fetchTopicMetadata({ topics });

@@ -18,12 +18,16 @@ export interface KafkaConfig {
   partitions: number;
   /** A track mutation waits at most this long for Kafka's acknowledgement. */
   produceTimeoutMs: number;
+  /** retention.ms of the topics the gateway creates: -1 (default) keeps every event, so a replay can rebuild Redis. */
+  retentionMs: number;
 }
 
 export interface RedisConfig {
   url: string;
   /** Prepended to every key and channel (tests isolate themselves with a random prefix). */
   keyPrefix: string;
+  /** A Redis command unanswered this long fails with UNAVAILABLE (commands fail at once while disconnected). */
+  commandTimeoutMs: number;
 }
 
 export interface ZooKeeperConfig {
@@ -136,6 +140,17 @@ export function loadSecurityConfig(env: Env, production: boolean): SecurityConfi
   };
 }
 
+/** KAFKA_RETENTION_MS: -1 (keep every event) or at least an hour. */
+function retention(env: Env): number {
+  const raw = env.KAFKA_RETENTION_MS;
+  if (raw === undefined || raw === '') return -1;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || (value !== -1 && value < 3_600_000)) {
+    throw new ConfigError('KAFKA_RETENTION_MS', `expected -1 (keep every event) or a number of milliseconds of at least 3600000, got "${raw}"`);
+  }
+  return value;
+}
+
 const SERVERS = ['KAFKA_BROKERS', 'REDIS_URL', 'ZOOKEEPER_CONNECT'] as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -162,12 +177,13 @@ export function loadConfig(env: Env = process.env): Config {
       topicPrefix: env.KAFKA_TOPIC_PREFIX ?? '',
       partitions: int(env, 'KAFKA_PARTITIONS', 6, 1, 1000),
       produceTimeoutMs: int(env, 'KAFKA_PRODUCE_TIMEOUT_MS', 3000, 100, 60000),
+      retentionMs: retention(env),
     };
     const url = env.REDIS_URL ?? '';
     if (!/^rediss?:\/\/[^\s]+$/.test(url)) {
       throw new ConfigError('REDIS_URL', `expected redis://host:port, got "${url}"`);
     }
-    redis = { url, keyPrefix: env.REDIS_KEY_PREFIX || 'rs' };
+    redis = { url, keyPrefix: env.REDIS_KEY_PREFIX || 'rs', commandTimeoutMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 2000, 50, 60000) };
     zookeeper = {
       connect: hostPorts(env, 'ZOOKEEPER_CONNECT').join(','),
       root: env.ZOOKEEPER_ROOT || '/recsys',

@@ -10,8 +10,8 @@ import type { GatewayMetrics } from './gatewayMetrics';
  */
 export function instrumentFeed(feed: RecsFeed, metrics: Pick<GatewayMetrics, 'subscriptionsOpen' | 'eventToPush'>, now: () => number = Date.now): RecsFeed {
   return {
-    async subscribe(userId, listener) {
-      const unsubscribe = await feed.subscribe(userId, listener);
+    async subscribe(userId, listener, onResync) {
+      const unsubscribe = await feed.subscribe(userId, listener, onResync);
       metrics.subscriptionsOpen.inc();
       let open = true;
       return async () => {

@@ -1,4 +1,5 @@
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLSafeInt } from 'graphql-scalars';
+import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Product } from './product.type';
 
 export enum RecommendationReason {
@@ -38,7 +39,10 @@ export class Recommendations {
   @Field(() => ID)
   userId!: string;
 
-  @Field(() => Int)
+  /** Milliseconds-based (see nextVersion in src/store/types.ts), so it exceeds Int's 32 bits; SafeInt is exact up to 2^53. */
+  @Field(() => GraphQLSafeInt, {
+    description: 'Higher for every change, also after the store was lost and rebuilt (a millisecond timestamp or the previous version + 1)',
+  })
   version!: number;
 
   @Field(() => Date)

@@ -29,7 +29,10 @@ export async function liveRecommendations(
     }
   };
   // Listen before reading the current list, so nothing published in between is missed.
-  const unsubscribe = await feed.subscribe(userId, offer);
+  // After the feed's connection came back, pushes may have been missed: offer the current list
+  // (after a Redis loss it is recomputed with a higher version; see nextVersion).
+  const resync = () => void recommender.current(userId).then(offer, () => undefined);
+  const unsubscribe = await feed.subscribe(userId, offer, resync);
   let current: StoredRecs;
   try {
     current = await recommender.current(userId);

@@ -1,7 +1,7 @@
 // Embedded-mode store: the same semantics as the Redis store, held in this process.
 import { EventEmitter } from 'node:events';
 import type { RecentItem, Scored, UserState } from '../recommend';
-import { basisOf, listSignature, type PositionedDelta, type Product, type PutResult, type RecStore, type RecsFeed, type StoredRecs } from './types';
+import { basisOf, listSignature, nextVersion, type PositionedDelta, type Product, type PutResult, type RecStore, type RecsFeed, type StoredRecs } from './types';
 import { MemoryStats } from './memoryStats';
 
 export class MemoryStore implements RecStore, RecsFeed {
@@ -82,7 +82,7 @@ export class MemoryStore implements RecStore, RecsFeed {
     }
     const signature = listSignature(list.items);
     if (current && current.signature === signature) return { recs: current.recs, changed: false, superseded: false };
-    const recs: StoredRecs = { userId, version: (current?.recs.version ?? 0) + 1, ...list };
+    const recs: StoredRecs = { userId, version: nextVersion(current?.recs.version ?? 0, Date.now()), ...list };
     this.recs.set(userId, { recs, signature });
     this.feed.emit(userId, recs);
     return { recs, changed: true, superseded: false };

@@ -1,27 +1,56 @@
 // One Redis subscriber connection per process serves every websocket: channels are
-// subscribed on the first listener and unsubscribed when the last one leaves.
+// subscribed on the first listener and unsubscribed when the last one leaves. The feed
+// re-subscribes every channel itself after a reconnect (ioredis's autoResubscribe is off: it
+// drops a failed re-SUBSCRIBE silently) and then asks each subscription to re-read its list,
+// since changes published while the connection was down never arrived.
 import type Redis from 'ioredis';
+import { UnavailableError } from '../errors';
 import type { RecsFeed, StoredRecs } from './types';
 import { redisKeys } from './redisKeys';
 
 type Listener = (recs: StoredRecs) => void;
 
+interface Channel {
+  listeners: Set<Listener>;
+  /** Called after the channel was subscribed again on a new connection. */
+  resyncs: Set<() => void>;
+  /** The first SUBSCRIBE; everyone joining meanwhile waits for it and shares its failure. */
+  subscribed: Promise<unknown>;
+}
+
+export interface RedisFeedOptions {
+  onError?: (err: unknown) => void;
+  /** Delay before retrying a failed re-subscription after a reconnect (ms). */
+  retryMs?: number;
+}
+
 export class RedisFeed implements RecsFeed {
-  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly channels = new Map<string, Channel>();
   private readonly keys;
+  private readonly onError: (err: unknown) => void;
+  private readonly retryMs: number;
+  private connectedBefore = false;
+  private retry: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly subscriber: Redis,
     prefix: string,
-    private readonly onError: (err: unknown) => void = () => {},
+    options: RedisFeedOptions = {},
   ) {
     this.keys = redisKeys(prefix);
+    this.onError = options.onError ?? (() => {});
+    this.retryMs = options.retryMs ?? 500;
     subscriber.on('message', (channel: string, message: string) => this.dispatch(channel, message));
+    subscriber.on('ready', () => {
+      if (this.connectedBefore) void this.resubscribeAll();
+      this.connectedBefore = true;
+    });
+    if (subscriber.status === 'ready') this.connectedBefore = true;
   }
 
   private dispatch(channel: string, message: string): void {
-    const set = this.listeners.get(channel);
-    if (!set) return;
+    const entry = this.channels.get(channel);
+    if (!entry) return;
     let recs: StoredRecs;
     try {
       recs = JSON.parse(message) as StoredRecs;
@@ -29,33 +58,62 @@ export class RedisFeed implements RecsFeed {
       this.onError(err);
       return;
     }
-    for (const listener of set) listener(recs);
+    for (const listener of entry.listeners) listener(recs);
   }
 
-  async subscribe(userId: string, listener: Listener): Promise<() => Promise<void>> {
-    const channel = this.keys.recsChannel(userId);
-    let set = this.listeners.get(channel);
-    if (!set) {
-      this.listeners.set(channel, (set = new Set()));
-      await this.subscriber.subscribe(channel);
+  /** After a reconnect: SUBSCRIBE every held channel again (retried until it works or the connection drops again), then resync. */
+  private async resubscribeAll(): Promise<void> {
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    const names = [...this.channels.keys()];
+    try {
+      for (let i = 0; i < names.length; i += 1000) await this.subscriber.subscribe(...names.slice(i, i + 1000));
+    } catch (err) {
+      this.onError(new UnavailableError('redis', `re-subscribing ${names.length} channels failed; retrying: ${(err as Error).message}`, err));
+      // A new 'ready' starts over by itself; otherwise try again on this connection.
+      if (this.subscriber.status === 'ready') this.retry = setTimeout(() => void this.resubscribeAll(), this.retryMs).unref();
+      return;
     }
-    set.add(listener);
+    for (const name of names) for (const resync of this.channels.get(name)?.resyncs ?? []) resync();
+  }
+
+  async subscribe(userId: string, listener: Listener, onResync?: () => void): Promise<() => Promise<void>> {
+    const channel = this.keys.recsChannel(userId);
+    let entry = this.channels.get(channel);
+    if (!entry) {
+      const made: Channel = { listeners: new Set(), resyncs: new Set(), subscribed: this.subscriber.subscribe(channel) };
+      this.channels.set(channel, (entry = made));
+      // A failed SUBSCRIBE must not leave a channel entry behind: later subscribers would join it and never hear a thing.
+      made.subscribed.catch(() => {
+        if (this.channels.get(channel) === made) this.channels.delete(channel);
+      });
+    }
+    entry.listeners.add(listener);
+    if (onResync) entry.resyncs.add(onResync);
+    try {
+      await entry.subscribed;
+    } catch (err) {
+      entry.listeners.delete(listener);
+      if (onResync) entry.resyncs.delete(onResync);
+      throw new UnavailableError('redis', `could not subscribe to the list's updates: ${(err as Error).message}`, err);
+    }
     let done = false;
+    const held = entry;
     return async () => {
       if (done) return;
       done = true;
-      const current = this.listeners.get(channel);
-      if (!current) return;
-      current.delete(listener);
-      if (current.size === 0) {
-        this.listeners.delete(channel);
-        await this.subscriber.unsubscribe(channel);
+      held.listeners.delete(listener);
+      if (onResync) held.resyncs.delete(onResync);
+      if (held.listeners.size === 0 && this.channels.get(channel) === held) {
+        this.channels.delete(channel);
+        // Redis down: the connection's subscriptions are gone with it, and the channel is not re-subscribed.
+        await this.subscriber.unsubscribe(channel).catch((err: unknown) => this.onError(err));
       }
     };
   }
 
   /** Channels held right now (for metrics and tests: sockets closed = channels freed). */
   get channelCount(): number {
-    return this.listeners.size;
+    return this.channels.size;
   }
 }

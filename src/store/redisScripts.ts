@@ -62,7 +62,7 @@ return 1
 `;
 
 /**
- * Stores a user's list as a new version when its signature differs, and publishes it.
+ * Stores a user's list as a new version when its signature differs, and publishes it (the version: see below).
  * KEYS: recs, signature, version, saved, listed. ARGV: signature, userId JSON, generatedAt, strategy JSON,
  * arm JSON, items JSON, channel, receivedAt (ISO, or '' for none), basis ('' for none), then
  * '1' when the write is conditional on the basis. Returns {status, document}: status 1 stored a
@@ -81,7 +81,13 @@ end
 if redis.call('GET', KEYS[2]) == ARGV[1] then
   return {0, redis.call('GET', KEYS[1])}
 end
-local version = redis.call('INCR', KEYS[3])
+-- Versions are ms timestamps from Redis's clock, or the previous version + 1 when that is higher:
+-- they grow while the key lives, and a list stored after the key was lost (FLUSHALL, a restart
+-- without persistence) still compares higher than any version a subscriber saw before.
+local now = redis.call('TIME')
+local version = math.max(tonumber(redis.call('GET', KEYS[3]) or '0') + 1, tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000))
+version = string.format('%.0f', version)
+redis.call('SET', KEYS[3], version)
 local doc = '{"userId":' .. ARGV[2] .. ',"version":' .. version .. ',"generatedAt":"' .. ARGV[3] ..
   '","strategy":' .. ARGV[4] .. ',"arm":' .. ARGV[5] .. ',"items":' .. ARGV[6]
 if ARGV[8] and ARGV[8] ~= '' then doc = doc .. ',"receivedAt":"' .. ARGV[8] .. '"' end

@@ -14,6 +14,7 @@ export interface Product {
 
 export interface StoredRecs {
   userId: string;
+  /** Grows with every change, and across a loss of the store: see nextVersion. */
   version: number;
   generatedAt: string;
   strategy: Strategy;
@@ -88,9 +89,24 @@ export function basisOf(user: UserState): string {
 
 /** Live changes of users' lists, whichever instance computed them. */
 export interface RecsFeed {
-  subscribe(userId: string, listener: (recs: StoredRecs) => void): Promise<() => Promise<void>>;
+  /**
+   * Rejects with UnavailableError when the feed cannot listen (never a silent, deaf subscription).
+   * `onResync`: called when changes may have been missed (the feed's connection came back), so the
+   * subscriber re-reads the current list.
+   */
+  subscribe(userId: string, listener: (recs: StoredRecs) => void, onResync?: () => void): Promise<() => Promise<void>>;
   /** Optional observer: a subscriber's push of this list has been written out (metrics). */
   delivered?(recs: StoredRecs): void;
+}
+
+/**
+ * A list's next version: the clock in ms, or the previous version + 1 when that is higher. Versions
+ * grow while the store keeps them, and one written after the store lost them (a Redis FLUSHALL or a
+ * restart without persistence) is still higher than any a subscriber saw, as long as the clock has
+ * not gone back by more than the outage. (The Redis store does the same in Lua with Redis's clock.)
+ */
+export function nextVersion(previous: number, nowMs: number): number {
+  return Math.max(previous + 1, Math.floor(nowMs));
 }
 
 /** Ids and reasons: what makes two lists "the same" for a subscriber. */

@@ -15,6 +15,8 @@ import { createRefreshQueue, type RefreshQueue } from './refreshQueue';
 export interface ScoredRecord {
   offset: number;
   event: EventEnvelope;
+  /** The record's partition when a batch mixes several (a replay merges a user's topics by time); default: the batch's. */
+  source?: string;
 }
 
 export interface BatchResult {
@@ -76,7 +78,7 @@ export function createScorer({ store, recommender, flags, readCacheMs = 500, ref
     const categories = new Map(productIds.map((id, i) => [id, products[i]?.category ?? null]));
 
     const ctx = { flags: flags(), landmark, categoryOf: (id: string) => categories.get(id) ?? null };
-    const deltas: PositionedDelta[] = [];
+    const deltas = new Map<string, PositionedDelta[]>(); // per source: the store skips positions per source
     const touched = new Map<string, UserState>();
     const receivedAt = new Map<string, string>(); // per user, the newest event's (ISO strings sort by time)
     let duplicates = 0;
@@ -87,7 +89,10 @@ export function createScorer({ store, recommender, flags, readCacheMs = 500, ref
         duplicates += 1;
         continue;
       }
-      for (const delta of learned.deltas) deltas.push({ offset, delta });
+      const from = records[index]!.source ?? source;
+      let positioned = deltas.get(from);
+      if (!positioned) deltas.set(from, (positioned = []));
+      for (const delta of learned.deltas) positioned.push({ offset, delta });
       touched.set(event.userId, learned.user);
       const at = records[index]!.event.receivedAt;
       if (at > (receivedAt.get(event.userId) ?? '')) receivedAt.set(event.userId, at);
@@ -95,7 +100,7 @@ export function createScorer({ store, recommender, flags, readCacheMs = 500, ref
 
     // Statistics first, user states second: if we die in between, the redelivered batch finds
     // the old states, recomputes the same deltas, and the store skips the ones it has.
-    await store.applyDeltas(source, deltas);
+    for (const [from, positioned] of deltas) await store.applyDeltas(from, positioned);
     // Saving marks each user's list stale. Only lists somebody is subscribed to are recomputed
     // now; the rest wait for their next read (most shoppers never look at most versions). Asked
     // after the save: a subscriber who arrives later finds the list stale and recomputes it.

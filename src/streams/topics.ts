@@ -1,23 +1,56 @@
 // Creates the three event topics when they are missing (the stack script does too; a gateway
-// pointed at a fresh cluster should not depend on it).
-import type { Kafka } from 'kafkajs';
+// pointed at a fresh cluster should not depend on it). They keep every event (retention.ms -1,
+// unless KAFKA_RETENTION_MS says otherwise): Redis is rebuilt from them (npm run replay), which a
+// finite retention would make impossible for whatever has expired.
+import { ConfigResourceTypes, type Kafka } from 'kafkajs';
 import { TOPICS } from '../config';
 
-export async function ensureTopics(kafka: Kafka, prefix: string, partitions: number): Promise<void> {
+/** Kafka's "keep forever". */
+export const KEEP_FOREVER = -1;
+
+export interface TopicOptions {
+  /** retention.ms of topics this creates (-1 = keep every event). */
+  retentionMs?: number;
+}
+
+/**
+ * Returns one warning per existing topic whose retention differs from the configured one: the
+ * gateway does not change a topic it did not create (an operator's `kafka-configs --alter` does).
+ */
+export async function ensureTopics(kafka: Kafka, prefix: string, partitions: number, options: TopicOptions = {}): Promise<string[]> {
+  const retentionMs = options.retentionMs ?? KEEP_FOREVER;
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const brokers = (await admin.describeCluster()).brokers.length;
-    const missing = Object.values(TOPICS)
-      .map((t) => prefix + t)
-      .filter((t) => !existing.has(t));
+    const names = Object.values(TOPICS).map((t) => prefix + t);
+    const missing = names.filter((t) => !existing.has(t));
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: Math.min(3, brokers) })),
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: partitions,
+          replicationFactor: Math.min(3, brokers),
+          configEntries: [{ name: 'retention.ms', value: String(retentionMs) }],
+        })),
       });
     }
+    const present = names.filter((t) => existing.has(t));
+    if (present.length === 0) return [];
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: present.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms'] })),
+    });
+    const warnings: string[] = [];
+    for (const r of described.resources) {
+      const value = Number(r.configEntries.find((e) => e.configName === 'retention.ms')?.configValue);
+      if (value !== retentionMs) {
+        warnings.push(`topic ${r.resourceName} keeps events for retention.ms=${value}, not ${retentionMs}: a replay cannot rebuild what has expired (kafka-configs --alter --entity-type topics --entity-name ${r.resourceName} --add-config retention.ms=${retentionMs})`);
+      }
+    }
+    return warnings;
   } finally {
     await admin.disconnect();
   }
