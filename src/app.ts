@@ -31,7 +31,10 @@ import { MemoryStore } from './store/memoryStore';
 import { RedisFeed } from './store/redisFeed';
 import { failingAsUnavailable, redisClientOptions } from './store/redisErrors';
 import { RedisStore } from './store/redisStore';
-import type { RecStore, RecsFeed } from './store/types';
+import type { CatalogChanges, RecStore, RecsFeed } from './store/types';
+import { RedisCatalogChanges } from './store/redisCatalogChanges';
+import { LocalSubscribers } from './live/localSubscribers';
+import { startLiveLists } from './live/liveLists';
 import { createScorer } from './streams/scorer';
 import { startScoringLoop } from './streams/scoring';
 import { ensureTopics } from './streams/topics';
@@ -47,6 +50,8 @@ export interface Gateway extends HttpGateway {
 interface Parts {
   store: RecStore;
   feed: RecsFeed;
+  /** Out-of-stock notices from whichever gateway wrote the catalogue. */
+  catalog: CatalogChanges;
   publisher: EventPublisher;
   consumer: EventConsumer;
   flags: FlagProvider;
@@ -92,6 +97,8 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
 
   const store = failingAsUnavailable(new RedisStore(redis, redisConfig.keyPrefix, { neighbourItems: RANKING.neighbourhood.itemsPerNeighbour }));
   const feed = new RedisFeed(subscriber, redisConfig.keyPrefix, { onError: (err) => logger.warn({ err }, 'recommendation feed') });
+  const catalog = new RedisCatalogChanges(subscriber, redisConfig.keyPrefix, (err) => logger.warn({ err }, 'catalogue changes'));
+  await catalog.listen();
   const publisher = new KafkaPublisher({
     kafka,
     topicPrefix: kafkaConfig.topicPrefix,
@@ -115,6 +122,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
   return {
     store,
     feed,
+    catalog,
     publisher,
     consumer,
     flags: await flagsReady,
@@ -137,6 +145,7 @@ function embeddedParts(config: Config, logger: Logger, maintenance: Maintenance)
   return {
     store,
     feed: store,
+    catalog: store,
     publisher: log,
     consumer: log,
     flags: new StaticFlags(config.flagsFile),
@@ -169,16 +178,27 @@ export async function startGateway(
   if (config.mode === 'embedded') await parts.store.upsertProducts(DEMO_CATALOG.map((p) => ({ ...p })));
   const flags = () => parts.flags.current();
   const recommender = new Recommender({ store: parts.store, flags });
+  const subscribers = new LocalSubscribers();
   const services: GatewayServices = {
     publisher: parts.publisher,
     store: parts.store,
-    feed: instrumentFeed(parts.feed, metrics),
+    feed: subscribers.track(instrumentFeed(parts.feed, metrics)),
     recommender,
     reads: new ReadService(parts.store),
     flags: parts.flags,
     instances: parts.instances,
   };
   const streamsLogger = logger.child({ name: 'streams' });
+  // Flag changes and products going out of stock re-push this process's subscribed lists.
+  const liveLists = startLiveLists({
+    store: parts.store,
+    recommender,
+    flags,
+    subscribers,
+    catalog: parts.catalog,
+    onSweep: (sweep) => streamsLogger.info(sweep, 'refreshing subscribed lists'),
+    onError: (userId, err) => streamsLogger.warn({ userId, err }, 'could not refresh a subscribed list; its next read will'),
+  });
   const scorer = createScorer({
     store: parts.store,
     recommender,
@@ -229,6 +249,7 @@ export async function startGateway(
       // Refreshes already handed over finish before the store's connections close (bounded: a list
       // left unrefreshed is still marked stale and is recomputed at its next read).
       await Promise.race([scorer.refreshes.idle(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+      await liveLists.stop();
       await parts.publisher.stop();
       await parts.instances.stop();
       await parts.flags.stop();

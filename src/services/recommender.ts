@@ -3,6 +3,7 @@
 import type { RecFlags } from '../flags/definitions';
 import { assignStrategy, emptyUserState, planLookups, planNeighbours, rankForUser, RANKING, type UserState } from '../recommend';
 import { basisOf, type RecStore, type StoredRecs } from '../store/types';
+import { flagsStamp } from '../live/flagsStamp';
 
 export interface RecommenderOptions {
   store: RecStore;
@@ -71,7 +72,7 @@ export class Recommender {
       neighbours,
       now: this.now(),
     });
-    return { generatedAt: new Date(this.now()).toISOString(), strategy, arm, items };
+    return { generatedAt: new Date(this.now()).toISOString(), strategy, arm, items, flags: flagsStamp(flags) };
   }
 
   /**
@@ -89,14 +90,24 @@ export class Recommender {
   }
 
   /**
-   * The user's list as of their newest state: the stored one, or a fresh one when their state
-   * changed since (the scorer recomputes at once only the lists somebody is subscribed to) or when
+   * The user's list as of their newest state and the flags in force: the stored one, or a fresh
+   * one when their state or the flags changed since (the scorer recomputes at once only the lists somebody is subscribed to) or when
    * they have none yet (trending for a newcomer).
    */
   async current(userId: string): Promise<StoredRecs> {
     const { recs, stale } = await this.store.readRecs(userId);
-    if (recs && !stale) return recs;
+    if (recs && !stale && !this.computedUnderOtherFlags(recs)) return recs;
     return (await this.refresh(userId)).recs;
+  }
+
+  /** The list was computed under other flags than those in force (or before lists carried a stamp). */
+  computedUnderOtherFlags(recs: StoredRecs): boolean {
+    return recs.flags !== flagsStamp(this.flags());
+  }
+
+  /** The catalogue changed: the next computation reads the out-of-stock set afresh. */
+  catalogChanged(): void {
+    this.unavailable = null;
   }
 
   /**

@@ -1,10 +1,10 @@
 // Embedded-mode store: the same semantics as the Redis store, held in this process.
 import { EventEmitter } from 'node:events';
 import type { RecentItem, Scored, UserState } from '../recommend';
-import { basisOf, listSignature, nextVersion, type PositionedDelta, type Product, type PutResult, type RecStore, type RecsFeed, type StoredRecs } from './types';
+import { basisOf, nextVersion, storedSignature, type CatalogChanges, type PositionedDelta, type Product, type PutResult, type RecStore, type RecsFeed, type StoredRecs } from './types';
 import { MemoryStats } from './memoryStats';
 
-export class MemoryStore implements RecStore, RecsFeed {
+export class MemoryStore implements RecStore, RecsFeed, CatalogChanges {
   private landmarkValue: number | null = null;
   private readonly users = new Map<string, UserState>();
   private readonly stats = new MemoryStats();
@@ -13,6 +13,7 @@ export class MemoryStore implements RecStore, RecsFeed {
   private readonly fresh = new Map<string, { saved?: string; listed?: string }>();
   private readonly products = new Map<string, Product>();
   private readonly feed = new EventEmitter().setMaxListeners(0);
+  private readonly catalog = new EventEmitter().setMaxListeners(0);
 
   async landmark(candidate: number): Promise<number> {
     this.landmarkValue ??= candidate;
@@ -80,7 +81,7 @@ export class MemoryStore implements RecStore, RecsFeed {
       if (expected !== undefined && expected !== basis) return { recs: current?.recs ?? null, changed: false, superseded: true };
       this.fresh.set(userId, { listed: basis });
     }
-    const signature = listSignature(list.items);
+    const signature = storedSignature(list);
     if (current && current.signature === signature) return { recs: current.recs, changed: false, superseded: false };
     const recs: StoredRecs = { userId, version: nextVersion(current?.recs.version ?? 0, Date.now()), ...list };
     this.recs.set(userId, { recs, signature });
@@ -95,7 +96,14 @@ export class MemoryStore implements RecStore, RecsFeed {
 
   async upsertProducts(products: Product[]): Promise<number> {
     for (const p of products) this.products.set(p.id, { ...p });
+    const outOfStock = products.filter((p) => !p.inStock).map((p) => p.id);
+    if (outOfStock.length > 0) this.catalog.emit('outOfStock', outOfStock);
     return products.length;
+  }
+
+  onOutOfStock(listener: (productIds: string[]) => void): () => void {
+    this.catalog.on('outOfStock', listener);
+    return () => void this.catalog.off('outOfStock', listener);
   }
 
   async unavailableProducts(): Promise<Set<string>> {

@@ -23,6 +23,8 @@ export function redisKeys(prefix: string) {
     trending: (category: string | null) => (category === null ? `${prefix}:{trending}:all` : `${prefix}:{trending}:cat:${category}`),
     trendingWatermark: `${prefix}:{trending}:wm`,
     outOfStock: `${prefix}:outofstock`,
+    /** Pub/sub: JSON array of product ids just marked out of stock. */
+    catalogChannel: `${prefix}:catalog:outofstock`,
     pattern: `${prefix}:*`,
   };
 }

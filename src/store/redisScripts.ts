@@ -91,6 +91,7 @@ redis.call('SET', KEYS[3], version)
 local doc = '{"userId":' .. ARGV[2] .. ',"version":' .. version .. ',"generatedAt":"' .. ARGV[3] ..
   '","strategy":' .. ARGV[4] .. ',"arm":' .. ARGV[5] .. ',"items":' .. ARGV[6]
 if ARGV[8] and ARGV[8] ~= '' then doc = doc .. ',"receivedAt":"' .. ARGV[8] .. '"' end
+if ARGV[11] and ARGV[11] ~= '' then doc = doc .. ',"flags":"' .. ARGV[11] .. '"' end
 doc = doc .. '}'
 redis.call('SET', KEYS[1], doc)
 redis.call('SET', KEYS[2], ARGV[1])

@@ -2,7 +2,7 @@
 // reads, one script call per key group for writes.
 import type Redis from 'ioredis';
 import { USER_BOUNDS, type RecentItem, type Scored, type UserState } from '../recommend';
-import { basisOf, listSignature, type PositionedDelta, type Product, type PutResult, type RecStore, type StoredRecs } from './types';
+import { basisOf, storedSignature, type PositionedDelta, type Product, type PutResult, type RecStore, type StoredRecs } from './types';
 import { redisKeys, type RedisKeys } from './redisKeys';
 import { APPLY_DELTAS, PUT_RECS } from './redisScripts';
 import { deltaCalls } from './redisDeltaCalls';
@@ -165,7 +165,7 @@ export class RedisStore implements RecStore {
       this.keys.recsVersion(userId),
       this.keys.recsSaved(userId),
       this.keys.recsListed(userId),
-      listSignature(list.items),
+      storedSignature(list),
       JSON.stringify(userId),
       list.generatedAt,
       JSON.stringify(list.strategy),
@@ -175,6 +175,7 @@ export class RedisStore implements RecStore {
       list.receivedAt ?? '',
       basis ?? '',
       basis === undefined ? '0' : '1',
+      list.flags ?? '',
     );
     return { recs: doc ? (JSON.parse(doc) as StoredRecs) : null, changed: status === 1, superseded: status === 2 };
   }
@@ -187,6 +188,9 @@ export class RedisStore implements RecStore {
       if (p.inStock) pipeline.srem(this.keys.outOfStock, p.id);
       else pipeline.sadd(this.keys.outOfStock, p.id);
     }
+    // Every gateway re-pushes its subscribed lists that show these (src/live/liveLists.ts).
+    const outOfStock = products.filter((p) => !p.inStock).map((p) => p.id);
+    if (outOfStock.length > 0) pipeline.publish(this.keys.catalogChannel, JSON.stringify(outOfStock));
     await execOrThrow(pipeline);
     return products.length;
   }

@@ -22,6 +22,8 @@ export interface StoredRecs {
   items: RankedItem[];
   /** When the gateway accepted the newest event behind this version (absent for lists not caused by an event). */
   receivedAt?: string;
+  /** Stamp of the flags the list was computed under (src/live/flagsStamp.ts): another stamp = stale. */
+  flags?: string;
 }
 
 /** A delta with the Kafka position it came from: the store applies each position at most once. */
@@ -112,4 +114,19 @@ export function nextVersion(previous: number, nowMs: number): number {
 /** Ids and reasons: what makes two lists "the same" for a subscriber. */
 export function listSignature(items: RankedItem[]): string {
   return items.map((i) => `${i.productId}|${i.reason}`).join('\n');
+}
+
+/**
+ * What the stores compare before storing a list: ids, reasons and the flags stamp. A list
+ * recomputed under new flags is therefore stored (and pushed) as a new version even when its items
+ * did not move, so the stored stamp always names the flags in force and the list is not stale again.
+ */
+export function storedSignature(list: Pick<StoredRecs, 'items' | 'flags'>): string {
+  return list.flags ? `${listSignature(list.items)}\n@${list.flags}` : listSignature(list.items);
+}
+
+/** Products just marked out of stock, heard by every gateway (whichever one wrote the catalogue). */
+export interface CatalogChanges {
+  /** Returns a function that stops listening. */
+  onOutOfStock(listener: (productIds: string[]) => void): () => void;
 }
