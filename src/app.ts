@@ -23,6 +23,7 @@ import type { GatewayServices } from './resolvers/context';
 import { buildGatewaySchema } from './schema/build';
 import { createAuthenticator } from './server/auth';
 import { startHttpGateway, type HttpGateway } from './server/gateway';
+import { createSharedTrackLimiter, type TrackLimiter } from './server/security';
 import type { Probe } from './server/health';
 import { RANKING } from './recommend';
 import { Recommender } from './services/recommender';
@@ -57,6 +58,8 @@ interface Parts {
   flags: FlagProvider;
   instances: InstanceRegistry;
   probes: Record<string, Probe>;
+  /** Track budgets shared by every gateway (distributed); absent: in this process. */
+  trackLimiter?: TrackLimiter;
   /** Closes the clients, after everything that uses them has stopped. */
   close(): Promise<void>;
 }
@@ -123,6 +126,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
     store,
     feed,
     catalog,
+    trackLimiter: createSharedTrackLimiter({ redis, keyPrefix: redisConfig.keyPrefix, ...config.security.trackRate }),
     publisher,
     consumer,
     flags: await flagsReady,
@@ -229,6 +233,7 @@ export async function startGateway(
     logger,
     production: config.production,
     security: config.security,
+    trackLimiter: parts.trackLimiter,
     host: config.host,
     port: config.port,
     probes: { ...parts.probes, flags: async () => ({ ok: true, detail: parts.flags.status() }) },

@@ -8,7 +8,7 @@ import type { GatewayContext } from './context';
 
 async function track(ctx: GatewayContext, event: EventEnvelope): Promise<TrackResult> {
   assertActsFor(ctx.viewer, event.userId);
-  ctx.limits?.track(event.userId); // RATE_LIMITED before anything reaches Kafka
+  await ctx.limits?.track(event.userId); // RATE_LIMITED before anything reaches Kafka
   await ctx.services.publisher.publish(event); // throws UNAVAILABLE unless Kafka acknowledged
   return { accepted: true, eventId: event.eventId };
 }

@@ -28,6 +28,7 @@ import {
   httpViewer,
   originAllowed,
   securityValidationRules,
+  type TrackLimiter,
   type WsClient,
 } from './security';
 
@@ -48,6 +49,8 @@ export interface HttpGatewayOptions {
   plugins?: ApolloServerPlugin<GatewayContext>[];
   /** Folder of the built demo page, served at `/` when present. */
   webDir?: string;
+  /** Track budgets (default: token buckets in this process, from `security.trackRate`). */
+  trackLimiter?: TrackLimiter;
 }
 
 export interface HttpGateway {
@@ -63,7 +66,7 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
   const httpServer: Server = createServer(app);
   const introspection = !production;
   const formatError = createErrorFormatter(production, logger);
-  const limiter = createTrackLimiter(security.trackRate);
+  const limiter = options.trackLimiter ?? createTrackLimiter(security.trackRate);
   const documentLimits = { maxDepth: security.maxDepth, maxAliases: security.maxAliases, introspection };
 
   const wsServer = new WebSocketServer({

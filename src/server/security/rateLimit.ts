@@ -55,8 +55,11 @@ export class TokenBuckets {
 
 /** What a resolver sees: the limits of the client that sent the request. */
 export interface ClientLimits {
-  /** Throws RATE_LIMITED (with retryAfterSeconds) when this user or this client address is over its rate. */
-  track(userId: string): void;
+  /**
+   * Throws (or, shared in Redis, rejects with) RATE_LIMITED with retryAfterSeconds when this user or
+   * this client address is over its rate.
+   */
+  track(userId: string): void | Promise<void>;
 }
 
 export interface TrackLimiter {
