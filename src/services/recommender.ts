@@ -100,9 +100,9 @@ export class Recommender {
     return (await this.refresh(userId)).recs;
   }
 
-  /** The list was computed under other flags than those in force (or before lists carried a stamp). */
+  /** The list was computed under other flags than those in force (a list without a stamp, written by hand or an older gateway, is not judged). */
   computedUnderOtherFlags(recs: StoredRecs): boolean {
-    return recs.flags !== flagsStamp(this.flags());
+    return recs.flags !== undefined && recs.flags !== flagsStamp(this.flags());
   }
 
   /** The catalogue changed: the next computation reads the out-of-stock set afresh. */
