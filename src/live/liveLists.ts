@@ -40,7 +40,7 @@ export interface LiveLists {
 const READ_CHUNK = 500;
 
 export function startLiveLists(options: LiveListsOptions): LiveLists {
-  const { store, recommender, flags, subscribers, catalog, pollMs = 100, concurrency = 32, onSweep, onError } = options;
+  const { store, recommender, flags, subscribers, catalog, pollMs = 50, concurrency = 64, onSweep, onError } = options;
   // Sweeps read statistics through a short-lived cache: 1,000 lists share their trending and neighbour reads.
   const reading = recommender.readingThrough(createReadCache(store, { ttlMs: 500, maxEntries: 20_000 }));
   const refreshes = createRefreshQueue({
