@@ -11,6 +11,7 @@ import {
 import type { PositionedDelta } from '../../../src/store/types';
 import { uniqueId } from '../../helpers/gateway';
 import { product, startStackGateway, type StackGateway } from './support';
+import { FIXED_FRAME } from '../../helpers/decay';
 
 jest.setTimeout(30_000);
 
@@ -23,10 +24,10 @@ const GHOST = 'ghost'; // listed by the statistics, unknown to the catalogue
 async function seedStatistics(scores: Record<string, number>) {
   const deltas: PositionedDelta[] = [];
   for (const [id, incr] of Object.entries(scores)) {
-    deltas.push({ offset: offset++, delta: { kind: 'trending', category: null, product: id, incr } });
-    deltas.push({ offset: offset++, delta: { kind: 'trending', category: 'kitchen', product: id, incr } });
-    deltas.push({ offset: offset++, delta: { kind: 'covis', from: ANCHOR, to: id, incr } });
-    deltas.push({ offset: offset++, delta: { kind: 'bought', from: ANCHOR, to: id, incr } });
+    deltas.push({ offset: offset++, delta: { kind: 'trending', category: null, product: id, incr, frame: FIXED_FRAME } });
+    deltas.push({ offset: offset++, delta: { kind: 'trending', category: 'kitchen', product: id, incr, frame: FIXED_FRAME } });
+    deltas.push({ offset: offset++, delta: { kind: 'covis', from: ANCHOR, to: id, incr, frame: FIXED_FRAME } });
+    deltas.push({ offset: offset++, delta: { kind: 'bought', from: ANCHOR, to: id, incr, frame: FIXED_FRAME } });
   }
   await stack.gateway.services.store.applyDeltas('seed/0', deltas);
 }
