@@ -90,9 +90,10 @@ function before(a: Scored, b: Scored): boolean {
 
 /**
  * One sorted set: scores by member, trimmed to `bound` (the lowest fall off), plus a cached
- * ordering of its best `cap` members. Scores only grow (increments are positive, `max` never
- * lowers), so a member outside the cache can only enter it through its own update, and the cache
- * stays exact without re-sorting the row: a lookup costs O(limit), an update O(cap).
+ * ordering of its best `cap` members. Between rescales of its decay frame (which drop the cache)
+ * scores only grow (increments are positive, `max` never lowers), so a member outside the cache can
+ * only enter it through its own update, and the cache stays exact without re-sorting the row: a
+ * lookup costs O(limit), an update O(cap).
  */
 class Row {
   private readonly scores = new Map<string, number>();
