@@ -13,7 +13,6 @@ import type { RecFlags } from '../flags/definitions';
 import { RANKING } from '../recommend';
 import { Recommender } from '../services/recommender';
 import { RedisStore } from '../store/redisStore';
-import { redisKeys } from '../store/redisKeys';
 import { createScorer, type ScoredRecord } from '../streams/scorer';
 import { PartitionMerge, type Released } from './merge';
 
@@ -24,7 +23,7 @@ export interface ReplayOptions {
   /** 'earliest' or a time (ms): where a new group starts. A group with committed offsets resumes instead. */
   from: 'earliest' | number;
   toPrefix: string;
-  /** Products (and the landmark, when the target has none) are copied from here when it differs from toPrefix. */
+  /** Products are copied from here when it differs from toPrefix. */
   sourcePrefix: string;
   groupId: string;
   flags: () => RecFlags;
@@ -93,12 +92,9 @@ async function positions(kafka: Kafka, topics: string[], groupId: string, from: 
   }
 }
 
-/** The target's products and landmark, from the source prefix (neither is in Kafka). Idempotent. */
+/** The target's products, from the source prefix (they are not in Kafka). Idempotent. */
 async function seedTarget(redis: Redis, store: RedisStore, sourcePrefix: string, toPrefix: string): Promise<void> {
   if (sourcePrefix === toPrefix) return;
-  const source = redisKeys(sourcePrefix);
-  const landmark = await redis.get(source.landmark);
-  if (landmark !== null) await redis.set(store.keys.landmark, landmark, 'NX');
   const from = new RedisStore(redis, sourcePrefix);
   const infix = `${sourcePrefix}:{p:`;
   let cursor = '0';

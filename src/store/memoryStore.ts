@@ -5,7 +5,6 @@ import { basisOf, listSignature, nextVersion, type PositionedDelta, type Product
 import { MemoryStats } from './memoryStats';
 
 export class MemoryStore implements RecStore, RecsFeed {
-  private landmarkValue: number | null = null;
   private readonly users = new Map<string, UserState>();
   private readonly stats = new MemoryStats();
   private readonly recs = new Map<string, { recs: StoredRecs; signature: string }>();
@@ -13,11 +12,6 @@ export class MemoryStore implements RecStore, RecsFeed {
   private readonly fresh = new Map<string, { saved?: string; listed?: string }>();
   private readonly products = new Map<string, Product>();
   private readonly feed = new EventEmitter().setMaxListeners(0);
-
-  async landmark(candidate: number): Promise<number> {
-    this.landmarkValue ??= candidate;
-    return this.landmarkValue;
-  }
 
   async loadUsers(userIds: string[]): Promise<Map<string, UserState>> {
     const out = new Map<string, UserState>();
@@ -107,7 +101,6 @@ export class MemoryStore implements RecStore, RecsFeed {
   }
 
   async clear(): Promise<void> {
-    this.landmarkValue = null;
     this.stats.clear();
     for (const m of [this.users, this.recs, this.fresh, this.products]) m.clear();
   }

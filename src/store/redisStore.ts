@@ -19,6 +19,9 @@ export class RedisStore implements RecStore {
   readonly keys: RedisKeys;
   private readonly redis: ScriptedRedis;
 
+  /** The landmark sets written before decay frames existed are relative to (read once). */
+  private legacyLandmark: Promise<number | null> | null = null;
+
   /** How many recent items the neighbour copy of a user's state keeps (what neighbour lookups read). */
   private readonly neighbourItems: number;
 
@@ -28,11 +31,6 @@ export class RedisStore implements RecStore {
     redis.defineCommand('recsApplyDeltas', { lua: APPLY_DELTAS });
     redis.defineCommand('recsPutRecs', { lua: PUT_RECS, numberOfKeys: 5 });
     this.redis = redis as ScriptedRedis;
-  }
-
-  async landmark(candidate: number): Promise<number> {
-    await this.redis.set(this.keys.landmark, String(candidate), 'NX');
-    return Number(await this.redis.get(this.keys.landmark));
   }
 
   async loadUsers(userIds: string[]): Promise<Map<string, UserState>> {
@@ -101,7 +99,15 @@ export class RedisStore implements RecStore {
   }
 
   async applyDeltas(source: string, deltas: PositionedDelta[]): Promise<void> {
-    const calls = deltaCalls(this.keys, source, deltas, { opsPerCall: OPS_PER_CALL, oneGroupPerCall: this.redis.isCluster });
+    this.legacyLandmark ??= this.redis.get(this.keys.legacyLandmark).then(
+      (raw) => (raw === null ? null : Number(raw)),
+      (err: unknown) => {
+        this.legacyLandmark = null; // asked again next batch
+        throw err;
+      },
+    );
+    const legacyLandmark = await this.legacyLandmark;
+    const calls = deltaCalls(this.keys, source, deltas, { opsPerCall: OPS_PER_CALL, oneGroupPerCall: this.redis.isCluster, legacyLandmark });
     if (calls.length === 0) return;
     const pipeline = this.redis.pipeline() as unknown as ScriptedRedis;
     for (const { keys, args } of calls) pipeline.recsApplyDeltas(keys.length, ...keys, ...args);

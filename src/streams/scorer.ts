@@ -57,7 +57,6 @@ export function toScoringEvent(event: EventEnvelope): ScoringEvent {
 }
 
 export function createScorer({ store, recommender, flags, readCacheMs = 500, refreshConcurrency = 64, onRefreshed, onRefreshError }: ScorerOptions): Scorer {
-  let landmark: number | null = null;
   // Refreshes share their reads (popular products are in most lists): one read per key per readCacheMs.
   const reading = recommender.readingThrough(createReadCache(store, { ttlMs: readCacheMs, maxEntries: 20_000 }));
   const refreshes = createRefreshQueue({
@@ -70,14 +69,13 @@ export function createScorer({ store, recommender, flags, readCacheMs = 500, ref
   async function scoreBatch(source: string, records: ScoredRecord[]): Promise<BatchResult> {
     if (records.length === 0) return { learned: 0, duplicates: 0, listsRefreshed: 0, listsDeferred: 0 };
     const events = records.map((r) => ({ offset: r.offset, event: toScoringEvent(r.event) }));
-    landmark ??= await store.landmark(events[0]!.event.at);
 
     const productIds = [...new Set(events.flatMap((e) => e.event.productIds))];
     const userIds = [...new Set(events.map((e) => e.event.userId))];
     const [products, users] = await Promise.all([store.getProducts(productIds), store.loadUsers(userIds)]);
     const categories = new Map(productIds.map((id, i) => [id, products[i]?.category ?? null]));
 
-    const ctx = { flags: flags(), landmark, categoryOf: (id: string) => categories.get(id) ?? null };
+    const ctx = { flags: flags(), categoryOf: (id: string) => categories.get(id) ?? null };
     const deltas = new Map<string, PositionedDelta[]>(); // per source: the store skips positions per source
     const touched = new Map<string, UserState>();
     const receivedAt = new Map<string, string>(); // per user, the newest event's (ISO strings sort by time)
