@@ -165,7 +165,8 @@ export class KafkaEventConsumer implements EventConsumer {
   private readonly consumer: Consumer;
   private readonly topics: string[];
   private handler: ((batch: ConsumedBatch) => Promise<void>) | null = null;
-  private current: ConsumerStatus = { state: 'stopped', since: new Date().toISOString(), restarts: 0, lastError: null };
+  /** `starting` from construction: the gateway builds it to start it (once Kafka's topics exist). */
+  private current: ConsumerStatus = { state: 'starting', since: new Date().toISOString(), restarts: 0, lastError: null };
   /** Aborted by stop(): ends the start-up retries and any pending restart at once. */
   private readonly stopping = new AbortController();
 
@@ -195,7 +196,6 @@ export class KafkaEventConsumer implements EventConsumer {
   async start(handler: (batch: ConsumedBatch) => Promise<void>): Promise<void> {
     if (this.handler) throw new Error('KafkaEventConsumer.start() called twice');
     this.handler = handler;
-    this.setState('starting', null);
     void this.runUntilStarted();
   }
 
@@ -204,7 +204,7 @@ export class KafkaEventConsumer implements EventConsumer {
   }
 
   private setState(state: ConsumerStatus['state'], error: unknown): void {
-    if (this.current.state === 'stopped' && state !== 'starting') return; // nothing moves after stop()
+    if (this.current.state === 'stopped') return; // nothing moves after stop()
     const lastError = error === null ? this.current.lastError : error instanceof Error ? error.message : String(error);
     const restarts = this.current.restarts + (state === 'restarting' ? 1 : 0);
     if (state !== this.current.state) this.current = { state, since: new Date().toISOString(), restarts, lastError };
