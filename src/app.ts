@@ -26,7 +26,7 @@ import { startHttpGateway, type HttpGateway } from './server/gateway';
 import { checkReadiness, PROBE_STATUS_VALUE, type Probe } from './server/health';
 import { KafkaDeadLetters, MemoryDeadLetters, type DeadLetterSink } from './log/deadLetters';
 import { UnavailableError } from './errors';
-import { retryWithBackoff, START_BACKOFF } from './util/backoff';
+import { pause, retryWithBackoff, START_BACKOFF } from './util/backoff';
 import { runSteps, type Step } from './util/steps';
 import { RANKING } from './recommend';
 import { Recommender } from './services/recommender';
@@ -160,9 +160,15 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
   return {
     store,
     feed,
-    // Until the topics exist, a write would let the broker auto-create them with its own settings.
+    // Until the topics exist, a write would let the broker auto-create them with its own settings:
+    // a mutation in that window waits for them, at most the produce timeout.
     publisher: {
-      publish: (event) => (kafkaState.topicsReady ? publisher.publish(event) : Promise.reject(new UnavailableError('kafka', 'not reached yet since start'))),
+      publish: async (event) => {
+        if (!kafkaState.topicsReady && !(await settlesWithin(logReady, kafkaConfig.produceTimeoutMs))) {
+          throw new UnavailableError('kafka', `not reached since start (${kafkaState.lastError ?? 'connecting'})`);
+        }
+        return publisher.publish(event);
+      },
       stop: () => publisher.stop(),
     },
     consumer,
@@ -197,6 +203,12 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
       await Promise.allSettled([admin.disconnect(), redis.quit(), subscriber.quit(), zk.close()]);
     },
   };
+}
+
+/** True if `ready` resolves true within `ms`. */
+async function settlesWithin(ready: Promise<boolean>, ms: number): Promise<boolean> {
+  const inTime = await Promise.race([ready, pause(ms).then(() => false)]);
+  return inTime;
 }
 
 function embeddedParts(config: Config, logger: Logger, metrics: GatewayMetrics, maintenance: Maintenance): Parts {
@@ -344,8 +356,10 @@ export async function startGateway(
   };
 }
 
-/**
- * Each stop step's limit (ms). Their sum over stages (stepsBudgetMs) is what stop() can take at
- * most: 11 s, inside the 15 s after which `npm start` exits anyway (src/index.ts).
- */
+/** Each stop stage's limit (ms); a stage's steps run at once. */
 export const SHUTDOWN_LIMITS = { httpMs: 2_500, consumerMs: 3_000, drainMs: 3_000, coordinationMs: 1_000, clientsMs: 1_000 };
+
+/** The most stop() can take (11 s): inside SHUTDOWN_DEADLINE_MS, after which `npm start` exits anyway. */
+export const SHUTDOWN_BUDGET_MS =
+  SHUTDOWN_LIMITS.httpMs + 500 + SHUTDOWN_LIMITS.consumerMs + SHUTDOWN_LIMITS.drainMs + SHUTDOWN_LIMITS.coordinationMs + SHUTDOWN_LIMITS.clientsMs;
+export const SHUTDOWN_DEADLINE_MS = 15_000;

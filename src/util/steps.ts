@@ -38,8 +38,3 @@ async function runStage(stage: Step[], logger: Logger): Promise<void> {
 export async function runSteps(stages: Step[][], logger: Logger): Promise<void> {
   for (const stage of stages) await runStage(stage, logger);
 }
-
-/** The longest the stages can take: the sum over stages of each stage's slowest limit. */
-export function stepsBudgetMs(stages: Step[][]): number {
-  return stages.reduce((sum, stage) => sum + Math.max(0, ...stage.map((s) => s.limitMs)), 0);
-}

@@ -62,7 +62,7 @@ describe('start-up with parts down', () => {
       expect(down.body.checks.consumer!.status).toBe('degraded'); // waiting for Kafka; named, not hidden
       expect(await readinessMetric(gateway, 'kafka')).toBe(2);
 
-      // A mutation while Kafka is unreachable is refused at once, never accepted.
+      // A mutation while Kafka is unreachable is refused within the produce timeout, never accepted.
       const refused = await gql(gateway.url, OPS.trackView, { input: { userId: uniqueId('u'), productId: 'p1' } });
       expect(refused.errors?.[0]?.extensions?.code).toBe('UNAVAILABLE');
 
