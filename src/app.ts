@@ -207,8 +207,12 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
 
 /** True if `ready` resolves true within `ms`. */
 async function settlesWithin(ready: Promise<boolean>, ms: number): Promise<boolean> {
-  const inTime = await Promise.race([ready, pause(ms).then(() => false)]);
-  return inTime;
+  const settled = new AbortController();
+  try {
+    return await Promise.race([ready, pause(ms, settled.signal).then(() => false)]);
+  } finally {
+    settled.abort(); // no timer left behind
+  }
 }
 
 function embeddedParts(config: Config, logger: Logger, metrics: GatewayMetrics, maintenance: Maintenance): Parts {

@@ -5,7 +5,7 @@ import { Partitioners, type Kafka, type Producer, type Consumer, type Message } 
 import { UnavailableError } from '../errors';
 import { decodeEnvelope, encodeEnvelope, TOPIC_OF, type EventEnvelope } from '../events/envelope';
 import { isDoctorMessage } from '../doctor/marker';
-import { retryWithBackoff, START_BACKOFF, type BackoffOptions } from '../util/backoff';
+import { backoffDelay, pause, retryWithBackoff, START_BACKOFF, type BackoffOptions } from '../util/backoff';
 import type { ConsumedBatch, ConsumerStatus, EventConsumer, EventPublisher } from './types';
 
 interface Pending {
@@ -203,10 +203,10 @@ export class KafkaEventConsumer implements EventConsumer {
     return { ...this.current };
   }
 
-  private setState(state: ConsumerStatus['state'], error: unknown): void {
+  private setState(state: ConsumerStatus['state'], error: unknown, crashed = false): void {
     if (this.current.state === 'stopped') return; // nothing moves after stop()
     const lastError = error === null ? this.current.lastError : error instanceof Error ? error.message : String(error);
-    const restarts = this.current.restarts + (state === 'restarting' ? 1 : 0);
+    const restarts = this.current.restarts + (crashed ? 1 : 0); // crashes, not the attempts that follow one
     if (state !== this.current.state) this.current = { state, since: new Date().toISOString(), restarts, lastError };
     else this.current = { ...this.current, restarts, lastError };
     this.options.onStatus?.(this.status());
@@ -214,16 +214,18 @@ export class KafkaEventConsumer implements EventConsumer {
 
   private crashed(error: unknown, restart: boolean): void {
     if (this.stopping.signal.aborted) return;
-    this.setState('restarting', error);
+    this.setState('restarting', error, true);
     this.options.onCrash?.(error, restart);
     // kafkajs restarts by itself when it says so (GROUP_JOIN then marks us running); when it does
     // not (a non-retriable error), it has disconnected and would stay down: start again ourselves.
-    if (!restart) void this.runUntilStarted();
+    if (!restart) void this.runUntilStarted(true);
   }
 
-  private runUntilStarted(): Promise<void> {
+  /** `afterCrash`: pause first, so that kafkajs has finished closing what the crash left open. */
+  private runUntilStarted(afterCrash = false): Promise<void> {
     const backoff = this.options.backoff ?? START_BACKOFF;
-    const attempt = async () => {
+    const attempt = async (n: number) => {
+      if (n === 0 && afterCrash && !(await pause(backoffDelay(0, backoff), this.stopping.signal))) return;
       try {
         await this.runOnce();
       } catch (err) {

@@ -38,6 +38,7 @@ export interface ConsumerStatus {
   state: 'starting' | 'running' | 'restarting' | 'stopped';
   /** When it entered this state (ISO time). */
   since: string;
+  /** Crashes since start (each followed by a restart). */
   restarts: number;
   lastError: string | null;
 }
