@@ -177,8 +177,6 @@ export class KafkaEventConsumer implements EventConsumer {
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: 50,
-      // Leaving the group on stop must not wait for a slow member's rebalance (kafkajs' default is 60 s).
-      rebalanceTimeout: 10_000,
       retry: {
         retries: options.retries ?? 10,
         initialRetryTime: 200,
