@@ -2,7 +2,9 @@
 // reads, one script call per key group for writes.
 import type Redis from 'ioredis';
 import { USER_BOUNDS, type RecentItem, type Scored, type UserState } from '../recommend';
-import { basisOf, listSignature, type PositionedDelta, type Product, type PutResult, type RecStore, type StoredRecs } from './types';
+import { CorruptStateError } from '../errors';
+import { decodeUserState } from './userStateCodec';
+import { basisOf, listSignature, type CorruptState, type PositionedDelta, type Product, type PutResult, type RecStore, type StoredRecs } from './types';
 import { redisKeys, type RedisKeys } from './redisKeys';
 import { APPLY_DELTAS, PUT_RECS } from './redisScripts';
 import { deltaCalls } from './redisDeltaCalls';
@@ -33,12 +35,16 @@ export class RedisStore implements RecStore {
     this.redis = redis as ScriptedRedis;
   }
 
-  async loadUsers(userIds: string[]): Promise<Map<string, UserState>> {
+  async loadUsers(userIds: string[], corrupt?: CorruptState[]): Promise<Map<string, UserState>> {
     const out = new Map<string, UserState>();
     const raws = await this.getMany(userIds.map((id) => this.keys.userState(id)));
     userIds.forEach((id, i) => {
       const raw = raws[i];
-      if (typeof raw === 'string') out.set(id, JSON.parse(raw) as UserState);
+      if (typeof raw !== 'string') return;
+      const decoded = decodeUserState(raw);
+      if ('state' in decoded) out.set(id, decoded.state);
+      else if (corrupt) corrupt.push({ userId: id, raw, reason: decoded.corrupt });
+      else throw new CorruptStateError(this.keys.userState(id), decoded.corrupt);
     });
     return out;
   }

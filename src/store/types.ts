@@ -24,6 +24,13 @@ export interface StoredRecs {
   receivedAt?: string;
 }
 
+/** A stored user state that could not be read back: its raw text and why. */
+export interface CorruptState {
+  userId: string;
+  raw: string;
+  reason: string;
+}
+
 /** A delta with the Kafka position it came from: the store applies each position at most once. */
 export interface PositionedDelta {
   offset: number;
@@ -38,7 +45,12 @@ export function batchFrame(deltas: readonly PositionedDelta[]): DecayFrame | nul
 }
 
 export interface RecStore {
-  loadUsers(userIds: string[]): Promise<Map<string, UserState>>;
+  /**
+   * The users' stored states (absent: a new user). A state that no longer decodes is left out and
+   * reported in `corrupt` when the caller passes it (scoring sets it aside), else it throws
+   * CorruptStateError.
+   */
+  loadUsers(userIds: string[], corrupt?: CorruptState[]): Promise<Map<string, UserState>>;
   /**
    * Saves the states and marks each user's stored list stale (`basisOf(state)` is the state's
    * stamp): the list is brought up to date by the next `putRecs` with that basis.

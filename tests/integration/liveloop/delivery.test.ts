@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Gateway } from '../../../src/app';
 import { TOPIC_OF, type ViewEnvelope } from '../../../src/events/envelope';
 import { KafkaPublisher } from '../../../src/log/kafkaLog';
+import { MemoryDeadLetters } from '../../../src/log/deadLetters';
 import { defaultFlags } from '../../../src/flags/definitions';
 import { Recommender } from '../../../src/services/recommender';
 import { MemoryStore } from '../../../src/store/memoryStore';
@@ -69,7 +70,7 @@ describe('delivery guarantees on the real stack', () => {
       // What a clean replay of exactly the produced events gives, through the same code.
       const replay = new MemoryStore(); // decay frames follow from event times alone, so scores compare exactly
       const flags = () => defaultFlags();
-      const { scoreBatch: score } = createScorer({ store: replay, recommender: new Recommender({ store: replay, flags }), flags });
+      const { scoreBatch: score } = createScorer({ store: replay, recommender: new Recommender({ store: replay, flags }), flags, deadLetters: new MemoryDeadLetters() });
       await score('replay', events.map((event, offset) => ({ offset, event })));
 
       const products = Array.from({ length: 61 }, (_, i) => `p${i}`);

@@ -3,6 +3,7 @@ import { defaultFlags, type RecFlags } from '../../../src/flags/definitions';
 import type { ViewEnvelope } from '../../../src/events/envelope';
 import { Recommender } from '../../../src/services/recommender';
 import { MemoryStore } from '../../../src/store/memoryStore';
+import { MemoryDeadLetters } from '../../../src/log/deadLetters';
 import { createScorer } from '../../../src/streams/scorer';
 import { seededRandom } from '../../../src/util/seededRandom';
 
@@ -12,7 +13,7 @@ function setUp(halfLifeHours: number) {
   let flags: RecFlags = { ...defaultFlags(), 'decay.halfLifeHours': halfLifeHours };
   const store = new MemoryStore();
   const current = () => flags;
-  const scorer = createScorer({ store, recommender: new Recommender({ store, flags: current }), flags: current });
+  const scorer = createScorer({ store, recommender: new Recommender({ store, flags: current }), flags: current, deadLetters: new MemoryDeadLetters() });
   let offset = 0;
   let id = 0;
   const view = (userId: string, productId: string, at: number): ViewEnvelope => {
