@@ -24,7 +24,11 @@ import { buildGatewaySchema } from './schema/build';
 import { createAuthenticator } from './server/auth';
 import { startHttpGateway, type HttpGateway } from './server/gateway';
 import { createSharedTrackLimiter, type TrackLimiter } from './server/security';
-import type { Probe } from './server/health';
+import { checkReadiness, PROBE_STATUS_VALUE, type Probe } from './server/health';
+import { KafkaDeadLetters, MemoryDeadLetters, type DeadLetterSink } from './log/deadLetters';
+import { UnavailableError } from './errors';
+import { pause, retryWithBackoff, START_BACKOFF } from './util/backoff';
+import { runSteps, type Step } from './util/steps';
 import { RANKING } from './recommend';
 import { Recommender } from './services/recommender';
 import { ReadService } from './services/reads';
@@ -55,11 +59,16 @@ interface Parts {
   catalog: CatalogChanges;
   publisher: EventPublisher;
   consumer: EventConsumer;
+  deadLetters: DeadLetterSink;
   flags: FlagProvider;
   instances: InstanceRegistry;
   probes: Record<string, Probe>;
   /** Track budgets shared by every gateway (distributed); absent: in this process. */
   trackLimiter?: TrackLimiter;
+  /** Resolves true once the log can be consumed (Kafka's topics exist), false if stopped first. */
+  logReady: Promise<boolean>;
+  /** Ends the background start-up retries at once (the first thing stop() does). */
+  abortStart(): void;
   /** Closes the clients, after everything that uses them has stopped. */
   close(): Promise<void>;
 }
@@ -75,10 +84,16 @@ function kafkaLogger(logger: Logger) {
     };
 }
 
+/** How long start-up waits for Redis before going on without it (it keeps reconnecting). */
+const REDIS_START_WAIT_MS = 2_000;
+
 async function distributedParts(config: Config, logger: Logger, metrics: GatewayMetrics, maintenance: Maintenance): Promise<Parts> {
   const kafkaConfig = config.kafka!;
   const redisConfig = config.redis!;
   const zkConfig = config.zookeeper!;
+  // Nothing below waits for a dependency to answer: the gateway starts with any of them down,
+  // /readyz names what is missing, and each part connects (and reconnects) in the background.
+  const starting = new AbortController();
   // ZooKeeper connects in the background; the flags wait at most ~2 s for it, then serve defaults.
   const zk = new ZooKeeperSession({ connect: zkConfig.connect, sessionTimeoutMs: zkConfig.sessionTimeoutMs, logger: logger.child({ name: 'zookeeper' }) }).start();
   const flagsReady = startZooKeeperFlags({ session: zk, root: zkConfig.root, logger: logger.child({ name: 'flags' }) });
@@ -91,12 +106,51 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
     logCreator: kafkaLogger(logger),
     retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
   });
-  // Both clients fail fast while Redis is down (reads answer UNAVAILABLE) and reconnect by themselves.
+  // Both clients fail fast while Redis is down (reads answer UNAVAILABLE) and reconnect by
+  // themselves (ioredis's retryStrategy, the first connection too). Start-up waits a moment for
+  // them, so a gateway on a healthy stack answers its first read, and never longer.
   const redis = new Redis(redisConfig.url, { ...redisClientOptions(redisConfig), enableAutoPipelining: true });
   const subscriber = new Redis(redisConfig.url, { ...redisClientOptions(redisConfig), autoResubscribe: false }); // RedisFeed re-subscribes
-  for (const client of [redis, subscriber]) client.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
-  await Promise.all([redis.connect(), subscriber.connect()]);
-  for (const warning of await ensureTopics(kafka, kafkaConfig.topicPrefix, kafkaConfig.partitions, { retentionMs: kafkaConfig.retentionMs })) logger.warn(warning);
+  const redisConnected = [redis, subscriber].map((client) => {
+    client.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+    return client.connect().catch(() => undefined);
+  });
+  await settlesWithin(Promise.all(redisConnected).then(() => true), REDIS_START_WAIT_MS);
+
+  // The topics first (retried with backoff while Kafka is down); the consumer starts after them,
+  // so that it never subscribes to a topic the broker would auto-create with its own settings.
+  const kafkaState = { topicsReady: false, lastError: null as string | null };
+  const logReady = retryWithBackoff(
+    async () => {
+      const warnings = await ensureTopics(kafka, kafkaConfig.topicPrefix, kafkaConfig.partitions, { retentionMs: kafkaConfig.retentionMs });
+      for (const warning of warnings) logger.warn(warning);
+    },
+    {
+      ...START_BACKOFF,
+      signal: starting.signal,
+      onFailure: (err, attempt, retryInMs) => {
+        kafkaState.lastError = err instanceof Error ? err.message : String(err);
+        logger.warn({ err: kafkaState.lastError, attempt, retryInMs }, 'kafka: could not ensure the topics; retrying');
+      },
+    },
+  ).then(() => {
+    kafkaState.topicsReady = !starting.signal.aborted;
+    if (kafkaState.topicsReady) logger.info('kafka: topics ready');
+    return kafkaState.topicsReady;
+  });
+  // One cluster description at a time, however often /readyz is asked while Kafka hangs.
+  const admin = kafka.admin();
+  let adminConnected: Promise<void> | null = null;
+  let describing: Promise<number> | null = null;
+  const describeCluster = () =>
+    (describing ??= (async () => {
+      adminConnected ??= admin.connect().catch((err) => {
+        adminConnected = null;
+        throw err;
+      });
+      await adminConnected;
+      return (await admin.describeCluster()).brokers.length;
+    })().finally(() => (describing = null)));
 
   const store = failingAsUnavailable(new RedisStore(redis, redisConfig.keyPrefix, { neighbourItems: RANKING.neighbourhood.itemsPerNeighbour }));
   const feed = new RedisFeed(subscriber, redisConfig.keyPrefix, { onError: (err) => logger.warn({ err }, 'recommendation feed') });
@@ -112,38 +166,81 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
     },
     onEvent: (ms, acked) => metrics.produceLatency.observe({ outcome: acked ? 'acked' : 'failed' }, ms / 1000),
   });
+  const consumerLogger = logger.child({ name: 'consumer' });
   const consumer = new KafkaEventConsumer({
     kafka,
     groupId: kafkaConfig.groupId,
     topicPrefix: kafkaConfig.topicPrefix,
-    onCrash: (err) => logger.error({ err }, 'kafka consumer crashed'),
-    onWarning: (message) => logger.warn(message),
+    onCrash: (err, restart) => {
+      metrics.consumerRestarts.inc({ by: restart ? 'kafkajs' : 'gateway' });
+      consumerLogger.error({ err, restartedBy: restart ? 'kafkajs' : 'the gateway, with backoff' }, 'kafka consumer crashed; restarting');
+    },
+    onStatus: (s) => consumerLogger.info(s, `kafka consumer ${s.state}`),
+    onWarning: (message) => consumerLogger.warn(message),
     onBatch: ({ topic, partition, lag }) => metrics.consumerLag.set({ topic, partition: String(partition) }, lag),
   });
-  const admin = kafka.admin();
-  await admin.connect();
+  const flags = await flagsReady;
   return {
     store,
     feed,
     catalog,
     trackLimiter: createSharedTrackLimiter({ redis, keyPrefix: redisConfig.keyPrefix, ...config.security.trackRate }),
-    publisher,
+    // Until the topics exist, a write would let the broker auto-create them with its own settings:
+    // a mutation in that window waits for them, at most the produce timeout.
+    publisher: {
+      publish: async (event) => {
+        if (!kafkaState.topicsReady && !(await settlesWithin(logReady, kafkaConfig.produceTimeoutMs))) {
+          throw new UnavailableError('kafka', `not reached since start (${kafkaState.lastError ?? 'connecting'})`);
+        }
+        return publisher.publish(event);
+      },
+      stop: () => publisher.stop(),
+    },
     consumer,
-    flags: await flagsReady,
+    deadLetters: new KafkaDeadLetters(kafka, kafkaConfig.topicPrefix, (letter) => metrics.deadLetters.inc({ kind: letter.kind })),
+    flags,
     instances: new ZooKeeperInstances({ session: zk, root: zkConfig.root, logger: logger.child({ name: 'coordination' }), maintenance }),
     probes: {
-      zookeeper: async () => ({ ok: zk.connected, detail: { sessionId: zk.sessionId } }),
-      kafka: async () => ({ ok: (await admin.describeCluster()).brokers.length > 0 }),
-      redis: async () => ({ ok: (await redis.ping()) === 'PONG' }),
+      // Flags stale after a loss is degraded (the gateway serves the last known values); never
+      // reached since start is down: the defaults are serving, not the operator's flags (a kill
+      // switch set in ZooKeeper would be ignored).
+      zookeeper: async () => {
+        if (zk.connected) return { status: 'ok', detail: { sessionId: zk.sessionId } };
+        const { source, staleSince } = flags.status();
+        return source === 'ZOOKEEPER'
+          ? { status: 'degraded', detail: { reason: 'unreachable: serving the last known flags', staleSince } }
+          : { status: 'down', detail: { reason: 'not reached since start: serving the default flags', since: staleSince } };
+      },
+      kafka: async () => {
+        if (!kafkaState.topicsReady) return { status: 'down', detail: { reason: 'not reached yet (topics not ensured)', lastError: kafkaState.lastError } };
+        const brokers = await describeCluster();
+        return brokers > 0 ? { status: 'ok', detail: { brokers } } : { status: 'down', detail: { reason: 'no broker in the cluster' } };
+      },
+      redis: async () => {
+        const states = { commands: redis.status, subscriber: subscriber.status };
+        if (redis.status !== 'ready' || subscriber.status !== 'ready') return { status: 'down', detail: states };
+        return { status: (await redis.ping()) === 'PONG' ? 'ok' : 'down' };
+      },
     },
+    logReady,
+    abortStart: () => starting.abort(),
     async close() {
-      await admin.disconnect();
-      await Promise.allSettled([redis.quit(), subscriber.quit(), zk.close()]);
+      await Promise.allSettled([admin.disconnect(), redis.quit(), subscriber.quit(), zk.close()]);
     },
   };
 }
 
-function embeddedParts(config: Config, logger: Logger, maintenance: Maintenance): Parts {
+/** True if `ready` resolves true within `ms`. */
+async function settlesWithin(ready: Promise<boolean>, ms: number): Promise<boolean> {
+  const settled = new AbortController();
+  try {
+    return await Promise.race([ready, pause(ms, settled.signal).then(() => false)]);
+  } finally {
+    settled.abort(); // no timer left behind
+  }
+}
+
+function embeddedParts(config: Config, logger: Logger, metrics: GatewayMetrics, maintenance: Maintenance): Parts {
   const store = new MemoryStore();
   const log = new MemoryLog(3, 500, (err) => logger.error({ err }, 'embedded scoring failed; the batch will be retried'));
   return {
@@ -154,7 +251,10 @@ function embeddedParts(config: Config, logger: Logger, maintenance: Maintenance)
     consumer: log,
     flags: new StaticFlags(config.flagsFile),
     instances: new LocalInstances({ logger: logger.child({ name: 'coordination' }), maintenance }),
+    deadLetters: new MemoryDeadLetters((letter) => metrics.deadLetters.inc({ kind: letter.kind })),
     probes: { embedded: async () => ({ ok: true }) },
+    logReady: Promise.resolve(true),
+    abortStart() {},
     async close() {},
   };
 }
@@ -171,13 +271,15 @@ export async function startGateway(
     sources: {
       feedChannels: () => ('channelCount' in parts.feed ? (parts.feed as RedisFeed).channelCount : null),
       flags: () => parts.flags.status(),
+      readiness: async () => (readiness ? readiness() : {}),
     },
   });
   // The leader's periodic job (in embedded mode this process leads); it reads `parts` when it runs.
   const maintenance: Maintenance = () =>
     createLeaderMaintenance({ instances: parts.instances, flags: parts.flags, logger: logger.child({ name: 'maintenance' }) })();
+  let readiness: (() => Promise<Record<string, number>>) | null = null;
   const parts =
-    config.mode === 'distributed' ? await distributedParts(config, logger, metrics, maintenance) : embeddedParts(config, logger, maintenance);
+    config.mode === 'distributed' ? await distributedParts(config, logger, metrics, maintenance) : embeddedParts(config, logger, metrics, maintenance);
   // Embedded mode starts with the demo catalogue (src/demo/catalog.ts), so the storefront page shows names at once.
   if (config.mode === 'embedded') await parts.store.upsertProducts(DEMO_CATALOG.map((p) => ({ ...p })));
   const flags = () => parts.flags.current();
@@ -207,25 +309,45 @@ export async function startGateway(
     store: parts.store,
     recommender,
     flags,
+    deadLetters: parts.deadLetters,
     onRefreshed: (r) => r.changed && metrics.listsChanged.inc(),
     // The list stays marked stale: its next read recomputes it.
     onRefreshError: (userId, err) => streamsLogger.warn({ userId, err }, 'could not refresh a subscribed list; its next read will'),
   });
-  const scoring = await startScoringLoop({
-    consumer: parts.consumer,
-    scoreBatch: scorer.scoreBatch,
-    logger: streamsLogger,
-    onBatch: (source, r, ms, invalid) => {
-      metrics.scoringBatchSize.observe(r.learned + r.duplicates + invalid);
-      metrics.scoringBatchDuration.observe(ms / 1000);
-      metrics.scoredEvents.inc({ result: 'learned' }, r.learned);
-      metrics.scoredEvents.inc({ result: 'duplicate' }, r.duplicates);
-      metrics.scoredEvents.inc({ result: 'invalid' }, invalid);
-      metrics.listsRefreshed.inc(r.listsRefreshed);
-      metrics.listsDeferred.inc(r.listsDeferred);
-      streamsLogger.debug({ source, ...r, ms }, 'scored a batch');
+  // The loop starts once the log is there; the API serves meanwhile (and while the group forms).
+  const scoring = parts.logReady.then((ready) =>
+    ready
+      ? startScoringLoop({
+          consumer: parts.consumer,
+          scoreBatch: scorer.scoreBatch,
+          logger: streamsLogger,
+          deadLetters: parts.deadLetters,
+          onBatch: (source, r, ms, invalid) => {
+            metrics.scoringBatchSize.observe(r.learned + r.duplicates + invalid);
+            metrics.scoringBatchDuration.observe(ms / 1000);
+            metrics.scoredEvents.inc({ result: 'learned' }, r.learned);
+            metrics.scoredEvents.inc({ result: 'duplicate' }, r.duplicates);
+            metrics.scoredEvents.inc({ result: 'invalid' }, invalid);
+            metrics.listsRefreshed.inc(r.listsRefreshed);
+            metrics.listsDeferred.inc(r.listsDeferred);
+            streamsLogger.debug({ source, ...r, ms }, 'scored a batch');
+          },
+        })
+      : null,
+  );
+  scoring.catch((err) => streamsLogger.error({ err }, 'the scoring loop could not start'));
+  const probes: Record<string, Probe> = {
+    ...parts.probes,
+    flags: async () => {
+      const status = parts.flags.status();
+      return { status: status.connected ? 'ok' : 'degraded', detail: status };
     },
-  });
+    // Scoring is shared by the group: while this consumer (re)joins, the gateway still serves.
+    consumer: async () => {
+      const status = parts.consumer.status();
+      return { status: status.state === 'running' ? 'ok' : 'degraded', detail: status };
+    },
+  };
   const http = await startHttpGateway({
     schema: buildGatewaySchema(),
     services,
@@ -236,30 +358,51 @@ export async function startGateway(
     trackLimiter: parts.trackLimiter,
     host: config.host,
     port: config.port,
-    probes: { ...parts.probes, flags: async () => ({ ok: true, detail: parts.flags.status() }) },
+    probes,
+    drainMs: SHUTDOWN_LIMITS.httpMs,
     webDir: options.webDir ?? path.resolve(__dirname, '../web'),
     routes: (app) => mountMetrics(app, registry),
     plugins: [createTrackMetricsPlugin(metrics)],
   });
+  readiness = async () => {
+    const { checks } = await checkReadiness(probes);
+    return Object.fromEntries(Object.entries(checks).map(([name, c]) => [name, PROBE_STATUS_VALUE[c.status]]));
+  };
   await parts.instances.start(selfInfo({ id: config.instanceId, listenHost: config.host, port: http.port, version: packageVersion() }));
 
+  const shutdown: Step[][] = [
+    [{ name: 'http', limitMs: SHUTDOWN_LIMITS.httpMs + 500, run: () => http.stop() }],
+    [{ name: 'consumer', limitMs: SHUTDOWN_LIMITS.consumerMs, run: async () => (await scoring)?.stop() ?? parts.consumer.stop() }],
+    [
+      // Refreshes already handed over finish before the store's connections close (bounded: a list
+      // left unrefreshed is still marked stale and is recomputed at its next read).
+      { name: 'refreshes', limitMs: SHUTDOWN_LIMITS.drainMs, run: () => scorer.refreshes.idle() },
+      { name: 'live lists', limitMs: SHUTDOWN_LIMITS.drainMs, run: () => liveLists.stop() },
+      { name: 'publisher', limitMs: SHUTDOWN_LIMITS.drainMs, run: () => parts.publisher.stop() },
+      { name: 'dead letters', limitMs: SHUTDOWN_LIMITS.drainMs, run: () => parts.deadLetters.stop() },
+    ],
+    [
+      { name: 'instances', limitMs: SHUTDOWN_LIMITS.coordinationMs, run: () => parts.instances.stop() },
+      { name: 'flags', limitMs: SHUTDOWN_LIMITS.coordinationMs, run: () => parts.flags.stop() },
+    ],
+    [{ name: 'clients', limitMs: SHUTDOWN_LIMITS.clientsMs, run: () => parts.close() }],
+  ];
   return {
     ...http,
     mode: config.mode,
     services,
     metrics: registry,
     async stop() {
-      await http.stop();
-      await scoring.stop();
-      // Refreshes already handed over finish before the store's connections close (bounded: a list
-      // left unrefreshed is still marked stale and is recomputed at its next read).
-      await Promise.race([scorer.refreshes.idle(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
-      await liveLists.stop();
-      await parts.publisher.stop();
-      await parts.instances.stop();
-      await parts.flags.stop();
-      await parts.close();
+      parts.abortStart();
+      await runSteps(shutdown, logger.child({ name: 'shutdown' }));
     },
   };
 }
 
+/** Each stop stage's limit (ms); a stage's steps run at once. */
+export const SHUTDOWN_LIMITS = { httpMs: 2_500, consumerMs: 3_000, drainMs: 3_000, coordinationMs: 1_000, clientsMs: 1_000 };
+
+/** The most stop() can take (11 s): inside SHUTDOWN_DEADLINE_MS, after which `npm start` exits anyway. */
+export const SHUTDOWN_BUDGET_MS =
+  SHUTDOWN_LIMITS.httpMs + 500 + SHUTDOWN_LIMITS.consumerMs + SHUTDOWN_LIMITS.drainMs + SHUTDOWN_LIMITS.coordinationMs + SHUTDOWN_LIMITS.clientsMs;
+export const SHUTDOWN_DEADLINE_MS = 15_000;

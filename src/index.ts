@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { loadConfig } from './config';
 import { RecsysError } from './errors';
 import { createLogger } from './logger';
-import { startGateway } from './app';
+import { SHUTDOWN_DEADLINE_MS, startGateway } from './app';
 
 function banner(mode: string, url: string): string {
   if (mode === 'embedded') {
@@ -40,7 +40,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => process.exit(1), 15_000).unref();
+    // Every stop step is bounded (SHUTDOWN_BUDGET_MS in all); this is the last resort.
+    const timer = setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
     await gateway.stop();
     clearTimeout(timer);
     process.exit(0);

@@ -11,6 +11,7 @@ import { Recommender } from '../../src/services/recommender';
 import { RedisStore } from '../../src/store/redisStore';
 import type { Product } from '../../src/store/types';
 import { createScorer } from '../../src/streams/scorer';
+import { MemoryDeadLetters } from '../../src/log/deadLetters';
 import { sleep } from './stats';
 
 const WRAPPERS = new Set(['info', 'ping', 'config', 'select', 'client', 'hello', 'command', 'evalsha', 'eval', 'script', 'quit', 'flushall']);
@@ -60,7 +61,7 @@ export async function calibrate(events: readonly EventEnvelope[], products: Prod
     const store = new RedisStore(redis, 'calib', { neighbourItems: RANKING.neighbourhood.itemsPerNeighbour });
     await store.upsertProducts(products);
     const flags = () => defaultFlags();
-    const { scoreBatch } = createScorer({ store, recommender: new Recommender({ store, flags }), flags });
+    const { scoreBatch } = createScorer({ store, recommender: new Recommender({ store, flags }), flags, deadLetters: new MemoryDeadLetters() });
     // Warm the history with the first half (not counted), then count the second half.
     const half = Math.floor(events.length / 2);
     const run = async (from: number, to: number) => {

@@ -9,6 +9,9 @@ export const TOPICS = {
   purchase: 'purchase-events',
 } as const;
 
+/** Where messages that cannot be scored and corrupt stored states are set aside (with the topic prefix). */
+export const DEAD_LETTER_TOPIC = 'dead-letter-events';
+
 export interface KafkaConfig {
   brokers: string[];
   clientId: string;

@@ -66,6 +66,13 @@ export class ConfigError extends RecsysError {
   }
 }
 
+/** A stored value (e.g. a user state) that no longer decodes; scoring sets such states aside. */
+export class CorruptStateError extends RecsysError {
+  constructor(key: string, reason: string) {
+    super(ErrorCode.INTERNAL, `stored state ${key} is corrupt: ${reason}`, { retriable: false, details: { key } });
+  }
+}
+
 export class UnauthenticatedError extends RecsysError {
   constructor(message: string) {
     super(ErrorCode.UNAUTHENTICATED, message);

@@ -5,7 +5,8 @@ import { Partitioners, type Kafka, type Producer, type Consumer, type Message } 
 import { UnavailableError } from '../errors';
 import { decodeEnvelope, encodeEnvelope, TOPIC_OF, type EventEnvelope } from '../events/envelope';
 import { isDoctorMessage } from '../doctor/marker';
-import type { ConsumedBatch, EventConsumer, EventPublisher } from './types';
+import { backoffDelay, pause, retryWithBackoff, START_BACKOFF, type BackoffOptions } from '../util/backoff';
+import type { ConsumedBatch, ConsumerStatus, EventConsumer, EventPublisher } from './types';
 
 interface Pending {
   topic: string;
@@ -121,7 +122,8 @@ export interface KafkaConsumerOptions {
   kafka: Kafka;
   groupId: string;
   topicPrefix: string;
-  onCrash?: (err: unknown) => void;
+  /** A crash (kafkajs CRASH): `restart` is kafkajs' hint; when false, this consumer restarts itself with backoff. */
+  onCrash?: (err: unknown, restart: boolean) => void;
   /** After a batch was handled (its offsets about to be committed): its size and the partition's lag behind the high watermark. */
   onBatch?: (info: { topic: string; partition: number; size: number; lag: number }) => void;
   /** Partitions scored at once (default 6); batches of the same partition number never overlap. */
@@ -131,6 +133,12 @@ export interface KafkaConsumerOptions {
   /** The most messages handed to the handler at once (default 1000); a larger fetch is split. */
   maxChunk?: number;
   onWarning?: (message: string) => void;
+  /** Every state change (starting, running, restarting, stopped). */
+  onStatus?: (status: ConsumerStatus) => void;
+  /** How often kafkajs retries a failing batch before it crashes the consumer (default 10). */
+  retries?: number;
+  /** Backoff between this consumer's own attempts to (re)start (default START_BACKOFF). */
+  backoff?: BackoffOptions;
 }
 
 /**
@@ -154,26 +162,91 @@ export class KeyedSerializer {
 }
 
 export class KafkaEventConsumer implements EventConsumer {
-  readonly consumer: Consumer;
+  private readonly consumer: Consumer;
+  private readonly topics: string[];
+  private handler: ((batch: ConsumedBatch) => Promise<void>) | null = null;
+  /** `starting` from construction: the gateway builds it to start it (once Kafka's topics exist). */
+  private current: ConsumerStatus = { state: 'starting', since: new Date().toISOString(), restarts: 0, lastError: null };
+  /** Aborted by stop(): ends the start-up retries and any pending restart at once. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: KafkaConsumerOptions) {
+    this.topics = Object.values(TOPIC_OF).map((t) => options.topicPrefix + t);
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: 50,
-      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 },
+      retry: {
+        retries: options.retries ?? 10,
+        initialRetryTime: 200,
+        maxRetryTime: 5_000,
+        // kafkajs asks before it restarts after a retriable crash: never once we are stopping.
+        restartOnFailure: async () => !this.stopping.signal.aborted,
+      },
     });
-    if (options.onCrash) this.consumer.on(this.consumer.events.CRASH, (e) => options.onCrash!(e.payload.error));
+    const { GROUP_JOIN, CRASH } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, () => this.setState('running', null));
+    this.consumer.on(CRASH, ({ payload }) => this.crashed(payload.error, payload.restart));
   }
 
+  /** Returns at once; connecting, subscribing and joining the group go on in the background, retried with backoff. */
   async start(handler: (batch: ConsumedBatch) => Promise<void>): Promise<void> {
+    if (this.handler) throw new Error('KafkaEventConsumer.start() called twice');
+    this.handler = handler;
+    void this.runUntilStarted();
+  }
+
+  status(): ConsumerStatus {
+    return { ...this.current };
+  }
+
+  private setState(state: ConsumerStatus['state'], error: unknown, crashed = false): void {
+    if (this.current.state === 'stopped') return; // nothing moves after stop()
+    const lastError = error === null ? this.current.lastError : error instanceof Error ? error.message : String(error);
+    const restarts = this.current.restarts + (crashed ? 1 : 0); // crashes, not the attempts that follow one
+    if (state !== this.current.state) this.current = { state, since: new Date().toISOString(), restarts, lastError };
+    else this.current = { ...this.current, restarts, lastError };
+    this.options.onStatus?.(this.status());
+  }
+
+  private crashed(error: unknown, restart: boolean): void {
+    if (this.stopping.signal.aborted) return;
+    this.setState('restarting', error, true);
+    this.options.onCrash?.(error, restart);
+    // kafkajs restarts by itself when it says so (GROUP_JOIN then marks us running); when it does
+    // not (a non-retriable error), it has disconnected and would stay down: start again ourselves.
+    if (!restart) void this.runUntilStarted(true);
+  }
+
+  /** `afterCrash`: pause first, so that kafkajs has finished closing what the crash left open. */
+  private runUntilStarted(afterCrash = false): Promise<void> {
+    const backoff = this.options.backoff ?? START_BACKOFF;
+    const attempt = async (n: number) => {
+      if (n === 0 && afterCrash && !(await pause(backoffDelay(0, backoff), this.stopping.signal))) return;
+      try {
+        await this.runOnce();
+      } catch (err) {
+        await this.consumer.disconnect().catch(() => undefined); // a clean slate for the next attempt
+        throw err;
+      }
+    };
+    return retryWithBackoff(attempt, {
+      ...backoff,
+      signal: this.stopping.signal,
+      onFailure: (err) => this.setState(this.current.state === 'running' ? 'restarting' : this.current.state, err),
+    }).then(() => undefined);
+  }
+
+  /** Connects, subscribes and runs; kafkajs' run() itself resolves once the group is joined, or after it crashed. */
+  private async runOnce(): Promise<void> {
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: Object.values(TOPIC_OF).map((t) => this.options.topicPrefix + t), fromBeginning: true });
-    const topics = Object.values(TOPIC_OF).map((t) => this.options.topicPrefix + t);
-    const concurrency = (await this.samePartitionCounts(topics)) ? (this.options.concurrency ?? 6) : 1;
+    await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
+    const concurrency = (await this.samePartitionCounts(this.topics)) ? (this.options.concurrency ?? 6) : 1;
+    if (this.stopping.signal.aborted) return;
     const serializer = new KeyedSerializer();
     const chunk = this.options.maxChunk ?? 1000;
+    const handler = this.handler!;
     await this.consumer.run({
       partitionsConsumedConcurrently: concurrency,
       // Resolved chunk by chunk below: a fetch can hold thousands of messages, and handing them
@@ -190,7 +263,7 @@ export class KafkaEventConsumer implements EventConsumer {
             if (isDoctorMessage(message.headers)) continue; // `npm run doctor`'s probe, not an event
             const offset = Number(message.offset);
             const decoded = decodeEnvelope(message.value);
-            if ('invalid' in decoded) consumed.invalid.push({ offset, reason: decoded.invalid });
+            if ('invalid' in decoded) consumed.invalid.push({ offset, reason: decoded.invalid, key: message.key?.toString('utf8') ?? null, value: message.value });
             else consumed.records.push({ offset, event: decoded });
           }
           await handler(consumed);
@@ -220,6 +293,10 @@ export class KafkaEventConsumer implements EventConsumer {
   }
 
   async stop(): Promise<void> {
+    this.stopping.abort();
+    this.setState('stopped', null);
+    // Not waiting for a start still in progress (joining can take a session timeout): disconnecting
+    // ends it, and restartOnFailure above keeps kafkajs from starting again.
     await this.consumer.disconnect();
   }
 }

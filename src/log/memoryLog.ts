@@ -3,7 +3,7 @@
 // handler succeeded, so the same at-least-once semantics hold as with Kafka.
 import { decodeEnvelope, encodeEnvelope, TOPIC_OF, type EventEnvelope } from '../events/envelope';
 import { hashUserId } from '../recommend/arms';
-import type { ConsumedBatch, EventConsumer, EventPublisher } from './types';
+import type { ConsumedBatch, ConsumerStatus, EventConsumer, EventPublisher } from './types';
 
 export class MemoryLog implements EventPublisher, EventConsumer {
   private readonly partitions = new Map<string, Buffer[]>();
@@ -12,6 +12,7 @@ export class MemoryLog implements EventPublisher, EventConsumer {
   private running: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private stopped = false;
+  private since = new Date().toISOString();
 
   constructor(
     private readonly partitionCount = 3,
@@ -35,6 +36,7 @@ export class MemoryLog implements EventPublisher, EventConsumer {
   async start(handler: (batch: ConsumedBatch) => Promise<void>): Promise<void> {
     this.handler = handler;
     this.stopped = false;
+    this.since = new Date().toISOString();
     this.running = this.loop();
   }
 
@@ -47,7 +49,7 @@ export class MemoryLog implements EventPublisher, EventConsumer {
         const batch: ConsumedBatch = { source, records: [], invalid: [] };
         for (let offset = from; offset < Math.min(log.length, from + this.maxBatch); offset++) {
           const decoded = decodeEnvelope(log[offset]!);
-          if ('invalid' in decoded) batch.invalid.push({ offset, reason: decoded.invalid });
+          if ('invalid' in decoded) batch.invalid.push({ offset, reason: decoded.invalid, value: log[offset]! });
           else batch.records.push({ offset, event: decoded });
         }
         try {
@@ -64,8 +66,13 @@ export class MemoryLog implements EventPublisher, EventConsumer {
     }
   }
 
+  status(): ConsumerStatus {
+    return { state: this.stopped || !this.handler ? 'stopped' : 'running', since: this.since, restarts: 0, lastError: null };
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    this.since = new Date().toISOString();
     this.wake?.();
     await this.running;
   }

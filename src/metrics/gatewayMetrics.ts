@@ -8,6 +8,8 @@ export interface MetricsSources {
   /** Redis channels the feed holds right now (null where the feed cannot tell). */
   feedChannels?: () => number | null;
   flags?: () => { connected: boolean; staleSince: string | null; source: string };
+  /** The /readyz probes' states (0 ok, 1 degraded, 2 down), by check. */
+  readiness?: () => Promise<Record<string, number>>;
 }
 
 export interface GatewayMetricsOptions {
@@ -138,6 +140,30 @@ export function createGatewayMetrics({ registry, sources = {}, processMetrics = 
         this.reset();
         this.set({ source: s.source }, s.staleSince === null ? 0 : 1);
       },
+    }),
+    readiness: new Gauge({
+      name: 'recsys_readiness',
+      help: "Each /readyz check's state: 0 ok, 1 degraded (still serving, e.g. flags stale), 2 down (/readyz answers 503)",
+      labelNames: ['check'] as const,
+      registers,
+      async collect() {
+        const states = await sources.readiness?.();
+        if (!states) return;
+        this.reset();
+        for (const [check, value] of Object.entries(states)) this.set({ check }, value);
+      },
+    }),
+    deadLetters: new Counter({
+      name: 'recsys_dead_letters_total',
+      help: 'Consumed messages (kind=message) and stored user states (kind=state) set aside on the dead-letter topic',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
+    consumerRestarts: new Counter({
+      name: 'recsys_consumer_restarts_total',
+      help: 'Kafka consumer crashes, by who restarts it (kafkajs, or the gateway when kafkajs does not)',
+      labelNames: ['by'] as const,
+      registers,
     }),
   };
   return metrics;

@@ -1,14 +1,12 @@
 // Learning one event: the user's new state and the increments to the shared statistics.
 import type { RecFlags } from '../flags/definitions';
-import { forwardDecay } from './decay';
+import { decayedWeight, inFrame, rebase } from './decay';
 import { USER_BOUNDS, type InteractionType, type ScoringEvent, type StatDelta, type UserState } from './types';
 
 export type LearnFlags = Pick<RecFlags, 'weights.view' | 'weights.addToCart' | 'weights.purchase' | 'decay.halfLifeHours'>;
 
 export interface LearnContext {
   flags: LearnFlags;
-  /** Forward-decay landmark (ms) shared by every writer of the statistics. */
-  landmark: number;
   categoryOf(productId: string): string | null;
 }
 
@@ -32,21 +30,23 @@ export interface Learned {
 
 export function learnEvent(before: UserState, event: ScoringEvent, ctx: LearnContext): Learned {
   if (before.seen.includes(event.eventId)) return { user: before, deltas: [], applied: false };
-  const weight = weightOf(event.type, ctx.flags);
-  const decayed = weight * forwardDecay(event.at, ctx.landmark, ctx.flags['decay.halfLifeHours']);
+  const { value: decayed, frame } = decayedWeight(weightOf(event.type, ctx.flags), event.at, ctx.flags['decay.halfLifeHours']);
   const deltas: StatDelta[] = [];
-  const cats = { ...before.cats };
+  // The affinities move to the later of their frame and the event's, as a stored statistic does.
+  const moved = before.catsFrame ? rebase(before.catsFrame, frame) : { frame, factor: 1 };
+  const cats = moved.factor === 1 ? { ...before.cats } : scaled(before.cats, moved.factor);
+  const catIncr = inFrame(decayed, frame, moved.frame);
   let recent = before.recent;
   let cart = before.cart;
   let purchased = before.purchased;
 
   for (const product of event.productIds) {
     const category = ctx.categoryOf(product);
-    deltas.push({ kind: 'trending', category: null, product, incr: decayed });
+    deltas.push({ kind: 'trending', category: null, product, incr: decayed, frame });
     deltas.push({ kind: 'session', product, user: event.userId, at: event.at });
     if (category !== null) {
-      deltas.push({ kind: 'trending', category, product, incr: decayed });
-      cats[category] = (cats[category] ?? 0) + decayed;
+      deltas.push({ kind: 'trending', category, product, incr: decayed, frame });
+      cats[category] = (cats[category] ?? 0) + catIncr;
     }
     // Co-visitation with the items just before this one: the nearer, the stronger; the
     // item that came next counts more than the one before (order matters for "next").
@@ -56,8 +56,8 @@ export function learnEvent(before: UserState, event: ScoringEvent, ctx: LearnCon
       if (prior.p === product) continue;
       rank += 1;
       const incr = decayed / rank;
-      deltas.push({ kind: 'covis', from: prior.p, to: product, incr });
-      deltas.push({ kind: 'covis', from: product, to: prior.p, incr: incr * BACKWARD_SHARE });
+      deltas.push({ kind: 'covis', from: prior.p, to: product, incr, frame });
+      deltas.push({ kind: 'covis', from: product, to: prior.p, incr: incr * BACKWARD_SHARE, frame });
     }
     recent = [{ p: product, t: event.at }, ...recent.filter((r) => r.p !== product)].slice(0, USER_BOUNDS.recent);
   }
@@ -66,15 +66,15 @@ export function learnEvent(before: UserState, event: ScoringEvent, ctx: LearnCon
     for (const product of event.productIds) {
       for (const other of cart) {
         if (other === product) continue;
-        deltas.push({ kind: 'bought', from: other, to: product, incr: decayed });
-        deltas.push({ kind: 'bought', from: product, to: other, incr: decayed });
+        deltas.push({ kind: 'bought', from: other, to: product, incr: decayed, frame });
+        deltas.push({ kind: 'bought', from: product, to: other, incr: decayed, frame });
       }
       cart = [product, ...cart.filter((p) => p !== product)].slice(0, USER_BOUNDS.cart);
     }
   } else if (event.type === 'purchase') {
     const basket = [...new Set(event.productIds)];
     for (const a of basket) {
-      for (const b of basket) if (a !== b) deltas.push({ kind: 'bought', from: a, to: b, incr: decayed });
+      for (const b of basket) if (a !== b) deltas.push({ kind: 'bought', from: a, to: b, incr: decayed, frame });
     }
     purchased = [...basket, ...purchased.filter((p) => !basket.includes(p))].slice(0, USER_BOUNDS.purchased);
     cart = cart.filter((p) => !basket.includes(p));
@@ -86,6 +86,7 @@ export function learnEvent(before: UserState, event: ScoringEvent, ctx: LearnCon
       cart,
       purchased,
       cats: topCategories(cats),
+      catsFrame: moved.frame,
       seen: appendBounded(before.seen, event.eventId, USER_BOUNDS.seen),
     },
     deltas,
@@ -97,6 +98,15 @@ export function learnEvent(before: UserState, event: ScoringEvent, ctx: LearnCon
 function appendBounded(list: readonly string[], item: string, bound: number): string[] {
   const out = list.slice(list.length >= bound ? list.length - bound + 1 : 0);
   out.push(item);
+  return out;
+}
+
+function scaled(values: Record<string, number>, factor: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const v = value * factor;
+    if (v > 0 || value === 0) out[key] = v; // an affinity that underflowed to zero is forgotten
+  }
   return out;
 }
 

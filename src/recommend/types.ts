@@ -1,4 +1,5 @@
 // Plain data shared by the learning and ranking functions (no I/O anywhere in src/recommend).
+import type { DecayFrame } from './decay';
 
 export type Reason = 'ALSO_VIEWED' | 'BOUGHT_TOGETHER' | 'TRENDING' | 'CATEGORY_AFFINITY';
 export type InteractionType = 'view' | 'add_to_cart' | 'purchase';
@@ -27,8 +28,10 @@ export interface UserState {
   recent: RecentItem[];
   cart: string[];
   purchased: string[];
-  /** Category -> forward-decayed affinity. */
+  /** Category -> forward-decayed affinity, in the frame `catsFrame`. */
   cats: Record<string, number>;
+  /** The decay frame of `cats` (absent until the first event; states saved before frames existed lack it). */
+  catsFrame?: DecayFrame;
   /**
    * Ids of the last events learned (USER_BOUNDS.seen), newest last: a redelivered or retried event
    * is recognised here. A redelivery repeats at most one uncommitted batch and a client retries
@@ -49,11 +52,14 @@ export interface RankedItem {
   reason: Reason;
 }
 
-/** A change to the shared statistics, applied by the store (sorted-set increments). */
+/**
+ * A change to the shared statistics, applied by the store (sorted-set increments). A forward-decayed
+ * increment counts `incr` in its `frame` (decay.ts); the store brings it into the statistic's own frame.
+ */
 export type StatDelta =
-  | { kind: 'trending'; category: string | null; product: string; incr: number }
-  | { kind: 'covis'; from: string; to: string; incr: number }
-  | { kind: 'bought'; from: string; to: string; incr: number }
+  | { kind: 'trending'; category: string | null; product: string; incr: number; frame: DecayFrame }
+  | { kind: 'covis'; from: string; to: string; incr: number; frame: DecayFrame }
+  | { kind: 'bought'; from: string; to: string; incr: number; frame: DecayFrame }
   /** The user interacted with the product at `at` (ms): kept as the latest time (a max, not a sum). */
   | { kind: 'session'; product: string; user: string; at: number };
 

@@ -30,7 +30,7 @@ Options
 
 Resuming: the same command after a kill continues from the group's committed offsets (--from
 then does nothing). A gateway started with KAFKA_GROUP_ID=<G> and REDIS_KEY_PREFIX=<P> goes on
-scoring where the replay stopped. Products and the decay landmark are not in Kafka: when P differs
+scoring where the replay stopped. Products are not in Kafka: when P differs
 from REDIS_KEY_PREFIX they are copied from REDIS_KEY_PREFIX first; after a total Redis loss,
 import the catalogue (npm run catalog:import) before replaying.
 

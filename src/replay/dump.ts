@@ -1,8 +1,9 @@
 // A canonical dump of what the events built under a prefix, to compare a replay with the live
-// store. Left out: the catalogue (not from events), the landmark, and the stored lists with their
-// versions and stale marks (lists are recomputed from the rest; compare them by recomputing).
-// Decayed scores depend on the landmark (score = Σ w·2^((t - L)/H)); they are dumped as
-// log2(score) + L/H, which does not, so stores with different landmarks compare equal.
+// store. Left out: the catalogue (not from events), the legacy landmark, the stored lists with their
+// versions and stale marks (lists are recomputed from the rest; compare them by recomputing), and
+// the decay frames. A decayed score is Σ w·2^(t/H - e) in its set's frame e (src/recommend/decay.ts),
+// and when a frame moves depends on batch boundaries; so scores are dumped as log2(score) + e, which
+// does not, and two stores whose sets moved at different times compare equal.
 import type Redis from 'ioredis';
 
 export type Dump = Map<string, unknown>;
@@ -10,10 +11,17 @@ export type Dump = Map<string, unknown>;
 const LEFT_OUT = /(:info|:outofstock|:landmark|:recs|:recsig|:recver|:saved|:listed)$/;
 const DECAYED_SET = /(:covis|:bought|:\{trending\}:all|:\{trending\}:cat:.*)$/;
 
-export async function dumpPrefix(redis: Redis, prefix: string, halfLifeHours: number): Promise<Dump> {
-  const landmark = Number(await redis.get(`${prefix}:landmark`));
-  const h = halfLifeHours * 3_600_000;
-  const norm = (score: number) => (score > 0 ? Math.log2(score) + landmark / h : score);
+const FRAME_FIELD = /^frame:/;
+
+/** The set's frame epoch, from its group's watermark hash (field 'frame:<key>' = '<epoch>:<half-life>'). */
+async function frameEpoch(redis: Redis, key: string): Promise<number> {
+  const tag = /\{[^}]*\}/.exec(key)?.[0];
+  const frame = tag ? await redis.hget(`${key.slice(0, key.indexOf(tag))}${tag}:wm`, `frame:${key}`) : null;
+  return frame === null ? 0 : Number(frame.split(':')[0]);
+}
+
+export async function dumpPrefix(redis: Redis, prefix: string): Promise<Dump> {
+  const norm = (score: number, epoch: number) => (score > 0 ? Math.log2(score) + epoch : score);
   const out: Dump = new Map();
   let cursor = '0';
   do {
@@ -25,15 +33,19 @@ export async function dumpPrefix(redis: Redis, prefix: string, halfLifeHours: nu
       const type = await redis.type(key);
       if (type === 'zset') {
         const flat = await redis.zrange(key, 0, -1, 'WITHSCORES');
+        const epoch = DECAYED_SET.test(key) ? await frameEpoch(redis, key) : null;
         const entries: [string, number][] = [];
-        for (let i = 0; i < flat.length; i += 2) entries.push([flat[i]!, DECAYED_SET.test(key) ? norm(Number(flat[i + 1])) : Number(flat[i + 1])]);
+        for (let i = 0; i < flat.length; i += 2) entries.push([flat[i]!, epoch === null ? Number(flat[i + 1]) : norm(Number(flat[i + 1]), epoch)]);
         out.set(name, Object.fromEntries(entries.sort((a, b) => a[0].localeCompare(b[0]))));
       } else if (type === 'hash') {
-        out.set(name, Object.fromEntries(Object.entries(await redis.hgetall(key)).sort((x, y) => x[0].localeCompare(y[0]))));
+        const fields = Object.entries(await redis.hgetall(key)).filter(([f]) => !FRAME_FIELD.test(f));
+        out.set(name, Object.fromEntries(fields.sort((x, y) => x[0].localeCompare(y[0]))));
       } else if (type === 'string') {
         const value = JSON.parse((await redis.get(key))!) as Record<string, unknown>;
         if (name.endsWith(':state') && value.cats) {
-          value.cats = Object.fromEntries(Object.entries(value.cats as Record<string, number>).map(([c, v]) => [c, norm(v)]));
+          const epoch = (value.catsFrame as { epoch?: number } | undefined)?.epoch ?? 0;
+          value.cats = Object.fromEntries(Object.entries(value.cats as Record<string, number>).map(([c, v]) => [c, norm(v, epoch)]));
+          delete value.catsFrame;
         }
         out.set(name, value);
       } else {

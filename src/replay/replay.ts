@@ -13,7 +13,7 @@ import type { RecFlags } from '../flags/definitions';
 import { RANKING } from '../recommend';
 import { Recommender } from '../services/recommender';
 import { RedisStore } from '../store/redisStore';
-import { redisKeys } from '../store/redisKeys';
+import { MemoryDeadLetters } from '../log/deadLetters';
 import { createScorer, type ScoredRecord } from '../streams/scorer';
 import { PartitionMerge, type Released } from './merge';
 
@@ -24,7 +24,7 @@ export interface ReplayOptions {
   /** 'earliest' or a time (ms): where a new group starts. A group with committed offsets resumes instead. */
   from: 'earliest' | number;
   toPrefix: string;
-  /** Products (and the landmark, when the target has none) are copied from here when it differs from toPrefix. */
+  /** Products are copied from here when it differs from toPrefix. */
   sourcePrefix: string;
   groupId: string;
   flags: () => RecFlags;
@@ -41,6 +41,8 @@ export interface ReplayResult {
   learned: number;
   duplicates: number;
   invalid: number;
+  /** Stored user states in the target that did not decode (replaced by the replayed ones). */
+  corruptStates: number;
   resumed: boolean;
   ms: number;
 }
@@ -93,12 +95,9 @@ async function positions(kafka: Kafka, topics: string[], groupId: string, from: 
   }
 }
 
-/** The target's products and landmark, from the source prefix (neither is in Kafka). Idempotent. */
+/** The target's products, from the source prefix (they are not in Kafka). Idempotent. */
 async function seedTarget(redis: Redis, store: RedisStore, sourcePrefix: string, toPrefix: string): Promise<void> {
   if (sourcePrefix === toPrefix) return;
-  const source = redisKeys(sourcePrefix);
-  const landmark = await redis.get(source.landmark);
-  if (landmark !== null) await redis.set(store.keys.landmark, landmark, 'NX');
   const from = new RedisStore(redis, sourcePrefix);
   const infix = `${sourcePrefix}:{p:`;
   let cursor = '0';
@@ -120,13 +119,16 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
   const total = list.reduce((n, p) => n + Math.max(0, p.end - p.start), 0);
   options.onStart?.({ total, resumed });
 
-  const scorer = createScorer({ store, recommender: new Recommender({ store, flags: options.flags }), flags: options.flags });
+  // The live gateway already put malformed messages on the dead-letter topic; a corrupt state in the
+  // target is overwritten by the replayed one. Neither is written again: they are counted.
+  const deadLetters = new MemoryDeadLetters();
+  const scorer = createScorer({ store, recommender: new Recommender({ store, flags: options.flags }), flags: options.flags, deadLetters });
   const merges = new Map<number, PartitionMerge>();
   for (const partition of new Set(list.map((p) => p.partition))) {
     merges.set(partition, new PartitionMerge(list.filter((p) => p.partition === partition).map(({ topic, start, end }) => ({ topic, start, end }))));
   }
   const released = new Map<string, number>(); // "topic/partition" -> last offset scored
-  const result: ReplayResult = { events: 0, learned: 0, duplicates: 0, invalid: 0, resumed, ms: 0 };
+  const result: ReplayResult = { events: 0, learned: 0, duplicates: 0, invalid: 0, corruptStates: 0, resumed, ms: 0 };
   const chunk = options.chunk ?? 1000;
 
   const score = async (messages: Released[], partition: number) => {
@@ -140,6 +142,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
       const r = await scorer.scoreBatch(`${topics[0]}/${partition}`, records);
       result.learned += r.learned;
       result.duplicates += r.duplicates;
+      result.corruptStates += r.corruptStates;
       result.events += part.length;
       for (const m of part) released.set(`${m.topic}/${partition}`, m.offset);
       options.onProgress?.(part.length);

@@ -43,6 +43,8 @@ export interface HttpGatewayOptions {
   host: string;
   port: number;
   probes: Record<string, Probe>;
+  /** How long stop() lets in-flight requests finish before closing their sockets (ms, default 2500). */
+  drainMs?: number;
   /** Extra routes (metrics, ...), mounted before GraphQL. */
   routes?: (app: express.Express) => void;
   /** Extra Apollo plugins (metrics, ...), after the gateway's own. */
@@ -102,7 +104,8 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
     validationRules: securityValidationRules(documentLimits),
     formatError,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Bounded (Apollo's default grace is 10 s): shutdown has a deadline of its own (src/app.ts).
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainMs ?? 2_500 }),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
       createSecurityPlugin<GatewayContext>({ maxCost: security.maxCost }),
       production

@@ -1,7 +1,7 @@
 // The shared statistics held in this process, synchronously: the embedded store keeps its
 // statistics here, and the offline evaluation drives the very same code at full speed.
-import type { Scored, StatDelta } from '../recommend';
-import type { PositionedDelta } from './types';
+import { inFrame, rebase, type DecayFrame, type Scored, type StatDelta } from '../recommend';
+import { batchFrame, type PositionedDelta } from './types';
 import { STAT_BOUNDS } from './statBounds';
 
 export class MemoryStats {
@@ -13,13 +13,17 @@ export class MemoryStats {
   /** group key -> source (topic/partition) -> highest offset applied */
   private readonly watermarks = new Map<string, Map<string, number>>();
 
-  /** Same rule as the Redis script: per key group, offsets at or below the watermark are skipped. */
+  /**
+   * Same rules as the Redis script: per key group, offsets at or below the watermark are skipped;
+   * every decayed list the batch writes first moves to the batch's newest frame.
+   */
   applyDeltas(source: string, deltas: readonly PositionedDelta[]): void {
     const raised = new Map<string, number>();
+    const batch = batchFrame(deltas);
     for (const { offset, delta } of deltas) {
       const group = groupOf(delta);
       if (offset <= (this.watermarks.get(group)?.get(source) ?? -1)) continue;
-      this.add(delta);
+      this.add(delta, batch);
       raised.set(group, Math.max(raised.get(group) ?? -1, offset));
     }
     for (const [group, offset] of raised) {
@@ -29,15 +33,18 @@ export class MemoryStats {
     }
   }
 
-  /** Applies one delta unconditionally (callers that need no redelivery guard). */
-  add(delta: StatDelta): void {
+  /**
+   * Applies one delta unconditionally (callers that need no redelivery guard), as a batch of its
+   * own unless `batch` names the frame of the batch it belongs to.
+   */
+  add(delta: StatDelta, batch?: DecayFrame | null): void {
     switch (delta.kind) {
       case 'trending':
-        return rowOf(this.trendingTable, delta.category ?? '', STAT_BOUNDS.trending).incr(delta.product, delta.incr);
+        return rowOf(this.trendingTable, delta.category ?? '', STAT_BOUNDS.trending).addDecayed(delta.product, delta.incr, delta.frame, batch ?? delta.frame);
       case 'covis':
-        return rowOf(this.covis, delta.from, STAT_BOUNDS.neighbours).incr(delta.to, delta.incr);
+        return rowOf(this.covis, delta.from, STAT_BOUNDS.neighbours).addDecayed(delta.to, delta.incr, delta.frame, batch ?? delta.frame);
       case 'bought':
-        return rowOf(this.bought, delta.from, STAT_BOUNDS.neighbours).incr(delta.to, delta.incr);
+        return rowOf(this.bought, delta.from, STAT_BOUNDS.neighbours).addDecayed(delta.to, delta.incr, delta.frame, batch ?? delta.frame);
       case 'session':
         return rowOf(this.sessionTable, delta.product, STAT_BOUNDS.sessions).max(delta.user, delta.at);
     }
@@ -83,12 +90,15 @@ function before(a: Scored, b: Scored): boolean {
 
 /**
  * One sorted set: scores by member, trimmed to `bound` (the lowest fall off), plus a cached
- * ordering of its best `cap` members. Scores only grow (increments are positive, `max` never
- * lowers), so a member outside the cache can only enter it through its own update, and the cache
- * stays exact without re-sorting the row: a lookup costs O(limit), an update O(cap).
+ * ordering of its best `cap` members. Between rescales of its decay frame (which drop the cache)
+ * scores only grow (increments are positive, `max` never lowers), so a member outside the cache can
+ * only enter it through its own update, and the cache stays exact without re-sorting the row: a
+ * lookup costs O(limit), an update O(cap).
  */
 class Row {
   private readonly scores = new Map<string, number>();
+  /** The decay frame of the scores (decayed lists only; null until the first write). */
+  private frame: DecayFrame | null = null;
   /** The best min(cap, size) members, best first; null when it must be rebuilt. */
   private cache: Scored[] | null = null;
   private cap = 0;
@@ -96,6 +106,28 @@ class Row {
   private view: readonly Scored[] | null = null;
 
   constructor(private readonly bound: number) {}
+
+  /** Adds `value` (in frame `written`) after moving the list to the batch's frame `batch` (decay.ts). */
+  addDecayed(member: string, value: number, written: DecayFrame, batch: DecayFrame): void {
+    const frame = this.frame;
+    if (frame === null) this.frame = batch;
+    else if (frame.epoch !== batch.epoch || frame.halfLifeHours !== batch.halfLifeHours) {
+      const moved = rebase(frame, batch);
+      if (moved.factor !== 1) this.scale(moved.factor);
+      this.frame = moved.frame;
+    }
+    this.incr(member, inFrame(value, written, this.frame!));
+  }
+
+  /** Multiplies every score by `factor` (> 0: the order stays); a score that underflows to zero is dropped. */
+  private scale(factor: number): void {
+    for (const [member, score] of this.scores) {
+      const next = score * factor;
+      if (next === 0 && score !== 0) this.scores.delete(member);
+      else this.scores.set(member, next);
+    }
+    this.cache = this.view = null;
+  }
 
   incr(member: string, by: number): void {
     const old = this.scores.get(member);

@@ -5,7 +5,6 @@ import { basisOf, nextVersion, storedSignature, type CatalogChanges, type Positi
 import { MemoryStats } from './memoryStats';
 
 export class MemoryStore implements RecStore, RecsFeed, CatalogChanges {
-  private landmarkValue: number | null = null;
   private readonly users = new Map<string, UserState>();
   private readonly stats = new MemoryStats();
   private readonly recs = new Map<string, { recs: StoredRecs; signature: string }>();
@@ -14,11 +13,6 @@ export class MemoryStore implements RecStore, RecsFeed, CatalogChanges {
   private readonly products = new Map<string, Product>();
   private readonly feed = new EventEmitter().setMaxListeners(0);
   private readonly catalog = new EventEmitter().setMaxListeners(0);
-
-  async landmark(candidate: number): Promise<number> {
-    this.landmarkValue ??= candidate;
-    return this.landmarkValue;
-  }
 
   async loadUsers(userIds: string[]): Promise<Map<string, UserState>> {
     const out = new Map<string, UserState>();
@@ -115,7 +109,6 @@ export class MemoryStore implements RecStore, RecsFeed, CatalogChanges {
   }
 
   async clear(): Promise<void> {
-    this.landmarkValue = null;
     this.stats.clear();
     for (const m of [this.users, this.recs, this.fresh, this.products]) m.clear();
   }

@@ -2,13 +2,15 @@
 // grouped by hash tag (a product's neighbour lists, recent users and watermark; or trending),
 // several groups share a call up to a number of updates, and each call's updates travel as one
 // JSON string: thousands of small arguments would cost the client more than decoding costs Redis.
-import type { PositionedDelta } from './types';
+// Decayed values travel in the batch's newest frame (exact: powers of two), which every call names.
+import { inFrame, type DecayFrame } from '../recommend';
+import { batchFrame, type PositionedDelta } from './types';
 import type { RedisKeys } from './redisKeys';
 import { STAT_BOUNDS } from './statBounds';
 
 export interface DeltaCall {
   keys: string[];
-  /** The script's ARGV: source, one role per key, the updates. */
+  /** The script's ARGV: source, the batch's frame (epoch, half-life), the legacy landmark, one role per key, the updates. */
   args: string[];
 }
 
@@ -17,6 +19,8 @@ export interface DeltaCallOptions {
   opsPerCall: number;
   /** Redis Cluster: the keys of one call must share a slot, so each group goes alone. */
   oneGroupPerCall: boolean;
+  /** The global landmark (ms) of data written before decay frames existed, if any (see APPLY_DELTAS). */
+  legacyLandmark?: number | null;
 }
 
 const SPEC = {
@@ -65,6 +69,8 @@ class Group {
 export function deltaCalls(keys: RedisKeys, source: string, deltas: readonly PositionedDelta[], options: DeltaCallOptions): DeltaCall[] {
   let trending: Group | null = null;
   const products = new Map<string, Group>();
+  const batch = batchFrame(deltas);
+  const value = (incr: number, frame: DecayFrame) => inFrame(incr, frame, batch!);
   const productGroup = (product: string) => {
     let group = products.get(product);
     if (!group) products.set(product, (group = new Group(keys.productWatermark(product))));
@@ -75,7 +81,7 @@ export function deltaCalls(keys: RedisKeys, source: string, deltas: readonly Pos
       case 'trending': {
         const group = (trending ??= new Group(keys.trendingWatermark));
         const name = delta.category === null ? '' : `c:${delta.category}`;
-        group.add(offset, group.slot(name, () => keys.trending(delta.category), SPEC.trending), delta.product, delta.incr);
+        group.add(offset, group.slot(name, () => keys.trending(delta.category), SPEC.trending), delta.product, value(delta.incr, delta.frame));
         break;
       }
       case 'session': {
@@ -88,7 +94,7 @@ export function deltaCalls(keys: RedisKeys, source: string, deltas: readonly Pos
         const index = delta.kind === 'covis'
           ? group.slot('c', () => keys.covis(delta.from), SPEC.neighbours)
           : group.slot('b', () => keys.bought(delta.from), SPEC.neighbours);
-        group.add(offset, index, delta.to, delta.incr);
+        group.add(offset, index, delta.to, value(delta.incr, delta.frame));
       }
     }
   }
@@ -98,8 +104,14 @@ export function deltaCalls(keys: RedisKeys, source: string, deltas: readonly Pos
   let specs: string[] = [];
   let ops: (string | number)[] = [];
   let count = 0;
+  const head = [
+    source,
+    batch ? String(batch.epoch) : '',
+    batch ? String(batch.halfLifeHours) : '',
+    options.legacyLandmark != null ? String(options.legacyLandmark) : '',
+  ];
   const flush = () => {
-    if (callKeys.length > 0) calls.push({ keys: callKeys, args: [source, ...specs, JSON.stringify(ops)] });
+    if (callKeys.length > 0) calls.push({ keys: callKeys, args: [...head, ...specs, JSON.stringify(ops)] });
     callKeys = [];
     specs = [];
     ops = [];

@@ -4,7 +4,8 @@
 //   {trending}     global and per-category trending + watermark
 export function redisKeys(prefix: string) {
   return {
-    landmark: `${prefix}:landmark`,
+    /** The global forward-decay landmark (ms) of versions before decay frames: read, never written. */
+    legacyLandmark: `${prefix}:landmark`,
     userState: (u: string) => `${prefix}:{u:${u}}:state`,
     userRecent: (u: string) => `${prefix}:{u:${u}}:recent`,
     recs: (u: string) => `${prefix}:{u:${u}}:recs`,

@@ -2,7 +2,9 @@
 // reads, one script call per key group for writes.
 import type Redis from 'ioredis';
 import { USER_BOUNDS, type RecentItem, type Scored, type UserState } from '../recommend';
-import { basisOf, storedSignature, type PositionedDelta, type Product, type PutResult, type RecStore, type StoredRecs } from './types';
+import { CorruptStateError } from '../errors';
+import { decodeUserState } from './userStateCodec';
+import { basisOf, storedSignature, type CorruptState, type PositionedDelta, type Product, type PutResult, type RecStore, type StoredRecs } from './types';
 import { redisKeys, type RedisKeys } from './redisKeys';
 import { APPLY_DELTAS, PUT_RECS } from './redisScripts';
 import { deltaCalls } from './redisDeltaCalls';
@@ -19,6 +21,9 @@ export class RedisStore implements RecStore {
   readonly keys: RedisKeys;
   private readonly redis: ScriptedRedis;
 
+  /** The landmark sets written before decay frames existed are relative to (read once). */
+  private legacyLandmark: Promise<number | null> | null = null;
+
   /** How many recent items the neighbour copy of a user's state keeps (what neighbour lookups read). */
   private readonly neighbourItems: number;
 
@@ -30,17 +35,16 @@ export class RedisStore implements RecStore {
     this.redis = redis as ScriptedRedis;
   }
 
-  async landmark(candidate: number): Promise<number> {
-    await this.redis.set(this.keys.landmark, String(candidate), 'NX');
-    return Number(await this.redis.get(this.keys.landmark));
-  }
-
-  async loadUsers(userIds: string[]): Promise<Map<string, UserState>> {
+  async loadUsers(userIds: string[], corrupt?: CorruptState[]): Promise<Map<string, UserState>> {
     const out = new Map<string, UserState>();
     const raws = await this.getMany(userIds.map((id) => this.keys.userState(id)));
     userIds.forEach((id, i) => {
       const raw = raws[i];
-      if (typeof raw === 'string') out.set(id, JSON.parse(raw) as UserState);
+      if (typeof raw !== 'string') return;
+      const decoded = decodeUserState(raw);
+      if ('state' in decoded) out.set(id, decoded.state);
+      else if (corrupt) corrupt.push({ userId: id, raw, reason: decoded.corrupt });
+      else throw new CorruptStateError(this.keys.userState(id), decoded.corrupt);
     });
     return out;
   }
@@ -101,7 +105,15 @@ export class RedisStore implements RecStore {
   }
 
   async applyDeltas(source: string, deltas: PositionedDelta[]): Promise<void> {
-    const calls = deltaCalls(this.keys, source, deltas, { opsPerCall: OPS_PER_CALL, oneGroupPerCall: this.redis.isCluster });
+    this.legacyLandmark ??= this.redis.get(this.keys.legacyLandmark).then(
+      (raw) => (raw === null ? null : Number(raw)),
+      (err: unknown) => {
+        this.legacyLandmark = null; // asked again next batch
+        throw err;
+      },
+    );
+    const legacyLandmark = await this.legacyLandmark;
+    const calls = deltaCalls(this.keys, source, deltas, { opsPerCall: OPS_PER_CALL, oneGroupPerCall: this.redis.isCluster, legacyLandmark });
     if (calls.length === 0) return;
     const pipeline = this.redis.pipeline() as unknown as ScriptedRedis;
     for (const { keys, args } of calls) pipeline.recsApplyDeltas(keys.length, ...keys, ...args);

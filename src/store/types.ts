@@ -1,6 +1,6 @@
 // The narrow storage interface the scoring and read paths use. Two adapters implement it:
 // Redis (production) and memory (embedded mode); one contract suite tests both.
-import type { RankedItem, RecentItem, Scored, StatDelta, UserState } from '../recommend';
+import { newestFrame, type DecayFrame, type RankedItem, type RecentItem, type Scored, type StatDelta, type UserState } from '../recommend';
 import type { Strategy } from '../flags/definitions';
 
 export interface Product {
@@ -26,16 +26,33 @@ export interface StoredRecs {
   flags?: string;
 }
 
+/** A stored user state that could not be read back: its raw text and why. */
+export interface CorruptState {
+  userId: string;
+  raw: string;
+  reason: string;
+}
+
 /** A delta with the Kafka position it came from: the store applies each position at most once. */
 export interface PositionedDelta {
   offset: number;
   delta: StatDelta;
 }
 
+/** The frame every decayed list a batch writes moves to first (null: nothing decayed in it). */
+export function batchFrame(deltas: readonly PositionedDelta[]): DecayFrame | null {
+  const frames: DecayFrame[] = [];
+  for (const { delta } of deltas) if (delta.kind !== 'session') frames.push(delta.frame);
+  return newestFrame(frames);
+}
+
 export interface RecStore {
-  /** The forward-decay landmark: the first caller's candidate wins, every later caller gets it. */
-  landmark(candidate: number): Promise<number>;
-  loadUsers(userIds: string[]): Promise<Map<string, UserState>>;
+  /**
+   * The users' stored states (absent: a new user). A state that no longer decodes is left out and
+   * reported in `corrupt` when the caller passes it (scoring sets it aside), else it throws
+   * CorruptStateError.
+   */
+  loadUsers(userIds: string[], corrupt?: CorruptState[]): Promise<Map<string, UserState>>;
   /**
    * Saves the states and marks each user's stored list stale (`basisOf(state)` is the state's
    * stamp): the list is brought up to date by the next `putRecs` with that basis.

@@ -63,7 +63,6 @@ export function createReadCache(store: RecStore, options: ReadCacheOptions): Rec
   // Users without state are absent from recentItems' answer, and stay absent here.
   const recentItems = memoised<string, RecentItem[]>((ids, limit) => store.recentItems(ids, limit), undefined, options);
   return {
-    landmark: (c) => store.landmark(c),
     loadUsers: (ids) => store.loadUsers(ids),
     saveUsers: (users) => store.saveUsers(users),
     listening: (ids) => store.listening(ids),

@@ -8,7 +8,9 @@ import { productsOf, type EventEnvelope } from '../events/envelope';
 import type { RecFlags } from '../flags/definitions';
 import { emptyUserState, learnEvent, type ScoringEvent, type UserState } from '../recommend';
 import type { Recommender } from '../services/recommender';
-import type { PositionedDelta, RecStore } from '../store/types';
+import type { DeadLetterSink } from '../log/deadLetters';
+import { parseSource } from '../log/types';
+import type { CorruptState, PositionedDelta, RecStore } from '../store/types';
 import { createReadCache } from './readCache';
 import { createRefreshQueue, type RefreshQueue } from './refreshQueue';
 
@@ -26,6 +28,8 @@ export interface BatchResult {
   listsRefreshed: number;
   /** Lists left stale, to be recomputed when somebody reads them. */
   listsDeferred: number;
+  /** Stored user states that no longer decoded: set aside, the users start again from an empty state. */
+  corruptStates: number;
 }
 
 export interface ScorerOptions {
@@ -38,6 +42,8 @@ export interface ScorerOptions {
   refreshConcurrency?: number;
   onRefreshed?: (result: { changed: boolean }) => void;
   onRefreshError?: (userId: string, err: unknown) => void;
+  /** Where corrupt stored states go before they are overwritten. */
+  deadLetters: DeadLetterSink;
 }
 
 export interface Scorer {
@@ -56,8 +62,7 @@ export function toScoringEvent(event: EventEnvelope): ScoringEvent {
   };
 }
 
-export function createScorer({ store, recommender, flags, readCacheMs = 500, refreshConcurrency = 64, onRefreshed, onRefreshError }: ScorerOptions): Scorer {
-  let landmark: number | null = null;
+export function createScorer({ store, recommender, flags, readCacheMs = 500, refreshConcurrency = 64, onRefreshed, onRefreshError, deadLetters }: ScorerOptions): Scorer {
   // Refreshes share their reads (popular products are in most lists): one read per key per readCacheMs.
   const reading = recommender.readingThrough(createReadCache(store, { ttlMs: readCacheMs, maxEntries: 20_000 }));
   const refreshes = createRefreshQueue({
@@ -68,16 +73,19 @@ export function createScorer({ store, recommender, flags, readCacheMs = 500, ref
   });
 
   async function scoreBatch(source: string, records: ScoredRecord[]): Promise<BatchResult> {
-    if (records.length === 0) return { learned: 0, duplicates: 0, listsRefreshed: 0, listsDeferred: 0 };
+    if (records.length === 0) return { learned: 0, duplicates: 0, listsRefreshed: 0, listsDeferred: 0, corruptStates: 0 };
     const events = records.map((r) => ({ offset: r.offset, event: toScoringEvent(r.event) }));
-    landmark ??= await store.landmark(events[0]!.event.at);
 
     const productIds = [...new Set(events.flatMap((e) => e.event.productIds))];
     const userIds = [...new Set(events.map((e) => e.event.userId))];
-    const [products, users] = await Promise.all([store.getProducts(productIds), store.loadUsers(userIds)]);
+    const corrupt: CorruptState[] = [];
+    const [products, users] = await Promise.all([store.getProducts(productIds), store.loadUsers(userIds, corrupt)]);
+    // A state that no longer decodes would fail this batch on every retry (a poison pill): it goes
+    // to the dead letters, before this batch's save overwrites it, and the user starts afresh.
+    if (corrupt.length > 0) await deadLetters.setAside(corrupt.map((c) => corruptLetter(source, c, events.find((e) => e.event.userId === c.userId)!.offset)));
     const categories = new Map(productIds.map((id, i) => [id, products[i]?.category ?? null]));
 
-    const ctx = { flags: flags(), landmark, categoryOf: (id: string) => categories.get(id) ?? null };
+    const ctx = { flags: flags(), categoryOf: (id: string) => categories.get(id) ?? null };
     const deltas = new Map<string, PositionedDelta[]>(); // per source: the store skips positions per source
     const touched = new Map<string, UserState>();
     const receivedAt = new Map<string, string>(); // per user, the newest event's (ISO strings sort by time)
@@ -112,8 +120,13 @@ export function createScorer({ store, recommender, flags, readCacheMs = 500, ref
       duplicates,
       listsRefreshed: listened.size,
       listsDeferred: touched.size - listened.size,
+      corruptStates: corrupt.length,
     };
   }
   return { scoreBatch, refreshes };
 }
 export type ScoreBatch = Scorer['scoreBatch'];
+
+function corruptLetter(source: string, c: CorruptState, offset: number) {
+  return { kind: 'state' as const, reason: c.reason, ...parseSource(source), offset, key: c.userId, value: c.raw };
+}

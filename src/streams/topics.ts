@@ -1,9 +1,10 @@
-// Creates the three event topics when they are missing (the stack script does too; a gateway
-// pointed at a fresh cluster should not depend on it). They keep every event (retention.ms -1,
-// unless KAFKA_RETENTION_MS says otherwise): Redis is rebuilt from them (npm run replay), which a
-// finite retention would make impossible for whatever has expired.
+// Creates the three event topics and the dead-letter topic when they are missing (the stack script
+// creates the event topics too; a gateway pointed at a fresh cluster should not depend on it). The
+// event topics keep every event (retention.ms -1, unless KAFKA_RETENTION_MS says otherwise): Redis is
+// rebuilt from them (npm run replay), which a finite retention would make impossible for whatever
+// has expired.
 import { ConfigResourceTypes, type Kafka } from 'kafkajs';
-import { TOPICS } from '../config';
+import { DEAD_LETTER_TOPIC, TOPICS } from '../config';
 
 /** Kafka's "keep forever". */
 export const KEEP_FOREVER = -1;
@@ -25,16 +26,17 @@ export async function ensureTopics(kafka: Kafka, prefix: string, partitions: num
     const existing = new Set(await admin.listTopics());
     const brokers = (await admin.describeCluster()).brokers.length;
     const names = Object.values(TOPICS).map((t) => prefix + t);
-    const missing = names.filter((t) => !existing.has(t));
+    const retention = [{ name: 'retention.ms', value: String(retentionMs) }];
+    const wanted = [
+      ...names.map((topic) => ({ topic, numPartitions: partitions, configEntries: retention })),
+      // Rare and read by people: one partition keeps the letters in the order they were set aside.
+      { topic: prefix + DEAD_LETTER_TOPIC, numPartitions: 1, configEntries: retention },
+    ];
+    const missing = wanted.filter((t) => !existing.has(t.topic));
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({
-          topic,
-          numPartitions: partitions,
-          replicationFactor: Math.min(3, brokers),
-          configEntries: [{ name: 'retention.ms', value: String(retentionMs) }],
-        })),
+        topics: missing.map((t) => ({ ...t, replicationFactor: Math.min(3, brokers) })),
       });
     }
     const present = names.filter((t) => existing.has(t));

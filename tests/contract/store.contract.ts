@@ -1,7 +1,10 @@
 // What every RecStore adapter must do; run against MemoryStore (unit) and RedisStore (integration).
-import { basisOf, type RecStore, type StoredRecs } from '../../src/store/types';
-import { emptyUserState, type UserState } from '../../src/recommend';
+import { basisOf, type PositionedDelta, type RecStore, type StoredRecs } from '../../src/store/types';
+import { decayedWeight, emptyUserState, type UserState } from '../../src/recommend';
+import { seededRandom } from '../../src/util/seededRandom';
+import { eventually } from '../helpers/gateway';
 import type { StatDelta } from '../../src/recommend';
+import { FIXED_FRAME } from '../helpers/decay';
 
 export function storeContract(name: string, make: () => Promise<{ store: RecStore; close: () => Promise<void> }>): void {
   describe(`the store contract (${name})`, () => {
@@ -15,11 +18,73 @@ export function storeContract(name: string, make: () => Promise<{ store: RecStor
       await close();
     });
 
-    const covis = (from: string, to: string, incr: number): StatDelta => ({ kind: 'covis', from, to, incr });
+    /** Every adapter under contract is also a feed (the memory store is one; the Redis one is given its RedisFeed). */
+    const feedOf = () => {
+      if (!('subscribe' in store)) throw new Error(`the ${name} store under contract has no subscribe(): give it its feed`);
+      return store as unknown as { subscribe: (u: string, l: (r: StoredRecs) => void) => Promise<() => Promise<void>> };
+    };
 
-    test('the first landmark wins and every later caller gets it', async () => {
-      expect(await store.landmark(1000)).toBe(1000);
-      expect(await store.landmark(5000)).toBe(1000);
+    const covis = (from: string, to: string, incr: number): StatDelta => ({ kind: 'covis', from, to, incr, frame: FIXED_FRAME });
+
+    // Forward decay without a shared landmark (src/recommend/decay.ts): every list keeps its own frame.
+    const HOUR = 3_600_000;
+    const trendingAt = (offset: number, product: string, weight: number, at: number, halfLifeHours: number): PositionedDelta => {
+      const { value, frame } = decayedWeight(weight, at, halfLifeHours);
+      return { offset, delta: { kind: 'trending', category: null, product, incr: value, frame } };
+    };
+
+    test('decayed scores stay finite and rank as exponentially decayed sums across ten simulated years', async () => {
+      const seed = 20261129;
+      const next = seededRandom(seed);
+      const events: { product: string; weight: number; at: number }[] = [];
+      let offset = 0;
+      // One batch every ~50 hours at a 1-hour half-life for ten years: ~1,750 batches, 87,600 half-lives.
+      for (let at = Date.UTC(2030, 0, 1); at < Date.UTC(2040, 0, 1); at += (40 + Math.floor(next() * 20)) * HOUR) {
+        const batch: PositionedDelta[] = [];
+        for (let i = 0; i < 3; i++) {
+          const event = { product: `p${Math.floor(next() * 12)}`, weight: 1 + Math.floor(next() * 5), at: at + Math.floor(next() * 3 * HOUR) };
+          events.push(event);
+          batch.push(trendingAt(offset++, event.product, event.weight, event.at, 1));
+        }
+        await store.applyDeltas('view-events/0', batch);
+      }
+      // The truth at the end, in log space: sum of w * 2^((t - end) / H) per product.
+      const end = Math.max(...events.map((e) => e.at));
+      const truth = new Map<string, number>();
+      for (const e of events) truth.set(e.product, (truth.get(e.product) ?? 0) + e.weight * 2 ** ((e.at - end) / HOUR));
+      const expected = [...truth].filter(([, v]) => v > 2 ** -900).sort((a, b) => b[1] - a[1]);
+      expect(expected.length).toBeGreaterThan(3); // the comparison below is not empty
+      const stored = (await store.trending([null], 100)).get(null)!;
+      const top = stored[0]!.score;
+      try {
+        for (const s of stored) expect(Number.isFinite(s.score) && s.score > 0 && s.score < 100).toBe(true);
+        // Same order, and the same ratios to the leader, as the decayed sums.
+        expect(stored.slice(0, expected.length).map((s) => s.id)).toEqual(expected.map(([id]) => id));
+        expected.forEach(([, value], i) => expect(stored[i]!.score / top).toBeCloseTo(value / expected[0]![1], 9));
+      } catch (err) {
+        throw new Error(`seed ${seed}: ${(err as Error).message}`);
+      }
+    });
+
+    test('a half-life change rescales each list at its next write and never reorders what it holds', async () => {
+      const t0 = Date.UTC(2031, 5, 1, 3);
+      await store.applyDeltas('view-events/0', [trendingAt(0, 'old-a', 3, t0, 24), trendingAt(1, 'old-b', 2, t0 + 5 * HOUR, 24)]);
+      const before = (await store.trending([null], 10)).get(null)!;
+      // Ten days later the flag says 6 hours: the list is carried over at its value at the start of
+      // the writing batch's 6-hour period r, and everything decays at 6 hours from there.
+      const t1 = t0 + 240 * HOUR + 7 * HOUR;
+      await store.applyDeltas('view-events/0', [trendingAt(2, 'new', 1, t1, 6)]);
+      const after = new Map((await store.trending([null], 10)).get(null)!.map((s) => [s.id, s.score]));
+      const r = Math.floor(t1 / (6 * HOUR)) * 6 * HOUR;
+      const valueAt = (weight: number, at: number) => weight * 2 ** (-(r - at) / (24 * HOUR)) * 2 ** (-(t1 - r) / (6 * HOUR));
+      expect(after.get('old-a')! / after.get('new')!).toBeCloseTo(valueAt(3, t0), 12);
+      expect(after.get('old-b')! / after.get('new')!).toBeCloseTo(valueAt(2, t0 + 5 * HOUR), 12);
+      // The change itself scaled the old entries by one factor: their order and ratio are as before.
+      expect(after.get('old-a')! / after.get('old-b')!).toBeCloseTo(before[0]!.score / before[1]!.score, 12);
+      // And a later write at 6 hours is one exact power of two away.
+      await store.applyDeltas('view-events/0', [trendingAt(3, 'newer', 1, t1 + 18 * HOUR, 6)]);
+      const last = new Map((await store.trending([null], 10)).get(null)!.map((s) => [s.id, s.score]));
+      expect(last.get('newer')! / last.get('new')!).toBeCloseTo(2 ** 3, 12);
     });
 
     test('deltas add up and lists come back highest first', async () => {
@@ -27,9 +92,9 @@ export function storeContract(name: string, make: () => Promise<{ store: RecStor
         { offset: 0, delta: covis('a', 'b', 1) },
         { offset: 1, delta: covis('a', 'c', 3) },
         { offset: 2, delta: covis('a', 'b', 1.5) },
-        { offset: 3, delta: { kind: 'trending', category: null, product: 'b', incr: 2 } },
-        { offset: 3, delta: { kind: 'trending', category: 'shoes', product: 'b', incr: 2 } },
-        { offset: 4, delta: { kind: 'bought', from: 'a', to: 'd', incr: 1 } },
+        { offset: 3, delta: { kind: 'trending', category: null, product: 'b', incr: 2, frame: FIXED_FRAME } },
+        { offset: 3, delta: { kind: 'trending', category: 'shoes', product: 'b', incr: 2, frame: FIXED_FRAME } },
+        { offset: 4, delta: { kind: 'bought', from: 'a', to: 'd', incr: 1, frame: FIXED_FRAME } },
       ]);
       expect((await store.alsoViewed(['a', 'zz'], 10)).get('a')).toEqual([{ id: 'c', score: 3 }, { id: 'b', score: 2.5 }]);
       expect((await store.alsoViewed(['zz'], 10)).get('zz')).toEqual([]);
@@ -86,9 +151,9 @@ export function storeContract(name: string, make: () => Promise<{ store: RecStor
     });
 
     test('a changed list gets the next version and reaches subscribers; an unchanged one does neither', async () => {
-      const feed = 'subscribe' in store ? (store as unknown as { subscribe: (u: string, l: (r: StoredRecs) => void) => Promise<() => Promise<void>> }) : null;
+      const feed = feedOf();
       const seen: number[] = [];
-      const stop = feed ? await feed.subscribe('u1', (r) => seen.push(r.version)) : null;
+      const stop = await feed.subscribe('u1', (r) => seen.push(r.version));
       const list = { generatedAt: new Date(0).toISOString(), strategy: 'personalized' as const, arm: null, items: [{ productId: 'a', score: 1, reason: 'TRENDING' as const }] };
       const first = await store.putRecs('u1', list);
       const same = await store.putRecs('u1', { ...list, generatedAt: new Date(1).toISOString() });
@@ -100,10 +165,11 @@ export function storeContract(name: string, make: () => Promise<{ store: RecStor
       expect(same.recs?.version).toBe(v1);
       expect(other.recs!.version).toBeGreaterThan(v1);
       expect((await store.readRecs('u1')).recs?.items[0]?.productId).toBe('b');
-      if (stop) {
-        await stop();
-        expect(seen).toEqual([v1, other.recs!.version]);
-      }
+      // One channel delivers in publish order: once the changed version is in, a publish of the
+      // unchanged write (made before it) would be in too.
+      await eventually(async () => seen.length, (n) => n >= 2, 5_000, 5);
+      await stop();
+      expect(seen).toEqual([v1, other.recs!.version]);
     });
 
     test('a list stored after the store lost everything gets a higher version than any before', async () => {
@@ -123,7 +189,6 @@ export function storeContract(name: string, make: () => Promise<{ store: RecStor
       expect(after.recs!.version).toBeGreaterThan(last);
     });
 
-    const feedOf = () => ('subscribe' in store ? (store as unknown as { subscribe: (u: string, l: (r: StoredRecs) => void) => Promise<() => Promise<void>> }) : null);
     const stateAfter = (...eventIds: string[]): UserState => ({ ...emptyUserState(), seen: eventIds });
     const listOf = (productId: string) => ({ generatedAt: new Date(0).toISOString(), strategy: 'personalized' as const, arm: null, items: [{ productId, score: 1, reason: 'ALSO_VIEWED' as const }] });
 
@@ -155,7 +220,6 @@ export function storeContract(name: string, make: () => Promise<{ store: RecStor
 
     test('listening names exactly the users somebody is subscribed to', async () => {
       const feed = feedOf();
-      if (!feed) return;
       expect([...(await store.listening(['u1', 'u2']))]).toEqual([]);
       const stop = await feed.subscribe('u2', () => {});
       expect([...(await store.listening(['u1', 'u2', 'u3']))]).toEqual(['u2']);

@@ -38,7 +38,6 @@ export class Ours implements SessionRecommender {
   private readonly flags: RecFlags;
   private readonly tuning: RankTuning;
   private readonly keepViewed: boolean;
-  private landmark: number | null = null;
   private lastQuery: { sessionId: string; length: number; user: UserState } | null = null;
   private counter = 0;
 
@@ -46,6 +45,7 @@ export class Ours implements SessionRecommender {
     this.flags = flags;
     this.tuning = tuning;
     this.keepViewed = keepViewed;
+    this.ctx = { flags: this.flags, categoryOf: (id) => this.categories.get(id) ?? null };
   }
 
   /** One string object per id, so that every map lookup of an id compares by reference. */
@@ -67,26 +67,17 @@ export class Ours implements SessionRecommender {
     };
   }
 
-  private readonly categoryOf = (id: string) => this.categories.get(id) ?? null;
-  private ctx: LearnContext | null = null;
-
-  /** The learning context, made once the landmark is known (it never moves). */
-  private context(): LearnContext {
-    this.ctx ??= { flags: this.flags, landmark: this.landmark!, categoryOf: this.categoryOf };
-    return this.ctx;
-  }
+  private readonly ctx: LearnContext;
 
   learn(event: EvalEvent): void {
-    this.landmark ??= event.ts;
     if (event.category) this.categories.set(event.itemId, event.category);
     const scoring = this.scoring(event);
-    const learned = learnEvent(this.sessions.get(scoring.userId) ?? emptyUserState(), scoring, this.context());
+    const learned = learnEvent(this.sessions.get(scoring.userId) ?? emptyUserState(), scoring, this.ctx);
     this.sessions.set(scoring.userId, learned.user);
     for (const delta of learned.deltas) this.stats.add(delta);
   }
 
   recommend(session: SessionContext, k: number): string[] {
-    this.landmark ??= session.now;
     // The session's own state from its events so far; what it would add to the shared
     // statistics is dropped, so asking never changes later answers.
     // (Protocols ask for a session's prefixes in order: the state of the previous prefix is kept and
@@ -98,7 +89,7 @@ export class Ours implements SessionRecommender {
       user = last.user;
       from = last.length;
     }
-    for (let i = from; i < session.events.length; i++) user = learnEvent(user, this.scoring(session.events[i]!), this.context()).user;
+    for (let i = from; i < session.events.length; i++) user = learnEvent(user, this.scoring(session.events[i]!), this.ctx).user;
     this.lastQuery = { sessionId: session.sessionId, length: session.events.length, user };
     const plan = planLookups(user, 'personalized', k, this.tuning);
     const trending = this.stats.trending([null, ...plan.categories], plan.trendingLimit);

@@ -135,7 +135,8 @@ describe('the storefront demo page', () => {
 
     // Every recommendation shows its reason; the side panels follow the last click.
     const reasonTexts = await ada.locator('[data-testid="rec-item-reason"]').allTextContents();
-    expect(reasonTexts.every((t) => t.trim().length > 0)).toBe(true);
+    expect(reasonTexts.length).toBeGreaterThan(0);
+    expect(reasonTexts.filter((t) => t.trim().length === 0)).toEqual([]);
     await ada.waitForSelector('[data-testid="similar-item"]', { timeout: 5_000 });
     await ada.waitForSelector('[data-testid="trending-item"]', { timeout: 5_000 });
 

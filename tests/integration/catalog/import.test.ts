@@ -6,6 +6,7 @@ import Redis from 'ioredis';
 import { ProductDocument, TrendingDocument } from '../../../src/generated/graphql';
 import { realStackEnv, startTestGateway, uniqueId } from '../../helpers/gateway';
 import { dumpPrefix, REDIS_URL, runOperation } from './support';
+import { FIXED_FRAME } from '../../helpers/decay';
 
 jest.setTimeout(60_000);
 
@@ -135,8 +136,8 @@ describe('an imported catalogue', () => {
       const chair = await runOperation(gateway.url, ProductDocument, { id: 'chair-07' });
       expect(chair).toEqual({ data: { product: { id: 'chair-07', name: 'Chair, oak', category: 'furniture', price: 149, inStock: false } } });
       await gateway.services.store.applyDeltas('seed/0', [
-        { offset: 0, delta: { kind: 'trending', category: null, product: 'chair-07', incr: 9 } },
-        { offset: 1, delta: { kind: 'trending', category: null, product: 'lamp-03', incr: 5 } },
+        { offset: 0, delta: { kind: 'trending', category: null, product: 'chair-07', incr: 9, frame: FIXED_FRAME } },
+        { offset: 1, delta: { kind: 'trending', category: null, product: 'lamp-03', incr: 5, frame: FIXED_FRAME } },
       ]);
       const trending = await runOperation(gateway.url, TrendingDocument, { limit: 10 });
       expect(trending.data?.trending).toEqual([{ score: 5, product: { id: 'lamp-03', name: 'Desk lamp "Nova"', category: 'lighting' } }]);

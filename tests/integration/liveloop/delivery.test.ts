@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Gateway } from '../../../src/app';
 import { TOPIC_OF, type ViewEnvelope } from '../../../src/events/envelope';
 import { KafkaPublisher } from '../../../src/log/kafkaLog';
+import { MemoryDeadLetters } from '../../../src/log/deadLetters';
 import { defaultFlags } from '../../../src/flags/definitions';
 import { Recommender } from '../../../src/services/recommender';
 import { MemoryStore } from '../../../src/store/memoryStore';
@@ -57,8 +58,8 @@ describe('delivery guarantees on the real stack', () => {
     const redis = new Redis(env.REDIS_URL!);
     const store = new RedisStore(redis, env.REDIS_KEY_PREFIX!);
     const first = await spawnGateway(env, await freePort());
-    // Kill it as soon as scoring has begun (the landmark is the first thing written).
-    await eventually(() => redis.exists(store.keys.landmark), (n) => n === 1, 30_000, 5);
+    // Kill it as soon as scoring has begun (the first batch's statistics are in).
+    await eventually(() => redis.exists(store.keys.trendingWatermark), (n) => n === 1, 30_000, 5);
     await killHard(first);
     const second = await spawnGateway(env, await freePort());
     const admin = kafka.admin();
@@ -67,10 +68,9 @@ describe('delivery guarantees on the real stack', () => {
       await eventually(() => lag(admin, env.KAFKA_GROUP_ID!, env.KAFKA_TOPIC_PREFIX!), (l) => l === 0, 60_000, 200);
 
       // What a clean replay of exactly the produced events gives, through the same code.
-      const replay = new MemoryStore();
-      await replay.landmark(await store.landmark(0)); // the same forward-decay landmark, so scores compare exactly
+      const replay = new MemoryStore(); // decay frames follow from event times alone, so scores compare exactly
       const flags = () => defaultFlags();
-      const { scoreBatch: score } = createScorer({ store: replay, recommender: new Recommender({ store: replay, flags }), flags });
+      const { scoreBatch: score } = createScorer({ store: replay, recommender: new Recommender({ store: replay, flags }), flags, deadLetters: new MemoryDeadLetters() });
       await score('replay', events.map((event, offset) => ({ offset, event })));
 
       const products = Array.from({ length: 61 }, (_, i) => `p${i}`);

@@ -1,5 +1,6 @@
-import { OPS, gql, realStackEnv, uniqueId } from '../../helpers/gateway';
-import { freePort, spawnGateway } from '../../helpers/processes';
+import { OPS, eventually, gql, realStackEnv, uniqueId } from '../../helpers/gateway';
+import { freePort, killHard, spawnGateway } from '../../helpers/processes';
+import { SHUTDOWN_BUDGET_MS } from '../../../src/app';
 
 jest.setTimeout(60_000);
 
@@ -28,5 +29,31 @@ describe('graceful shutdown', () => {
       second.child.kill('SIGTERM');
       await new Promise((r) => second.child.once('exit', r));
     }
+  });
+});
+
+describe('shutdown inside its deadline', () => {
+  test('SIGTERM while the consumer waits to join its group (a killed member still holds it) exits 0 within the stop budget, long before the forced exit', async () => {
+    const env = realStackEnv();
+    const first = await spawnGateway(env, await freePort());
+    // The first one joins the group, then dies without leaving it: the coordinator holds the next
+    // join until its session times out (10 s). That wait used to hold HTTP and then the shutdown.
+    await eventually(async () => (await fetch(first.url.replace(/\/graphql$/, '/readyz'))).status, (s) => s === 200, 60_000, 100);
+    await killHard(first);
+
+    const started = Date.now();
+    const second = await spawnGateway(env, await freePort());
+    expect(Date.now() - started).toBeLessThan(5_000); // serving while the group forms
+    const readyz = await (await fetch(second.url.replace(/\/graphql$/, '/readyz'))).json();
+    expect(readyz.checks.consumer.detail.state).toBe('starting'); // named as still joining
+
+    const exited = new Promise<number | null>((resolve) => second.child.once('exit', (code) => resolve(code)));
+    const signalled = Date.now();
+    second.child.kill('SIGTERM');
+    const code = await exited;
+    const tookMs = Date.now() - signalled;
+    process.stdout.write(`shutdown during a group join took ${tookMs} ms\n`);
+    expect(code).toBe(0); // 1 would be the forced exit at 15 s
+    expect(tookMs).toBeLessThan(SHUTDOWN_BUDGET_MS + 1_000);
   });
 });

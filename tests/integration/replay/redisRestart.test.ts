@@ -5,7 +5,6 @@
 // Meant to move to the fault suite (tests/faults/, case redis-restart); helpers in replayKit.ts.
 import Redis from 'ioredis';
 import type { Gateway } from '../../../src/app';
-import { defaultFlags } from '../../../src/flags/definitions';
 import { diffDumps, dumpPrefix } from '../../../src/replay/dump';
 import { eventually, gql, OPS, realStackEnv, startTestGateway, subscribe, wsClient } from '../../helpers/gateway';
 import { CATALOG, dropGroup, dropPrefix, privateRedis, startReplay, upsertCatalog, waitScored, type PrivateRedis } from './replayKit';
@@ -91,9 +90,8 @@ test('a Redis restart under load: pushes go on with higher versions, reads fail 
   expect(await run.done).toBe(0);
   const [privateClient, sharedClient] = [new Redis(server.url), new Redis(shared.REDIS_URL!)];
   try {
-    const half = defaultFlags()['decay.halfLifeHours'];
-    const rebuilt = await dumpPrefix(privateClient, restored, half);
-    const never = await dumpPrefix(sharedClient, refEnv.REDIS_KEY_PREFIX, half);
+    const rebuilt = await dumpPrefix(privateClient, restored);
+    const never = await dumpPrefix(sharedClient, refEnv.REDIS_KEY_PREFIX);
     expect([...never.keys()].filter((k) => k.endsWith(':state'))).toHaveLength(8);
     expect(diffDumps(never, rebuilt)).toEqual([]);
   } finally {

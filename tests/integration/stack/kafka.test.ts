@@ -72,7 +72,8 @@ describe('the local Kafka, through kafkajs', () => {
       acks: -1,
       messages: ['u1', 'u2', 'u3', 'u4'].map((key, i) => ({ key, value: `event-${i}`, headers: { source: 'stack-test' } })),
     });
-    expect(sent.every((r) => r.errorCode === 0)).toBe(true);
+    expect(sent.length).toBeGreaterThan(0); // one result per partition written
+    expect(sent.filter((r) => r.errorCode !== 0)).toEqual([]);
 
     const groupId = unique('group');
     groups.push(groupId);

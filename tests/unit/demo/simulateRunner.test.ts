@@ -24,13 +24,19 @@ describe('the simulation runner', () => {
 
   it("sends one user's events in order, each after the previous answer", async () => {
     const log: string[] = [];
+    // a's first answer comes only after b's event has been answered: b does not wait behind a
+    // (a runner that made it wait would time out here), whatever the machine's timing.
+    let bDone!: () => void;
+    const b = new Promise<void>((r) => (bDone = r));
     await runPlan({
       plan: plan([['a', 1, 0], ['a', 2, 0], ['b', 3, 0], ['a', 4, 0]]),
       send: async (r) => {
         const n = r.variables.input.n as number;
         log.push(`start ${n}`);
-        await sleep(n === 1 ? 30 : 1);
+        if (n === 1) await Promise.race([b, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("user b's event waited for user a's")), 5_000).unref())]);
+        else await sleep(1);
         log.push(`end ${n}`);
+        if (n === 3) bDone();
       },
       durationMs: 5_000,
       maxEvents: 100,

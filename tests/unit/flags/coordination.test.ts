@@ -4,10 +4,11 @@ import { LocalInstances } from '../../../src/coordination/localInstances';
 import { MaintenanceTimer } from '../../../src/coordination/maintenance';
 import { packageVersion, selfInfo } from '../../../src/coordination/self';
 import { sequenceOf, sortBySequence } from '../../../src/coordination/zookeeperInstances';
-import { gql, startTestGateway } from '../../helpers/gateway';
+import { eventually, gql, startTestGateway } from '../../helpers/gateway';
 
 const silent = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 
 describe('leader election order', () => {
   it('orders znodes by their 10-digit sequence suffix, not by the guid before it', () => {
@@ -18,6 +19,11 @@ describe('leader election order', () => {
 });
 
 describe('maintenance timer', () => {
+  // Fake timers: the schedule is the test's, so "no run after stop" is checked over a long stretch
+  // of timer time without sleeping, and a loaded machine cannot change the counts.
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
   it('runs at once and then every interval until paused, never two runs at a time', async () => {
     let running = 0;
     let overlap = false;
@@ -34,11 +40,14 @@ describe('maintenance timer', () => {
       silent,
     );
     timer.resume();
-    await sleep(120);
-    await timer.stop();
+    expect(runs).toBe(1); // at once
+    await jest.advanceTimersByTimeAsync(120);
+    const stopping = timer.stop(); // waits for the run in progress
+    await jest.advanceTimersByTimeAsync(35);
+    await stopping;
     const done = runs;
-    await sleep(50);
-    expect(done).toBeGreaterThanOrEqual(2);
+    expect(done).toBeGreaterThanOrEqual(3); // 120 ms of 35-ms runs, one at a time
+    await jest.advanceTimersByTimeAsync(10_000);
     expect(runs).toBe(done);
     expect(overlap).toBe(false);
   });
@@ -54,7 +63,7 @@ describe('maintenance timer', () => {
       silent,
     );
     timer.resume();
-    await sleep(60);
+    await jest.advanceTimersByTimeAsync(60);
     await timer.stop();
     expect(runs).toBeGreaterThan(1);
   });
@@ -76,7 +85,7 @@ describe('embedded mode instances', () => {
     let runs = 0;
     const registry = new LocalInstances({ logger: silent, maintenance: () => void runs++, maintenanceIntervalMs: 10 });
     await registry.start(selfInfo({ id: 'solo', listenHost: '127.0.0.1', port: 4000, version: '1' }));
-    await sleep(40);
+    await eventually(async () => runs, (n) => n > 1, 5_000, 5);
     await registry.stop();
     expect(await registry.list()).toMatchObject([{ id: 'solo', port: 4000, isLeader: true, isSelf: true }]);
     expect(runs).toBeGreaterThan(1);

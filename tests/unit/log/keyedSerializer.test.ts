@@ -1,6 +1,9 @@
 import { KeyedSerializer } from '../../../src/log/kafkaLog';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** `promise`, or a failure naming `what` after 5 s (a serializer that wrongly waits deadlocks here). */
+const within = (promise: Promise<void>, what: string) =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} within 5 s`)), 5_000).unref())]);
 
 describe('scoring partitions concurrently', () => {
   test('batches of the same partition number run one after another, in arrival order', async () => {
@@ -18,9 +21,12 @@ describe('scoring partitions concurrently', () => {
   test('batches of different partition numbers overlap', async () => {
     const serializer = new KeyedSerializer();
     const log: string[] = [];
+    // Partition 1's batch finishes only once partition 2's has run: proof of overlap, whatever the timing.
+    let twoDone!: () => void;
+    const two = new Promise<void>((r) => (twoDone = r));
     await Promise.all([
-      serializer.run(1, async () => { log.push('1:start'); await tick(20); log.push('1:end'); }),
-      serializer.run(2, async () => { log.push('2:start'); await tick(1); log.push('2:end'); }),
+      serializer.run(1, async () => { log.push('1:start'); await within(two, "partition 2's batch did not run while partition 1's was running"); log.push('1:end'); }),
+      serializer.run(2, async () => { log.push('2:start'); log.push('2:end'); twoDone(); }),
     ]);
     expect(log).toEqual(['1:start', '2:start', '2:end', '1:end']);
   });

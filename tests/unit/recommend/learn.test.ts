@@ -1,7 +1,7 @@
 import { defaultFlags } from '../../../src/flags/definitions';
 import { emptyUserState, learnEvent, USER_BOUNDS, type ScoringEvent, type StatDelta } from '../../../src/recommend';
 
-const ctx = { flags: defaultFlags(), landmark: 0, categoryOf: (id: string) => (id.startsWith('shoe') ? 'shoes' : null) };
+const ctx = { flags: defaultFlags(), categoryOf: (id: string) => (id.startsWith('shoe') ? 'shoes' : null) };
 const at = (minutes: number) => minutes * 60_000;
 const view = (eventId: string, product: string, minute: number): ScoringEvent => ({ eventId, userId: 'u', type: 'view', productIds: [product], at: at(minute) });
 
@@ -51,7 +51,9 @@ describe('learning an event', () => {
     const early = counted(learnEvent(emptyUserState(), view('e1', 'a', 0), ctx).deltas, (d) => d.kind === 'trending');
     const halfLife = ctx.flags['decay.halfLifeHours'];
     const later = counted(learnEvent(emptyUserState(), view('e2', 'a', halfLife * 60), ctx).deltas, (d) => d.kind === 'trending');
-    expect(later.incr / early.incr).toBeCloseTo(2, 6); // one half-life later
+    // Each increment is in the frame of its own half-life period: compared in one frame.
+    const worth = (d: Counted) => d.incr * 2 ** d.frame.epoch;
+    expect(worth(later) / worth(early)).toBeCloseTo(2, 6); // one half-life later
   });
 
   test('a purchase pairs its items as bought together and leaves the cart', () => {
@@ -69,6 +71,20 @@ describe('learning an event', () => {
     const { user, deltas } = run([view('e1', 'shoe-1', 0)]);
     expect(deltas).toContainEqual(expect.objectContaining({ kind: 'trending', category: 'shoes', product: 'shoe-1' }));
     expect(Object.keys(user.cats)).toEqual(['shoes']);
+  });
+
+  test('category affinities stay finite and keep their order over ten simulated years at a one-hour half-life', () => {
+    const hour = 3_600_000;
+    const hourly = { ...ctx, flags: { ...ctx.flags, 'decay.halfLifeHours': 1 } };
+    let user = emptyUserState();
+    // Every ten days: shoes, then (an hour later) hats; hats are the newer, so they lead.
+    for (let day = 0, n = 0; day < 3650; day += 10) {
+      user = learnEvent(user, { ...view(`s${n}`, 'shoe-1', 0), at: day * 24 * hour }, hourly).user;
+      user = learnEvent(user, { ...view(`h${n++}`, 'hat-1', 0), at: day * 24 * hour + hour }, { ...hourly, categoryOf: () => 'hats' }).user;
+      expect(Number.isFinite(user.cats.hats!)).toBe(true);
+      expect(user.cats.hats! / user.cats.shoes!).toBeCloseTo(2, 9); // exactly one half-life apart, every time
+    }
+    expect(user.cats.hats).toBeLessThan(4);
   });
 
   test('state stays bounded however long the history', () => {

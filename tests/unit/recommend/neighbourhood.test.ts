@@ -23,7 +23,6 @@ describe('session neighbourhood', () => {
   test('learning a view records who touched the product and when', () => {
     const learned = learnEvent(emptyUserState(), { eventId: 'e1', userId: 'u1', type: 'view', productIds: ['a'], at: 5 }, {
       flags: defaultFlags(),
-      landmark: 0,
       categoryOf: () => null,
     });
     expect(learned.deltas).toContainEqual({ kind: 'session', product: 'a', user: 'u1', at: 5 });

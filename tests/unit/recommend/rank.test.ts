@@ -49,7 +49,8 @@ describe('ranking a user list', () => {
 
   test('the trending kill switch gives everyone trending only', () => {
     const list = rankForUser(base({ strategy: 'trending' }));
-    expect(list.every((i) => i.reason === 'TRENDING')).toBe(true);
+    expect(list.length).toBeGreaterThan(0);
+    expect(list.filter((i) => i.reason !== 'TRENDING')).toEqual([]);
   });
 });
 
@@ -57,7 +58,12 @@ describe('experiment arms', () => {
   const flags = { ...defaultFlags(), 'experiment.recs': { arms: [{ name: 'control', strategy: 'trending' as const, share: 0.3 }, { name: 'treatment', strategy: 'personalized' as const, share: 0.7 }] } };
 
   test('the same user always lands in the same arm', () => {
-    expect(assignStrategy('user-42', flags)).toEqual(assignStrategy('user-42', flags));
+    // Asked again with an equal (not the same) flags value, each of 200 users keeps their arm,
+    // and both arms are in use, so a constant answer cannot pass.
+    const users = Array.from({ length: 200 }, (_, i) => `user-${i}`);
+    const first = users.map((u) => assignStrategy(u, flags).arm);
+    expect(users.map((u) => assignStrategy(u, structuredClone(flags)).arm)).toEqual(first);
+    expect(new Set(first)).toEqual(new Set(['control', 'treatment']));
   });
 
   test('arm shares hold within a tolerance over many users', () => {

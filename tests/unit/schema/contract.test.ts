@@ -1,15 +1,16 @@
 // The storefront contract: every operation a storefront sends must validate against the schema
 // the code builds. operations/storefront.graphql is the repo's copy (codegen reads it); the shared
 // original beside the repo is checked too when it is there, and the copy must equal it.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kind, parse, validate, type OperationDefinitionNode } from 'graphql';
 import { buildGatewaySchema } from '../../../src/schema/build';
+import { itWhenShared, sharedPath } from '../../helpers/shared';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const COPY = path.join(ROOT, 'operations', 'storefront.graphql');
-const SHARED = path.resolve(ROOT, '..', 'shared', 'contract', 'storefront.graphql');
-const whenShared = existsSync(SHARED) ? it : it.skip;
+const SHARED = sharedPath('contract', 'storefront.graphql');
+const whenShared = itWhenShared(SHARED);
 
 const EXPECTED_OPERATIONS = [
   'TrackView', 'TrackAddToCart', 'TrackPurchase', 'Recommendations', 'RecommendationsUpdated',

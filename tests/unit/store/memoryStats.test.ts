@@ -1,6 +1,7 @@
 import { MemoryStats } from '../../../src/store/memoryStats';
 import { STAT_BOUNDS } from '../../../src/store/statBounds';
 import { seededRandom as random } from '../../../src/util/seededRandom';
+import { FIXED_FRAME } from '../../helpers/decay';
 
 describe('the in-process statistics', () => {
   test('lists stay exactly the best entries, highest first, while scores keep growing between lookups', () => {
@@ -10,7 +11,7 @@ describe('the in-process statistics', () => {
     for (let step = 0; step < 3000; step++) {
       const member = `m${Math.floor(next() * 60)}`;
       const incr = Math.floor(next() * 4); // zero increments and ties included
-      stats.add({ kind: 'trending', category: null, product: member, incr });
+      stats.add({ kind: 'trending', category: null, product: member, incr, frame: FIXED_FRAME });
       truth.set(member, (truth.get(member) ?? 0) + incr);
       if (step % 7 === 0) {
         const limit = 1 + Math.floor(next() * 30);
@@ -25,7 +26,7 @@ describe('the in-process statistics', () => {
 
   test('a handed-out list cannot be changed by the caller', () => {
     const stats = new MemoryStats();
-    stats.add({ kind: 'covis', from: 'a', to: 'b', incr: 1 });
+    stats.add({ kind: 'covis', from: 'a', to: 'b', incr: 1, frame: FIXED_FRAME });
     const list = stats.alsoViewed(['a'], 10).get('a')!;
     expect(() => list.push({ id: 'x', score: 1 })).toThrow();
   });

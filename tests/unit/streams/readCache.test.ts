@@ -1,13 +1,14 @@
 import { MemoryStore } from '../../../src/store/memoryStore';
 import { createReadCache } from '../../../src/streams/readCache';
+import { FIXED_FRAME } from '../../helpers/decay';
 
 describe("the scorer's read cache", () => {
   test('concurrent refreshes share one store read per key and get what the store answers', async () => {
     const store = new MemoryStore();
     await store.applyDeltas('t/0', [
-      { offset: 1, delta: { kind: 'covis', from: 'a', to: 'b', incr: 2 } },
-      { offset: 2, delta: { kind: 'covis', from: 'a', to: 'c', incr: 1 } },
-      { offset: 3, delta: { kind: 'covis', from: 'd', to: 'a', incr: 1 } },
+      { offset: 1, delta: { kind: 'covis', from: 'a', to: 'b', incr: 2, frame: FIXED_FRAME } },
+      { offset: 2, delta: { kind: 'covis', from: 'a', to: 'c', incr: 1, frame: FIXED_FRAME } },
+      { offset: 3, delta: { kind: 'covis', from: 'd', to: 'a', incr: 1, frame: FIXED_FRAME } },
     ] as never);
     const calls: string[][] = [];
     const counting = Object.assign(Object.create(store) as MemoryStore, {
@@ -50,7 +51,7 @@ describe("the scorer's read cache", () => {
     });
     const cached = createReadCache(counting, { ttlMs: 500, maxEntries: 100, now: () => now });
     await cached.trending([null], 10);
-    await store.applyDeltas('t/0', [{ offset: 1, delta: { kind: 'trending', category: null, product: 'p', incr: 1 } }]);
+    await store.applyDeltas('t/0', [{ offset: 1, delta: { kind: 'trending', category: null, product: 'p', incr: 1, frame: FIXED_FRAME } }]);
     now = 500;
     expect((await cached.trending([null], 10)).get(null)).toEqual([]); // still the earlier read
     now = 501;
