@@ -203,7 +203,7 @@ export async function startGateway(
   const http = await startHttpGateway({
     schema: buildGatewaySchema(),
     services,
-    authenticate: createAuthenticator(config.auth.jwtSecret),
+    authenticate: createAuthenticator(config.auth),
     logger,
     production: config.production,
     security: config.security,
@@ -211,7 +211,7 @@ export async function startGateway(
     port: config.port,
     probes: { ...parts.probes, flags: async () => ({ ok: true, detail: parts.flags.status() }) },
     webDir: options.webDir ?? path.resolve(__dirname, '../web'),
-    routes: (app) => mountMetrics(app, registry),
+    routes: (app) => mountMetrics(app, registry, { token: config.security.metricsToken, open: !config.production }),
     plugins: [createTrackMetricsPlugin(metrics)],
   });
   await parts.instances.start(selfInfo({ id: config.instanceId, listenHost: config.host, port: http.port, version: packageVersion() }));

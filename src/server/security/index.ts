@@ -5,5 +5,6 @@ export { limitError, RequestErrorCode, withoutSuggestions } from './errors';
 export { createErrorFormatter, formatForWebSocket, type ErrorFormatter } from './format';
 export { createSecurityPlugin, httpViewer } from './http';
 export { createTrackLimiter, TokenBuckets, type ClientLimits, type TrackLimiter } from './rateLimit';
-export { createMaxAliasesRule, createMaxDepthRule, INTROSPECTION_MAX_DEPTH, securityValidationRules } from './validationRules';
+export { countFields, createDocumentBudgetRule } from './documentBudget';
+export { createMaxAliasesRule, createMaxDepthRule, documentLimitsOf, INTROSPECTION_MAX_DEPTH, securityValidationRules } from './validationRules';
 export { createWsGuard, type WsClient } from './wsGuard';

@@ -22,6 +22,8 @@ function check(query: string, limits: { maxDepth?: number; maxAliases?: number; 
   const rules = securityValidationRules({
     maxDepth: limits.maxDepth ?? DEFAULTS.maxDepth,
     maxAliases: limits.maxAliases ?? DEFAULTS.maxAliases,
+    maxFields: DEFAULTS.maxFields,
+    maxFieldsPerSelection: DEFAULTS.maxFieldsPerSelection,
     introspection: limits.introspection ?? true,
   });
   return validate(schema, parse(query), [...specifiedRules, ...rules]);
