@@ -153,7 +153,7 @@ export function loadSecurityConfig(env: Env, production: boolean): SecurityConfi
     maxAliases: int(env, 'RECSYS_MAX_ALIASES', 15, 0, 1000),
     maxTokens: int(env, 'RECSYS_MAX_TOKENS', 2000, 10, 1_000_000),
     maxCost: int(env, 'RECSYS_MAX_COST', 5000, 1, 10_000_000),
-    maxFieldsPerSelection: int(env, 'RECSYS_MAX_FIELDS_PER_SELECTION', 50, 1, 10_000),
+    maxFieldsPerSelection: int(env, 'RECSYS_MAX_FIELDS_PER_SELECTION', 20, 1, 10_000),
     maxFields: int(env, 'RECSYS_MAX_FIELDS', 300, 1, 100_000),
     validationCacheEntries: int(env, 'RECSYS_VALIDATION_CACHE_ENTRIES', 500, 1, 100_000),
     maxBodyBytes: int(env, 'RECSYS_MAX_BODY_BYTES', 100 * 1024, 1024, 100 * 1024 * 1024),

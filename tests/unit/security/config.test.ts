@@ -11,7 +11,7 @@ describe('the security configuration', () => {
       maxAliases: 15,
       maxTokens: 2000,
       maxCost: 5000,
-      maxFieldsPerSelection: 50,
+      maxFieldsPerSelection: 20,
       maxFields: 300,
       validationCacheEntries: 500,
       maxBodyBytes: 102_400,
