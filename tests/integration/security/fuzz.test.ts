@@ -41,8 +41,11 @@ const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31)
 const HTTP_REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 3000);
 const WS_FRAMES = 600;
 /** The main phase stops at this time even if not every request went out (a loaded machine); at least MIN_REQUESTS must. */
-const BUDGET_MS = Number(process.env.FUZZ_BUDGET_MS ?? 40_000);
+const BUDGET_MS = Number(process.env.FUZZ_BUDGET_MS ?? 30_000);
 const MIN_REQUESTS = 1000;
+const WARM_UP = 150;
+/** From the start of the warm-up: the HTTP phase ends here whatever (the test stays under 2 minutes). */
+const HARD_STOP_MS = 85_000;
 const CONCURRENCY = 6;
 const HEAP_GROWTH_LIMIT_MB = 40;
 /** Any answer slower than this fails the run. */
@@ -561,7 +564,8 @@ describe('fuzzing a running production-mode gateway', () => {
       const runHttp = async (count: number, deadline = Infinity) => {
         let left = count;
         await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-          while (left-- > 0 && Date.now() < deadline) {
+          // Past the budget only while fewer than MIN_REQUESTS went out, and never past HARD_STOP_MS.
+          while (left-- > 0 && (Date.now() < deadline || (tally.requests < MIN_REQUESTS && Date.now() < hardStop))) {
             try {
               await httpRequest(r, gateway.url, tokens, tally);
             } catch (err) {
@@ -570,10 +574,11 @@ describe('fuzzing a running production-mode gateway', () => {
           }
         }));
       };
-      await runHttp(300); // warm-up: caches, JIT, connections
+      const hardStop = Date.now() + HARD_STOP_MS;
+      await runHttp(WARM_UP); // warm-up: caches, JIT, connections
       const heapBefore = heapMB(gc);
       const deadline = Date.now() + BUDGET_MS;
-      await Promise.all([runHttp(HTTP_REQUESTS - 300, deadline), websocketFuzz(r, gateway.wsUrl, tokens, tally, deadline)]);
+      await Promise.all([runHttp(HTTP_REQUESTS - WARM_UP, deadline), websocketFuzz(r, gateway.wsUrl, tokens, tally, deadline)]);
       const heapAfter = heapMB(gc);
       tally.problems.push(...(await replaySlow(tally, gateway.wsUrl, tokens.alice)));
 
