@@ -48,7 +48,7 @@ export interface SecurityConfig {
   maxFieldsPerSelection: number;
   /** Fields per operation, fragments expanded where spread. */
   maxFields: number;
-  /** Validated documents (and refusals) remembered per text on the websocket. */
+  /** Validation outcomes remembered per text: the websocket's documents and refusals, HTTP's refusals. */
   validationCacheEntries: number;
   maxBodyBytes: number;
   wsMaxPayloadBytes: number;

@@ -31,6 +31,7 @@ import {
   securityValidationRules,
   type WsClient,
 } from './security';
+import { DocumentCache } from './security/documentCache';
 import { SocketsPerAddress } from './security/socketsPerAddress';
 
 export interface HttpGatewayOptions {
@@ -67,6 +68,7 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
   const formatError = createErrorFormatter(production, logger);
   const limiter = createTrackLimiter(security.trackRate);
   const documentLimits = documentLimitsOf(security, introspection);
+  const refusals = new DocumentCache(security.validationCacheEntries);
 
   const socketsPerAddress = new SocketsPerAddress(security.wsMaxSocketsPerAddress);
   const addressOf = (req: IncomingMessage) => clientAddress(req.headers, req.socket.remoteAddress, security.trustProxyHops);
@@ -104,12 +106,12 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: security.maxTokens },
-    validationRules: securityValidationRules(documentLimits),
+    validationRules: securityValidationRules(documentLimits, refusals),
     formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
-      createSecurityPlugin<GatewayContext>({ maxCost: security.maxCost }),
+      createSecurityPlugin<GatewayContext>({ maxCost: security.maxCost, refusals }),
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, document: SANDBOX_DOCUMENT, variables: SANDBOX_VARIABLES }),

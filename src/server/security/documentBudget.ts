@@ -122,9 +122,20 @@ function conditionalSubscriptionRoot(document: DocumentNode, context: Validation
   return null;
 }
 
-export function createDocumentBudgetRule(budget: FieldBudget): ValidationRule {
+/** Where earlier refusals are remembered per document text (HTTP; the websocket keeps its own). */
+export interface KnownRefusals {
+  get(text: string): DocumentNode | readonly GraphQLError[] | undefined;
+}
+
+export function createDocumentBudgetRule(budget: FieldBudget, refusals?: KnownRefusals): ValidationRule {
   return (context: ValidationContext): ASTVisitor => ({
     Document(document) {
+      const known = document.loc ? refusals?.get(document.loc.source.body) : undefined;
+      if (Array.isArray(known)) {
+        // Refused before: the same errors again, without validating the text a second time.
+        for (const error of known as readonly GraphQLError[]) context.reportError(error);
+        return null;
+      }
       const maxFields = budget.introspection && isIntrospectionOnly(document) ? Math.max(budget.maxFields, INTROSPECTION_MAX_FIELDS) : budget.maxFields;
       const counts = countFields(document, maxFields);
       if (counts.total > maxFields) {

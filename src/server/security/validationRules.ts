@@ -16,7 +16,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-import { createDocumentBudgetRule, type FieldBudget } from './documentBudget';
+import { createDocumentBudgetRule, type FieldBudget, type KnownRefusals } from './documentBudget';
 import { limitError } from './errors';
 
 /** Apollo Sandbox's and codegen's introspection query nests ~15 levels (typeDepth 9 of `ofType`). */
@@ -128,8 +128,8 @@ export function createMaxAliasesRule(limits: DocumentLimits): ValidationRule {
 }
 
 /** The gateway's own rules, added to graphql-js's specified rules on both transports (the budget stops the others when over). */
-export function securityValidationRules(limits: DocumentLimits): ValidationRule[] {
-  return [createDocumentBudgetRule(limits), createMaxDepthRule(limits), createMaxAliasesRule(limits)];
+export function securityValidationRules(limits: DocumentLimits, refusals?: KnownRefusals): ValidationRule[] {
+  return [createDocumentBudgetRule(limits, refusals), createMaxDepthRule(limits), createMaxAliasesRule(limits)];
 }
 
 export function documentLimitsOf(

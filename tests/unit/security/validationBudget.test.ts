@@ -2,10 +2,11 @@
 // (adversarial shapes and random ones, the figure printed), and documents over them refused before
 // the expensive rules run. Times are the best of several runs (CPU work, not the machine's load),
 // compared with the unbounded 400-field document measured in the same run.
-import { parse, specifiedRules, validate, type GraphQLError, type ValidationRule } from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate, type ValidationRule } from 'graphql';
 import { loadSecurityConfig } from '../../../src/config';
 import { buildGatewaySchema } from '../../../src/schema/build';
 import { countFields, securityValidationRules } from '../../../src/server/security';
+import { DocumentCache } from '../../../src/server/security/documentCache';
 
 const schema = buildGatewaySchema();
 const DEFAULTS = loadSecurityConfig({}, true);
@@ -105,5 +106,18 @@ describe('validation cost under the field caps', () => {
       expect({ query, messages: errors.map((e) => e.message) }).toEqual({ query, messages: [expect.stringMatching(/subscription cannot choose its root field/)] });
     }
     expect(validate(schema, parse('subscription { recommendationsUpdated(userId: "u") { items @include(if: true) { score } } }'), RULES)).toEqual([]);
+  });
+});
+
+describe('refusals remembered per text', () => {
+  test('a text refused before gets the same errors again without the other rules running', () => {
+    const known = new DocumentCache();
+    const rules = [...specifiedRules, ...securityValidationRules({ ...DEFAULTS, introspection: false }, known)];
+    const text = '{ trending(limit: 1) { score } }'; // valid: only the remembered refusal can refuse it
+    expect(validate(schema, parse(text), rules)).toEqual([]);
+    const remembered = [new GraphQLError('remembered refusal', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })];
+    known.set(text, remembered);
+    expect(validate(schema, parse(text), rules).map((e) => e.message)).toEqual(['remembered refusal']);
+    expect(validate(schema, parse(`${text} `), rules)).toEqual([]); // another text is validated
   });
 });
