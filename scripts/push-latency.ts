@@ -31,6 +31,8 @@ async function main(): Promise<void> {
     KAFKA_TOPIC_PREFIX: `${id}-`,
     KAFKA_GROUP_ID: `${id}-scorer`,
     KAFKA_PARTITIONS: '6',
+    // Up to 5,000 shoppers connect from this one address.
+    RECSYS_WS_MAX_SOCKETS_PER_ADDRESS: process.env.RECSYS_WS_MAX_SOCKETS_PER_ADDRESS || '1000000',
   });
   const gateway = await startGateway(config, createLogger(process.env.LOG_LEVEL || 'warn'));
   // One connection per shopper, as storefronts connect (and within the per-connection cap).

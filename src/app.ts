@@ -351,7 +351,7 @@ export async function startGateway(
   const http = await startHttpGateway({
     schema: buildGatewaySchema(),
     services,
-    authenticate: createAuthenticator(config.auth.jwtSecret),
+    authenticate: createAuthenticator(config.auth),
     logger,
     production: config.production,
     security: config.security,
@@ -361,7 +361,7 @@ export async function startGateway(
     probes,
     drainMs: SHUTDOWN_LIMITS.httpMs,
     webDir: options.webDir ?? path.resolve(__dirname, '../web'),
-    routes: (app) => mountMetrics(app, registry),
+    routes: (app) => mountMetrics(app, registry, { token: config.security.metricsToken, open: !config.production }),
     plugins: [createTrackMetricsPlugin(metrics)],
   });
   readiness = async () => {

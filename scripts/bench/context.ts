@@ -98,6 +98,8 @@ export function gatewayEnv(ctx: BenchContext, id: string, extra: Record<string, 
     // The bench measures capacity: the per-user and per-address track limits would refuse most of its load.
     RECSYS_TRACK_RATE_USER_PER_SECOND: '0',
     RECSYS_TRACK_RATE_IP_PER_SECOND: '0',
+    // Thousands of subscribers connect from this one address.
+    RECSYS_WS_MAX_SOCKETS_PER_ADDRESS: '1000000',
     ...extra,
   };
 }

@@ -51,14 +51,35 @@ export interface SecurityConfig {
   maxTokens: number;
   /** Estimated cost per operation (fields, list fields multiplied by their `limit`). */
   maxCost: number;
+  /** Fields one selection set merges (fragments included): bounds graphql-js's pairwise field validation. */
+  maxFieldsPerSelection: number;
+  /** Fields per operation, fragments expanded where spread. */
+  maxFields: number;
+  /** Validation outcomes remembered per text: the websocket's documents and refusals, HTTP's refusals. */
+  validationCacheEntries: number;
   maxBodyBytes: number;
   wsMaxPayloadBytes: number;
   /** Subscriptions (and operations still running) on one websocket at a time. */
   wsMaxSubscriptions: number;
   /** No connection_init within this long closes the socket with 4408. */
   wsConnectionInitTimeoutMs: number;
+  /** A socket with no subscription running and no ping for this long is closed (4408 "idle"). */
+  wsIdleTimeoutMs: number;
+  /** Open websockets per client address (over it the upgrade gets HTTP 429). */
+  wsMaxSocketsPerAddress: number;
+  /** Bearer token GET /metrics requires; null: /metrics open in development, refused (403) in production. */
+  metricsToken: string | null;
   /** Token buckets for the track mutations; perSecond 0 turns one off. */
   trackRate: { user: RateConfig; ip: RateConfig };
+}
+
+export interface AuthConfig {
+  /** HS256 secret; null = auth off (never in production). */
+  jwtSecret: string | null;
+  /** Longest life a token may have (exp - iat, or exp - now without iat). */
+  maxAgeSeconds: number;
+  /** Tokens without `exp` are refused (production); elsewhere they are accepted. */
+  requireExpiry: boolean;
 }
 
 export interface RateConfig {
@@ -78,7 +99,7 @@ export interface Config {
   zookeeper: ZooKeeperConfig | null;
   /** Embedded mode only: optional JSON file of flag values. */
   flagsFile: string | null;
-  auth: { jwtSecret: string | null };
+  auth: AuthConfig;
   security: SecurityConfig;
   instanceId: string;
 }
@@ -120,6 +141,13 @@ function origins(env: Env, production: boolean): string[] | null {
   });
 }
 
+function metricsToken(env: Env): string | null {
+  const raw = env.RECSYS_METRICS_TOKEN ?? '';
+  if (raw === '') return null;
+  if (raw.length < 16 || /\s/.test(raw)) throw new ConfigError('RECSYS_METRICS_TOKEN', 'expected at least 16 characters without spaces');
+  return raw;
+}
+
 function rate(env: Env, name: string, perSecond: number, burst: number): RateConfig {
   return { perSecond: int(env, `${name}_PER_SECOND`, perSecond, 0, 1_000_000), burst: int(env, `${name}_BURST`, burst, 1, 1_000_000) };
 }
@@ -132,10 +160,16 @@ export function loadSecurityConfig(env: Env, production: boolean): SecurityConfi
     maxAliases: int(env, 'RECSYS_MAX_ALIASES', 15, 0, 1000),
     maxTokens: int(env, 'RECSYS_MAX_TOKENS', 2000, 10, 1_000_000),
     maxCost: int(env, 'RECSYS_MAX_COST', 5000, 1, 10_000_000),
+    maxFieldsPerSelection: int(env, 'RECSYS_MAX_FIELDS_PER_SELECTION', 20, 1, 10_000),
+    maxFields: int(env, 'RECSYS_MAX_FIELDS', 300, 1, 100_000),
+    validationCacheEntries: int(env, 'RECSYS_VALIDATION_CACHE_ENTRIES', 500, 1, 100_000),
     maxBodyBytes: int(env, 'RECSYS_MAX_BODY_BYTES', 100 * 1024, 1024, 100 * 1024 * 1024),
     wsMaxPayloadBytes: int(env, 'RECSYS_WS_MAX_PAYLOAD_BYTES', 64 * 1024, 1024, 100 * 1024 * 1024),
     wsMaxSubscriptions: int(env, 'RECSYS_WS_MAX_SUBSCRIPTIONS', 20, 1, 10_000),
     wsConnectionInitTimeoutMs: int(env, 'RECSYS_WS_CONNECTION_INIT_TIMEOUT_MS', 5000, 100, 600_000),
+    wsIdleTimeoutMs: int(env, 'RECSYS_WS_IDLE_TIMEOUT_MS', 60_000, 100, 86_400_000),
+    wsMaxSocketsPerAddress: int(env, 'RECSYS_WS_MAX_SOCKETS_PER_ADDRESS', 100, 1, 1_000_000),
+    metricsToken: metricsToken(env),
     trackRate: {
       user: rate(env, 'RECSYS_TRACK_RATE_USER', 20, 40),
       ip: rate(env, 'RECSYS_TRACK_RATE_IP', 500, 1000),
@@ -218,7 +252,7 @@ export function loadConfig(env: Env = process.env): Config {
     redis,
     zookeeper,
     flagsFile: env.RECSYS_FLAGS_FILE || null,
-    auth: { jwtSecret },
+    auth: { jwtSecret, maxAgeSeconds: int(env, 'RECSYS_JWT_MAX_AGE_SECONDS', 24 * 3600, 1, 365 * 24 * 3600), requireExpiry: production },
     security: loadSecurityConfig(env, production),
     instanceId: env.RECSYS_INSTANCE_ID || `${process.pid}`,
   };

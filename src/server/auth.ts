@@ -1,9 +1,13 @@
 // Bearer tokens (JWT HS256): `sub` is the user id, `role: "admin"` may write the catalogue and flags.
+// A token lives at most `maxAgeSeconds` (exp - iat, or exp - now when it has no iat), and in
+// production it must say when it expires: a leaked token without `exp` would be good forever.
 import jwt from 'jsonwebtoken';
+import type { AuthConfig } from '../config';
 import { UnauthenticatedError } from '../errors';
 import type { Viewer } from '../resolvers/context';
 
-export function createAuthenticator(secret: string | null) {
+export function createAuthenticator(auth: AuthConfig, now: () => number = Date.now) {
+  const { jwtSecret: secret, maxAgeSeconds, requireExpiry } = auth;
   return function viewerFrom(authorization: unknown): Viewer {
     if (!secret) return { userId: null, admin: false, authEnabled: false };
     if (authorization === undefined || authorization === null || authorization === '') {
@@ -14,13 +18,21 @@ export function createAuthenticator(secret: string | null) {
     }
     let claims: jwt.JwtPayload | string;
     try {
-      claims = jwt.verify(authorization.slice(7).trim(), secret, { algorithms: ['HS256'] });
+      claims = jwt.verify(authorization.slice(7).trim(), secret, { algorithms: ['HS256'], clockTimestamp: Math.floor(now() / 1000) });
     } catch (err) {
       const reason = err instanceof jwt.TokenExpiredError ? 'the token has expired' : 'the token is malformed or its signature is wrong';
       throw new UnauthenticatedError(reason);
     }
     if (typeof claims === 'string' || typeof claims.sub !== 'string' || claims.sub === '') {
       throw new UnauthenticatedError('the token has no subject (sub)');
+    }
+    if (typeof claims.exp !== 'number') {
+      if (requireExpiry) throw new UnauthenticatedError('the token has no expiry (exp); tokens must expire');
+    } else {
+      const issued = typeof claims.iat === 'number' ? claims.iat : Math.floor(now() / 1000);
+      if (claims.exp - issued > maxAgeSeconds) {
+        throw new UnauthenticatedError(`the token lives longer than the ${maxAgeSeconds} s allowed (exp - iat)`);
+      }
     }
     return { userId: claims.sub, admin: claims.role === 'admin', authEnabled: true };
   };

@@ -1,6 +1,6 @@
 // One HTTP server, one port: Apollo Server over express at /graphql (POST, and Sandbox on GET in
 // development), graphql-ws on the same path for subscriptions, health probes, the demo page.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -25,12 +25,15 @@ import {
   createSecurityPlugin,
   createTrackLimiter,
   createWsGuard,
+  documentLimitsOf,
   httpViewer,
   originAllowed,
   securityValidationRules,
   type TrackLimiter,
   type WsClient,
 } from './security';
+import { DocumentCache } from './security/documentCache';
+import { SocketsPerAddress } from './security/socketsPerAddress';
 
 export interface HttpGatewayOptions {
   schema: GraphQLSchema;
@@ -69,16 +72,23 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
   const introspection = !production;
   const formatError = createErrorFormatter(production, logger);
   const limiter = options.trackLimiter ?? createTrackLimiter(security.trackRate);
-  const documentLimits = { maxDepth: security.maxDepth, maxAliases: security.maxAliases, introspection };
+  const documentLimits = documentLimitsOf(security, introspection);
+  const refusals = new DocumentCache(security.validationCacheEntries);
 
+  const socketsPerAddress = new SocketsPerAddress(security.wsMaxSocketsPerAddress);
+  const addressOf = (req: IncomingMessage) => clientAddress(req.headers, req.socket.remoteAddress, security.trustProxyHops);
   const wsServer = new WebSocketServer({
     server: httpServer,
     path: '/graphql',
     maxPayload: security.wsMaxPayloadBytes, // a bigger frame closes the socket with 1009
-    // A browser page from a foreign origin may not open the socket (cross-site websocket hijacking).
-    verifyClient: ({ origin, req }, done) =>
-      originAllowed(origin, req.headers.host, security.allowedOrigins) ? done(true) : done(false, 403, 'origin not allowed'),
+    verifyClient: ({ origin, req }, done) => {
+      // A browser page from a foreign origin may not open the socket (cross-site websocket hijacking).
+      if (!originAllowed(origin, req.headers.host, security.allowedOrigins, !production)) return done(false, 403, 'origin not allowed');
+      if (!socketsPerAddress.allows(addressOf(req))) return done(false, 429, 'too many websockets from this address');
+      done(true);
+    },
   });
+  wsServer.on('connection', (socket, req) => socket.once('close', socketsPerAddress.opened(addressOf(req))));
   const wsGuard = createWsGuard({ schema, security, introspection, authenticate, format: formatError });
   const wsCleanup = useServer<Record<string, unknown> | undefined, WsClient>(
     {
@@ -101,13 +111,13 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: security.maxTokens },
-    validationRules: securityValidationRules(documentLimits),
+    validationRules: securityValidationRules(documentLimits, refusals),
     formatError,
     plugins: [
       // Bounded (Apollo's default grace is 10 s): shutdown has a deadline of its own (src/app.ts).
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainMs ?? 2_500 }),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
-      createSecurityPlugin<GatewayContext>({ maxCost: security.maxCost }),
+      createSecurityPlugin<GatewayContext>({ maxCost: security.maxCost, refusals }),
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, document: SANDBOX_DOCUMENT, variables: SANDBOX_VARIABLES }),

@@ -19,14 +19,17 @@ export function clientAddress(headers: IncomingHttpHeaders, socketAddress: strin
 }
 
 /**
- * A request may go on when it has no Origin (not a browser), comes from the gateway's own origin
- * (the demo page), or its Origin is listed; `allowed` null lets every origin in (development).
+ * A request may go on when it has no Origin (not a browser), or its Origin is listed; `allowed`
+ * null lets every origin in (development). With `trustHost` (development only) the gateway's own
+ * origin as the Host header names it passes too; production never trusts Host, which the client
+ * controls (DNS rebinding: evil.example pointed at the gateway sends Host evil.example).
  */
-export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[] | null): boolean {
+export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[] | null, trustHost = true): boolean {
   if (origin === undefined || origin === '') return true;
   if (allowed === null) return true;
   const normalised = origin.toLowerCase();
   if (allowed.includes(normalised)) return true;
+  if (!trustHost) return false;
   try {
     return new URL(normalised).host === (host ?? '').toLowerCase();
   } catch {

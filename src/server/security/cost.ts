@@ -35,8 +35,6 @@ export function perItemCost(argument: string): ComplexityEstimator {
   };
 }
 
-const fieldExtensions = fieldExtensionsEstimator();
-const simple = simpleEstimator({ defaultComplexity: 1 });
 /**
  * Selections measured (fragments counted where spread) before giving up and refusing. Real
  * operations have tens, the standard introspection query ~250. Bounds the time (~10-50 ms) a
@@ -56,60 +54,55 @@ export interface CostCheck {
 /**
  * The estimated cost of the operation about to run, or null when its variables do not coerce
  * (execution then refuses the request with BAD_USER_INPUT before any resolver runs).
+ *
+ * Measured with the variables as execution will see them (defaults applied, an omitted variable
+ * told apart from an explicit null, `@include`/`@skip` evaluated with them), and remembered only
+ * under a key holding every variable value that can change it, so one request cannot prime the
+ * answer for another.
  */
 export function operationCost({ schema, document, operation, variables }: Omit<CostCheck, 'maxCost'>): number | null {
-  const operationName = operation.name?.value ?? '';
-  const costs = COSTS.get(document)?.get(operationName);
-  if (costs?.fixed !== undefined) return costs.fixed;
-  const key = costKey(operation, variables);
-  const known = key === null ? undefined : costs?.byVariables.get(key);
-  if (known !== undefined) return known;
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
   if (coerced.errors) return null;
-  // Only the fields with a `complexity` extension read arguments (a list's limit, an input
-  // list's length): an operation without any costs the same whatever its variables.
-  let readsArguments = false;
-  const estimators: ComplexityEstimator[] = [
-    (options) => {
-      const cost = fieldExtensions(options);
-      if (cost !== undefined) readsArguments = true;
-      return cost;
-    },
-    simple,
-  ];
+  const key = costKey(operation, coerced.coerced);
+  const operationName = operation.name?.value ?? '';
+  const known = key === null ? undefined : COSTS.get(document)?.get(operationName)?.get(key);
+  if (known !== undefined) return known;
   const cost = getComplexity({ schema, query: document, operationName: operation.name?.value, variables: variables ?? {}, estimators, maxQueryNodes: MAX_MEASURED_NODES });
+  if (key === null) return cost;
   let byName = COSTS.get(document);
   if (!byName) COSTS.set(document, (byName = new Map()));
-  const entry = byName.get(operationName) ?? { fixed: undefined, byVariables: new Map<string, number>() };
-  byName.set(operationName, entry);
-  if (!readsArguments) entry.fixed = cost;
-  else if (key !== null && entry.byVariables.size < MAX_COSTS_PER_OPERATION) entry.byVariables.set(key, cost);
+  let byKey = byName.get(operationName);
+  if (!byKey) byName.set(operationName, (byKey = new Map()));
+  if (byKey.size < MAX_COSTS_PER_OPERATION) byKey.set(key, cost);
   return cost;
 }
 
+const estimators = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
+
 /**
- * Measured costs per parsed document and operation: Apollo and the websocket's DocumentCache hand
- * out the same DocumentNode for the same text, so a storefront's repeated operations are measured
- * once (weak keys: dropped with the document). `fixed` when no variable can change the cost (track
- * mutations, most queries); otherwise per value of the variables that can (`costKey`).
+ * Measured costs per parsed document, operation and cost key: Apollo and the websocket's
+ * DocumentCache hand out the same DocumentNode for the same text, so a storefront's repeated
+ * operations are measured once (weak keys: dropped with the document).
  */
-const COSTS = new WeakMap<DocumentNode, Map<string, { fixed: number | undefined; byVariables: Map<string, number> }>>();
+const COSTS = new WeakMap<DocumentNode, Map<string, Map<string, number>>>();
 /** Distinct variable values remembered per operation (a limit takes at most 100). */
 const MAX_COSTS_PER_OPERATION = 256;
 
 /**
- * The values of the variables that may change the cost, as a key; null when too big to remember.
- * The estimators read a list's `limit` (Int) and an input list's length, never an ID or a String,
- * so variables of those types (userId, productId, category...) are left out: a storefront asking
- * for many shoppers' lists with the same limit is measured once.
+ * The coerced values of the variables that may change the cost, as a key; null when too big to
+ * remember. Every variable counts (an Int limit, a Boolean for `@include`, an input list's length)
+ * except ID and String ones: the estimators never read those, and graphql-js lets them into ID and
+ * String positions only (not a list, not a directive's Boolean), so a storefront asking for many
+ * shoppers' lists with the same limit is measured once. "absent" and "null" are different keys:
+ * an omitted variable takes its default, an explicit null does not.
  */
-function costKey(operation: OperationDefinitionNode, variables: Record<string, unknown> | null | undefined): string | null {
+function costKey(operation: OperationDefinitionNode, coerced: Record<string, unknown>): string | null {
   let key = '';
   for (const definition of operation.variableDefinitions ?? []) {
     const type = definition.type.kind === Kind.NON_NULL_TYPE ? definition.type.type : definition.type;
     if (type.kind === Kind.NAMED_TYPE && (type.name.value === 'ID' || type.name.value === 'String')) continue;
     const name = definition.variable.name.value;
-    key += `${name}=${JSON.stringify(variables?.[name] ?? null)};`;
+    key += Object.prototype.hasOwnProperty.call(coerced, name) ? `${name}=${JSON.stringify(coerced[name])};` : `${name} absent;`;
     if (key.length > 512) return null;
   }
   return key;

@@ -12,7 +12,7 @@ export const RequestErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
 } as const;
 
-export type LimitName = 'depth' | 'aliases' | 'tokens' | 'cost' | 'subscriptions';
+export type LimitName = 'depth' | 'aliases' | 'tokens' | 'cost' | 'subscriptions' | 'fields' | 'fieldsPerSelection';
 
 /** An operation over one of the configured bounds (validation failure, HTTP 400). */
 export function limitError(

@@ -7,6 +7,7 @@ import { ErrorCode, RecsysError } from '../../errors';
 import type { Viewer } from '../../resolvers/context';
 import type { Authenticator } from '../auth';
 import { costError } from './cost';
+import type { DocumentCache } from './documentCache';
 import { RequestErrorCode } from './errors';
 
 /**
@@ -30,10 +31,18 @@ export function httpViewer(authenticate: Authenticator, authorization: unknown):
   }
 }
 
-export function createSecurityPlugin<TContext extends object>(options: { maxCost: number }): ApolloServerPlugin<TContext> {
+export function createSecurityPlugin<TContext extends object>(options: { maxCost: number; refusals?: DocumentCache }): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
+        // Apollo's document store remembers valid documents; refused texts are remembered here and
+        // replayed by the document budget rule (./documentBudget.ts) without validating again.
+        async validationDidStart({ source }) {
+          return async (errors) => {
+            const refused = errors?.filter((e): e is GraphQLError => e instanceof GraphQLError) ?? [];
+            if (refused.length > 0 && source !== undefined) options.refusals?.set(source, refused);
+          };
+        },
         async didResolveOperation({ operation, document, request, schema }) {
           if (!operation) return; // unknown operation name: execution answers OPERATION_RESOLUTION_FAILURE
           if (operation.operation === 'subscription') {

@@ -6,5 +6,6 @@ export { createErrorFormatter, formatForWebSocket, type ErrorFormatter } from '.
 export { createSecurityPlugin, httpViewer } from './http';
 export { createTrackLimiter, TokenBuckets, type ClientLimits, type TrackLimiter } from './rateLimit';
 export { createSharedTrackLimiter } from './sharedRateLimit';
-export { createMaxAliasesRule, createMaxDepthRule, INTROSPECTION_MAX_DEPTH, securityValidationRules } from './validationRules';
+export { countFields, createDocumentBudgetRule } from './documentBudget';
+export { createMaxAliasesRule, createMaxDepthRule, documentLimitsOf, INTROSPECTION_MAX_DEPTH, securityValidationRules } from './validationRules';
 export { createWsGuard, type WsClient } from './wsGuard';

@@ -16,13 +16,14 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
+import { createDocumentBudgetRule, type FieldBudget, type KnownRefusals } from './documentBudget';
 import { limitError } from './errors';
 
 /** Apollo Sandbox's and codegen's introspection query nests ~15 levels (typeDepth 9 of `ofType`). */
 export const INTROSPECTION_MAX_DEPTH = 20;
 const INTROSPECTION_ROOT_FIELDS = new Set(['__schema', '__type']);
 
-export interface DocumentLimits {
+export interface DocumentLimits extends FieldBudget {
   maxDepth: number;
   maxAliases: number;
   /** Introspection allowed (development): real introspection root fields get INTROSPECTION_MAX_DEPTH. */
@@ -126,7 +127,15 @@ export function createMaxAliasesRule(limits: DocumentLimits): ValidationRule {
   };
 }
 
-/** The gateway's own rules, added to graphql-js's specified rules on both transports. */
-export function securityValidationRules(limits: DocumentLimits): ValidationRule[] {
-  return [createMaxDepthRule(limits), createMaxAliasesRule(limits)];
+/** The gateway's own rules, added to graphql-js's specified rules on both transports (the budget stops the others when over). */
+export function securityValidationRules(limits: DocumentLimits, refusals?: KnownRefusals): ValidationRule[] {
+  return [createDocumentBudgetRule(limits, refusals), createMaxDepthRule(limits), createMaxAliasesRule(limits)];
+}
+
+export function documentLimitsOf(
+  security: Pick<DocumentLimits, 'maxDepth' | 'maxAliases' | 'maxFields' | 'maxFieldsPerSelection'>,
+  introspection: boolean,
+): DocumentLimits {
+  const { maxDepth, maxAliases, maxFields, maxFieldsPerSelection } = security;
+  return { maxDepth, maxAliases, maxFields, maxFieldsPerSelection, introspection };
 }

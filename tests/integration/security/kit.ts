@@ -64,8 +64,8 @@ export class RawSocket {
   private readonly ws: WebSocket;
   private waiters: (() => void)[] = [];
 
-  constructor(url: string, options: { origin?: string } = {}) {
-    this.ws = new WebSocket(url, 'graphql-transport-ws', options.origin ? { origin: options.origin } : {});
+  constructor(url: string, options: { origin?: string; headers?: Record<string, string> } = {}) {
+    this.ws = new WebSocket(url, 'graphql-transport-ws', { ...(options.origin ? { origin: options.origin } : {}), ...(options.headers ? { headers: options.headers } : {}) });
     this.ws.on('message', (data) => {
       this.messages.push(JSON.parse(String(data)));
       for (const w of this.waiters.splice(0)) w();

@@ -11,6 +11,9 @@ const LIMITS = {
   RECSYS_MAX_ALIASES: '2',
   RECSYS_MAX_TOKENS: '60',
   RECSYS_MAX_COST: '100',
+  // The token documents below are one long selection set; the field caps have their own tests (budget.test.ts).
+  RECSYS_MAX_FIELDS_PER_SELECTION: '100',
+  RECSYS_MAX_FIELDS: '100',
   RECSYS_MAX_BODY_BYTES: '2048',
   RECSYS_WS_MAX_SUBSCRIPTIONS: '3',
   RECSYS_TRACK_RATE_USER_PER_SECOND: '1',

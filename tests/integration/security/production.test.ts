@@ -118,13 +118,21 @@ describe('the production posture', () => {
     }
   });
 
-  test('only listed origins (and the same origin) open the websocket or read HTTP answers', async () => {
+  test('only listed origins open the websocket or read HTTP answers; Host is not trusted to name the same origin', async () => {
     const foreign = new RawSocket(gateway.wsUrl, { origin: 'https://evil.example' });
     sockets.push(foreign);
     await foreign.closed;
     expect(foreign.refusedStatus).toBe(403);
     await socket(SHOP);
-    await socket(new URL(gateway.url).origin);
+    // DNS rebinding: evil.example resolved to the gateway sends a matching Host. Development let
+    // that through as "the same origin"; production compares with the listed origins only.
+    const { host } = new URL(gateway.url);
+    for (const [origin, hostHeader] of [[`http://evil.example:${new URL(gateway.url).port}`, `evil.example:${new URL(gateway.url).port}`], [new URL(gateway.url).origin, host]]) {
+      const rebound = new RawSocket(gateway.wsUrl, { origin, headers: { host: hostHeader! } });
+      sockets.push(rebound);
+      await rebound.closed;
+      expect({ origin, status: rebound.refusedStatus }).toEqual({ origin, status: 403 });
+    }
 
     const read = async (origin: string) =>
       (await fetch(gateway.url, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })).headers.get('access-control-allow-origin');

@@ -1,4 +1,4 @@
-import { parse } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
 import { DocumentCache } from '../../../src/server/security/documentCache';
 
 describe('the websocket document cache', () => {
@@ -15,5 +15,15 @@ describe('the websocket document cache', () => {
     expect(cache.size).toBe(2);
     expect(cache.get('{ a1 }')).toBeUndefined();
     expect(cache.get('{ a3 }')).toBeDefined();
+  });
+
+  test('a refused text keeps its errors, so sending it again is a lookup; texts over 16 KB are not held', () => {
+    const cache = new DocumentCache();
+    const errors = [new GraphQLError('a selection set has 400 fields')];
+    cache.set('{ refused }', errors);
+    expect(cache.get('{ refused }')).toBe(errors);
+    const padded = `{ a } #${'p'.repeat(16 * 1024)}`;
+    cache.set(padded, parse('{ a }'));
+    expect(cache.get(padded)).toBeUndefined();
   });
 });

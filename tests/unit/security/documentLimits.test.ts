@@ -22,6 +22,8 @@ function check(query: string, limits: { maxDepth?: number; maxAliases?: number; 
   const rules = securityValidationRules({
     maxDepth: limits.maxDepth ?? DEFAULTS.maxDepth,
     maxAliases: limits.maxAliases ?? DEFAULTS.maxAliases,
+    maxFields: DEFAULTS.maxFields,
+    maxFieldsPerSelection: DEFAULTS.maxFieldsPerSelection,
     introspection: limits.introspection ?? true,
   });
   return validate(schema, parse(query), [...specifiedRules, ...rules]);
@@ -130,8 +132,10 @@ describe('the cost limit', () => {
     const document = parse('query($id: ID!) { product(id: $id) { id name } }');
     const operation = document.definitions[0] as OperationDefinitionNode;
     expect(operationCost({ schema, document, operation, variables: { id: 'p1' } })).toBe(3);
-    // Remembered: even variables that would not coerce no longer reach the measurement (execution refuses them).
-    expect(operationCost({ schema, document, operation, variables: { id: { no: 1 } } })).toBe(3);
+    expect(operationCost({ schema, document, operation, variables: { id: 'p2' } })).toBe(3);
+    // Variables are coerced before the cache is asked (the key is made of coerced values): ones
+    // that do not coerce are left to execution, which refuses them.
+    expect(operationCost({ schema, document, operation, variables: { id: { no: 1 } } })).toBeNull();
   });
 
   test('variables that do not coerce are left to execution, which refuses them with BAD_USER_INPUT', () => {
