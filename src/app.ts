@@ -73,15 +73,20 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
   // ZooKeeper connects in the background; the flags wait at most ~2 s for it, then serve defaults.
   const zk = new ZooKeeperSession({ connect: zkConfig.connect, sessionTimeoutMs: zkConfig.sessionTimeoutMs, logger: logger.child({ name: 'zookeeper' }) }).start();
   const flagsReady = startZooKeeperFlags({ session: zk, root: zkConfig.root, logger: logger.child({ name: 'flags' }) });
-  const kafka = new Kafka({
-    clientId: kafkaConfig.clientId,
-    brokers: kafkaConfig.brokers,
-    connectionTimeout: 3_000,
-    requestTimeout: 10_000,
-    logLevel: KafkaLogLevel.WARN,
-    logCreator: kafkaLogger(logger),
-    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
-  });
+  const kafkaClient = (requestTimeout: number) =>
+    new Kafka({
+      clientId: kafkaConfig.clientId,
+      brokers: kafkaConfig.brokers,
+      connectionTimeout: 3_000,
+      requestTimeout,
+      logLevel: KafkaLogLevel.WARN,
+      logCreator: kafkaLogger(logger),
+      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
+    });
+  const kafka = kafkaClient(10_000);
+  // The producer's own client: one produce attempt may not outlast the produce timeout (a stopped
+  // broker would otherwise hold the queue for the 10 s request timeout).
+  const producerKafka = kafkaClient(Math.max(1_000, kafkaConfig.produceTimeoutMs));
   const redis = new Redis(redisConfig.url, { enableAutoPipelining: true, lazyConnect: true });
   const subscriber = new Redis(redisConfig.url, { lazyConnect: true });
   for (const client of [redis, subscriber]) client.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
@@ -91,7 +96,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
   const store = new RedisStore(redis, redisConfig.keyPrefix, { neighbourItems: RANKING.neighbourhood.itemsPerNeighbour });
   const feed = new RedisFeed(subscriber, redisConfig.keyPrefix, (err) => logger.warn({ err }, 'bad message on the recommendation feed'));
   const publisher = new KafkaPublisher({
-    kafka,
+    kafka: producerKafka,
     topicPrefix: kafkaConfig.topicPrefix,
     timeoutMs: kafkaConfig.produceTimeoutMs,
     onBatch: (size, ms) => {
@@ -120,6 +125,9 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
     probes: {
       zookeeper: async () => ({ ok: zk.connected, detail: { sessionId: zk.sessionId } }),
       kafka: async () => ({ ok: (await admin.describeCluster()).brokers.length > 0 }),
+      // Brokers that answer metadata can still refuse every write (fewer in-sync replicas than
+      // min.insync.replicas): the producer's own recent results say whether events get stored.
+      producer: async () => publisher.health(),
       redis: async () => ({ ok: (await redis.ping()) === 'PONG' }),
     },
     async close() {
