@@ -31,7 +31,7 @@ import { MemoryStore } from './store/memoryStore';
 import { RedisFeed } from './store/redisFeed';
 import { RedisStore } from './store/redisStore';
 import type { RecStore, RecsFeed } from './store/types';
-import { createScorer } from './streams/scorer';
+import { createScorer, type ScoreBatch } from './streams/scorer';
 import { startScoringLoop } from './streams/scoring';
 import { ensureTopics } from './streams/topics';
 import { DEMO_CATALOG } from './demo/catalog';
@@ -152,6 +152,14 @@ function embeddedParts(config: Config, logger: Logger, maintenance: Maintenance)
   };
 }
 
+/** RECSYS_TEST_SCORING_DELAY_MS: scoring made slow on purpose (the fault suite's slow-consumer case). */
+function delayed(score: ScoreBatch, ms: number): ScoreBatch {
+  return async (source, records) => {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return score(source, records);
+  };
+}
+
 export async function startGateway(
   config: Config,
   logger: Logger,
@@ -195,7 +203,7 @@ export async function startGateway(
   });
   const scoring = await startScoringLoop({
     consumer: parts.consumer,
-    scoreBatch: scorer.scoreBatch,
+    scoreBatch: config.scoringDelayMs > 0 ? delayed(scorer.scoreBatch, config.scoringDelayMs) : scorer.scoreBatch,
     logger: streamsLogger,
     onBatch: (source, r, ms, invalid) => {
       metrics.scoringBatchSize.observe(r.learned + r.duplicates + invalid);

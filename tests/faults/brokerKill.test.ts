@@ -1,0 +1,42 @@
+// broker-kill: kill -9 one broker, then a second (fewer than min.insync.replicas = 2 in sync), then
+// start both again; three cycles, a different pair each time, under steady load, one gateway that
+// is never restarted.
+import { runFaultCase } from './harness/faultCase';
+import { brokers, killNode, restartMissing } from './harness/stack';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('broker-kill: with two of three brokers killed no write is acknowledged falsely, and writes succeed again within 30 s of their return, without a gateway restart', async () => {
+  await runFaultCase('broker-kill', async ({ load, firstAckAfter, note }) => {
+    const pairs = [
+      ['kafka-1', 'kafka-2'],
+      ['kafka-2', 'kafka-3'],
+      ['kafka-3', 'kafka-1'],
+    ];
+    for (const [first, second] of pairs) {
+      await firstAckAfter(Date.now(), 30_000);
+      await sleep(2_000);
+      await killNode(brokers().find((b) => b.name === first)!);
+      await sleep(6_000);
+      await killNode(brokers().find((b) => b.name === second)!);
+      const bothDown = Date.now();
+      await sleep(8_000);
+      // One broker of three: nothing can reach two in-sync replicas, so nothing sent now may be acknowledged.
+      const returnStarted = Date.now();
+      await restartMissing();
+      const back = Date.now();
+      const during = load.sentAfter(bothDown + 1_000).filter((o) => o.sentAt < returnStarted);
+      const ackedDuring = during.filter((o) => o.result === 'acked');
+      expect(ackedDuring.map((o) => o.eventId)).toEqual([]);
+      expect(during.filter((o) => o.detail?.startsWith('UNAVAILABLE')).length).toBeGreaterThan(0);
+      const recovered = await firstAckAfter(back, 30_000);
+      expect(recovered).toBeLessThanOrEqual(30_000);
+      // And they keep succeeding: the producer is not jammed.
+      await sleep(5_000);
+      const after = load.sentAfter(back + recovered + 1_000).filter((o) => o.answeredAt < Date.now());
+      const okShare = after.filter((o) => o.result === 'acked').length / Math.max(1, after.length);
+      expect(okShare).toBeGreaterThan(0.95);
+      note(`${first}+${second}: ${during.length} sent while 2 were down, 0 acked; writes back ${(recovered / 1000).toFixed(1)} s after the brokers answered (restart took ${((back - returnStarted) / 1000).toFixed(1)} s), then ${(okShare * 100).toFixed(1)}% acked`);
+    }
+  });
+});
