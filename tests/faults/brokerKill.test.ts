@@ -6,8 +6,15 @@ import { brokers, killNode, restartMissing } from './harness/stack';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+async function readiness(graphqlUrl: string): Promise<{ status: number; checks: Record<string, { ok: boolean }> }> {
+  const res = await fetch(graphqlUrl.replace(/\/graphql$/, '/readyz'));
+  return { status: res.status, checks: ((await res.json()) as { checks: Record<string, { ok: boolean }> }).checks };
+}
+
 test('broker-kill: with two of three brokers killed no write is acknowledged falsely, and writes succeed again within 30 s of their return, without a gateway restart', async () => {
-  await runFaultCase('broker-kill', async ({ load, firstAckAfter, note }) => {
+  await runFaultCase('broker-kill', async ({ load, gateway, firstAckAfter, note }) => {
+    const readyWhileDown: Awaited<ReturnType<typeof readiness>>[] = [];
+    const readyAfter: Awaited<ReturnType<typeof readiness>>[] = [];
     const pairs = [
       ['kafka-1', 'kafka-2'],
       ['kafka-2', 'kafka-3'],
@@ -21,7 +28,9 @@ test('broker-kill: with two of three brokers killed no write is acknowledged fal
       await killNode(brokers().find((b) => b.name === second)!);
       const bothDown = Date.now();
       await sleep(8_000);
-      // One broker of three: nothing can reach two in-sync replicas, so nothing sent now may be acknowledged.
+      // One broker of three: nothing can reach two in-sync replicas, so nothing sent now may be
+      // acknowledged, and readiness says the producer cannot write.
+      readyWhileDown.push(await readiness(gateway().url));
       const returnStarted = Date.now();
       await restartMissing();
       const back = Date.now();
@@ -36,7 +45,14 @@ test('broker-kill: with two of three brokers killed no write is acknowledged fal
       const after = load.sentAfter(back + recovered + 1_000).filter((o) => o.answeredAt < Date.now());
       const okShare = after.filter((o) => o.result === 'acked').length / Math.max(1, after.length);
       expect(okShare).toBeGreaterThan(0.95);
+      readyAfter.push(await readiness(gateway().url));
       note(`${first}+${second}: ${during.length} sent while 2 were down, 0 acked; writes back ${(recovered / 1000).toFixed(1)} s after the brokers answered (restart took ${((back - returnStarted) / 1000).toFixed(1)} s), then ${(okShare * 100).toFixed(1)}% acked`);
     }
+    // Asserted last, so that a producer without the probe still shows its losses in the line above.
+    for (const down of readyWhileDown) {
+      expect(down.status).toBe(503);
+      expect(down.checks.producer).toMatchObject({ ok: false });
+    }
+    for (const after of readyAfter) expect(after.checks.producer).toMatchObject({ ok: true });
   });
 });

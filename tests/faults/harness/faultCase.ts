@@ -9,7 +9,7 @@ import type { Env } from '../../../src/config';
 import { freePort, killHard, spawnGateway, type GatewayProcess } from '../../helpers/processes';
 import { account, waitScored, type CaseNamespace, type Tally } from './accounting';
 import { categoryOf, productOf, startLoad, type Load } from './load';
-import { faultStackEnv } from './stack';
+import { faultStackEnv, restartMissing } from './stack';
 
 export interface CaseContext {
   ns: CaseNamespace;
@@ -64,6 +64,7 @@ export async function runFaultCase(name: string, body: (ctx: CaseContext) => Pro
   let current = await start();
   const notes: string[] = [];
   const load = startLoad({ url: () => current.url, runId: ns.runId, rate: options.rate ?? 100, users: options.users ?? 40, maxEvents });
+  let failure: unknown = null;
   try {
     await body({
       ns,
@@ -80,8 +81,13 @@ export async function runFaultCase(name: string, body: (ctx: CaseContext) => Pro
         }
       },
       note: (text) => notes.push(text),
+    }).catch((err: unknown) => {
+      // Still account for what was sent: a failed case's line shows what the failure cost.
+      failure = err;
     });
     const outcomes = await load.stop();
+    // A case that failed mid-fault may have left nodes down: the accounting needs them all.
+    if (failure) await restartMissing();
     await waitScored(ns, options.drainMs ?? 120_000);
     const tally = await account(name, ns, outcomes);
     process.stdout.write(`${tally.line}\n`);
@@ -91,6 +97,7 @@ export async function runFaultCase(name: string, body: (ctx: CaseContext) => Pro
       tally.refusedButStored.length > 0 && `refused as not written, yet in Kafka: ${tally.refusedButStored.slice(0, 20).join(', ')}`,
       tally.acked === 0 && 'nothing was acknowledged: the load never ran',
     ].filter(Boolean);
+    if (failure) throw Object.assign(failure as Error, { message: `${(failure as Error).message}\n${tally.line}\n${problems.join('\n')}\nnotes: ${notes.join('; ')}` });
     if (problems.length > 0) {
       throw new Error(`${tally.line}\n${problems.join('\n')}\nnotes: ${notes.join('; ')}\ngateway output:\n${current.output().slice(-3000)}`);
     }
