@@ -20,6 +20,12 @@ export interface CaseContext {
   startGateway(): Promise<GatewayProcess>;
   /** Resolves once a request sent at or after `since` was acknowledged; the time it took from `since`. */
   firstAckAfter(since: number, timeoutMs: number): Promise<number>;
+  /**
+   * Resolves once every request sent for `steadyMs` was acknowledged, with the time from `since` to
+   * the start of that run (the last refused request's send time); fails when that start would lie
+   * more than `withinMs` after `since`.
+   */
+  writesSteadyAfter(since: number, withinMs: number, steadyMs?: number): Promise<number>;
   note(text: string): void;
 }
 
@@ -78,6 +84,23 @@ export async function runFaultCase(name: string, body: (ctx: CaseContext) => Pro
           if (acked.length > 0) return Math.min(...acked.map((o) => o.answeredAt)) - since;
           if (Date.now() > deadline) throw new Error(`${name}: no write acknowledged within ${timeoutMs} ms after ${new Date(since).toISOString()}`);
           await sleep(100);
+        }
+      },
+      writesSteadyAfter: async (since, withinMs, steadyMs = 5_000) => {
+        for (;;) {
+          const now = Date.now();
+          // Only requests old enough to have their answer (the gateway answers within its 3 s produce timeout).
+          const cutoff = now - 5_000;
+          const sent = load.sentAfter(since).filter((o) => o.sentAt < cutoff);
+          const refused = sent.filter((o) => o.result !== 'acked');
+          const start = Math.max(since, ...refused.map((o) => o.sentAt + 1));
+          const steady = sent.filter((o) => o.sentAt >= start);
+          if (steady.length > 0 && cutoff - start >= steadyMs) return start - since;
+          if (start - since > withinMs || now - since > withinMs + steadyMs + 20_000) {
+            const last = refused.slice(-5).map((o) => `${o.eventId} ${o.result} ${o.detail ?? ''}`);
+            throw new Error(`${name}: writes not steadily acknowledged within ${withinMs} ms of ${new Date(since).toISOString()}; last refusals: ${last.join(' | ')}`);
+          }
+          await sleep(250);
         }
       },
       note: (text) => notes.push(text),
