@@ -3,7 +3,21 @@
 import { randomBytes } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 
+export interface ReadEvent {
+  topic: string;
+  partition: number;
+  offset: bigint;
+  eventId: string;
+}
+
 export async function readEventIds(kafka: Kafka, topics: string[], timeoutMs = 60_000): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const { eventId } of await readEvents(kafka, topics, timeoutMs)) counts.set(eventId, (counts.get(eventId) ?? 0) + 1);
+  return counts;
+}
+
+/** Every message's eventId, in offset order per partition. */
+export async function readEvents(kafka: Kafka, topics: string[], timeoutMs = 60_000): Promise<ReadEvent[]> {
   const admin = kafka.admin();
   await admin.connect();
   const remaining = new Map<string, bigint>(); // "topic/partition" -> last offset to read
@@ -16,8 +30,8 @@ export async function readEventIds(kafka: Kafka, topics: string[], timeoutMs = 6
   } finally {
     await admin.disconnect();
   }
-  const counts = new Map<string, number>();
-  if (remaining.size === 0) return counts;
+  const events: ReadEvent[] = [];
+  if (remaining.size === 0) return events;
   const consumer = kafka.consumer({ groupId: `read-back-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
   try {
@@ -28,7 +42,7 @@ export async function readEventIds(kafka: Kafka, topics: string[], timeoutMs = 6
         .run({
           eachMessage: async ({ topic, partition, message }) => {
             const id = message.headers?.['event-id']?.toString();
-            if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
+            if (id) events.push({ topic, partition, offset: BigInt(message.offset), eventId: id });
             const key = `${topic}/${partition}`;
             const last = remaining.get(key);
             if (last !== undefined && BigInt(message.offset) >= last) remaining.delete(key);
@@ -43,6 +57,6 @@ export async function readEventIds(kafka: Kafka, topics: string[], timeoutMs = 6
   } finally {
     await consumer.disconnect();
   }
-  return counts;
+  return events;
 }
 

@@ -3,7 +3,7 @@ import type { ViewEnvelope } from '../../../src/events/envelope';
 import { KafkaPublisher } from '../../../src/log/kafkaLog';
 import { ensureTopics } from '../../../src/streams/topics';
 import { eventually, realStackEnv } from '../../helpers/gateway';
-import { readEventIds } from '../../helpers/kafkaRead';
+import { readEventIds, readEvents } from '../../helpers/kafkaRead';
 import { RecsysError, UnavailableError, UncertainWriteError } from '../../../src/errors';
 
 jest.setTimeout(60_000);
@@ -28,6 +28,27 @@ describe('the Kafka publisher', () => {
       const underLoad = batches.slice(1);
       expect(underLoad.reduce((a, b) => a + b, 0)).toBe(500);
       expect(underLoad.length).toBeLessThan(50); // hundreds of events, a handful of requests
+    } finally {
+      await publisher.stop();
+    }
+  });
+});
+
+describe('the Kafka publisher and one shopper', () => {
+  test("one request carries at most 32 of a shopper's events, and their events reach the partition in the order they were published", async () => {
+    const env = realStackEnv();
+    const kafka = new Kafka({ brokers: env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
+    await ensureTopics(kafka, env.KAFKA_TOPIC_PREFIX!, 3);
+    const batches: number[] = [];
+    const publisher = new KafkaPublisher({ kafka, topicPrefix: env.KAFKA_TOPIC_PREFIX!, timeoutMs: 10_000, onBatch: (size) => batches.push(size) });
+    try {
+      // A retried request may store its events twice; scoring recognises a copy among the shopper's
+      // last 64 learned ids, so no request may hold more than half of that for one shopper.
+      await Promise.all(Array.from({ length: 100 }, (_, i) => publisher.publish({ ...view(i), userId: 'one-shopper' })));
+      expect(batches.reduce((a, b) => a + b, 0)).toBe(100);
+      expect(Math.max(...batches)).toBeLessThanOrEqual(32);
+      const read = await readEvents(kafka, [`${env.KAFKA_TOPIC_PREFIX!}view-events`]);
+      expect(read.map((e) => e.eventId)).toEqual(Array.from({ length: 100 }, (_, i) => `e${i}`));
     } finally {
       await publisher.stop();
     }
