@@ -40,7 +40,7 @@ import type { CatalogChanges, RecStore, RecsFeed } from './store/types';
 import { RedisCatalogChanges } from './store/redisCatalogChanges';
 import { LocalSubscribers } from './live/localSubscribers';
 import { startLiveLists } from './live/liveLists';
-import { createScorer } from './streams/scorer';
+import { createScorer, type ScoreBatch } from './streams/scorer';
 import { startScoringLoop } from './streams/scoring';
 import { ensureTopics } from './streams/topics';
 import { DEMO_CATALOG } from './demo/catalog';
@@ -97,15 +97,20 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
   // ZooKeeper connects in the background; the flags wait at most ~2 s for it, then serve defaults.
   const zk = new ZooKeeperSession({ connect: zkConfig.connect, sessionTimeoutMs: zkConfig.sessionTimeoutMs, logger: logger.child({ name: 'zookeeper' }) }).start();
   const flagsReady = startZooKeeperFlags({ session: zk, root: zkConfig.root, logger: logger.child({ name: 'flags' }) });
-  const kafka = new Kafka({
-    clientId: kafkaConfig.clientId,
-    brokers: kafkaConfig.brokers,
-    connectionTimeout: 3_000,
-    requestTimeout: 10_000,
-    logLevel: KafkaLogLevel.WARN,
-    logCreator: kafkaLogger(logger),
-    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
-  });
+  const kafkaClient = (requestTimeout: number) =>
+    new Kafka({
+      clientId: kafkaConfig.clientId,
+      brokers: kafkaConfig.brokers,
+      connectionTimeout: 3_000,
+      requestTimeout,
+      logLevel: KafkaLogLevel.WARN,
+      logCreator: kafkaLogger(logger),
+      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
+    });
+  const kafka = kafkaClient(10_000);
+  // The producer's own client: one produce attempt may not outlast the produce timeout (a stopped
+  // broker would otherwise hold the queue for the 10 s request timeout).
+  const producerKafka = kafkaClient(Math.max(1_000, kafkaConfig.produceTimeoutMs));
   // Both clients fail fast while Redis is down (reads answer UNAVAILABLE) and reconnect by
   // themselves (ioredis's retryStrategy, the first connection too). Start-up waits a moment for
   // them, so a gateway on a healthy stack answers its first read, and never longer.
@@ -157,7 +162,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
   const catalog = new RedisCatalogChanges(subscriber, redisConfig.keyPrefix, (err) => logger.warn({ err }, 'catalogue changes'));
   await catalog.listen();
   const publisher = new KafkaPublisher({
-    kafka,
+    kafka: producerKafka,
     topicPrefix: kafkaConfig.topicPrefix,
     timeoutMs: kafkaConfig.produceTimeoutMs,
     onBatch: (size, ms) => {
@@ -216,6 +221,9 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
         const brokers = await describeCluster();
         return brokers > 0 ? { status: 'ok', detail: { brokers } } : { status: 'down', detail: { reason: 'no broker in the cluster' } };
       },
+      // Brokers that answer metadata can still refuse every write (fewer in-sync replicas than
+      // min.insync.replicas): the producer's own recent results say whether events get stored.
+      producer: async () => publisher.health(),
       redis: async () => {
         const states = { commands: redis.status, subscriber: subscriber.status };
         if (redis.status !== 'ready' || subscriber.status !== 'ready') return { status: 'down', detail: states };
@@ -256,6 +264,14 @@ function embeddedParts(config: Config, logger: Logger, metrics: GatewayMetrics, 
     logReady: Promise.resolve(true),
     abortStart() {},
     async close() {},
+  };
+}
+
+/** RECSYS_TEST_SCORING_DELAY_MS: scoring made slow on purpose (the fault suite's slow-consumer case). */
+function delayed(score: ScoreBatch, ms: number): ScoreBatch {
+  return async (source, records) => {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return score(source, records);
   };
 }
 
@@ -319,7 +335,7 @@ export async function startGateway(
     ready
       ? startScoringLoop({
           consumer: parts.consumer,
-          scoreBatch: scorer.scoreBatch,
+          scoreBatch: config.scoringDelayMs > 0 ? delayed(scorer.scoreBatch, config.scoringDelayMs) : scorer.scoreBatch,
           logger: streamsLogger,
           deadLetters: parts.deadLetters,
           onBatch: (source, r, ms, invalid) => {

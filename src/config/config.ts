@@ -102,6 +102,11 @@ export interface Config {
   auth: AuthConfig;
   security: SecurityConfig;
   instanceId: string;
+  /**
+   * Fault testing only (RECSYS_TEST_SCORING_DELAY_MS, refused in production): each scored batch
+   * waits this long first, to make scoring slower than the consumer's session timeout.
+   */
+  scoringDelayMs: number;
 }
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -255,7 +260,14 @@ export function loadConfig(env: Env = process.env): Config {
     auth: { jwtSecret, maxAgeSeconds: int(env, 'RECSYS_JWT_MAX_AGE_SECONDS', 24 * 3600, 1, 365 * 24 * 3600), requireExpiry: production },
     security: loadSecurityConfig(env, production),
     instanceId: env.RECSYS_INSTANCE_ID || `${process.pid}`,
+    scoringDelayMs: scoringDelay(env, production),
   };
+}
+
+function scoringDelay(env: Env, production: boolean): number {
+  const ms = int(env, 'RECSYS_TEST_SCORING_DELAY_MS', 0, 0, 120_000);
+  if (ms > 0 && production) throw new ConfigError('RECSYS_TEST_SCORING_DELAY_MS', 'a fault-testing knob; not allowed when NODE_ENV=production');
+  return ms;
 }
 
 /** The local stack's addresses (`npm run stack:up`), used by the operator scripts. */

@@ -57,6 +57,21 @@ export class UnavailableError extends RecsysError {
   }
 }
 
+/**
+ * A write was handed to a dependency but not acknowledged in time: it may or may not be stored.
+ * Same code as UnavailableError (the client's answer is the same: retry), told apart by the
+ * message and `extensions.written: "unknown"`; a retry with the same eventId is counted once.
+ */
+export class UncertainWriteError extends RecsysError {
+  constructor(dependency: string, message: string, cause?: unknown) {
+    super(ErrorCode.UNAVAILABLE, `${dependency} unavailable: not known to be written (${message}); a retry with the same eventId counts once`, {
+      cause,
+      retriable: true,
+      details: { dependency, written: 'unknown' },
+    });
+  }
+}
+
 /** Configuration could not be read; the message says which variable and how to fix it. */
 export class ConfigError extends RecsysError {
   readonly variable: string;

@@ -1,31 +1,57 @@
 // Kafka adapters (kafkajs). The publisher batches naturally: while one produce request is in
 // flight, new events queue and leave together in the next request, so an idle gateway adds no
-// latency and a busy one shares requests. acks=all on an idempotent producer.
+// latency and a busy one shares requests.
+//
+// Why the producer is not idempotent: kafkajs 2.2.4 (src/producer/sendMessages.js) rewinds every
+// partition's sequence number of a produce request that failed, even when the broker wrote some or
+// all of it (a response with one failed partition throws for the whole request, and a timed-out
+// request may have been written). The next, different batch then reuses those sequence numbers:
+// the broker either takes it for a duplicate and drops it (a false acknowledgement) or answers
+// OUT_OF_ORDER_SEQUENCE_NUMBER for ever after (a jammed producer). So: acks=all, idempotence off,
+// one request at a time, retried until the events' deadline; the duplicates a retry may write are
+// absorbed by scoring's eventId dedupe (UserState.seen).
 import { Partitioners, type Kafka, type Producer, type Consumer, type Message } from 'kafkajs';
-import { UnavailableError } from '../errors';
+import { UnavailableError, UncertainWriteError } from '../errors';
 import { decodeEnvelope, encodeEnvelope, TOPIC_OF, type EventEnvelope } from '../events/envelope';
 import { isDoctorMessage } from '../doctor/marker';
 import { backoffDelay, pause, retryWithBackoff, START_BACKOFF, type BackoffOptions } from '../util/backoff';
 import type { ConsumedBatch, ConsumerStatus, EventConsumer, EventPublisher } from './types';
+import { USER_BOUNDS } from '../recommend/types';
 
 interface Pending {
   topic: string;
+  key: string;
   message: Message;
-  resolve: () => void;
-  reject: (err: unknown) => void;
   queuedAt: number;
+  /** queued: not handed to Kafka yet; sent: in a request; done: answered (acked or refused). */
+  state: 'queued' | 'sent' | 'done';
+  settle: (err?: Error) => void;
 }
 
 export interface KafkaPublisherOptions {
+  /** A client of its own: its requestTimeout bounds one produce attempt (see app.ts). */
   kafka: Kafka;
   topicPrefix: string;
-  /** A publish that Kafka has not acknowledged within this time fails with UNAVAILABLE. */
+  /** An event Kafka has not acknowledged within this time is refused (UNAVAILABLE, see UncertainWriteError). */
   timeoutMs: number;
   maxBatch?: number;
+  /**
+   * The most events of one user in one request. A retried request may write its events twice; the
+   * copy is recognised as long as fewer than USER_BOUNDS.seen of that user's events were learned
+   * in between, and only the same request's events can lie in between (requests go one at a time).
+   */
+  maxPerUser?: number;
   onBatch?: (size: number, ms: number) => void;
   /** Per event, from publish() to the acknowledgement or the failure (queueing included). */
   onEvent?: (ms: number, acked: boolean) => void;
 }
+
+export interface PublisherHealth {
+  ok: boolean;
+  detail: { lastAckAt: string | null; failingSince: string | null; lastError: string | null; /** Events queued behind the request in flight. */ waiting: number };
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class KafkaPublisher implements EventPublisher {
   private readonly producer: Producer;
@@ -33,13 +59,18 @@ export class KafkaPublisher implements EventPublisher {
   private queue: Pending[] = [];
   private inFlight = false;
   private stopped = false;
+  private lastAckAt: number | null = null;
+  private failingSince: number | null = null;
+  private lastFailureAt: number | null = null;
+  private lastError: string | null = null;
 
   constructor(private readonly options: KafkaPublisherOptions) {
     this.producer = options.kafka.producer({
-      idempotent: true,
+      idempotent: false,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
+      // One attempt per call: the retries are ours (send below), bounded by the events' deadline.
+      retry: { retries: 0 },
     });
     this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = null));
   }
@@ -56,66 +87,134 @@ export class KafkaPublisher implements EventPublisher {
     if (this.stopped) return Promise.reject(new UnavailableError('kafka', 'the gateway is shutting down'));
     const topic = this.options.topicPrefix + TOPIC_OF[event.type];
     const message: Message = { key: event.userId, value: encodeEnvelope(event), headers: { 'event-id': event.eventId } };
-    const acked = new Promise<void>((resolve, reject) => this.queue.push({ topic, message, resolve, reject, queuedAt: Date.now() }));
-    this.drain();
-    return withTimeout(acked, this.options.timeoutMs, () => new UnavailableError('kafka', `no acknowledgement within ${this.options.timeoutMs} ms`));
+    const { timeoutMs } = this.options;
+    return new Promise<void>((resolve, reject) => {
+      const pending: Pending = {
+        topic,
+        key: event.userId,
+        message,
+        queuedAt: Date.now(),
+        state: 'queued',
+        settle: (err) => {
+          if (pending.state === 'done') return;
+          const wasQueued = pending.state === 'queued';
+          pending.state = 'done';
+          clearTimeout(timer);
+          this.options.onEvent?.(Date.now() - pending.queuedAt, !err);
+          if (wasQueued) this.queue = this.queue.filter((p) => p !== pending);
+          if (err) reject(err);
+          else resolve();
+        },
+      };
+      // Still queued at the deadline: never handed to Kafka, so certainly not written. Sent: maybe.
+      const timer = setTimeout(() => {
+        const reason = `no acknowledgement within ${timeoutMs} ms${this.lastError ? ` (${this.lastError})` : ''}`;
+        pending.settle(pending.state === 'queued' ? new UnavailableError('kafka', `not written: ${reason}`) : new UncertainWriteError('kafka', reason));
+      }, timeoutMs);
+      this.queue.push(pending);
+      this.drain();
+    });
+  }
+
+  /** Takes the next request's events: oldest first, at most maxPerUser per user (their order kept). */
+  private take(): Pending[] {
+    const max = this.options.maxBatch ?? 1000;
+    const perUser = this.options.maxPerUser ?? Math.floor(USER_BOUNDS.seen / 2);
+    const counts = new Map<string, number>();
+    const batch: Pending[] = [];
+    const rest: Pending[] = [];
+    for (const p of this.queue) {
+      const n = counts.get(p.key) ?? 0;
+      if (batch.length < max && n < perUser) {
+        counts.set(p.key, n + 1);
+        p.state = 'sent';
+        batch.push(p);
+      } else {
+        if (n >= perUser) counts.set(p.key, n + 1);
+        rest.push(p);
+      }
+    }
+    this.queue = rest;
+    return batch;
   }
 
   private drain(): void {
     if (this.inFlight || this.queue.length === 0) return;
-    const batch = this.queue.splice(0, this.options.maxBatch ?? 1000);
     this.inFlight = true;
+    void this.send(this.take()).finally(() => {
+      this.inFlight = false;
+      this.drain();
+    });
+  }
+
+  /**
+   * Sends one batch, again and again until Kafka acknowledges it or none of its events is still
+   * waiting (each refused itself at its deadline). Nothing newer leaves meanwhile, so a user's
+   * events reach their partition in order (a retry may repeat some: scoring skips the copies).
+   */
+  private async send(batch: Pending[]): Promise<void> {
     const started = Date.now();
-    const byTopic = new Map<string, Message[]>();
-    for (const p of batch) {
-      let messages = byTopic.get(p.topic);
-      if (!messages) byTopic.set(p.topic, (messages = []));
-      messages.push(p.message);
-    }
-    this.connect()
-      .then(() =>
-        this.producer.sendBatch({
+    for (let attempt = 0; ; attempt++) {
+      const waiting = batch.filter((p) => p.state === 'sent');
+      if (waiting.length === 0) return;
+      const byTopic = new Map<string, Message[]>();
+      for (const p of waiting) {
+        let messages = byTopic.get(p.topic);
+        if (!messages) byTopic.set(p.topic, (messages = []));
+        messages.push(p.message);
+      }
+      try {
+        await this.connect();
+        await this.producer.sendBatch({
           acks: -1,
+          // How long the leader waits for the in-sync replicas.
+          timeout: this.options.timeoutMs,
           topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-        }),
-      )
-      .then(
-        () => {
-          const now = Date.now();
-          this.options.onBatch?.(batch.length, now - started);
-          batch.forEach((p) => {
-            this.options.onEvent?.(now - p.queuedAt, true);
-            p.resolve();
-          });
-        },
-        (err: unknown) => {
-          const reason = err instanceof Error ? err.message : String(err);
-          const now = Date.now();
-          batch.forEach((p) => {
-            this.options.onEvent?.(now - p.queuedAt, false);
-            p.reject(new UnavailableError('kafka', reason, err));
-          });
-        },
-      )
-      .finally(() => {
-        this.inFlight = false;
-        this.drain();
-      });
+        });
+      } catch (err) {
+        this.lastFailureAt = Date.now();
+        this.failingSince ??= this.lastFailureAt;
+        this.lastError = err instanceof Error ? err.message : String(err);
+        await sleep(Math.min(1_000, 50 * 2 ** Math.min(attempt, 5)));
+        continue;
+      }
+      const now = Date.now();
+      this.lastAckAt = now;
+      this.failingSince = null;
+      this.lastError = null;
+      this.options.onBatch?.(waiting.length, now - started);
+      waiting.forEach((p) => p.settle());
+      return;
+    }
+  }
+
+  /**
+   * Not ok while produce attempts fail with no acknowledgement since, for as long as the failures
+   * are recent (within `windowMs`): a gateway taken out of service gets no events, so after a quiet
+   * window it says ok again and the next events show whether Kafka takes writes.
+   */
+  health(windowMs = Math.max(10_000, 2 * this.options.timeoutMs)): PublisherHealth {
+    const now = Date.now();
+    const failing = this.failingSince !== null && this.lastFailureAt !== null && now - this.lastFailureAt < windowMs;
+    const waiting = this.queue.length;
+    return {
+      ok: !failing,
+      detail: {
+        lastAckAt: this.lastAckAt === null ? null : new Date(this.lastAckAt).toISOString(),
+        failingSince: failing ? new Date(this.failingSince!).toISOString() : null,
+        lastError: failing ? this.lastError : null,
+        waiting,
+      },
+    };
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     // Let queued events reach Kafka (flush) before disconnecting.
     const deadline = Date.now() + this.options.timeoutMs;
-    while ((this.inFlight || this.queue.length > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while ((this.inFlight || this.queue.length > 0) && Date.now() < deadline) await sleep(10);
     await this.producer.disconnect();
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, error: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(error()), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export interface KafkaConsumerOptions {

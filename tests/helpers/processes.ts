@@ -1,8 +1,11 @@
 // Gateways as child processes (so a test can kill one with SIGKILL) and the stack's Kafka broker.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Env } from '../../src/config';
+import { stackPaths } from '../../scripts/stack/paths';
+import { isOurs } from '../../scripts/stack/proc';
+import { readState } from '../../scripts/stack/state';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -43,13 +46,18 @@ export function killHard(gateway: GatewayProcess): Promise<void> {
   });
 }
 
-/** PIDs of the local stack's Kafka brokers (started by `npm run stack:up`). */
-export function kafkaBrokerPids(): number[] {
-  try {
-    return execFileSync('pgrep', ['-f', 'kafka\\.Kafka'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
+/**
+ * PIDs of the Kafka brokers that `npm run stack:up` started from this checkout, from its own state
+ * file (.stack/state.json), each checked against its command line: never a machine-wide search, so
+ * a test signals only processes this stack started. Empty when this checkout started none (the
+ * brokers in use belong to someone else).
+ */
+export function kafkaBrokerPids(stateFile: string = stackPaths().stateFile): number[] {
+  const state = readState(stateFile);
+  if (!state) return [];
+  return state.parts
+    .filter((p) => p.kind === 'kafka' && p.startedByUs && p.pid !== null && isOurs(p.pid, p.marker))
+    .map((p) => p.pid as number);
 }
 
 export async function freePort(): Promise<number> {

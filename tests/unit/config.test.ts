@@ -26,4 +26,12 @@ describe('configuration', () => {
   test('production without a JWT secret refuses to start', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/RECSYS_JWT_SECRET/);
   });
+
+  test('the fault-testing scoring delay is off by default, read when set, and refused in production', () => {
+    expect(loadConfig({}).scoringDelayMs).toBe(0);
+    expect(loadConfig({ RECSYS_TEST_SCORING_DELAY_MS: '4000' }).scoringDelayMs).toBe(4000);
+    expect(() => loadConfig({ NODE_ENV: 'production', RECSYS_JWT_SECRET: 's', RECSYS_TEST_SCORING_DELAY_MS: '1' })).toThrow(
+      /RECSYS_TEST_SCORING_DELAY_MS: a fault-testing knob; not allowed when NODE_ENV=production/,
+    );
+  });
 });

@@ -114,7 +114,8 @@ describe('delivery guarantees on the real stack', () => {
   test('with Kafka not answering a track mutation fails fast with UNAVAILABLE, and works again after', async () => {
     const gateway: Gateway = await startTestGateway({ ...realStackEnv(), KAFKA_PRODUCE_TIMEOUT_MS: '1500' });
     const pids = kafkaBrokerPids();
-    expect(pids.length).toBeGreaterThan(0);
+    // Pausing brokers someone else started (a shared stack) would take their Kafka down too.
+    if (pids.length === 0) throw new Error('this test pauses the Kafka brokers that `npm run stack:up` started from this checkout (.stack/state.json), and it started none');
     try {
       pids.forEach((pid) => process.kill(pid, 'SIGSTOP'));
       const started = Date.now();

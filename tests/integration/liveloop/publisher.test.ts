@@ -2,7 +2,9 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { ViewEnvelope } from '../../../src/events/envelope';
 import { KafkaPublisher } from '../../../src/log/kafkaLog';
 import { ensureTopics } from '../../../src/streams/topics';
-import { realStackEnv } from '../../helpers/gateway';
+import { eventually, realStackEnv } from '../../helpers/gateway';
+import { readEventIds, readEvents } from '../../helpers/kafkaRead';
+import { RecsysError, UnavailableError, UncertainWriteError } from '../../../src/errors';
 
 jest.setTimeout(60_000);
 
@@ -26,6 +28,74 @@ describe('the Kafka publisher', () => {
       const underLoad = batches.slice(1);
       expect(underLoad.reduce((a, b) => a + b, 0)).toBe(500);
       expect(underLoad.length).toBeLessThan(50); // hundreds of events, a handful of requests
+    } finally {
+      await publisher.stop();
+    }
+  });
+});
+
+describe('the Kafka publisher and one shopper', () => {
+  test("one request carries at most 32 of a shopper's events, and their events reach the partition in the order they were published", async () => {
+    const env = realStackEnv();
+    const kafka = new Kafka({ brokers: env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
+    await ensureTopics(kafka, env.KAFKA_TOPIC_PREFIX!, 3);
+    const batches: number[] = [];
+    const publisher = new KafkaPublisher({ kafka, topicPrefix: env.KAFKA_TOPIC_PREFIX!, timeoutMs: 10_000, onBatch: (size) => batches.push(size) });
+    try {
+      // A retried request may store its events twice; scoring recognises a copy among the shopper's
+      // last 64 learned ids, so no request may hold more than half of that for one shopper.
+      await Promise.all(Array.from({ length: 100 }, (_, i) => publisher.publish({ ...view(i), userId: 'one-shopper' })));
+      expect(batches.reduce((a, b) => a + b, 0)).toBe(100);
+      expect(Math.max(...batches)).toBeLessThanOrEqual(32);
+      const read = await readEvents(kafka, [`${env.KAFKA_TOPIC_PREFIX!}view-events`]);
+      expect(read.map((e) => e.eventId)).toEqual(Array.from({ length: 100 }, (_, i) => `e${i}`));
+    } finally {
+      await publisher.stop();
+    }
+  });
+});
+
+describe('the Kafka publisher under its produce timeout', () => {
+  const setup = async (timeoutMs: number) => {
+    const env = realStackEnv();
+    const kafka = new Kafka({ brokers: env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
+    await ensureTopics(kafka, env.KAFKA_TOPIC_PREFIX!, 3);
+    return { kafka, topic: `${env.KAFKA_TOPIC_PREFIX!}view-events`, publisher: new KafkaPublisher({ kafka, topicPrefix: env.KAFKA_TOPIC_PREFIX!, timeoutMs }) };
+  };
+  const refusal = (p: Promise<void>) => p.then(() => null, (err: unknown) => err as RecsysError);
+
+  test('an event whose request was sent but not acknowledged in time is refused as "not known to be written", and may well be stored', async () => {
+    // 1 ms: the request leaves at once (an idle publisher sends without waiting) and cannot be answered that fast.
+    const { kafka, topic, publisher } = await setup(1);
+    try {
+      const err = await refusal(publisher.publish(view(1)));
+      expect(err).toBeInstanceOf(UncertainWriteError);
+      expect(err!.code).toBe('UNAVAILABLE');
+      expect(err!.extensions).toMatchObject({ dependency: 'kafka', written: 'unknown' });
+      expect(err!.message).toMatch(/not known to be written .*a retry with the same eventId counts once/);
+      // The request went on and Kafka stored it: "refused" alone would have been a lie.
+      const ids = await eventually(() => readEventIds(kafka, [topic]), (m) => m.has('e1'), 30_000, 200);
+      expect(ids.get('e1')).toBe(1);
+    } finally {
+      await publisher.stop();
+    }
+  });
+
+  test('an event still queued behind a request at its deadline is refused as not written and never reaches Kafka', async () => {
+    const { kafka, topic, publisher } = await setup(1);
+    try {
+      // Same user, same partition: e2 waits behind e1's request and its 1 ms pass while it waits.
+      const [first, second] = await Promise.all([refusal(publisher.publish({ ...view(1), userId: 'same' })), refusal(publisher.publish({ ...view(2), userId: 'same' }))]);
+      expect(first).toBeInstanceOf(UncertainWriteError);
+      expect(second).toBeInstanceOf(UnavailableError);
+      expect(second).not.toBeInstanceOf(UncertainWriteError);
+      expect(second!.message).toMatch(/kafka unavailable: not written: no acknowledgement within 1 ms/);
+      // A later event on the same partition is stored; requests leave in order, so e2, had it been
+      // sent, would lie before it.
+      await eventually(() => readEventIds(kafka, [topic]), (m) => m.has('e1'), 30_000, 200);
+      await refusal(publisher.publish({ ...view(3), userId: 'same' }));
+      const ids = await eventually(() => readEventIds(kafka, [topic]), (m) => m.has('e3'), 30_000, 200);
+      expect([...ids.keys()].sort()).toEqual(['e1', 'e3']);
     } finally {
       await publisher.stop();
     }

@@ -1,0 +1,5 @@
+import { stopFaultStack } from './harness/stack';
+
+export default async function globalTeardown(): Promise<void> {
+  await stopFaultStack(() => undefined);
+}
