@@ -115,7 +115,13 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
   // themselves (ioredis's retryStrategy, the first connection too). Start-up waits a moment for
   // them, so a gateway on a healthy stack answers its first read, and never longer.
   const redis = new Redis(redisConfig.url, { ...redisClientOptions(redisConfig), enableAutoPipelining: true });
-  const subscriber = new Redis(redisConfig.url, { ...redisClientOptions(redisConfig), autoResubscribe: false }); // RedisFeed re-subscribes
+  // The subscriber waits longer: a burst of new subscriptions queues many SUBSCRIBEs on one
+  // connection, and a subscription refused for a slow moment would have to be reopened by its client.
+  const subscriber = new Redis(redisConfig.url, {
+    ...redisClientOptions(redisConfig),
+    commandTimeout: Math.max(10_000, 5 * redisConfig.commandTimeoutMs),
+    autoResubscribe: false, // RedisFeed re-subscribes
+  });
   const redisConnected = [redis, subscriber].map((client) => {
     client.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
     return client.connect().catch(() => undefined);

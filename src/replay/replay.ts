@@ -130,6 +130,10 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
   const released = new Map<string, number>(); // "topic/partition" -> last offset scored
   const result: ReplayResult = { events: 0, learned: 0, duplicates: 0, invalid: 0, corruptStates: 0, resumed, ms: 0 };
   const chunk = options.chunk ?? 1000;
+  // --max-rate counts from the first event scored, not from start-up: joining the group can take
+  // longer than the whole replay would at that rate.
+  let rateFrom: number | null = null;
+  let rated = 0;
 
   const score = async (messages: Released[], partition: number) => {
     for (let i = 0; i < messages.length; i += chunk) {
@@ -147,7 +151,9 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
       for (const m of part) released.set(`${m.topic}/${partition}`, m.offset);
       options.onProgress?.(part.length);
       if (options.maxRate) {
-        const due = started + (result.events / options.maxRate) * 1000;
+        rateFrom ??= Date.now();
+        rated += part.length;
+        const due = rateFrom + (rated / options.maxRate) * 1000;
         if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
       }
     }
