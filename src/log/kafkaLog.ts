@@ -1,7 +1,7 @@
 // Kafka adapters (kafkajs). The publisher batches naturally: while one produce request is in
 // flight, new events queue and leave together in the next request, so an idle gateway adds no
 // latency and a busy one shares requests. acks=all on an idempotent producer.
-import { Partitioners, type Kafka, type Producer, type Consumer, type Message } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer, type Consumer, type Message, type PartitionAssigner } from 'kafkajs';
 import { UnavailableError } from '../errors';
 import { decodeEnvelope, encodeEnvelope, TOPIC_OF, type EventEnvelope } from '../events/envelope';
 import { isDoctorMessage } from '../doctor/marker';
@@ -131,6 +131,8 @@ export interface KafkaConsumerOptions {
   /** The most messages handed to the handler at once (default 1000); a larger fetch is split. */
   maxChunk?: number;
   onWarning?: (message: string) => void;
+  /** kafkajs assigners in order of preference (default: kafkajs's round-robin); see coPartitionedAssigner.ts. */
+  partitionAssigners?: PartitionAssigner[];
 }
 
 /**
@@ -163,6 +165,7 @@ export class KafkaEventConsumer implements EventConsumer {
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: 50,
       retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 },
+      ...(options.partitionAssigners ? { partitionAssigners: options.partitionAssigners } : {}),
     });
     if (options.onCrash) this.consumer.on(this.consumer.events.CRASH, (e) => options.onCrash!(e.payload.error));
   }
