@@ -69,10 +69,14 @@ async function stopGracefully(g: GatewayProcess): Promise<void> {
 }
 
 test(`3 gateways, one killed, one added, one stopped past its session timeout: every shopper's state and list equal a single-process replay (seed ${SEED})`, async () => {
+  const t0 = Date.now();
+  const phases: string[] = [];
+  const mark = (name: string) => phases.push(`${name} ${((Date.now() - t0) / 1000).toFixed(0)}s`);
   const g1 = await start(); // creates the topics with 5 partitions
   const [g2, g3] = await Promise.all([start(), start()]);
   await upsertCatalog(g1.url);
   const checks: boolean[] = [(await stableGroup(admin, env, 3, PARTITIONS)).coPartitioned];
+  mark('3 up');
 
   // The load: each shopper sends through any gateway taking requests, and waits for the event to be scored.
   const live = new Set([g1, g2, g3]);
@@ -132,12 +136,14 @@ test(`3 gateways, one killed, one added, one stopped past its session timeout: e
   live.delete(g2);
   await killHard(g2);
   checks.push((await stableGroup(admin, env, 2, PARTITIONS)).coPartitioned);
+  mark('killed, 2 stable');
   await progress(300);
 
   // A gateway is added mid-stream.
   const g4 = await start();
   live.add(g4);
   checks.push((await stableGroup(admin, env, 3, PARTITIONS)).coPartitioned);
+  mark('added, 3 stable');
   await progress(300);
 
   // A gateway is stopped (SIGSTOP by its PID) in the middle of its work, past the session timeout:
@@ -146,17 +152,20 @@ test(`3 gateways, one killed, one added, one stopped past its session timeout: e
   process.kill(g3.child.pid!, 'SIGSTOP');
   stopped.add(g3.child.pid!);
   checks.push((await stableGroup(admin, env, 2, PARTITIONS)).coPartitioned);
+  mark('stopped, 2 stable');
   await progress(300);
   process.kill(g3.child.pid!, 'SIGCONT');
   stopped.delete(g3.child.pid!);
   checks.push((await stableGroup(admin, env, 3, PARTITIONS)).coPartitioned);
   live.add(g3);
+  mark('resumed, 3 stable');
   await progress(300);
   stopLoad = true;
   await Promise.all(shoppers);
   finished = true;
   await poller;
   const events = await waitScored(env, env.KAFKA_GROUP_ID!, 60_000); // every message committed by the group
+  mark('all scored');
 
   const survivors = [g1, g3, g4];
   const staleRefused = (await Promise.all(survivors.map((g) => metricOf(g.url, 'recsys_stale_writes_refused_total')))).reduce<number>((a, b) => a + (b ?? 0), 0);
@@ -166,6 +175,7 @@ test(`3 gateways, one killed, one added, one stopped past its session timeout: e
   // The reference: the same events replayed by one process into another prefix.
   const run = startReplay(env, ['--from', 'earliest', '--to-prefix', replayPrefix]);
   expect(await run.done).toBe(0);
+  mark('replayed');
   const [live_, replayed] = await Promise.all([dumpPrefix(redis, prefix, HALF_LIFE), dumpPrefix(redis, replayPrefix, HALF_LIFE)]);
   const differences = diffDumps(live_, replayed, 1e-9, Number.MAX_SAFE_INTEGER);
 
@@ -181,12 +191,13 @@ test(`3 gateways, one killed, one added, one stopped past its session timeout: e
   console.log(
     `several gateways: shoppers ${SHOPPERS}, events ${accepted} accepted (${events} messages in the topics, re-sent ones included), ` +
       `rebalances ${rebalances}, stale writes refused ${staleRefused}, shoppers missing an event ${lost.length}, mismatches ${mismatches}, ` +
-      `co-partitioned assignments ${checks.filter(Boolean).length}/${checks.length} (seed ${SEED})`,
+      `co-partitioned assignments ${checks.filter(Boolean).length}/${checks.length} (seed ${SEED}); ${phases.join(', ')}`,
   );
   expect(checks).toEqual([true, true, true, true, true]);
   expect(liveStates.size).toBe(SHOPPERS);
   expect(lost).toEqual([]);
-  expect(liveLists.every((l) => l.length > 0)).toBe(true);
+  // Not an empty comparison (a shopper who carted or bought all 12 products may have an empty list).
+  expect(liveLists.filter((l) => l.length > 0).length).toBeGreaterThan(SHOPPERS * 0.8);
   expect(differences.slice(0, 10)).toEqual([]);
   expect(listMismatches).toEqual([]);
   expect(mismatches).toBe(0);
