@@ -67,8 +67,8 @@ export interface Drawn {
 export function drawEvent(userId: string, random: () => number, eventId: string): Drawn {
   const product = CATALOG[Math.floor(random() * CATALOG.length)]!.id;
   const r = random();
-  if (r < 0.6) return { eventId, field: 'trackView', query: OPS.trackView, input: { userId, productId: product, eventId } };
-  if (r < 0.85) return { eventId, field: 'trackAddToCart', query: OPS.trackAddToCart, input: { userId, productId: product, quantity: 1, eventId } };
+  if (r < 0.75) return { eventId, field: 'trackView', query: OPS.trackView, input: { userId, productId: product, eventId } };
+  if (r < 0.9) return { eventId, field: 'trackAddToCart', query: OPS.trackAddToCart, input: { userId, productId: product, quantity: 1, eventId } };
   const next = CATALOG[(Number(product.slice(1)) + 1) % CATALOG.length]!.id;
   return {
     eventId,

@@ -1,7 +1,7 @@
 // Several real gateways (processes from dist/) in one consumer group on the shared stack, topics of
 // 5 partitions: 3 gateways score interleaved view / add-to-cart / purchase events of a few hundred
-// shoppers while one is killed (SIGKILL by PID), one is added, and one is stopped (SIGSTOP) past
-// the session timeout and resumed. Afterwards every shopper's state and list equal those of a
+// shoppers while one is killed (SIGKILL by PID), one is added, and two in turn are stopped
+// (SIGSTOP) past the session timeout and resumed. Afterwards every shopper's state and list equal those of a
 // single-process replay of the same events (`npm run replay`), and every event each shopper sent
 // is in their state.
 //
@@ -24,7 +24,7 @@ jest.setTimeout(240_000);
 
 const SEED = Number(process.env.TEST_SEED ?? Date.now() % 100_000);
 const SHOPPERS = 240; // below the 250 recent users a product keeps: no bounded set is trimmed
-const MAX_EVENTS = 60; // below the 64 event ids a state remembers
+const MAX_EVENTS = 40; // below the 64 event ids a state remembers
 const THINK_MS = 400;
 const PARTITIONS = 5;
 const HALF_LIFE = defaultFlags()['decay.halfLifeHours'];
@@ -68,7 +68,7 @@ async function stopGracefully(g: GatewayProcess): Promise<void> {
   await exited;
 }
 
-test(`3 gateways, one killed, one added, one stopped past its session timeout: every shopper's state and list equal a single-process replay (seed ${SEED})`, async () => {
+test(`3 gateways, one killed, one added, two in turn stopped past the session timeout and resumed: every shopper's state and list equal a single-process replay (seed ${SEED})`, async () => {
   const t0 = Date.now();
   const phases: string[] = [];
   const mark = (name: string) => phases.push(`${name} ${((Date.now() - t0) / 1000).toFixed(0)}s`);
@@ -147,19 +147,22 @@ test(`3 gateways, one killed, one added, one stopped past its session timeout: e
   await progress(300);
 
   // A gateway is stopped (SIGSTOP by its PID) in the middle of its work, past the session timeout:
-  // the others take its partitions and move its shoppers' states on; then it is resumed.
-  live.delete(g3);
-  process.kill(g3.child.pid!, 'SIGSTOP');
-  stopped.add(g3.child.pid!);
-  checks.push((await stableGroup(admin, env, 2, PARTITIONS)).coPartitioned);
-  mark('stopped, 2 stable');
-  await progress(300);
-  process.kill(g3.child.pid!, 'SIGCONT');
-  stopped.delete(g3.child.pid!);
-  checks.push((await stableGroup(admin, env, 3, PARTITIONS)).coPartitioned);
-  live.add(g3);
-  mark('resumed, 3 stable');
-  await progress(300);
+  // the others take its partitions and move its shoppers' states on; then it is resumed. Twice
+  // (two gateways): whether a stop lands between a batch's load and its write is chance.
+  for (const [i, g] of [g3, g4].entries()) {
+    live.delete(g);
+    process.kill(g.child.pid!, 'SIGSTOP');
+    stopped.add(g.child.pid!);
+    checks.push((await stableGroup(admin, env, 2, PARTITIONS)).coPartitioned);
+    mark(`stopped #${i + 1}, 2 stable`);
+    await progress(300);
+    process.kill(g.child.pid!, 'SIGCONT');
+    stopped.delete(g.child.pid!);
+    checks.push((await stableGroup(admin, env, 3, PARTITIONS)).coPartitioned);
+    live.add(g);
+    mark(`resumed #${i + 1}, 3 stable`);
+    await progress(300);
+  }
   stopLoad = true;
   await Promise.all(shoppers);
   finished = true;
@@ -193,15 +196,15 @@ test(`3 gateways, one killed, one added, one stopped past its session timeout: e
       `rebalances ${rebalances}, stale writes refused ${staleRefused}, shoppers missing an event ${lost.length}, mismatches ${mismatches}, ` +
       `co-partitioned assignments ${checks.filter(Boolean).length}/${checks.length} (seed ${SEED}); ${phases.join(', ')}`,
   );
-  expect(checks).toEqual([true, true, true, true, true]);
+  expect(checks).toEqual(Array(7).fill(true));
   expect(liveStates.size).toBe(SHOPPERS);
   expect(lost).toEqual([]);
   // Not an empty comparison (a shopper who carted or bought all 12 products may have an empty list).
-  expect(liveLists.filter((l) => l.length > 0).length).toBeGreaterThan(SHOPPERS * 0.8);
+  expect(liveLists.filter((l) => l.length > 0).length).toBeGreaterThan(SHOPPERS / 2);
   expect(differences.slice(0, 10)).toEqual([]);
   expect(listMismatches).toEqual([]);
   expect(mismatches).toBe(0);
-  expect(rebalances).toBeGreaterThanOrEqual(5); // start, kill, add, stop, resume
+  expect(rebalances).toBeGreaterThanOrEqual(7); // start, kill, add, 2 x (stop, resume)
 });
 
 /** Each shopper's list recomputed from a prefix's states and statistics at one fixed time. */
