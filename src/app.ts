@@ -2,7 +2,7 @@
 // returns one handle that stops them in order (HTTP and websockets, consumer, producer, clients).
 import path from 'node:path';
 import Redis from 'ioredis';
-import { Kafka, logLevel as KafkaLogLevel } from 'kafkajs';
+import { Kafka, PartitionAssigners, logLevel as KafkaLogLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 import type { Config } from './config';
 import { LocalInstances } from './coordination/localInstances';
@@ -16,7 +16,8 @@ import { StaticFlags } from './flags/staticFlags';
 import type { FlagProvider } from './flags/types';
 import { startZooKeeperFlags } from './flags/zookeeperFlags';
 import { MemoryLog } from './log/memoryLog';
-import { createGatewayMetrics, createTrackMetricsPlugin, instrumentFeed, mountMetrics, type GatewayMetrics } from './metrics';
+import { createGatewayMetrics, createPartitionMetrics, createTrackMetricsPlugin, instrumentFeed, mountMetrics, type GatewayMetrics, type PartitionMetrics } from './metrics';
+import { CoPartitionedAssignment } from './log/coPartitionedAssigner';
 import { KafkaEventConsumer, KafkaPublisher } from './log/kafkaLog';
 import type { EventConsumer, EventPublisher } from './log/types';
 import type { GatewayServices } from './resolvers/context';
@@ -87,7 +88,7 @@ function kafkaLogger(logger: Logger) {
 /** How long start-up waits for Redis before going on without it (it keeps reconnecting). */
 const REDIS_START_WAIT_MS = 2_000;
 
-async function distributedParts(config: Config, logger: Logger, metrics: GatewayMetrics, maintenance: Maintenance): Promise<Parts> {
+async function distributedParts(config: Config, logger: Logger, metrics: GatewayMetrics, partitionMetrics: PartitionMetrics, maintenance: Maintenance): Promise<Parts> {
   const kafkaConfig = config.kafka!;
   const redisConfig = config.redis!;
   const zkConfig = config.zookeeper!;
@@ -178,6 +179,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
     onEvent: (ms, acked) => metrics.produceLatency.observe({ outcome: acked ? 'acked' : 'failed' }, ms / 1000),
   });
   const consumerLogger = logger.child({ name: 'consumer' });
+  const assignment = new CoPartitionedAssignment();
   const consumer = new KafkaEventConsumer({
     kafka,
     groupId: kafkaConfig.groupId,
@@ -189,6 +191,13 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
     onStatus: (s) => consumerLogger.info(s, `kafka consumer ${s.state}`),
     onWarning: (message) => consumerLogger.warn(message),
     onBatch: ({ topic, partition, lag }) => metrics.consumerLag.set({ topic, partition: String(partition) }, lag),
+    // Partition N of the three topics to one member (round-robin only while an older gateway in the group lacks it).
+    partitionAssigners: [assignment.assigner, PartitionAssigners.roundRobin],
+    onGroupJoin: (memberAssignment) => {
+      assignment.joined(memberAssignment);
+      partitionMetrics.rebalances.inc();
+      partitionMetrics.partitionsOwned.set(assignment.partitions.length);
+    },
   });
   const flags = await flagsReady;
   return {
@@ -300,8 +309,9 @@ export async function startGateway(
   const maintenance: Maintenance = () =>
     createLeaderMaintenance({ instances: parts.instances, flags: parts.flags, logger: logger.child({ name: 'maintenance' }) })();
   let readiness: (() => Promise<Record<string, number>>) | null = null;
+  const partitionMetrics = createPartitionMetrics(registry);
   const parts =
-    config.mode === 'distributed' ? await distributedParts(config, logger, metrics, maintenance) : embeddedParts(config, logger, metrics, maintenance);
+    config.mode === 'distributed' ? await distributedParts(config, logger, metrics, partitionMetrics, maintenance) : embeddedParts(config, logger, metrics, maintenance);
   // Embedded mode starts with the demo catalogue (src/demo/catalog.ts), so the storefront page shows names at once.
   if (config.mode === 'embedded') await parts.store.upsertProducts(DEMO_CATALOG.map((p) => ({ ...p })));
   const flags = () => parts.flags.current();
@@ -335,6 +345,7 @@ export async function startGateway(
     onRefreshed: (r) => r.changed && metrics.listsChanged.inc(),
     // The list stays marked stale: its next read recomputes it.
     onRefreshError: (userId, err) => streamsLogger.warn({ userId, err }, 'could not refresh a subscribed list; its next read will'),
+    onStaleWrites: (count) => partitionMetrics.staleWritesRefused.inc(count),
   });
   // The loop starts once the log is there; the API serves meanwhile (and while the group forms).
   const scoring = parts.logReady.then((ready) =>

@@ -10,6 +10,7 @@ export const ErrorCode = {
   UNAVAILABLE: 'UNAVAILABLE',
   RATE_LIMITED: 'RATE_LIMITED',
   CONFIG_INVALID: 'CONFIG_INVALID',
+  STALE_WRITE: 'STALE_WRITE',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -103,5 +104,18 @@ export class ForbiddenError extends RecsysError {
 export class RateLimitedError extends RecsysError {
   constructor(message: string, retryAfterSeconds: number) {
     super(ErrorCode.RATE_LIMITED, message, { retriable: true, details: { retryAfterSeconds } });
+  }
+}
+
+/**
+ * A scorer's state write was refused: the stored state moved on since it was loaded (another
+ * member owns the partition now). The batch is not committed; its events are scored by the owner.
+ */
+export class StaleWriteError extends RecsysError {
+  constructor(source: string, userIds: string[]) {
+    super(ErrorCode.STALE_WRITE, `${source}: the stored state of ${userIds.length} user(s) changed since this batch loaded it (${userIds.slice(0, 5).join(', ')}${userIds.length > 5 ? ', ...' : ''}); not written, the batch is left uncommitted`, {
+      retriable: true,
+      details: { source, refused: userIds.length },
+    });
   }
 }

@@ -10,7 +10,7 @@
 // OUT_OF_ORDER_SEQUENCE_NUMBER for ever after (a jammed producer). So: acks=all, idempotence off,
 // one request at a time, retried until the events' deadline; the duplicates a retry may write are
 // absorbed by scoring's eventId dedupe (UserState.seen).
-import { Partitioners, type Kafka, type Producer, type Consumer, type Message } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer, type Consumer, type Message, type PartitionAssigner } from 'kafkajs';
 import { UnavailableError, UncertainWriteError } from '../errors';
 import { decodeEnvelope, encodeEnvelope, TOPIC_OF, type EventEnvelope } from '../events/envelope';
 import { isDoctorMessage } from '../doctor/marker';
@@ -238,6 +238,10 @@ export interface KafkaConsumerOptions {
   retries?: number;
   /** Backoff between this consumer's own attempts to (re)start (default START_BACKOFF). */
   backoff?: BackoffOptions;
+  /** kafkajs assigners in order of preference (default: kafkajs's round-robin); see coPartitionedAssigner.ts. */
+  partitionAssigners?: PartitionAssigner[];
+  /** After every join of the group, with what this member was given (kafkajs's GROUP_JOIN payload). */
+  onGroupJoin?: (memberAssignment: Record<string, number[]>) => void;
 }
 
 /**
@@ -283,9 +287,13 @@ export class KafkaEventConsumer implements EventConsumer {
         // kafkajs asks before it restarts after a retriable crash: never once we are stopping.
         restartOnFailure: async () => !this.stopping.signal.aborted,
       },
+      ...(options.partitionAssigners ? { partitionAssigners: options.partitionAssigners } : {}),
     });
     const { GROUP_JOIN, CRASH } = this.consumer.events;
-    this.consumer.on(GROUP_JOIN, () => this.setState('running', null));
+    this.consumer.on(GROUP_JOIN, ({ payload }) => {
+      this.setState('running', null);
+      this.options.onGroupJoin?.(payload.memberAssignment);
+    });
     this.consumer.on(CRASH, ({ payload }) => this.crashed(payload.error, payload.restart));
   }
 

@@ -2,3 +2,4 @@ export { createGatewayMetrics, type GatewayMetrics, type MetricsSources } from '
 export { createTrackMetricsPlugin } from './trackPlugin';
 export { instrumentFeed } from './instrument';
 export { mountMetrics } from './route';
+export { createPartitionMetrics, type PartitionMetrics } from './partitionMetrics';

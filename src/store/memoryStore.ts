@@ -1,7 +1,7 @@
 // Embedded-mode store: the same semantics as the Redis store, held in this process.
 import { EventEmitter } from 'node:events';
 import type { RecentItem, Scored, UserState } from '../recommend';
-import { basisOf, nextVersion, storedSignature, type CatalogChanges, type PositionedDelta, type Product, type PutResult, type RecStore, type RecsFeed, type StoredRecs } from './types';
+import { basisOf, nextVersion, storedSignature, type CatalogChanges, type PositionedDelta, type Product, type PutResult, type RecStore, type RecsFeed, type SaveResult, type StoredRecs } from './types';
 import { MemoryStats } from './memoryStats';
 
 export class MemoryStore implements RecStore, RecsFeed, CatalogChanges {
@@ -23,11 +23,19 @@ export class MemoryStore implements RecStore, RecsFeed, CatalogChanges {
     return out;
   }
 
-  async saveUsers(users: ReadonlyMap<string, UserState>): Promise<void> {
+  async saveUsers(users: ReadonlyMap<string, UserState>, basis?: ReadonlyMap<string, string>): Promise<SaveResult> {
+    const refused: string[] = [];
     for (const [id, user] of users) {
+      // Fenced like the Redis store: written only while the stored state is the one it came from.
+      const stored = this.users.get(id);
+      if (basis?.has(id) && (stored ? basisOf(stored) : '') !== basis.get(id)) {
+        refused.push(id);
+        continue;
+      }
       this.users.set(id, structuredClone(user));
       this.fresh.set(id, { ...this.fresh.get(id), saved: basisOf(user) });
     }
+    return { refused };
   }
 
   async listening(userIds: string[]): Promise<Set<string>> {

@@ -4,10 +4,11 @@ import type Redis from 'ioredis';
 import { USER_BOUNDS, type RecentItem, type Scored, type UserState } from '../recommend';
 import { CorruptStateError } from '../errors';
 import { decodeUserState } from './userStateCodec';
-import { basisOf, storedSignature, type CorruptState, type PositionedDelta, type Product, type PutResult, type RecStore, type StoredRecs } from './types';
+import { basisOf, storedSignature, type CorruptState, type PositionedDelta, type Product, type PutResult, type RecStore, type SaveResult, type StoredRecs } from './types';
 import { redisKeys, type RedisKeys } from './redisKeys';
 import { APPLY_DELTAS, PUT_RECS } from './redisScripts';
 import { deltaCalls } from './redisDeltaCalls';
+import { defineSaveUsers, saveUsersFenced } from './redisUserWrites';
 
 type ScriptedRedis = Redis & {
   recsApplyDeltas(numKeys: number, ...args: (string | number)[]): Promise<number>;
@@ -32,6 +33,7 @@ export class RedisStore implements RecStore {
     this.neighbourItems = options.neighbourItems ?? USER_BOUNDS.recent;
     redis.defineCommand('recsApplyDeltas', { lua: APPLY_DELTAS });
     redis.defineCommand('recsPutRecs', { lua: PUT_RECS, numberOfKeys: 5 });
+    defineSaveUsers(redis);
     this.redis = redis as ScriptedRedis;
   }
 
@@ -66,27 +68,9 @@ export class RedisStore implements RecStore {
     });
   }
 
-  async saveUsers(users: ReadonlyMap<string, UserState>): Promise<void> {
-    const entries: [string, string][] = [];
-    for (const [id, user] of users) {
-      entries.push([this.keys.userState(id), JSON.stringify(user)]);
-      // What neighbour lookups read of a user: their latest items alone, small.
-      entries.push([this.keys.userRecent(id), JSON.stringify(user.recent.slice(0, this.neighbourItems))]);
-      entries.push([this.keys.recsSaved(id), basisOf(user)]); // marks the list stale
-    }
-    await this.setMany(entries);
-  }
-
-  /** Many string keys in one round trip: one MSET on a single Redis (all at once), a SET each under Cluster (see getMany). */
-  private async setMany(entries: [string, string][]): Promise<void> {
-    if (entries.length === 0) return;
-    if (!this.redis.isCluster) {
-      await this.redis.mset(entries.flat());
-      return;
-    }
-    const pipeline = this.redis.pipeline();
-    for (const [key, value] of entries) pipeline.set(key, value);
-    await execOrThrow(pipeline);
+  /** Fenced per user when `basis` is given: see redisUserWrites.ts. */
+  saveUsers(users: ReadonlyMap<string, UserState>, basis?: ReadonlyMap<string, string>): Promise<SaveResult> {
+    return saveUsersFenced(this.redis, this.keys, users, basis, this.neighbourItems);
   }
 
   /**

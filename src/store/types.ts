@@ -56,8 +56,13 @@ export interface RecStore {
   /**
    * Saves the states and marks each user's stored list stale (`basisOf(state)` is the state's
    * stamp): the list is brought up to date by the next `putRecs` with that basis.
+   * With `basis` (per user, the stamp of the state the new one was computed from, '' for none)
+   * each user's write is fenced: when the stored state is no longer that one (another member
+   * saved since, e.g. the new owner of the partition while this one was paused), that user's
+   * state is not written and is listed in `refused`. Each user's check and write is atomic. A
+   * user absent from `basis` is written unfenced (a corrupt stored state has no stamp to check).
    */
-  saveUsers(users: ReadonlyMap<string, UserState>): Promise<void>;
+  saveUsers(users: ReadonlyMap<string, UserState>, basis?: ReadonlyMap<string, string>): Promise<SaveResult>;
   /**
    * The users among these that someone is subscribed to right now, on any instance: their lists
    * are recomputed at once; the others' lists stay stale until somebody reads them.
@@ -91,6 +96,11 @@ export interface RecStore {
   getProducts(ids: readonly string[]): Promise<(Product | null)[]>;
   /** Drops everything under this store's prefix (tests, replays). */
   clear(): Promise<void>;
+}
+
+export interface SaveResult {
+  /** Users whose write was refused because their stored state moved on since it was loaded. */
+  refused: string[];
 }
 
 export interface PutResult {

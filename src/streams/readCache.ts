@@ -64,7 +64,7 @@ export function createReadCache(store: RecStore, options: ReadCacheOptions): Rec
   const recentItems = memoised<string, RecentItem[]>((ids, limit) => store.recentItems(ids, limit), undefined, options);
   return {
     loadUsers: (ids) => store.loadUsers(ids),
-    saveUsers: (users) => store.saveUsers(users),
+    saveUsers: (users, basis) => store.saveUsers(users, basis),
     listening: (ids) => store.listening(ids),
     applyDeltas: (source, deltas) => store.applyDeltas(source, deltas),
     unavailableProducts: () => store.unavailableProducts(), // the Recommender keeps its own short cache

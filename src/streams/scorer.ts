@@ -8,9 +8,10 @@ import { productsOf, type EventEnvelope } from '../events/envelope';
 import type { RecFlags } from '../flags/definitions';
 import { emptyUserState, learnEvent, type ScoringEvent, type UserState } from '../recommend';
 import type { Recommender } from '../services/recommender';
+import { StaleWriteError } from '../errors';
 import type { DeadLetterSink } from '../log/deadLetters';
 import { parseSource } from '../log/types';
-import type { CorruptState, PositionedDelta, RecStore } from '../store/types';
+import { basisOf, type CorruptState, type PositionedDelta, type RecStore } from '../store/types';
 import { createReadCache } from './readCache';
 import { createRefreshQueue, type RefreshQueue } from './refreshQueue';
 
@@ -44,6 +45,8 @@ export interface ScorerOptions {
   onRefreshError?: (userId: string, err: unknown) => void;
   /** Where corrupt stored states go before they are overwritten. */
   deadLetters: DeadLetterSink;
+  /** State writes refused as stale (the batch then fails with StaleWriteError and is not committed). */
+  onStaleWrites?: (count: number) => void;
 }
 
 export interface Scorer {
@@ -62,7 +65,7 @@ export function toScoringEvent(event: EventEnvelope): ScoringEvent {
   };
 }
 
-export function createScorer({ store, recommender, flags, readCacheMs = 500, refreshConcurrency = 64, onRefreshed, onRefreshError, deadLetters }: ScorerOptions): Scorer {
+export function createScorer({ store, recommender, flags, readCacheMs = 500, refreshConcurrency = 64, onRefreshed, onRefreshError, deadLetters, onStaleWrites }: ScorerOptions): Scorer {
   // Refreshes share their reads (popular products are in most lists): one read per key per readCacheMs.
   const reading = recommender.readingThrough(createReadCache(store, { ttlMs: readCacheMs, maxEntries: 20_000 }));
   const refreshes = createRefreshQueue({
@@ -112,9 +115,20 @@ export function createScorer({ store, recommender, flags, readCacheMs = 500, ref
     // Saving marks each user's list stale. Only lists somebody is subscribed to are recomputed
     // now; the rest wait for their next read (most shoppers never look at most versions). Asked
     // after the save: a subscriber who arrives later finds the list stale and recomputes it.
-    await store.saveUsers(touched);
+    // Fenced: each state is written only if the stored one is still the state it was computed
+    // from. A refusal means another member saved since (it owns the partition now, and this one
+    // was paused past its session timeout): the batch is left uncommitted and the owner scores it.
+    // A corrupt stored state has no stamp to check: it is replaced unfenced (it was set aside above).
+    const corruptIds = new Set(corrupt.map((c) => c.userId));
+    const basis = new Map([...touched.keys()].filter((id) => !corruptIds.has(id)).map((id) => [id, basisOf(users.get(id) ?? emptyUserState())]));
+    const { refused } = await store.saveUsers(touched, basis);
+    for (const id of refused) touched.delete(id);
     const listened = await store.listening([...touched.keys()]);
     for (const userId of listened) refreshes.schedule(userId, touched.get(userId)!, { receivedAt: receivedAt.get(userId) });
+    if (refused.length > 0) {
+      onStaleWrites?.(refused.length);
+      throw new StaleWriteError(source, refused);
+    }
     return {
       learned: events.length - duplicates,
       duplicates,

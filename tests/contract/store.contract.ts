@@ -218,6 +218,33 @@ export function storeContract(name: string, make: () => Promise<{ store: RecStor
       expect((await store.readRecs('u1')).recs?.items[0]?.productId).toBe('b');
     });
 
+    test('a state write computed from a state that is no longer stored is refused and changes nothing', async () => {
+      const s1 = stateAfter('e1');
+      await store.saveUsers(new Map([['u1', s1]]));
+      // The new owner moves u1 on from s1; a paused member, still holding s1, then writes its own successor.
+      const owner = stateAfter('e1', 'e2', 'e3');
+      expect(await store.saveUsers(new Map([['u1', owner]]), new Map([['u1', basisOf(s1)]]))).toEqual({ refused: [] });
+      const stale = { ...stateAfter('e1', 'e2'), cart: ['lost'] };
+      const other = stateAfter('f1');
+      const result = await store.saveUsers(new Map([['u1', stale], ['u2', other]]), new Map([['u1', basisOf(s1)], ['u2', '']]));
+      expect(result).toEqual({ refused: ['u1'] });
+      const loaded = await store.loadUsers(['u1', 'u2']);
+      expect(loaded.get('u1')).toEqual(owner);
+      expect(loaded.get('u2')).toEqual(other); // fenced per user: u2 moved on from nothing, as expected
+      // A state computed from "no state" is refused once somebody saved one.
+      expect(await store.saveUsers(new Map([['u2', stateAfter('f2')]]), new Map([['u2', '']]))).toEqual({ refused: ['u2'] });
+      expect((await store.recentItems(['u1'], 10)).get('u1')).toEqual(owner.recent);
+    });
+
+    test('the fence follows the state through a stored list: after the list is brought up to date, the same state still admits its successor', async () => {
+      const s1 = stateAfter('e1');
+      await store.saveUsers(new Map([['u1', s1]]));
+      await store.putRecs('u1', listOf('a'), basisOf(s1)); // the list is fresh now (the stale mark is gone)
+      expect(await store.saveUsers(new Map([['u1', stateAfter('e1', 'e2')]]), new Map([['u1', basisOf(s1)]]))).toEqual({ refused: [] });
+      expect(await store.saveUsers(new Map([['u1', stateAfter('e1', 'x')]]), new Map([['u1', basisOf(s1)]]))).toEqual({ refused: ['u1'] });
+      expect((await store.loadUsers(['u1'])).get('u1')?.seen).toEqual(['e1', 'e2']);
+    });
+
     test('listening names exactly the users somebody is subscribed to', async () => {
       const feed = feedOf();
       expect([...(await store.listening(['u1', 'u2']))]).toEqual([]);

@@ -40,7 +40,7 @@ export async function spawnGateway(env: Env, port: number): Promise<GatewayProce
 
 export function killHard(gateway: GatewayProcess): Promise<void> {
   return new Promise((resolve) => {
-    if (gateway.child.exitCode !== null) return resolve();
+    if (gateway.child.exitCode !== null || gateway.child.signalCode !== null) return resolve(); // exited, or killed by a signal
     gateway.child.once('exit', () => resolve());
     gateway.child.kill('SIGKILL');
   });

@@ -1,0 +1,88 @@
+// Saving user states in Redis, fenced: a write names the stamp of the state it was computed from
+// and is applied only while that is still the stored state, checked and written in one Lua call,
+// so a member that lost its partitions while paused cannot overwrite what the new owner saved.
+import type Redis from 'ioredis';
+import { basisOf, type SaveResult } from './types';
+import type { RedisKeys } from './redisKeys';
+import type { UserState } from '../recommend';
+
+/**
+ * KEYS: per user its state, recent items, saved mark and listed mark (4 each).
+ * ARGV[1]: '1' when fenced; then per user: '=' and the expected stamp (or '*': this user is not
+ * fenced, e.g. a corrupt stored state being replaced), state JSON, recent JSON, new stamp.
+ * The stored state's stamp is the saved mark, else the listed mark (PUT_RECS moves the stamp from
+ * one to the other, see redisScripts.ts), else, for a state written without them, its last seen id.
+ * Returns the 0-based indexes of the users refused.
+ */
+export const SAVE_USERS = `
+local fenced = ARGV[1] == '1'
+local refused = {}
+for i = 0, #KEYS / 4 - 1 do
+  local k, a = i * 4, 1 + i * 4
+  local ok = true
+  if fenced and ARGV[a + 1] ~= '*' then
+    local current = redis.call('GET', KEYS[k + 3]) or redis.call('GET', KEYS[k + 4])
+    if not current then
+      current = ''
+      local raw = redis.call('GET', KEYS[k + 1])
+      if raw then
+        local decoded, state = pcall(cjson.decode, raw)
+        local seen = decoded and type(state) == 'table' and state.seen
+        if type(seen) == 'table' and #seen > 0 then current = seen[#seen] end
+      end
+    end
+    ok = ('=' .. current) == ARGV[a + 1]
+  end
+  if ok then
+    redis.call('SET', KEYS[k + 1], ARGV[a + 2])
+    redis.call('SET', KEYS[k + 2], ARGV[a + 3])
+    redis.call('SET', KEYS[k + 3], ARGV[a + 4])
+  else
+    refused[#refused + 1] = i
+  end
+end
+return refused
+`;
+
+type WithSaveUsers = { recsSaveUsers(numKeys: number, ...args: string[]): Promise<number[]> };
+
+export function defineSaveUsers(redis: Redis): void {
+  redis.defineCommand('recsSaveUsers', { lua: SAVE_USERS });
+}
+
+/**
+ * One script call for all users on a single Redis; one per user under Cluster (a call's keys must
+ * share a slot; a user's keys share the `{u:<user>}` tag), all in one pipeline.
+ */
+export async function saveUsersFenced(
+  redis: Redis,
+  keys: RedisKeys,
+  users: ReadonlyMap<string, UserState>,
+  basis: ReadonlyMap<string, string> | undefined,
+  neighbourItems: number,
+): Promise<SaveResult> {
+  const ids = [...users.keys()];
+  if (ids.length === 0) return { refused: [] };
+  const callOf = (part: string[]) => {
+    const callKeys: string[] = [];
+    const args: string[] = [basis ? '1' : '0'];
+    for (const id of part) {
+      const user = users.get(id)!;
+      callKeys.push(keys.userState(id), keys.userRecent(id), keys.recsSaved(id), keys.recsListed(id));
+      // What neighbour lookups read of a user: their latest items alone, small.
+      const expected = basis?.get(id);
+      args.push(expected === undefined ? '*' : `=${expected}`, JSON.stringify(user), JSON.stringify(user.recent.slice(0, neighbourItems)), basisOf(user));
+    }
+    return [callKeys.length, ...callKeys, ...args] as [number, ...string[]];
+  };
+  const parts = redis.isCluster ? ids.map((id) => [id]) : [ids];
+  const pipeline = redis.pipeline() as unknown as WithSaveUsers & ReturnType<Redis['pipeline']>;
+  for (const part of parts) pipeline.recsSaveUsers(...callOf(part));
+  const refused: string[] = [];
+  const results = (await pipeline.exec()) ?? [];
+  results.forEach(([err, indexes], call) => {
+    if (err) throw err;
+    for (const i of indexes as number[]) refused.push(parts[call]![i]!);
+  });
+  return { refused };
+}
