@@ -11,9 +11,9 @@ export async function readiness(graphqlUrl: string): Promise<ReadyAnswer> {
   return { status: res.status, body: (await res.json()) as ReadyAnswer['body'] };
 }
 
-/** The value (JSON text) and source of one flag as the gateway serves it now. */
-export async function flagInForce(graphqlUrl: string, key: string): Promise<{ value: string; source: string } | null> {
-  const res = await gql<{ featureFlags: { key: string; value: string; source: string }[] }>(graphqlUrl, '{ featureFlags { key value source } }');
+/** The value (decoded JSON) and source of one flag as the gateway serves it now. */
+export async function flagInForce(graphqlUrl: string, key: string): Promise<{ value: unknown; source: string } | null> {
+  const res = await gql<{ featureFlags: { key: string; value: unknown; source: string }[] }>(graphqlUrl, '{ featureFlags { key value source } }');
   if (res.errors) throw new Error(`featureFlags: ${JSON.stringify(res.errors)}`);
   const flag = res.data!.featureFlags.find((f) => f.key === key);
   return flag ? { value: flag.value, source: flag.source } : null;
