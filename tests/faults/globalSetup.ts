@@ -1,6 +1,6 @@
 // Starts the fault suite's private stack once for all cases (stopped in globalTeardown.ts; CI also
 // stops it from a trap: `npm run faults:down`).
-import { startFaultStack } from './harness/stack';
+import { FAULT_PORTS, FAULT_STACK_DIR, startFaultStack } from './harness/stack';
 
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
@@ -11,5 +11,5 @@ export default async function globalSetup(): Promise<void> {
     process.stderr.write(`${lines.join('\n')}\n`);
     throw err;
   }
-  process.stdout.write(`\nfault stack up in ${((Date.now() - started) / 1000).toFixed(1)} s (3 Kafka nodes on 29093-29095, ZooKeeper 22181, Redis 26379)\n`);
+  process.stdout.write(`\nfault stack up in ${((Date.now() - started) / 1000).toFixed(1)} s (3 Kafka nodes on ${FAULT_PORTS.kafka}-${FAULT_PORTS.kafka + 2}, ZooKeeper ${FAULT_PORTS.zookeeper}, Redis ${FAULT_PORTS.redis}, in ${FAULT_STACK_DIR}/)\n`);
 }

@@ -71,10 +71,11 @@ export interface Tally {
   line: string;
 }
 
-export async function account(name: string, ns: CaseNamespace, outcomes: Outcome[]): Promise<Tally> {
+/** `keyPrefix`: where the scores are read (the case's own prefix, or one a replay rebuilt). */
+export async function account(name: string, ns: CaseNamespace, outcomes: Outcome[], keyPrefix = ns.keyPrefix): Promise<Tally> {
   const inKafka = await readEventIds(faultKafka(), caseTopics(ns), 120_000);
   const redis = new Redis(faultStackEnv.REDIS_URL);
-  const keys = redisKeys(ns.keyPrefix);
+  const keys = redisKeys(keyPrefix);
   const weight = defaultFlags()['weights.view'];
   const scored = new Map<string, number>();
   try {

@@ -13,6 +13,8 @@ import { faultStackEnv, restartMissing } from './stack';
 
 export interface CaseContext {
   ns: CaseNamespace;
+  /** The environment the case's gateways run with (its namespace on the fault stack). */
+  env: Env;
   load: Load;
   /** The gateway the load goes to now. */
   gateway(): GatewayProcess;
@@ -27,6 +29,8 @@ export interface CaseContext {
    */
   writesSteadyAfter(since: number, withinMs: number, steadyMs?: number): Promise<number>;
   note(text: string): void;
+  /** Writes the case's catalogue again (what an operator imports after Redis lost it). */
+  reseedCatalogue(): Promise<void>;
 }
 
 export interface CaseOptions {
@@ -36,6 +40,11 @@ export interface CaseOptions {
   env?: Env;
   /** How long scoring may take to catch up after the load stopped. */
   drainMs?: number;
+  /**
+   * Runs once the load stopped and scoring caught up, before the accounting: may rebuild the
+   * scores elsewhere (a replay) and return the key prefix the accounting reads instead of the case's.
+   */
+  afterDrain?: (ns: CaseNamespace, env: Env) => Promise<string | void>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -74,6 +83,7 @@ export async function runFaultCase(name: string, body: (ctx: CaseContext) => Pro
   try {
     await body({
       ns,
+      env,
       load,
       gateway: () => current,
       startGateway: async () => (current = await start()),
@@ -104,6 +114,7 @@ export async function runFaultCase(name: string, body: (ctx: CaseContext) => Pro
         }
       },
       note: (text) => notes.push(text),
+      reseedCatalogue: () => seedCatalogue(ns, maxEvents),
     }).catch((err: unknown) => {
       // Still account for what was sent: a failed case's line shows what the failure cost.
       failure = err;
@@ -112,7 +123,8 @@ export async function runFaultCase(name: string, body: (ctx: CaseContext) => Pro
     // A case that failed mid-fault may have left nodes down: the accounting needs them all.
     if (failure) await restartMissing();
     await waitScored(ns, options.drainMs ?? 120_000);
-    const tally = await account(name, ns, outcomes);
+    const accountPrefix = failure || !options.afterDrain ? undefined : await options.afterDrain(ns, env).catch((err: unknown) => void (failure = err));
+    const tally = await account(name, ns, outcomes, accountPrefix ?? ns.keyPrefix);
     process.stdout.write(`${tally.line}\n`);
     const problems = [
       tally.lost.length > 0 && `lost (acknowledged, missing from Kafka or never scored): ${tally.lost.slice(0, 20).join(', ')}`,

@@ -12,8 +12,22 @@ import { readState, type PartState } from '../../../scripts/stack/state';
 import type { StackTargets } from '../../../scripts/stack/targets';
 import { stackUp } from '../../../scripts/stack/up';
 
-export const FAULT_PORTS = { kafka: 29093, zookeeper: 22181, redis: 26379 } as const;
+/**
+ * FAULTS_PORT_OFFSET (default 0) moves every port of the private stack by that much and its
+ * directory to .stack-faults-<offset>/, so two runs on one machine (CI and a developer) never meet.
+ */
+export function faultPortOffset(raw = process.env.FAULTS_PORT_OFFSET): number {
+  if (raw === undefined || raw === '') return 0;
+  const n = Number(raw);
+  // Kafka nodes use base+0..2 and their controllers base+10000..+10002: 65535 - 39095.
+  if (!/^\d+$/.test(raw) || n > 26_000) throw new Error(`FAULTS_PORT_OFFSET must be a whole number from 0 to 26000, got "${raw}"`);
+  return n;
+}
+
+const OFFSET = faultPortOffset();
+export const FAULT_PORTS = { kafka: 29093 + OFFSET, zookeeper: 22181 + OFFSET, redis: 26379 + OFFSET } as const;
 export const FAULT_BROKERS = 3;
+export const FAULT_STACK_DIR = OFFSET === 0 ? '.stack-faults' : `.stack-faults-${OFFSET}`;
 
 export const faultTargets: StackTargets = {
   kafka: { host: '127.0.0.1', basePort: FAULT_PORTS.kafka },
@@ -29,13 +43,13 @@ export const faultStackEnv = {
 };
 
 /**
- * Paths under .stack-faults/, except the jars: the repository's .stack/jars when it has them (in a
+ * Paths under .stack-faults/ (or .stack-faults-<offset>/), except the jars: the repository's .stack/jars when it has them (in a
  * git worktree, the main checkout's), so the suite needs no second download.
  */
 export function faultPaths(): StackPaths {
   const repoRoot = findRepoRoot(__dirname);
   const base = stackPaths(repoRoot);
-  const root = join(repoRoot, '.stack-faults');
+  const root = join(repoRoot, FAULT_STACK_DIR);
   return {
     ...base,
     root,
@@ -81,12 +95,20 @@ export function brokers(): PartState[] {
   return state.parts.filter((p) => p.kind === 'kafka' && p.startedByUs).sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** The part (zookeeper, redis, kafka-<n>) as this stack started it. */
+export function stackPart(name: string): PartState {
+  const state = readState(faultPaths().stateFile);
+  const part = state?.parts.find((p) => p.name === name && p.startedByUs);
+  if (!part) throw new Error(`no ${name} started by the fault stack in ${faultPaths().stateFile}`);
+  return part;
+}
+
 function ourPid(part: PartState): number {
   if (!part.pid || !isOurs(part.pid, part.marker)) throw new Error(`${part.name} (pid ${part.pid}) is not running as the fault stack started it`);
   return part.pid;
 }
 
-/** kill -9 a node by its recorded PID; resolves once it is gone. */
+/** kill -9 a node (a broker, ZooKeeper or Redis) by its recorded PID; resolves once it is gone. */
 export async function killNode(part: PartState): Promise<void> {
   const pid = ourPid(part);
   process.kill(pid, 'SIGKILL');

@@ -2,7 +2,9 @@
 // persistence): a connected subscriber keeps receiving pushes with higher versions, reads fail
 // fast with UNAVAILABLE while it is down, and a replay restores the scores a Redis that never
 // failed holds (a second gateway scoring the same topics into the shared Redis).
-// Meant to move to the fault suite (tests/faults/, case redis-restart); helpers in replayKit.ts.
+// The fault suite's redis-restart case (tests/faults/redisRestart.test.ts) does this under its load
+// and accounts per eventId; this test alone compares the rebuilt store key by key with one that
+// never failed. Helpers in replayKit.ts, shared with that case.
 import Redis from 'ioredis';
 import type { Gateway } from '../../../src/app';
 import { diffDumps, dumpPrefix } from '../../../src/replay/dump';
