@@ -68,14 +68,24 @@ describe('the Kafka publisher under its produce timeout', () => {
     // 1 ms: the request leaves at once (an idle publisher sends without waiting) and cannot be answered that fast.
     const { kafka, topic, publisher } = await setup(1);
     try {
-      const err = await refusal(publisher.publish(view(1)));
-      expect(err).toBeInstanceOf(UncertainWriteError);
-      expect(err!.code).toBe('UNAVAILABLE');
-      expect(err!.extensions).toMatchObject({ dependency: 'kafka', written: 'unknown' });
-      expect(err!.message).toMatch(/not known to be written .*a retry with the same eventId counts once/);
-      // The request went on and Kafka stored it: "refused" alone would have been a lie.
-      const ids = await eventually(() => readEventIds(kafka, [topic]), (m) => m.has('e1'), 30_000, 200);
-      expect(ids.get('e1')).toBe(1);
+      // On a loaded machine the one attempt a 1 ms deadline allows can fail before it reaches the
+      // broker (connecting): such an event is refused the same way and is not stored. So up to five
+      // events, each refused as "not known to be written", until one of them is found in Kafka.
+      let stored: string | null = null;
+      for (let i = 1; i <= 5 && stored === null; i++) {
+        const err = await refusal(publisher.publish(view(i)));
+        expect(err).toBeInstanceOf(UncertainWriteError);
+        expect(err!.code).toBe('UNAVAILABLE');
+        expect(err!.extensions).toMatchObject({ dependency: 'kafka', written: 'unknown' });
+        expect(err!.message).toMatch(/not known to be written .*a retry with the same eventId counts once/);
+        // The request went on and Kafka stored it: "refused" alone would have been a lie.
+        const ids = await eventually(() => readEventIds(kafka, [topic]), (m) => m.has(`e${i}`), 10_000, 200).catch(() => null);
+        if (ids) {
+          expect(ids.get(`e${i}`)).toBe(1);
+          stored = `e${i}`;
+        }
+      }
+      expect(stored).not.toBeNull();
     } finally {
       await publisher.stop();
     }
