@@ -21,7 +21,9 @@ export interface ReplayRun {
 /** `npm run replay -- <args>` with the gateway's environment (tsx, as the npm script runs it). */
 export function startReplay(env: Env, args: string[]): ReplayRun {
   let output = '';
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'scripts/replay.ts'), ...args], {
+  // node itself with tsx's loader, not the tsx CLI: the CLI runs the script in a child process of
+  // its own, and a SIGKILL of the CLI leaves that child replaying (and holding the group).
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/replay.ts'), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env, LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'pipe'],
