@@ -126,7 +126,7 @@ export class MemoryStore implements RecStore, RecsFeed, CatalogChanges {
     this.touch(userId);
     const signature = storedSignature(list);
     if (current && current.signature === signature) return { recs: current.recs, changed: false, superseded: false };
-    const recs: StoredRecs = { userId, version: nextVersion(current?.recs.version ?? 0, Date.now()), ...list };
+    const recs: StoredRecs = { userId, version: nextVersion(current?.recs.version ?? 0, this.now()), ...list };
     this.recs.set(userId, { recs, signature });
     this.feed.emit(userId, recs);
     return { recs, changed: true, superseded: false };
