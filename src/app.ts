@@ -13,6 +13,7 @@ import { ZooKeeperInstances } from './coordination/zookeeperInstances';
 import { ZooKeeperSession } from './coordination/zkSession';
 import type { Logger } from './logger';
 import { StaticFlags } from './flags/staticFlags';
+import { defaultFlags, retentionMs } from './flags/definitions';
 import type { FlagProvider } from './flags/types';
 import { startZooKeeperFlags } from './flags/zookeeperFlags';
 import { MemoryLog } from './log/memoryLog';
@@ -97,6 +98,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
   const starting = new AbortController();
   // ZooKeeper connects in the background; the flags wait at most ~2 s for it, then serve defaults.
   const zk = new ZooKeeperSession({ connect: zkConfig.connect, sessionTimeoutMs: zkConfig.sessionTimeoutMs, logger: logger.child({ name: 'zookeeper' }) }).start();
+  let flagsProvider: FlagProvider | null = null;
   const flagsReady = startZooKeeperFlags({ session: zk, root: zkConfig.root, logger: logger.child({ name: 'flags' }) });
   const kafkaClient = (requestTimeout: number) =>
     new Kafka({
@@ -164,7 +166,11 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
       return (await admin.describeCluster()).brokers.length;
     })().finally(() => (describing = null)));
 
-  const store = failingAsUnavailable(new RedisStore(redis, redisConfig.keyPrefix, { neighbourItems: RANKING.neighbourhood.itemsPerNeighbour }));
+  const store = failingAsUnavailable(new RedisStore(redis, redisConfig.keyPrefix, {
+      neighbourItems: RANKING.neighbourhood.itemsPerNeighbour,
+      // The flags are read at each write (they arrive below, before anything is scored).
+      retentionMs: () => retentionMs(flagsProvider ? flagsProvider.current() : defaultFlags()),
+    }),);
   const feed = new RedisFeed(subscriber, redisConfig.keyPrefix, { onError: (err) => logger.warn({ err }, 'recommendation feed') });
   const catalog = new RedisCatalogChanges(subscriber, redisConfig.keyPrefix, (err) => logger.warn({ err }, 'catalogue changes'));
   await catalog.listen();
@@ -200,6 +206,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
     },
   });
   const flags = await flagsReady;
+  flagsProvider = flags;
   return {
     store,
     feed,
@@ -264,7 +271,8 @@ async function settlesWithin(ready: Promise<boolean>, ms: number): Promise<boole
 }
 
 function embeddedParts(config: Config, logger: Logger, metrics: GatewayMetrics, maintenance: Maintenance): Parts {
-  const store = new MemoryStore();
+  const flags = new StaticFlags(config.flagsFile);
+  const store = new MemoryStore({ retentionMs: () => retentionMs(flags.current()) });
   const log = new MemoryLog(3, 500, (err) => logger.error({ err }, 'embedded scoring failed; the batch will be retried'));
   return {
     store,
@@ -272,7 +280,7 @@ function embeddedParts(config: Config, logger: Logger, metrics: GatewayMetrics, 
     catalog: store,
     publisher: log,
     consumer: log,
-    flags: new StaticFlags(config.flagsFile),
+    flags,
     instances: new LocalInstances({ logger: logger.child({ name: 'coordination' }), maintenance }),
     deadLetters: new MemoryDeadLetters((letter) => metrics.deadLetters.inc({ kind: letter.kind })),
     probes: { embedded: async () => ({ ok: true }) },
@@ -307,7 +315,7 @@ export async function startGateway(
   });
   // The leader's periodic job (in embedded mode this process leads); it reads `parts` when it runs.
   const maintenance: Maintenance = () =>
-    createLeaderMaintenance({ instances: parts.instances, flags: parts.flags, logger: logger.child({ name: 'maintenance' }) })();
+    createLeaderMaintenance({ instances: parts.instances, flags: parts.flags, store: parts.store, logger: logger.child({ name: 'maintenance' }) })();
   let readiness: (() => Promise<Record<string, number>>) | null = null;
   const partitionMetrics = createPartitionMetrics(registry);
   const parts =

@@ -1,6 +1,7 @@
 // Runs the leader's maintenance every interval while leading: never two runs at once, errors logged.
 import type { Logger } from '../logger';
 import type { Maintenance } from './types';
+import type { RecStore } from '../store/types';
 
 export class MaintenanceTimer {
   private timer: NodeJS.Timeout | null = null;
@@ -52,16 +53,25 @@ export class MaintenanceTimer {
   }
 }
 
+/** Keys (or lists) the leader's prune looks at per run: a bounded slice of work, never a full sweep at once. */
+export const PRUNE_BUDGET = 10_000;
+
 /**
- * The leader's job for now: a periodic look at the fleet (live instances, flags ZooKeeper holds
- * that no instance understands). Runs on one instance only, so its log lines are not repeated N times.
+ * The leader's job: a periodic look at the fleet (live instances, flags ZooKeeper holds that no
+ * instance understands) and a bounded prune of what expiry leaves behind (src/store: prune). Runs
+ * on one instance only, so its work and log lines are not repeated N times.
  */
 export function createLeaderMaintenance(deps: {
   instances: { list(): Promise<{ id: string; host: string; port: number }[]> };
   flags: { status(): { connected: boolean; unknownKeys?: string[]; invalidKeys?: string[] } };
+  store: Pick<RecStore, 'prune'>;
   logger: Logger;
+  now?: () => number;
+  pruneBudget?: number;
 }): Maintenance {
   return async () => {
+    const pruned = await deps.store.prune(deps.pruneBudget ?? PRUNE_BUDGET, (deps.now ?? Date.now)());
+    deps.logger.info(pruned, `leader maintenance: pruned ${pruned.removed} expired entries (${pruned.examined} looked at)`);
     const live = await deps.instances.list();
     const status = deps.flags.status();
     deps.logger.info(

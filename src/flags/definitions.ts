@@ -22,6 +22,8 @@ export interface RecFlags {
   'filters.excludeInCart': boolean;
   /** null = no experiment; otherwise users are split by a hash of their id. */
   'experiment.recs': { arms: ExperimentArm[] } | null;
+  /** Days of inactivity after which a shopper's keys (and statistics unwritten as long) expire. */
+  'retention.shopperDays': number;
 }
 export type FlagKey = keyof RecFlags;
 
@@ -130,9 +132,26 @@ export const FLAG_DEFINITIONS: { [K in FlagKey]: FlagDefinition<K> } = {
     default: null,
     parse: experiment('experiment.recs'),
   },
+  'retention.shopperDays': {
+    key: 'retention.shopperDays',
+    description: "days after a shopper's last event when all their keys expire (statistics: after their last write)",
+    default: 30,
+    // At least a day: shorter would drop the state of shoppers in the middle of a visit.
+    parse: number('retention.shopperDays', 1, 3650),
+  },
 };
 
 export const FLAG_KEYS = Object.keys(FLAG_DEFINITIONS) as FlagKey[];
+
+/** The flags that shape a list (src/live/flagsStamp.ts): a change of the others leaves lists fresh. */
+export const LIST_FLAG_KEYS = FLAG_KEYS.filter((key) => key !== 'retention.shopperDays');
+
+const DAY_MS = 86_400_000;
+
+/** How long a shopper's keys live after their last write, in ms. */
+export function retentionMs(flags: RecFlags): number {
+  return Math.round(flags['retention.shopperDays'] * DAY_MS);
+}
 
 export function isFlagKey(key: string): key is FlagKey {
   return Object.prototype.hasOwnProperty.call(FLAG_DEFINITIONS, key);

@@ -4,6 +4,12 @@ import { inFrame, rebase, type DecayFrame, type Scored, type StatDelta } from '.
 import { batchFrame, type PositionedDelta } from './types';
 import { STAT_BOUNDS } from './statBounds';
 
+/** When statistics expire: each list `retentionMs()` after its last write (as the Redis store's TTLs). */
+export interface StatExpiry {
+  now(): number;
+  retentionMs(): number;
+}
+
 export class MemoryStats {
   private readonly covis = new Map<string, Row>();
   private readonly bought = new Map<string, Row>();
@@ -12,6 +18,33 @@ export class MemoryStats {
   private readonly sessionTable = new Map<string, Row>();
   /** group key -> source (topic/partition) -> highest offset applied */
   private readonly watermarks = new Map<string, Map<string, number>>();
+  /** group key -> when its watermarks expire (only with an expiry) */
+  private readonly watermarkDeadlines = new Map<string, number>();
+
+  /** Without `expiry` nothing expires (the offline evaluation). */
+  constructor(private readonly expiry: StatExpiry | null = null) {}
+
+  private deadline(): number {
+    return this.expiry ? this.expiry.now() + this.expiry.retentionMs() : Infinity;
+  }
+
+  /** The row, unless it expired (then it is dropped). */
+  private live(table: Map<string, Row>, key: string): Row | undefined {
+    const row = table.get(key);
+    if (row && this.expiry && row.deadline <= this.expiry.now()) {
+      table.delete(key);
+      return undefined;
+    }
+    return row;
+  }
+
+  private marksOf(group: string): Map<string, number> | undefined {
+    if (this.expiry && (this.watermarkDeadlines.get(group) ?? Infinity) <= this.expiry.now()) {
+      this.watermarks.delete(group);
+      this.watermarkDeadlines.delete(group);
+    }
+    return this.watermarks.get(group);
+  }
 
   /**
    * Same rules as the Redis script: per key group, offsets at or below the watermark are skipped;
@@ -22,7 +55,7 @@ export class MemoryStats {
     const batch = batchFrame(deltas);
     for (const { offset, delta } of deltas) {
       const group = groupOf(delta);
-      if (offset <= (this.watermarks.get(group)?.get(source) ?? -1)) continue;
+      if (offset <= (this.marksOf(group)?.get(source) ?? -1)) continue;
       this.add(delta, batch);
       raised.set(group, Math.max(raised.get(group) ?? -1, offset));
     }
@@ -30,6 +63,7 @@ export class MemoryStats {
       let marks = this.watermarks.get(group);
       if (!marks) this.watermarks.set(group, (marks = new Map()));
       marks.set(source, Math.max(marks.get(source) ?? -1, offset));
+      if (this.expiry) this.watermarkDeadlines.set(group, this.deadline());
     }
   }
 
@@ -38,49 +72,84 @@ export class MemoryStats {
    * own unless `batch` names the frame of the batch it belongs to.
    */
   add(delta: StatDelta, batch?: DecayFrame | null): void {
+    const row = this.rowFor(delta);
+    if (delta.kind === 'session') row.max(delta.user, delta.at);
+    else row.addDecayed(delta.kind === 'trending' ? delta.product : delta.to, delta.incr, delta.frame, batch ?? delta.frame);
+    row.deadline = this.deadline();
+  }
+
+  private rowFor(delta: StatDelta): Row {
     switch (delta.kind) {
       case 'trending':
-        return rowOf(this.trendingTable, delta.category ?? '', STAT_BOUNDS.trending).addDecayed(delta.product, delta.incr, delta.frame, batch ?? delta.frame);
+        return this.rowOf(this.trendingTable, delta.category ?? '', STAT_BOUNDS.trending);
       case 'covis':
-        return rowOf(this.covis, delta.from, STAT_BOUNDS.neighbours).addDecayed(delta.to, delta.incr, delta.frame, batch ?? delta.frame);
+        return this.rowOf(this.covis, delta.from, STAT_BOUNDS.neighbours);
       case 'bought':
-        return rowOf(this.bought, delta.from, STAT_BOUNDS.neighbours).addDecayed(delta.to, delta.incr, delta.frame, batch ?? delta.frame);
+        return this.rowOf(this.bought, delta.from, STAT_BOUNDS.neighbours);
       case 'session':
-        return rowOf(this.sessionTable, delta.product, STAT_BOUNDS.sessions).max(delta.user, delta.at);
+        return this.rowOf(this.sessionTable, delta.product, STAT_BOUNDS.sessions);
     }
   }
 
+  private rowOf(table: Map<string, Row>, key: string, bound: number): Row {
+    let row = this.live(table, key);
+    if (!row) table.set(key, (row = new Row(bound)));
+    return row;
+  }
+
+  /**
+   * Drops expired lists and watermarks, and recent-user entries older than the retention, looking
+   * at `budget` lists at most (the embedded leader's maintenance; reads skip expired lists anyway).
+   */
+  prune(budget: number, nowMs: number): { examined: number; removed: number; complete: boolean } {
+    let examined = 0;
+    let removed = 0;
+    if (!this.expiry) return { examined, removed, complete: true };
+    const before = nowMs - this.expiry.retentionMs();
+    for (const table of [this.covis, this.bought, this.trendingTable, this.sessionTable]) {
+      for (const [key, row] of table) {
+        if (examined >= budget) return { examined, removed, complete: false };
+        examined++;
+        if (row.deadline <= nowMs) {
+          removed += row.size;
+          table.delete(key);
+        } else if (table === this.sessionTable) removed += row.removeBelow(before);
+      }
+    }
+    for (const [group, deadline] of this.watermarkDeadlines) {
+      if (deadline <= nowMs) {
+        this.watermarks.delete(group);
+        this.watermarkDeadlines.delete(group);
+      }
+    }
+    return { examined, removed, complete: true };
+  }
+
   alsoViewed(productIds: readonly string[], limit: number): Map<string, Scored[]> {
-    return new Map(productIds.map((id) => [id, this.covis.get(id)?.top(limit) ?? []]));
+    return new Map(productIds.map((id) => [id, this.live(this.covis, id)?.top(limit) ?? []]));
   }
 
   boughtTogether(productIds: readonly string[], limit: number): Map<string, Scored[]> {
-    return new Map(productIds.map((id) => [id, this.bought.get(id)?.top(limit) ?? []]));
+    return new Map(productIds.map((id) => [id, this.live(this.bought, id)?.top(limit) ?? []]));
   }
 
   trending(categories: readonly (string | null)[], limit: number): Map<string | null, Scored[]> {
-    return new Map(categories.map((c) => [c, this.trendingTable.get(c ?? '')?.top(limit) ?? []]));
+    return new Map(categories.map((c) => [c, this.live(this.trendingTable, c ?? '')?.top(limit) ?? []]));
   }
 
   /** Per product, the users who interacted with it most recently: id = user, score = time (ms). */
   recentSessions(productIds: readonly string[], limit: number): Map<string, Scored[]> {
-    return new Map(productIds.map((id) => [id, this.sessionTable.get(id)?.top(limit) ?? []]));
+    return new Map(productIds.map((id) => [id, this.live(this.sessionTable, id)?.top(limit) ?? []]));
   }
 
   clear(): void {
-    for (const m of [this.covis, this.bought, this.trendingTable, this.sessionTable, this.watermarks]) m.clear();
+    for (const m of [this.covis, this.bought, this.trendingTable, this.sessionTable, this.watermarks, this.watermarkDeadlines]) m.clear();
   }
 }
 
 function groupOf(delta: StatDelta): string {
   if (delta.kind === 'trending') return 'trending';
   return `p:${delta.kind === 'session' ? delta.product : delta.from}`;
-}
-
-function rowOf(table: Map<string, Row>, key: string, bound: number): Row {
-  let row = table.get(key);
-  if (!row) table.set(key, (row = new Row(bound)));
-  return row;
 }
 
 /** Highest first; ties by member, descending (as Redis ZREVRANGE orders them). */
@@ -97,6 +166,8 @@ function before(a: Scored, b: Scored): boolean {
  */
 class Row {
   private readonly scores = new Map<string, number>();
+  /** When the list expires (ms; the owner sets it at each write). */
+  deadline = Infinity;
   /** The decay frame of the scores (decayed lists only; null until the first write). */
   private frame: DecayFrame | null = null;
   /** The best min(cap, size) members, best first; null when it must be rebuilt. */
@@ -106,6 +177,23 @@ class Row {
   private view: readonly Scored[] | null = null;
 
   constructor(private readonly bound: number) {}
+
+  get size(): number {
+    return this.scores.size;
+  }
+
+  /** Removes the members scored below `min`; returns how many. */
+  removeBelow(min: number): number {
+    let removed = 0;
+    for (const [member, score] of this.scores) {
+      if (score < min) {
+        this.scores.delete(member);
+        removed++;
+      }
+    }
+    if (removed > 0) this.cache = this.view = null;
+    return removed;
+  }
 
   /** Adds `value` (in frame `written`) after moving the list to the batch's frame `batch` (decay.ts). */
   addDecayed(member: string, value: number, written: DecayFrame, batch: DecayFrame): void {

@@ -1,12 +1,24 @@
 // Embedded-mode store: the same semantics as the Redis store, held in this process.
 import { EventEmitter } from 'node:events';
 import type { RecentItem, Scored, UserState } from '../recommend';
-import { basisOf, nextVersion, storedSignature, type CatalogChanges, type PositionedDelta, type Product, type PutResult, type RecStore, type RecsFeed, type SaveResult, type StoredRecs } from './types';
+import { basisOf, nextVersion, storedSignature, type CatalogChanges, type PositionedDelta, type Product, type PruneResult, type PutResult, type RecStore, type RecsFeed, type SaveResult, type StoredRecs } from './types';
 import { MemoryStats } from './memoryStats';
+import { defaultFlags, retentionMs } from '../flags/definitions';
+
+export interface MemoryStoreOptions {
+  /** The clock expiry is judged by (ms). */
+  now?: () => number;
+  /** How long a user's entries, and each statistic, live after their last write (ms). */
+  retentionMs?: () => number;
+}
 
 export class MemoryStore implements RecStore, RecsFeed, CatalogChanges {
   private readonly users = new Map<string, UserState>();
-  private readonly stats = new MemoryStats();
+  private readonly stats: MemoryStats;
+  /** Per user: when all their entries expire (the Redis store's TTLs), moved forward by each write. */
+  private readonly deadlines = new Map<string, number>();
+  private readonly now: () => number;
+  private readonly retentionMs: () => number;
   private readonly recs = new Map<string, { recs: StoredRecs; signature: string }>();
   /** Per user: the stamp of a state saved since the list was computed, and the stamp the list came from. */
   private readonly fresh = new Map<string, { saved?: string; listed?: string }>();
@@ -14,9 +26,32 @@ export class MemoryStore implements RecStore, RecsFeed, CatalogChanges {
   private readonly feed = new EventEmitter().setMaxListeners(0);
   private readonly catalog = new EventEmitter().setMaxListeners(0);
 
+  constructor(options: MemoryStoreOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.retentionMs = options.retentionMs ?? (() => retentionMs(defaultFlags()));
+    this.stats = new MemoryStats({ now: this.now, retentionMs: this.retentionMs });
+  }
+
+  /** Drops the user's entries once their deadline passed; every read and write of a user asks first. */
+  private expire(id: string): void {
+    const deadline = this.deadlines.get(id);
+    if (deadline !== undefined && deadline <= this.now()) this.forget(id);
+  }
+
+  private forget(id: string): void {
+    for (const m of [this.users, this.recs, this.fresh, this.deadlines]) m.delete(id);
+  }
+
+  /** Re-inserted, so the map runs from the earliest deadline to the latest (prune stops early). */
+  private touch(id: string): void {
+    this.deadlines.delete(id);
+    this.deadlines.set(id, this.now() + this.retentionMs());
+  }
+
   async loadUsers(userIds: string[]): Promise<Map<string, UserState>> {
     const out = new Map<string, UserState>();
     for (const id of userIds) {
+      this.expire(id);
       const user = this.users.get(id);
       if (user) out.set(id, structuredClone(user));
     }
@@ -27,6 +62,7 @@ export class MemoryStore implements RecStore, RecsFeed, CatalogChanges {
     const refused: string[] = [];
     for (const [id, user] of users) {
       // Fenced like the Redis store: written only while the stored state is the one it came from.
+      this.expire(id);
       const stored = this.users.get(id);
       if (basis?.has(id) && (stored ? basisOf(stored) : '') !== basis.get(id)) {
         refused.push(id);
@@ -34,6 +70,7 @@ export class MemoryStore implements RecStore, RecsFeed, CatalogChanges {
       }
       this.users.set(id, structuredClone(user));
       this.fresh.set(id, { ...this.fresh.get(id), saved: basisOf(user) });
+      this.touch(id);
     }
     return { refused };
   }
@@ -65,6 +102,7 @@ export class MemoryStore implements RecStore, RecsFeed, CatalogChanges {
   async recentItems(userIds: string[], limit: number): Promise<Map<string, RecentItem[]>> {
     const out = new Map<string, RecentItem[]>();
     for (const id of userIds) {
+      this.expire(id);
       const user = this.users.get(id);
       if (user) out.set(id, user.recent.slice(0, limit).map((r) => ({ ...r })));
     }
@@ -72,10 +110,12 @@ export class MemoryStore implements RecStore, RecsFeed, CatalogChanges {
   }
 
   async readRecs(userId: string): Promise<{ recs: StoredRecs | null; stale: boolean }> {
+    this.expire(userId);
     return { recs: this.recs.get(userId)?.recs ?? null, stale: this.fresh.get(userId)?.saved !== undefined };
   }
 
   async putRecs(userId: string, list: Omit<StoredRecs, 'userId' | 'version'>, basis?: string): Promise<PutResult> {
+    this.expire(userId);
     const current = this.recs.get(userId);
     if (basis !== undefined) {
       const fresh = this.fresh.get(userId);
@@ -83,9 +123,10 @@ export class MemoryStore implements RecStore, RecsFeed, CatalogChanges {
       if (expected !== undefined && expected !== basis) return { recs: current?.recs ?? null, changed: false, superseded: true };
       this.fresh.set(userId, { listed: basis });
     }
+    this.touch(userId);
     const signature = storedSignature(list);
     if (current && current.signature === signature) return { recs: current.recs, changed: false, superseded: false };
-    const recs: StoredRecs = { userId, version: nextVersion(current?.recs.version ?? 0, Date.now()), ...list };
+    const recs: StoredRecs = { userId, version: nextVersion(current?.recs.version ?? 0, this.now()), ...list };
     this.recs.set(userId, { recs, signature });
     this.feed.emit(userId, recs);
     return { recs, changed: true, superseded: false };
@@ -116,8 +157,23 @@ export class MemoryStore implements RecStore, RecsFeed, CatalogChanges {
     return ids.map((id) => this.products.get(id) ?? null);
   }
 
+  /** Expired users and statistics go (reads skip them anyway); at most `budget` entries looked at. */
+  async prune(budget: number, nowMs: number): Promise<PruneResult> {
+    let examined = 0;
+    let removed = 0;
+    for (const [id, deadline] of this.deadlines) {
+      if (examined >= budget) return { examined, removed, complete: false };
+      examined++;
+      if (deadline > nowMs) break; // the rest were written later
+      this.forget(id);
+      removed++;
+    }
+    const stats = this.stats.prune(budget - examined, nowMs);
+    return { examined: examined + stats.examined, removed: removed + stats.removed, complete: stats.complete };
+  }
+
   async clear(): Promise<void> {
     this.stats.clear();
-    for (const m of [this.users, this.recs, this.fresh, this.products]) m.clear();
+    for (const m of [this.users, this.recs, this.fresh, this.products, this.deadlines]) m.clear();
   }
 }

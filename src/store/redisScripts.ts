@@ -14,7 +14,9 @@
  * existed are relative to, or ''; ARGV[i + 4] the role of KEYS[i]: 'w' a watermark (its sorted sets
  * follow it), or a sorted set's mode and bound ('i' adds decayed values, 'm' keeps the largest),
  * e.g. 'i200'; ARGV[#KEYS + 5] the updates as one flat JSON array (offset, keyIndex, member, value,
- * offset, ...), decoded by the cjson library Redis embeds: far cheaper than parsing them in Lua.
+ * offset, ...), decoded by the cjson library Redis embeds: far cheaper than parsing them in Lua;
+ * ARGV[#KEYS + 6] the retention (ms): every sorted set written, and every watermark raised, expires
+ * that long after this write (a statistic nobody wrote for the retention goes).
  */
 export const APPLY_DELTAS = `
 local groupOf, marks, tops, keepsMax = {}, {}, {}, {}
@@ -101,21 +103,30 @@ for index, byMember in pairs(pending) do
     redis.call('ZREMRANGEBYRANK', key, 0, -(bound + 1))
   end
 end
+local ttl = ARGV[#KEYS + 6]
 for g, top in pairs(tops) do
-  if top > marks[g] then redis.call('HSET', KEYS[g], ARGV[1], top) end
+  if top > marks[g] then
+    redis.call('HSET', KEYS[g], ARGV[1], top)
+    redis.call('PEXPIRE', KEYS[g], ttl)
+  end
 end
+for index in pairs(pending) do redis.call('PEXPIRE', KEYS[index], ttl) end
 return 1
 `;
 
 /**
  * Stores a user's list as a new version when its signature differs, and publishes it (the version: see below).
- * KEYS: recs, signature, version, saved, listed. ARGV: signature, userId JSON, generatedAt, strategy JSON,
- * arm JSON, items JSON, channel, receivedAt (ISO, or '' for none), basis ('' for none), then
- * '1' when the write is conditional on the basis. Returns {status, document}: status 1 stored a
- * new version, 0 unchanged, 2 superseded (computed from an older state than the newest saved or
- * listed one: nothing written).
+ * KEYS: recs, signature, version, saved, listed, state, recent. ARGV: signature, userId JSON,
+ * generatedAt, strategy JSON, arm JSON, items JSON, channel, receivedAt (ISO, or '' for none), basis
+ * ('' for none), '1' when the write is conditional on the basis, the flags stamp, the retention (ms).
+ * Returns {status, document}: status 1 stored a new version, 0 unchanged, 2 superseded (computed
+ * from an older state than the newest saved or listed one: nothing written). Unless superseded,
+ * every key of the user gets the retention from now as its expiry (as SAVE_USERS gives them).
  */
 export const PUT_RECS = `
+local function touch()
+  for i = 1, 7 do redis.call('PEXPIRE', KEYS[i], ARGV[12]) end
+end
 if ARGV[10] == '1' then
   local expected = redis.call('GET', KEYS[4]) or redis.call('GET', KEYS[5])
   if expected and expected ~= ARGV[9] then
@@ -125,6 +136,7 @@ if ARGV[10] == '1' then
   redis.call('DEL', KEYS[4])
 end
 if redis.call('GET', KEYS[2]) == ARGV[1] then
+  touch()
   return {0, redis.call('GET', KEYS[1])}
 end
 -- Versions are ms timestamps from Redis's clock, or the previous version + 1 when that is higher:
@@ -141,6 +153,7 @@ if ARGV[11] and ARGV[11] ~= '' then doc = doc .. ',"flags":"' .. ARGV[11] .. '"'
 doc = doc .. '}'
 redis.call('SET', KEYS[1], doc)
 redis.call('SET', KEYS[2], ARGV[1])
+touch()
 redis.call('PUBLISH', ARGV[7], doc)
 return {1, doc}
 `;

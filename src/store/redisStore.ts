@@ -4,11 +4,12 @@ import type Redis from 'ioredis';
 import { USER_BOUNDS, type RecentItem, type Scored, type UserState } from '../recommend';
 import { CorruptStateError } from '../errors';
 import { decodeUserState } from './userStateCodec';
-import { basisOf, storedSignature, type CorruptState, type PositionedDelta, type Product, type PutResult, type RecStore, type SaveResult, type StoredRecs } from './types';
+import { basisOf, storedSignature, type CorruptState, type PositionedDelta, type Product, type PruneResult, type PutResult, type RecStore, type SaveResult, type StoredRecs } from './types';
 import { redisKeys, type RedisKeys } from './redisKeys';
 import { APPLY_DELTAS, PUT_RECS } from './redisScripts';
 import { deltaCalls } from './redisDeltaCalls';
-import { defineSaveUsers, saveUsersFenced } from './redisUserWrites';
+import { defineSaveUsers, saveUsersFenced, userKeys } from './redisUserWrites';
+import { defaultFlags, retentionMs } from '../flags/definitions';
 
 type ScriptedRedis = Redis & {
   recsApplyDeltas(numKeys: number, ...args: (string | number)[]): Promise<number>;
@@ -28,11 +29,18 @@ export class RedisStore implements RecStore {
   /** How many recent items the neighbour copy of a user's state keeps (what neighbour lookups read). */
   private readonly neighbourItems: number;
 
-  constructor(redis: Redis, prefix: string, options: { neighbourItems?: number } = {}) {
+  /** How long a key lives after its last write (ms), asked at every write: the flag may change. */
+  private readonly retentionMs: () => number;
+
+  /** Where the last prune's SCAN stopped ('0': start over). */
+  private pruneCursor = '0';
+
+  constructor(redis: Redis, prefix: string, options: { neighbourItems?: number; retentionMs?: () => number } = {}) {
     this.keys = redisKeys(prefix);
     this.neighbourItems = options.neighbourItems ?? USER_BOUNDS.recent;
+    this.retentionMs = options.retentionMs ?? (() => retentionMs(defaultFlags()));
     redis.defineCommand('recsApplyDeltas', { lua: APPLY_DELTAS });
-    redis.defineCommand('recsPutRecs', { lua: PUT_RECS, numberOfKeys: 5 });
+    redis.defineCommand('recsPutRecs', { lua: PUT_RECS, numberOfKeys: 7 });
     defineSaveUsers(redis);
     this.redis = redis as ScriptedRedis;
   }
@@ -70,7 +78,7 @@ export class RedisStore implements RecStore {
 
   /** Fenced per user when `basis` is given: see redisUserWrites.ts. */
   saveUsers(users: ReadonlyMap<string, UserState>, basis?: ReadonlyMap<string, string>): Promise<SaveResult> {
-    return saveUsersFenced(this.redis, this.keys, users, basis, this.neighbourItems);
+    return saveUsersFenced(this.redis, this.keys, users, basis, this.neighbourItems, this.retentionMs());
   }
 
   /**
@@ -100,7 +108,8 @@ export class RedisStore implements RecStore {
     const calls = deltaCalls(this.keys, source, deltas, { opsPerCall: OPS_PER_CALL, oneGroupPerCall: this.redis.isCluster, legacyLandmark });
     if (calls.length === 0) return;
     const pipeline = this.redis.pipeline() as unknown as ScriptedRedis;
-    for (const { keys, args } of calls) pipeline.recsApplyDeltas(keys.length, ...keys, ...args);
+    const ttl = String(this.retentionMs());
+    for (const { keys, args } of calls) pipeline.recsApplyDeltas(keys.length, ...keys, ...args, ttl);
     await execOrThrow(pipeline as unknown as ReturnType<Redis['pipeline']>);
   }
 
@@ -155,12 +164,15 @@ export class RedisStore implements RecStore {
   }
 
   async putRecs(userId: string, list: Omit<StoredRecs, 'userId' | 'version'>, basis?: string): Promise<PutResult> {
+    const [state, recent, saved, listed, recs, signature, version] = userKeys(this.keys, userId);
     const [status, doc] = await this.redis.recsPutRecs(
-      this.keys.recs(userId),
-      this.keys.recsSignature(userId),
-      this.keys.recsVersion(userId),
-      this.keys.recsSaved(userId),
-      this.keys.recsListed(userId),
+      recs!,
+      signature!,
+      version!,
+      saved!,
+      listed!,
+      state!,
+      recent!,
       storedSignature(list),
       JSON.stringify(userId),
       list.generatedAt,
@@ -172,6 +184,7 @@ export class RedisStore implements RecStore {
       basis ?? '',
       basis === undefined ? '0' : '1',
       list.flags ?? '',
+      String(this.retentionMs()),
     );
     return { recs: doc ? (JSON.parse(doc) as StoredRecs) : null, changed: status === 1, superseded: status === 2 };
   }
@@ -199,6 +212,33 @@ export class RedisStore implements RecStore {
   async getProducts(ids: readonly string[]): Promise<(Product | null)[]> {
     const raws = await this.getMany(ids.map((id) => this.keys.product(id)));
     return raws.map((raw) => (typeof raw === 'string' ? (JSON.parse(raw) as Product) : null));
+  }
+
+  /**
+   * Drops the entries of products' recent-user lists older than the retention (users who touched
+   * the product that long ago: their keys have expired). Walks the keyspace with SCAN, `budget`
+   * keys at most per call, and resumes where the last call stopped; each ZREMRANGEBYSCORE touches
+   * one list of at most a few hundred entries, so scoring never waits behind it.
+   */
+  async prune(budget: number, nowMs: number): Promise<PruneResult> {
+    const before = nowMs - this.retentionMs();
+    const pattern = this.keys.recentUsers('*');
+    let examined = 0;
+    let removed = 0;
+    do {
+      const [next, keys] = await this.redis.scan(this.pruneCursor, 'MATCH', pattern, 'COUNT', Math.min(budget, 1000));
+      this.pruneCursor = next;
+      examined += keys.length;
+      if (keys.length > 0) {
+        const pipeline = this.redis.pipeline();
+        for (const key of keys) pipeline.zremrangebyscore(key, '-inf', `(${before}`);
+        for (const [err, n] of (await pipeline.exec()) ?? []) {
+          if (err) throw err;
+          removed += Number(n);
+        }
+      }
+    } while (this.pruneCursor !== '0' && examined < budget);
+    return { examined, removed, complete: this.pruneCursor === '0' };
   }
 
   async clear(): Promise<void> {

@@ -7,18 +7,21 @@ import type { RedisKeys } from './redisKeys';
 import type { UserState } from '../recommend';
 
 /**
- * KEYS: per user its state, recent items, saved mark and listed mark (4 each).
- * ARGV[1]: '1' when fenced; then per user: '=' and the expected stamp (or '*': this user is not
- * fenced, e.g. a corrupt stored state being replaced), state JSON, recent JSON, new stamp.
+ * KEYS: per user (7 each) its state, recent items, saved mark, listed mark, list, list signature
+ * and list version.
+ * ARGV[1]: '1' when fenced; ARGV[2]: the retention (ms); then per user: '=' and the expected stamp
+ * (or '*': this user is not fenced, e.g. a corrupt stored state being replaced), state JSON,
+ * recent JSON, new stamp.
  * The stored state's stamp is the saved mark, else the listed mark (PUT_RECS moves the stamp from
  * one to the other, see redisScripts.ts), else, for a state written without them, its last seen id.
+ * Every key of a user written gets the same expiry, the retention from now, so they expire together.
  * Returns the 0-based indexes of the users refused.
  */
 export const SAVE_USERS = `
-local fenced = ARGV[1] == '1'
+local fenced, ttl = ARGV[1] == '1', ARGV[2]
 local refused = {}
-for i = 0, #KEYS / 4 - 1 do
-  local k, a = i * 4, 1 + i * 4
+for i = 0, #KEYS / 7 - 1 do
+  local k, a = i * 7, 2 + i * 4
   local ok = true
   if fenced and ARGV[a + 1] ~= '*' then
     local current = redis.call('GET', KEYS[k + 3]) or redis.call('GET', KEYS[k + 4])
@@ -37,6 +40,7 @@ for i = 0, #KEYS / 4 - 1 do
     redis.call('SET', KEYS[k + 1], ARGV[a + 2])
     redis.call('SET', KEYS[k + 2], ARGV[a + 3])
     redis.call('SET', KEYS[k + 3], ARGV[a + 4])
+    for j = k + 1, k + 7 do redis.call('PEXPIRE', KEYS[j], ttl) end
   else
     refused[#refused + 1] = i
   end
@@ -60,15 +64,16 @@ export async function saveUsersFenced(
   users: ReadonlyMap<string, UserState>,
   basis: ReadonlyMap<string, string> | undefined,
   neighbourItems: number,
+  retentionMs: number,
 ): Promise<SaveResult> {
   const ids = [...users.keys()];
   if (ids.length === 0) return { refused: [] };
   const callOf = (part: string[]) => {
     const callKeys: string[] = [];
-    const args: string[] = [basis ? '1' : '0'];
+    const args: string[] = [basis ? '1' : '0', String(retentionMs)];
     for (const id of part) {
       const user = users.get(id)!;
-      callKeys.push(keys.userState(id), keys.userRecent(id), keys.recsSaved(id), keys.recsListed(id));
+      callKeys.push(...userKeys(keys, id));
       // What neighbour lookups read of a user: their latest items alone, small.
       const expected = basis?.get(id);
       args.push(expected === undefined ? '*' : `=${expected}`, JSON.stringify(user), JSON.stringify(user.recent.slice(0, neighbourItems)), basisOf(user));
@@ -85,4 +90,9 @@ export async function saveUsersFenced(
     for (const i of indexes as number[]) refused.push(parts[call]![i]!);
   });
   return { refused };
+}
+
+/** Every key of one user, in the order SAVE_USERS takes them (PUT_RECS takes the list's first). */
+export function userKeys(keys: RedisKeys, id: string): string[] {
+  return [keys.userState(id), keys.userRecent(id), keys.recsSaved(id), keys.recsListed(id), keys.recs(id), keys.recsSignature(id), keys.recsVersion(id)];
 }

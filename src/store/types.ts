@@ -94,8 +94,22 @@ export interface RecStore {
   putRecs(userId: string, list: Omit<StoredRecs, 'userId' | 'version'>, basis?: string): Promise<PutResult>;
   upsertProducts(products: Product[]): Promise<number>;
   getProducts(ids: readonly string[]): Promise<(Product | null)[]>;
+  /**
+   * The leader's bounded clean-up (src/coordination/maintenance.ts): removes what expiry leaves
+   * behind, at most `budget` keys examined per call, resuming where the last call stopped.
+   */
+  prune(budget: number, nowMs: number): Promise<PruneResult>;
   /** Drops everything under this store's prefix (tests, replays). */
   clear(): Promise<void>;
+}
+
+export interface PruneResult {
+  /** Keys (Redis) or lists (memory) looked at. */
+  examined: number;
+  /** Entries removed. */
+  removed: number;
+  /** True when this call reached the end of a full pass. */
+  complete: boolean;
 }
 
 export interface SaveResult {

@@ -67,6 +67,7 @@ export function createReadCache(store: RecStore, options: ReadCacheOptions): Rec
     saveUsers: (users, basis) => store.saveUsers(users, basis),
     listening: (ids) => store.listening(ids),
     applyDeltas: (source, deltas) => store.applyDeltas(source, deltas),
+    prune: (budget, nowMs) => store.prune(budget, nowMs),
     unavailableProducts: () => store.unavailableProducts(), // the Recommender keeps its own short cache
     alsoViewed,
     boughtTogether,

@@ -6,7 +6,21 @@ import { eventually } from '../helpers/gateway';
 import type { StatDelta } from '../../src/recommend';
 import { FIXED_FRAME } from '../helpers/decay';
 
-export function storeContract(name: string, make: () => Promise<{ store: RecStore; close: () => Promise<void> }>): void {
+/** A store whose keys expire `retentionMs` after their last write, and the clock it judges by. */
+export interface ExpiringStore {
+  store: RecStore;
+  close: () => Promise<void>;
+  /** Lets `ms` pass on the store's clock (the memory store's injected clock; real time for Redis). */
+  elapse: (ms: number) => Promise<void>;
+  now: () => number;
+}
+
+export function storeContract(
+  name: string,
+  make: () => Promise<{ store: RecStore; close: () => Promise<void> }>,
+  makeExpiring?: (retentionMs: number) => Promise<ExpiringStore>,
+): void {
+  if (makeExpiring) retentionContract(name, makeExpiring);
   describe(`the store contract (${name})`, () => {
     let store: RecStore;
     let close: () => Promise<void>;
@@ -265,6 +279,90 @@ export function storeContract(name: string, make: () => Promise<{ store: RecStor
       expect([...(await store.unavailableProducts())]).toEqual(['p2']);
       await store.upsertProducts([{ id: 'p2', name: 'Hat', category: null, price: null, inStock: true, imageUrl: null }]);
       expect([...(await store.unavailableProducts())]).toEqual([]);
+    });
+  });
+}
+
+/** Retention (issue 15 item 8): what expires, when, and that nothing breaks when it has. */
+function retentionContract(name: string, make: (retentionMs: number) => Promise<ExpiringStore>): void {
+  // Long enough that a loaded machine's stalls between steps stay well inside the margins below.
+  const R = 1500;
+  const state = (...seen: string[]): UserState => ({ ...emptyUserState(), recent: [{ p: `p-${seen.at(-1)}`, t: 1 }], seen });
+  const list = (id: string) => ({ generatedAt: new Date(0).toISOString(), strategy: 'personalized' as const, arm: null, items: [{ productId: id, score: 1, reason: 'TRENDING' as const }] });
+
+  describe(`retention (${name})`, () => {
+    let s: ExpiringStore;
+    beforeEach(async () => {
+      s = await make(R);
+    });
+    afterEach(async () => {
+      await s.store.clear();
+      await s.close();
+    });
+
+    test('a shopper inactive past the retention has nothing left; one active within it keeps state and list', async () => {
+      const { store } = s;
+      for (const u of ['idle', 'active']) {
+        await store.saveUsers(new Map([[u, state('e1')]]), new Map([[u, '']]));
+        await store.putRecs(u, list('p1'), 'e1');
+      }
+      await s.elapse(1000);
+      await store.saveUsers(new Map([['active', state('e1', 'e2')]]), new Map([['active', 'e1']]));
+      await s.elapse(700); // idle: 1,700 ms since its last write; active: 700
+      expect([...(await store.loadUsers(['idle', 'active'])).keys()]).toEqual(['active']);
+      expect([...(await store.recentItems(['idle', 'active'], 5)).keys()]).toEqual(['active']);
+      expect(await store.readRecs('idle')).toEqual({ recs: null, stale: false });
+      const active = await store.readRecs('active');
+      expect(active.recs?.items.map((i) => i.productId)).toEqual(['p1']);
+      expect(active.stale).toBe(true); // the state saved after the list is still marked
+    });
+
+    test('a returning shopper after expiry is saved and listed from an empty state, fenced, with nothing refused', async () => {
+      const { store } = s;
+      await store.saveUsers(new Map([['back', state('old1', 'old2')]]), new Map([['back', '']]));
+      const first = await store.putRecs('back', list('p1'), 'old2');
+      await s.elapse(R + 200);
+      expect((await store.loadUsers(['back'])).size).toBe(0); // a new shopper to the scorer: basis ''
+      expect(await store.saveUsers(new Map([['back', state('new1')]]), new Map([['back', '']]))).toEqual({ refused: [] });
+      const again = await store.putRecs('back', list('p2'), 'new1');
+      expect(again).toMatchObject({ changed: true, superseded: false });
+      // The version still grows past the one the shopper's screen may remember.
+      expect(again.recs!.version).toBeGreaterThan(first.recs!.version);
+      expect((await store.loadUsers(['back'])).get('back')?.seen).toEqual(['new1']);
+    });
+
+    test('a statistic expires the retention after its last write; one written within it stays', async () => {
+      const { store } = s;
+      const covis = (offset: number, from: string, to: string): PositionedDelta => ({ offset, delta: { kind: 'covis', from, to, incr: 1, frame: FIXED_FRAME } });
+      await store.applyDeltas('view-events/0', [covis(0, 'gone', 'x'), covis(1, 'kept', 'x')]);
+      await s.elapse(1000);
+      await store.applyDeltas('view-events/0', [covis(2, 'kept', 'y')]);
+      await s.elapse(700);
+      const lists = await store.alsoViewed(['gone', 'kept'], 10);
+      expect(lists.get('gone')).toEqual([]);
+      expect(lists.get('kept')!.map((e) => e.id).sort()).toEqual(['x', 'y']);
+    });
+
+    test("an expired shopper in a product's recent users is skipped on read and pruned by the next prune", async () => {
+      const { store } = s;
+      const session = (offset: number, user: string, at: number): PositionedDelta => ({ offset, delta: { kind: 'session', product: 'p', user, at } });
+      await store.saveUsers(new Map([['gone', state('e1')]]));
+      await store.applyDeltas('view-events/0', [session(0, 'gone', s.now())]);
+      await s.elapse(1000);
+      // Another shopper keeps the product's list alive past the first one's expiry.
+      await store.saveUsers(new Map([['here', state('e2')]]));
+      await store.applyDeltas('view-events/0', [session(1, 'here', s.now())]);
+      await s.elapse(700);
+      expect((await store.recentSessions(['p'], 10)).get('p')!.map((e) => e.id)).toEqual(['here', 'gone']);
+      expect([...(await store.recentItems(['gone', 'here'], 5)).keys()]).toEqual(['here']);
+      let pruned = 0;
+      for (let run = 0; run < 10_000; run++) {
+        const result = await store.prune(1000, s.now());
+        pruned += result.removed;
+        if (result.complete) break;
+      }
+      expect(pruned).toBeGreaterThanOrEqual(1);
+      expect((await store.recentSessions(['p'], 10)).get('p')!.map((e) => e.id)).toEqual(['here']);
     });
   });
 }

@@ -24,6 +24,11 @@ storeContract('redis', async () => {
       await Promise.all([redis.quit(), subscriber.quit()]);
     },
   };
+}, async (retentionMs) => {
+  const redis = new Redis(url);
+  const store = new RedisStore(redis, uniqueId('retain'), { retentionMs: () => retentionMs });
+  // Redis expires by its own clock: time passes for real here.
+  return { store, close: async () => void (await redis.quit()), now: Date.now, elapse: (ms) => new Promise((r) => setTimeout(r, ms)) };
 });
 
 describe('the Redis feed', () => {
