@@ -9,6 +9,7 @@
 // Redis), so one shopper's events are scored in the order the gateway accepted them: the order
 // the replay follows (it merges a partition number's topics by that time). Shoppers run
 // concurrently, so the gateways' partitions are busy throughout, the stop included.
+import { seededRandom } from '../../../src/util/seededRandom';
 import Redis from 'ioredis';
 import type { Admin } from 'kafkajs';
 import { defaultFlags } from '../../../src/flags/definitions';
@@ -17,7 +18,7 @@ import { Recommender } from '../../../src/services/recommender';
 import { RedisStore } from '../../../src/store/redisStore';
 import { eventually, realStackEnv } from '../../helpers/gateway';
 import { freePort, killHard, spawnGateway, type GatewayProcess } from '../../helpers/processes';
-import { dropGroup, dropPrefix, seeded, startReplay, upsertCatalog, waitScored } from '../replay/replayKit';
+import { dropGroup, dropPrefix, startReplay, upsertCatalog, waitScored } from '../replay/replayKit';
 import { drawEvent, groupAdmin, metricOf, sendTo, stableGroup } from './groupKit';
 
 jest.setTimeout(240_000);
@@ -114,7 +115,7 @@ test(`3 gateways, one killed, one added, two in turn stopped past the session ti
   let stopLoad = false;
   const shoppers = Array.from({ length: SHOPPERS }, async (_, i) => {
     const user = `s${i}`;
-    const random = seeded(SEED * 1_000 + i);
+    const random = seededRandom(SEED * 1_000 + i);
     const ids: string[] = [];
     sent.set(user, ids);
     for (let k = 0; k < MAX_EVENTS && !stopLoad; k++) {

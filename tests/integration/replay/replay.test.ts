@@ -1,5 +1,6 @@
 // npm run replay against the real stack: events go through a gateway, which scores them; the
 // replay rebuilds them into another prefix with the same scorer, and the two dumps are equal.
+import { seededRandom } from '../../../src/util/seededRandom';
 import Redis from 'ioredis';
 import type { Gateway } from '../../../src/app';
 import { defaultFlags } from '../../../src/flags/definitions';
@@ -7,7 +8,7 @@ import { diffDumps, dumpPrefix } from '../../../src/replay/dump';
 import { Recommender } from '../../../src/services/recommender';
 import { RedisStore } from '../../../src/store/redisStore';
 import { realStackEnv, startTestGateway } from '../../helpers/gateway';
-import { dropGroup, dropPrefix, groupPosition, seeded, startReplay, track, upsertCatalog, waitScored } from './replayKit';
+import { dropGroup, dropPrefix, groupPosition, startReplay, track, upsertCatalog, waitScored } from './replayKit';
 
 jest.setTimeout(180_000);
 
@@ -23,7 +24,7 @@ beforeAll(async () => {
   await upsertCatalog(gateway.url);
   // Rounds: every user sends one event of a random type, then the gateway scores the round, so
   // the live order of each user's events is the order they were accepted in (what a replay follows).
-  const random = seeded(SEED);
+  const random = seededRandom(SEED);
   const users = Array.from({ length: 25 }, (_, i) => `u${i}`);
   for (let round = 0; round < 6; round++) {
     await Promise.all(users.map((u) => track(gateway.url, u, random, `${prefix}-${u}-${round}`)));

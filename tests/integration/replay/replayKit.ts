@@ -83,17 +83,6 @@ export async function upsertCatalog(url: string): Promise<void> {
   if (res.errors) throw new Error(JSON.stringify(res.errors));
 }
 
-/** A tiny seeded generator (mulberry32), so a failing run can be repeated: the seed is in the test's name. */
-export function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One event of a random type for a user; throws unless accepted. */
 export async function track(url: string, userId: string, random: () => number, id: string): Promise<void> {
