@@ -19,6 +19,9 @@ async function watchCommands(prefix: string) {
   const monitor = await client.monitor(); // a dedicated connection, duplicated from client
   const seen: Seen[] = [];
   monitor.on('monitor', (_time: string, args: string[]) => {
+    // The leader's maintenance SCANs the prefix in the background (pruning expired recent users):
+    // not part of any request.
+    if (args[0]?.toUpperCase() === 'SCAN') return;
     const keys = args.slice(1).filter((a) => a.startsWith(`${prefix}:`));
     if (keys.length > 0) seen.push({ command: args[0]!.toUpperCase(), keys });
   });
