@@ -1,5 +1,6 @@
 // The product details of a list come from the request's DataLoader: one batched store read per
 // list, whatever its length. Counted on the real Redis with MONITOR, filtered by the test's prefix.
+import { connect } from 'node:net';
 import Redis from 'ioredis';
 import { RecommendationsDocument } from '../../../src/generated/graphql';
 import type { RankedItem } from '../../../src/recommend';
@@ -13,18 +14,37 @@ interface Seen {
   keys: string[];
 }
 
-/** Records every command that touches a key under `prefix`, as Redis itself received it. */
+/** The arguments of one MONITOR line: `+<time> [<db> <addr>] "cmd" "arg" ...` (quotes escaped with \). */
+function monitorArgs(line: string): string[] {
+  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1'));
+}
+
+/**
+ * Records every command that touches a key under `prefix`, as Redis itself received it. MONITOR is
+ * read from a plain socket: ioredis's monitor() mistakes a line that arrives before MONITOR's +OK
+ * for a reply ("Command queue state error"), which a background SCAN made happen in CI.
+ */
 async function watchCommands(prefix: string) {
-  const client = new Redis(REDIS_URL);
-  const monitor = await client.monitor(); // a dedicated connection, duplicated from client
+  const url = new URL(REDIS_URL);
+  const socket = connect({ host: url.hostname, port: Number(url.port || 6379) });
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   const seen: Seen[] = [];
-  monitor.on('monitor', (_time: string, args: string[]) => {
-    // The leader's maintenance SCANs the prefix in the background (pruning expired recent users):
-    // not part of any request.
-    if (args[0]?.toUpperCase() === 'SCAN') return;
-    const keys = args.slice(1).filter((a) => a.startsWith(`${prefix}:`));
-    if (keys.length > 0) seen.push({ command: args[0]!.toUpperCase(), keys });
+  let buffer = '';
+  socket.on('data', (chunk) => {
+    buffer += chunk.toString('utf8');
+    let end: number;
+    while ((end = buffer.indexOf('\r\n')) >= 0) {
+      const line = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const args = monitorArgs(line);
+      // The leader's maintenance SCANs the prefix in the background (pruning expired recent users):
+      // not part of any request.
+      if (args.length === 0 || args[0]!.toUpperCase() === 'SCAN') continue;
+      const keys = args.slice(1).filter((a) => a.startsWith(`${prefix}:`));
+      if (keys.length > 0) seen.push({ command: args[0]!.toUpperCase(), keys });
+    }
   });
+  socket.write('MONITOR\r\n');
   const poke = new Redis(REDIS_URL);
   /** MONITOR output is asynchronous: a marker command marks the end of what happened before it. */
   const settled = async () => {
@@ -40,8 +60,8 @@ async function watchCommands(prefix: string) {
   return {
     settled,
     async stop() {
-      monitor.disconnect();
-      await Promise.all([client.quit(), poke.quit()]);
+      socket.destroy();
+      await poke.quit();
     },
   };
 }
