@@ -13,13 +13,19 @@ const view = (i: number): ViewEnvelope => {
   return { v: 1, type: 'view', eventId: `e${i}`, userId: `u${i % 7}`, productId: `p${i}`, sessionId: null, occurredAt: at, receivedAt: at };
 };
 
+/** A publisher on the real stack with its own topics; `batches` collects each request's size. */
+async function setup(timeoutMs: number) {
+  const env = realStackEnv();
+  const kafka = new Kafka({ brokers: env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
+  await ensureTopics(kafka, env.KAFKA_TOPIC_PREFIX!, 3);
+  const batches: number[] = [];
+  const publisher = new KafkaPublisher({ kafka, topicPrefix: env.KAFKA_TOPIC_PREFIX!, timeoutMs, onBatch: (size) => batches.push(size) });
+  return { kafka, topic: `${env.KAFKA_TOPIC_PREFIX!}view-events`, publisher, batches };
+}
+
 describe('the Kafka publisher', () => {
   test('an idle publisher sends at once; under load concurrent events share produce requests', async () => {
-    const env = realStackEnv();
-    const kafka = new Kafka({ brokers: env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
-    await ensureTopics(kafka, env.KAFKA_TOPIC_PREFIX!, 3);
-    const batches: number[] = [];
-    const publisher = new KafkaPublisher({ kafka, topicPrefix: env.KAFKA_TOPIC_PREFIX!, timeoutMs: 10_000, onBatch: (size) => batches.push(size) });
+    const { publisher, batches } = await setup(10_000);
     try {
       await publisher.publish(view(0));
       expect(batches).toEqual([1]); // nothing waited for company
@@ -36,18 +42,14 @@ describe('the Kafka publisher', () => {
 
 describe('the Kafka publisher and one shopper', () => {
   test("one request carries at most 32 of a shopper's events, and their events reach the partition in the order they were published", async () => {
-    const env = realStackEnv();
-    const kafka = new Kafka({ brokers: env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
-    await ensureTopics(kafka, env.KAFKA_TOPIC_PREFIX!, 3);
-    const batches: number[] = [];
-    const publisher = new KafkaPublisher({ kafka, topicPrefix: env.KAFKA_TOPIC_PREFIX!, timeoutMs: 10_000, onBatch: (size) => batches.push(size) });
+    const { kafka, topic, publisher, batches } = await setup(10_000);
     try {
       // A retried request may store its events twice; scoring recognises a copy among the shopper's
       // last 64 learned ids, so no request may hold more than half of that for one shopper.
       await Promise.all(Array.from({ length: 100 }, (_, i) => publisher.publish({ ...view(i), userId: 'one-shopper' })));
       expect(batches.reduce((a, b) => a + b, 0)).toBe(100);
       expect(Math.max(...batches)).toBeLessThanOrEqual(32);
-      const read = await readEvents(kafka, [`${env.KAFKA_TOPIC_PREFIX!}view-events`]);
+      const read = await readEvents(kafka, [topic]);
       expect(read.map((e) => e.eventId)).toEqual(Array.from({ length: 100 }, (_, i) => `e${i}`));
     } finally {
       await publisher.stop();
@@ -56,12 +58,6 @@ describe('the Kafka publisher and one shopper', () => {
 });
 
 describe('the Kafka publisher under its produce timeout', () => {
-  const setup = async (timeoutMs: number) => {
-    const env = realStackEnv();
-    const kafka = new Kafka({ brokers: env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
-    await ensureTopics(kafka, env.KAFKA_TOPIC_PREFIX!, 3);
-    return { kafka, topic: `${env.KAFKA_TOPIC_PREFIX!}view-events`, publisher: new KafkaPublisher({ kafka, topicPrefix: env.KAFKA_TOPIC_PREFIX!, timeoutMs }) };
-  };
   const refusal = (p: Promise<void>) => p.then(() => null, (err: unknown) => err as RecsysError);
 
   test('an event whose request was sent but not acknowledged in time is refused as "not known to be written", and may well be stored', async () => {
