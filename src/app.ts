@@ -190,6 +190,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
     kafka,
     groupId: kafkaConfig.groupId,
     topicPrefix: kafkaConfig.topicPrefix,
+    sessionTimeoutMs: kafkaConfig.sessionTimeoutMs,
     onCrash: (err, restart) => {
       metrics.consumerRestarts.inc({ by: restart ? 'kafkajs' : 'gateway' });
       consumerLogger.error({ err, restartedBy: restart ? 'kafkajs' : 'the gateway, with backoff' }, 'kafka consumer crashed; restarting');

@@ -23,6 +23,8 @@ export interface KafkaConfig {
   produceTimeoutMs: number;
   /** retention.ms of the topics the gateway creates: -1 (default) keeps every event, so a replay can rebuild Redis. */
   retentionMs: number;
+  /** How long the group coordinator keeps a silent member (a killed gateway) before reassigning its partitions. */
+  sessionTimeoutMs: number;
 }
 
 export interface RedisConfig {
@@ -220,6 +222,7 @@ export function loadConfig(env: Env = process.env): Config {
       partitions: int(env, 'KAFKA_PARTITIONS', 6, 1, 1000),
       produceTimeoutMs: int(env, 'KAFKA_PRODUCE_TIMEOUT_MS', 3000, 100, 60000),
       retentionMs: retention(env),
+      sessionTimeoutMs: int(env, 'KAFKA_SESSION_TIMEOUT_MS', 10000, 6000, 300000),
     };
     const url = env.REDIS_URL ?? '';
     if (!/^rediss?:\/\/[^\s]+$/.test(url)) {

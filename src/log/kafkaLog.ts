@@ -221,6 +221,8 @@ export interface KafkaConsumerOptions {
   kafka: Kafka;
   groupId: string;
   topicPrefix: string;
+  /** The group session (default 10 s): a member silent this long loses its partitions. */
+  sessionTimeoutMs?: number;
   /** A crash (kafkajs CRASH): `restart` is kafkajs' hint; when false, this consumer restarts itself with backoff. */
   onCrash?: (err: unknown, restart: boolean) => void;
   /** After a batch was handled (its offsets about to be committed): its size and the partition's lag behind the high watermark. */
@@ -277,7 +279,7 @@ export class KafkaEventConsumer implements EventConsumer {
     this.topics = Object.values(TOPIC_OF).map((t) => options.topicPrefix + t);
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: 10_000,
+      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: 50,
       retry: {

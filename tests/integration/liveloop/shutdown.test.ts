@@ -2,7 +2,7 @@ import { OPS, eventually, gql, realStackEnv, uniqueId } from '../../helpers/gate
 import { freePort, killHard, spawnGateway } from '../../helpers/processes';
 import { SHUTDOWN_BUDGET_MS } from '../../../src/app';
 
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 
 describe('graceful shutdown', () => {
   test('SIGTERM drains and exits 0; events it accepted before stay in Kafka and are scored by the next instance', async () => {
@@ -35,9 +35,10 @@ describe('graceful shutdown', () => {
 describe('shutdown inside its deadline', () => {
   test('SIGTERM while the consumer waits to join its group (a killed member still holds it) exits 0 within the stop budget, long before the forced exit', async () => {
     const env = realStackEnv();
-    const first = await spawnGateway(env, await freePort());
     // The first one joins the group, then dies without leaving it: the coordinator holds the next
-    // join until its session times out (10 s). That wait used to hold HTTP and then the shutdown.
+    // join until its session times out. That wait used to hold HTTP and then the shutdown. A 45 s
+    // session keeps the join pending however slowly a loaded machine starts the second gateway.
+    const first = await spawnGateway({ ...env, KAFKA_SESSION_TIMEOUT_MS: '45000' }, await freePort());
     await eventually(async () => (await fetch(first.url.replace(/\/graphql$/, '/readyz'))).status, (s) => s === 200, 60_000, 100);
     await killHard(first);
 
