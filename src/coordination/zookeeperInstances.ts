@@ -15,6 +15,7 @@ import { MaintenanceTimer } from './maintenance';
 import type { InstanceInfo, InstanceRegistry, LiveInstance, Maintenance } from './types';
 import { CreateMode, create, exists, getChildren, getData, isNoNode, mkdirp, remove, type Watcher } from './zk';
 import type { ZooKeeperSession } from './zkSession';
+import { START_BACKOFF, backoffDelay } from '../util/backoff';
 
 export interface ZooKeeperInstancesOptions {
   session: ZooKeeperSession;
@@ -37,8 +38,6 @@ export function sortBySequence(nodes: readonly string[]): string[] {
   return [...nodes].sort((a, b) => sequenceOf(a) - sequenceOf(b) || (a < b ? -1 : 1));
 }
 
-const RETRY_MIN_MS = 250;
-const RETRY_MAX_MS = 5_000;
 
 export class ZooKeeperInstances implements InstanceRegistry {
   private readonly session: ZooKeeperSession;
@@ -57,7 +56,8 @@ export class ZooKeeperInstances implements InstanceRegistry {
   private stopped = false;
   private working: Promise<void> = Promise.resolve();
   private retryTimer: NodeJS.Timeout | null = null;
-  private retryDelayMs = RETRY_MIN_MS;
+  /** Failed attempts since the last success: the next retry waits backoffDelay(retries, START_BACKOFF). */
+  private retries = 0;
   private readonly unsubscribe: (() => void)[] = [];
   private watcher: { generation: number; fn: Watcher } | null = null;
 
@@ -170,7 +170,7 @@ export class ZooKeeperInstances implements InstanceRegistry {
       .then(() => this.step(client, generation))
       .then(
         () => {
-          this.retryDelayMs = RETRY_MIN_MS;
+          this.retries = 0;
         },
         (err: unknown) => {
           if (this.stopped || generation !== this.session.generation) return;
@@ -183,8 +183,7 @@ export class ZooKeeperInstances implements InstanceRegistry {
 
   private retryLater(client: Client, generation: number): void {
     if (this.retryTimer) return;
-    const delay = this.retryDelayMs;
-    this.retryDelayMs = Math.min(this.retryDelayMs * 2, RETRY_MAX_MS);
+    const delay = backoffDelay(this.retries++, START_BACKOFF);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (this.session.connected && generation === this.session.generation) this.schedule(client, generation);

@@ -14,6 +14,7 @@ import type { ZooKeeperSession } from '../coordination/zkSession';
 import type { Logger } from '../logger';
 import { FLAG_KEYS, defaultFlags, isFlagKey, parseFlagJson, type FlagKey, type RecFlags } from './definitions';
 import type { FlagEntry, FlagProvider, FlagSource } from './types';
+import { START_BACKOFF, backoffDelay } from '../util/backoff';
 
 export interface ZooKeeperFlagsOptions {
   session: ZooKeeperSession;
@@ -37,8 +38,6 @@ export interface ZooKeeperFlagsStatus {
   invalidKeys: FlagKey[];
 }
 
-const RETRY_MIN_MS = 250;
-const RETRY_MAX_MS = 5_000;
 
 export class ZooKeeperFlags implements FlagProvider {
   private readonly session: ZooKeeperSession;
@@ -62,7 +61,8 @@ export class ZooKeeperFlags implements FlagProvider {
   private staleSinceMs: number;
   private watchers: { generation: number; children: Watcher; dir: Watcher; data: Map<FlagKey, Watcher> } | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
-  private retryDelayMs = RETRY_MIN_MS;
+  /** Failed attempts since the last success: the next retry waits backoffDelay(retries, START_BACKOFF). */
+  private retries = 0;
   private readonly unsubscribe: (() => void)[] = [];
   private stopped = false;
   private firstSync: { promise: Promise<void>; resolve: () => void };
@@ -178,7 +178,7 @@ export class ZooKeeperFlags implements FlagProvider {
     void this.doSyncAll(client, generation).then(
       () => {
         if (this.stopped || generation !== this.session.generation) return;
-        this.retryDelayMs = RETRY_MIN_MS;
+        this.retries = 0;
         if (this.syncedGeneration !== generation) {
           this.syncedGeneration = generation;
           this.everSynced = true;
@@ -196,8 +196,7 @@ export class ZooKeeperFlags implements FlagProvider {
 
   private scheduleRetry(client: Client, generation: number): void {
     if (this.retryTimer) return;
-    const delay = this.retryDelayMs;
-    this.retryDelayMs = Math.min(this.retryDelayMs * 2, RETRY_MAX_MS);
+    const delay = backoffDelay(this.retries++, START_BACKOFF);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       // While disconnected, the session's 'reconnected' / 'session' event triggers the next read.
