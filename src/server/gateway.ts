@@ -163,23 +163,23 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
     res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
   });
 
+  const gateway = await listen(httpServer, options, async () => {
+    // Apollo's drain plugin stops accepting, lets requests finish, then closes the sockets.
+    await apollo.stop();
+  });
+  logger.info({ port: gateway.port }, 'gateway listening');
+  return gateway;
+}
+
+/** Listens on the configured address; the URLs name 127.0.0.1 for a wildcard host. */
+async function listen(httpServer: Server, options: Pick<HttpGatewayOptions, 'host' | 'port'>, stop: () => Promise<void>): Promise<HttpGateway> {
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(options.port, options.host, () => resolve());
   });
   const { port } = httpServer.address() as AddressInfo;
   const shownHost = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
-  logger.info({ port }, 'gateway listening');
-
-  return {
-    url: `http://${shownHost}:${port}/graphql`,
-    wsUrl: `ws://${shownHost}:${port}/graphql`,
-    port,
-    async stop() {
-      // Apollo's drain plugin stops accepting, lets requests finish, then closes the sockets.
-      await apollo.stop();
-    },
-  };
+  return { url: `http://${shownHost}:${port}/graphql`, wsUrl: `ws://${shownHost}:${port}/graphql`, port, stop };
 }
 
 /** A scorer-only process: no GraphQL, only the probes and metrics operators need on its PORT. */
@@ -188,25 +188,15 @@ async function startProbesOnly(app: express.Express, httpServer: Server, options
   mountHealth(app, options.probes);
   refuseGraphqlOverHttp(app, '/graphql', rolesLabel(roles));
   const closeWebsockets = refuseWebsockets(httpServer, '/graphql', rolesLabel(roles));
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port, options.host, () => resolve());
+  const gateway = await listen(httpServer, options, async () => {
+    await closeWebsockets.dispose();
+    // Probe and metrics requests are short: in-flight ones finish, idle keep-alive sockets close now.
+    const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    httpServer.closeIdleConnections();
+    const timer = setTimeout(() => httpServer.closeAllConnections(), options.drainMs ?? 2_500);
+    await closed;
+    clearTimeout(timer);
   });
-  const { port } = httpServer.address() as AddressInfo;
-  const shownHost = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
-  options.logger.info({ port, roles: rolesLabel(roles) }, 'probes and metrics listening (no GraphQL: RECSYS_ROLES has neither api nor push)');
-  return {
-    url: `http://${shownHost}:${port}/graphql`,
-    wsUrl: `ws://${shownHost}:${port}/graphql`,
-    port,
-    async stop() {
-      await closeWebsockets.dispose();
-      // Probe and metrics requests are short: in-flight ones finish, idle keep-alive sockets close now.
-      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      httpServer.closeIdleConnections();
-      const timer = setTimeout(() => httpServer.closeAllConnections(), options.drainMs ?? 2_500);
-      await closed;
-      clearTimeout(timer);
-    },
-  };
+  options.logger.info({ port: gateway.port, roles: rolesLabel(roles) }, 'probes and metrics listening (no GraphQL: RECSYS_ROLES has neither api nor push)');
+  return gateway;
 }
