@@ -43,6 +43,7 @@ import { RedisCatalogChanges } from './store/redisCatalogChanges';
 import { LocalSubscribers } from './live/localSubscribers';
 import { startLiveLists } from './live/liveLists';
 import { createScorer, type ScoreBatch } from './streams/scorer';
+import { refusingFeed, refusingPublisher } from './roles/notServedHere';
 import { startScoringLoop } from './streams/scoring';
 import { ensureTopics } from './streams/topics';
 import { DEMO_CATALOG } from './demo/catalog';
@@ -54,14 +55,19 @@ export interface Gateway extends HttpGateway {
   metrics: Registry;
 }
 
+/** The clients of one process; null where its roles (RECSYS_ROLES) do not use the part. */
 interface Parts {
   store: RecStore;
-  feed: RecsFeed;
-  /** Out-of-stock notices from whichever gateway wrote the catalogue. */
-  catalog: CatalogChanges;
-  publisher: EventPublisher;
-  consumer: EventConsumer;
-  deadLetters: DeadLetterSink;
+  /** push */
+  feed: RecsFeed | null;
+  /** Out-of-stock notices from whichever gateway wrote the catalogue (push: its sweeps). */
+  catalog: CatalogChanges | null;
+  /** api */
+  publisher: EventPublisher | null;
+  /** scorer */
+  consumer: EventConsumer | null;
+  /** scorer */
+  deadLetters: DeadLetterSink | null;
   flags: FlagProvider;
   instances: InstanceRegistry;
   probes: Record<string, Probe>;
@@ -93,6 +99,9 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
   const kafkaConfig = config.kafka!;
   const redisConfig = config.redis!;
   const zkConfig = config.zookeeper!;
+  const { roles } = config;
+  // A push-only process never touches Kafka: no topics to ensure, no Kafka check in /readyz.
+  const usesKafka = roles.api || roles.scorer;
   // Nothing below waits for a dependency to answer: the gateway starts with any of them down,
   // /readyz names what is missing, and each part connects (and reconnects) in the background.
   const starting = new AbortController();
@@ -120,12 +129,15 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
   const redis = new Redis(redisConfig.url, { ...redisClientOptions(redisConfig), enableAutoPipelining: true });
   // The subscriber waits longer: a burst of new subscriptions queues many SUBSCRIBEs on one
   // connection, and a subscription refused for a slow moment would have to be reopened by its client.
-  const subscriber = new Redis(redisConfig.url, {
-    ...redisClientOptions(redisConfig),
-    commandTimeout: Math.max(10_000, 5 * redisConfig.commandTimeoutMs),
-    autoResubscribe: false, // RedisFeed re-subscribes
-  });
-  const redisConnected = [redis, subscriber].map((client) => {
+  // Only the push role subscribes (the feed and the catalogue channel).
+  const subscriber = roles.push
+    ? new Redis(redisConfig.url, {
+        ...redisClientOptions(redisConfig),
+        commandTimeout: Math.max(10_000, 5 * redisConfig.commandTimeoutMs),
+        autoResubscribe: false, // RedisFeed re-subscribes
+      })
+    : null;
+  const redisConnected = (subscriber ? [redis, subscriber] : [redis]).map((client) => {
     client.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
     return client.connect().catch(() => undefined);
   });
@@ -134,7 +146,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
   // The topics first (retried with backoff while Kafka is down); the consumer starts after them,
   // so that it never subscribes to a topic the broker would auto-create with its own settings.
   const kafkaState = { topicsReady: false, lastError: null as string | null };
-  const logReady = retryWithBackoff(
+  const logReady = !usesKafka ? Promise.resolve(false) : retryWithBackoff(
     async () => {
       const warnings = await ensureTopics(kafka, kafkaConfig.topicPrefix, kafkaConfig.partitions, { retentionMs: kafkaConfig.retentionMs });
       for (const warning of warnings) logger.warn(warning);
@@ -171,10 +183,10 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
       // The flags are read at each write (they arrive below, before anything is scored).
       retentionMs: () => retentionMs(flagsProvider ? flagsProvider.current() : defaultFlags()),
     }),);
-  const feed = new RedisFeed(subscriber, redisConfig.keyPrefix, { onError: (err) => logger.warn({ err }, 'recommendation feed') });
-  const catalog = new RedisCatalogChanges(subscriber, redisConfig.keyPrefix, (err) => logger.warn({ err }, 'catalogue changes'));
-  await catalog.listen();
-  const publisher = new KafkaPublisher({
+  const feed = subscriber && new RedisFeed(subscriber, redisConfig.keyPrefix, { onError: (err) => logger.warn({ err }, 'recommendation feed') });
+  const catalog = subscriber && new RedisCatalogChanges(subscriber, redisConfig.keyPrefix, (err) => logger.warn({ err }, 'catalogue changes'));
+  await catalog?.listen();
+  const publisher = !roles.api ? null : new KafkaPublisher({
     kafka: producerKafka,
     topicPrefix: kafkaConfig.topicPrefix,
     timeoutMs: kafkaConfig.produceTimeoutMs,
@@ -186,7 +198,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
   });
   const consumerLogger = logger.child({ name: 'consumer' });
   const assignment = new CoPartitionedAssignment();
-  const consumer = new KafkaEventConsumer({
+  const consumer = !roles.scorer ? null : new KafkaEventConsumer({
     kafka,
     groupId: kafkaConfig.groupId,
     topicPrefix: kafkaConfig.topicPrefix,
@@ -215,7 +227,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
     trackLimiter: createSharedTrackLimiter({ redis, keyPrefix: redisConfig.keyPrefix, ...config.security.trackRate }),
     // Until the topics exist, a write would let the broker auto-create them with its own settings:
     // a mutation in that window waits for them, at most the produce timeout.
-    publisher: {
+    publisher: publisher && {
       publish: async (event) => {
         if (!kafkaState.topicsReady && !(await settlesWithin(logReady, kafkaConfig.produceTimeoutMs))) {
           throw new UnavailableError('kafka', `not reached since start (${kafkaState.lastError ?? 'connecting'})`);
@@ -225,10 +237,12 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
       stop: () => publisher.stop(),
     },
     consumer,
-    deadLetters: new KafkaDeadLetters(kafka, kafkaConfig.topicPrefix, (letter) => metrics.deadLetters.inc({ kind: letter.kind })),
+    deadLetters: roles.scorer ? new KafkaDeadLetters(kafka, kafkaConfig.topicPrefix, (letter) => metrics.deadLetters.inc({ kind: letter.kind })) : null,
     flags,
-    instances: new ZooKeeperInstances({ session: zk, root: zkConfig.root, logger: logger.child({ name: 'coordination' }), maintenance }),
-    probes: {
+    // Only scorers stand for leader: the maintenance is theirs (the others are listed all the same).
+    instances: new ZooKeeperInstances({ session: zk, root: zkConfig.root, logger: logger.child({ name: 'coordination' }), maintenance, candidate: roles.scorer }),
+    // /readyz: the checks of the parts this process's roles use.
+    probes: onlyDefined({
       // Flags stale after a loss is degraded (the gateway serves the last known values); never
       // reached since start is down: the defaults are serving, not the operator's flags (a kill
       // switch set in ZooKeeper would be ignored).
@@ -239,26 +253,31 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
           ? { status: 'degraded', detail: { reason: 'unreachable: serving the last known flags', staleSince } }
           : { status: 'down', detail: { reason: 'not reached since start: serving the default flags', since: staleSince } };
       },
-      kafka: async () => {
+      kafka: usesKafka ? async () => {
         if (!kafkaState.topicsReady) return { status: 'down', detail: { reason: 'not reached yet (topics not ensured)', lastError: kafkaState.lastError } };
         const brokers = await describeCluster();
         return brokers > 0 ? { status: 'ok', detail: { brokers } } : { status: 'down', detail: { reason: 'no broker in the cluster' } };
-      },
+      } : undefined,
       // Brokers that answer metadata can still refuse every write (fewer in-sync replicas than
       // min.insync.replicas): the producer's own recent results say whether events get stored.
-      producer: async () => publisher.health(),
+      producer: publisher ? async () => publisher.health() : undefined,
       redis: async () => {
-        const states = { commands: redis.status, subscriber: subscriber.status };
-        if (redis.status !== 'ready' || subscriber.status !== 'ready') return { status: 'down', detail: states };
+        const states = { commands: redis.status, ...(subscriber ? { subscriber: subscriber.status } : {}) };
+        if (redis.status !== 'ready' || (subscriber && subscriber.status !== 'ready')) return { status: 'down', detail: states };
         return { status: (await redis.ping()) === 'PONG' ? 'ok' : 'down' };
       },
-    },
+    }),
     logReady,
     abortStart: () => starting.abort(),
     async close() {
-      await Promise.allSettled([admin.disconnect(), redis.quit(), subscriber.quit(), zk.close()]);
+      await Promise.allSettled([admin.disconnect(), redis.quit(), subscriber?.quit(), zk.close()]);
     },
   };
+}
+
+/** The entries that are there (a role's probe is undefined where the process does not run it). */
+function onlyDefined(probes: Record<string, Probe | undefined>): Record<string, Probe> {
+  return Object.fromEntries(Object.entries(probes).filter((entry): entry is [string, Probe] => entry[1] !== undefined));
 }
 
 /** True if `ready` resolves true within `ms`. */
@@ -309,7 +328,7 @@ export async function startGateway(
   const metrics = createGatewayMetrics({
     registry,
     sources: {
-      feedChannels: () => ('channelCount' in parts.feed ? (parts.feed as RedisFeed).channelCount : null),
+      feedChannels: () => (parts.feed && 'channelCount' in parts.feed ? (parts.feed as RedisFeed).channelCount : null),
       flags: () => parts.flags.status(),
       readiness: async () => (readiness ? readiness() : {}),
     },
@@ -325,70 +344,84 @@ export async function startGateway(
   if (config.mode === 'embedded') await parts.store.upsertProducts(DEMO_CATALOG.map((p) => ({ ...p })));
   const flags = () => parts.flags.current();
   const recommender = new Recommender({ store: parts.store, flags });
+  const { roles } = config;
   const subscribers = new LocalSubscribers();
   const services: GatewayServices = {
-    publisher: parts.publisher,
+    publisher: parts.publisher ?? refusingPublisher(roles),
     store: parts.store,
-    feed: subscribers.track(instrumentFeed(parts.feed, metrics)),
+    feed: parts.feed ? subscribers.track(instrumentFeed(parts.feed, metrics)) : refusingFeed(roles),
     recommender,
     reads: new ReadService(parts.store),
     flags: parts.flags,
     instances: parts.instances,
   };
   const streamsLogger = logger.child({ name: 'streams' });
-  // Flag changes and products going out of stock re-push this process's subscribed lists.
-  const liveLists = startLiveLists({
-    store: parts.store,
-    recommender,
-    flags,
-    subscribers,
-    catalog: parts.catalog,
-    onSweep: (sweep) => streamsLogger.info(sweep, 'refreshing subscribed lists'),
-    onError: (userId, err) => streamsLogger.warn({ userId, err }, 'could not refresh a subscribed list; its next read will'),
-  });
-  const scorer = createScorer({
-    store: parts.store,
-    recommender,
-    flags,
-    deadLetters: parts.deadLetters,
-    onRefreshed: (r) => r.changed && metrics.listsChanged.inc(),
-    // The list stays marked stale: its next read recomputes it.
-    onRefreshError: (userId, err) => streamsLogger.warn({ userId, err }, 'could not refresh a subscribed list; its next read will'),
-    onStaleWrites: (count) => partitionMetrics.staleWritesRefused.inc(count),
-  });
-  // The loop starts once the log is there; the API serves meanwhile (and while the group forms).
-  const scoring = parts.logReady.then((ready) =>
-    ready
-      ? startScoringLoop({
-          consumer: parts.consumer,
-          scoreBatch: config.scoringDelayMs > 0 ? delayed(scorer.scoreBatch, config.scoringDelayMs) : scorer.scoreBatch,
-          logger: streamsLogger,
-          deadLetters: parts.deadLetters,
-          onBatch: (source, r, ms, invalid) => {
-            metrics.scoringBatchSize.observe(r.learned + r.duplicates + invalid);
-            metrics.scoringBatchDuration.observe(ms / 1000);
-            metrics.scoredEvents.inc({ result: 'learned' }, r.learned);
-            metrics.scoredEvents.inc({ result: 'duplicate' }, r.duplicates);
-            metrics.scoredEvents.inc({ result: 'invalid' }, invalid);
-            metrics.listsRefreshed.inc(r.listsRefreshed);
-            metrics.listsDeferred.inc(r.listsDeferred);
-            streamsLogger.debug({ source, ...r, ms }, 'scored a batch');
-          },
-        })
-      : null,
-  );
-  scoring.catch((err) => streamsLogger.error({ err }, 'the scoring loop could not start'));
+  // push: flag changes and products going out of stock re-push this process's subscribed lists.
+  const liveLists =
+    parts.catalog &&
+    startLiveLists({
+      store: parts.store,
+      recommender,
+      flags,
+      subscribers,
+      catalog: parts.catalog,
+      onSweep: (sweep) => streamsLogger.info(sweep, 'refreshing subscribed lists'),
+      onError: (userId, err) => streamsLogger.warn({ userId, err }, 'could not refresh a subscribed list; its next read will'),
+    });
+  // scorer: the consumer, and the refresh of every list somebody is subscribed to on any process
+  // (the refreshed list reaches its subscribers through the feed, on whichever push process holds them).
+  const scoring = parts.consumer && parts.deadLetters ? startScoring(parts.consumer, parts.deadLetters) : null;
+  function startScoring(consumer: EventConsumer, deadLetters: DeadLetterSink) {
+    const scorer = createScorer({
+      store: parts.store,
+      recommender,
+      flags,
+      deadLetters,
+      onRefreshed: (r) => r.changed && metrics.listsChanged.inc(),
+      // The list stays marked stale: its next read recomputes it.
+      onRefreshError: (userId, err) => streamsLogger.warn({ userId, err }, 'could not refresh a subscribed list; its next read will'),
+      onStaleWrites: (count) => partitionMetrics.staleWritesRefused.inc(count),
+    });
+    // The loop starts once the log is there; the API serves meanwhile (and while the group forms).
+    const loop = parts.logReady.then((ready) =>
+      ready
+        ? startScoringLoop({
+            consumer,
+            scoreBatch: config.scoringDelayMs > 0 ? delayed(scorer.scoreBatch, config.scoringDelayMs) : scorer.scoreBatch,
+            logger: streamsLogger,
+            deadLetters,
+            onBatch: (source, r, ms, invalid) => {
+              metrics.scoringBatchSize.observe(r.learned + r.duplicates + invalid);
+              metrics.scoringBatchDuration.observe(ms / 1000);
+              metrics.scoredEvents.inc({ result: 'learned' }, r.learned);
+              metrics.scoredEvents.inc({ result: 'duplicate' }, r.duplicates);
+              metrics.scoredEvents.inc({ result: 'invalid' }, invalid);
+              metrics.listsRefreshed.inc(r.listsRefreshed);
+              metrics.listsDeferred.inc(r.listsDeferred);
+              streamsLogger.debug({ source, ...r, ms }, 'scored a batch');
+            },
+          })
+        : null,
+    );
+    loop.catch((err) => streamsLogger.error({ err }, 'the scoring loop could not start'));
+    return {
+      consumer,
+      refreshes: scorer.refreshes,
+      stop: async () => (await loop)?.stop() ?? consumer.stop(),
+      // Scoring is shared by the group: while this consumer (re)joins, the gateway still serves.
+      probe: async () => {
+        const status = consumer.status();
+        return { status: status.state === 'running' ? ('ok' as const) : ('degraded' as const), detail: status };
+      },
+    };
+  }
   const probes: Record<string, Probe> = {
     ...parts.probes,
     flags: async () => {
       const status = parts.flags.status();
       return { status: status.connected ? 'ok' : 'degraded', detail: status };
     },
-    // Scoring is shared by the group: while this consumer (re)joins, the gateway still serves.
-    consumer: async () => {
-      const status = parts.consumer.status();
-      return { status: status.state === 'running' ? 'ok' : 'degraded', detail: status };
-    },
+    ...(scoring ? { consumer: scoring.probe } : {}),
   };
   const http = await startHttpGateway({
     schema: buildGatewaySchema(),
@@ -405,6 +438,7 @@ export async function startGateway(
     webDir: options.webDir ?? path.resolve(__dirname, '../web'),
     routes: (app) => mountMetrics(app, registry, { token: config.security.metricsToken, open: !config.production }),
     plugins: [createTrackMetricsPlugin(metrics)],
+    roles,
   });
   readiness = async () => {
     const { checks } = await checkReadiness(probes);
@@ -414,14 +448,14 @@ export async function startGateway(
 
   const shutdown: Step[][] = [
     [{ name: 'http', limitMs: SHUTDOWN_LIMITS.httpMs + 500, run: () => http.stop() }],
-    [{ name: 'consumer', limitMs: SHUTDOWN_LIMITS.consumerMs, run: async () => (await scoring)?.stop() ?? parts.consumer.stop() }],
+    [{ name: 'consumer', limitMs: SHUTDOWN_LIMITS.consumerMs, run: async () => scoring?.stop() }],
     [
       // Refreshes already handed over finish before the store's connections close (bounded: a list
       // left unrefreshed is still marked stale and is recomputed at its next read).
-      { name: 'refreshes', limitMs: SHUTDOWN_LIMITS.drainMs, run: () => scorer.refreshes.idle() },
-      { name: 'live lists', limitMs: SHUTDOWN_LIMITS.drainMs, run: () => liveLists.stop() },
-      { name: 'publisher', limitMs: SHUTDOWN_LIMITS.drainMs, run: () => parts.publisher.stop() },
-      { name: 'dead letters', limitMs: SHUTDOWN_LIMITS.drainMs, run: () => parts.deadLetters.stop() },
+      { name: 'refreshes', limitMs: SHUTDOWN_LIMITS.drainMs, run: async () => scoring?.refreshes.idle() },
+      { name: 'live lists', limitMs: SHUTDOWN_LIMITS.drainMs, run: async () => liveLists?.stop() },
+      { name: 'publisher', limitMs: SHUTDOWN_LIMITS.drainMs, run: async () => parts.publisher?.stop() },
+      { name: 'dead letters', limitMs: SHUTDOWN_LIMITS.drainMs, run: async () => parts.deadLetters?.stop() },
     ],
     [
       { name: 'instances', limitMs: SHUTDOWN_LIMITS.coordinationMs, run: () => parts.instances.stop() },

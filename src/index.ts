@@ -1,11 +1,11 @@
 // `npm start`: read the config, start the gateway, stop it cleanly on SIGTERM/SIGINT.
 import 'reflect-metadata';
-import { loadConfig } from './config';
+import { loadConfig, rolesLabel, type Roles } from './config';
 import { RecsysError } from './errors';
 import { createLogger } from './logger';
 import { SHUTDOWN_DEADLINE_MS, startGateway } from './app';
 
-function banner(mode: string, url: string): string {
+function banner(mode: string, url: string, roles: Roles): string {
   if (mode === 'embedded') {
     return [
       '',
@@ -16,7 +16,8 @@ function banner(mode: string, url: string): string {
       '',
     ].join('\n');
   }
-  return `\n  DISTRIBUTED MODE (Kafka, Redis, ZooKeeper). GraphQL: ${url}\n`;
+  const serves = roles.api || roles.push ? `GraphQL: ${url}` : `probes and metrics only: ${url.replace(/\/graphql$/, '/readyz')}`;
+  return `\n  DISTRIBUTED MODE (Kafka, Redis, ZooKeeper), RECSYS_ROLES=${rolesLabel(roles)}. ${serves}\n`;
 }
 
 async function main(): Promise<void> {
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const gateway = await startGateway(config, logger);
-  process.stdout.write(banner(gateway.mode, gateway.url) + '\n');
+  process.stdout.write(banner(gateway.mode, gateway.url, config.roles) + '\n');
   if (!config.auth.jwtSecret) logger.warn('auth is OFF (RECSYS_JWT_SECRET unset): anyone may read any list; never run like this in production');
 
   let stopping = false;

@@ -23,9 +23,29 @@ function run(command: string, args: string[], quiet = false): number {
   return r.status ?? 1;
 }
 
-const args = process.argv.slice(2);
+const ROLES_USAGE = '  --roles     one (default): the gateway in one process; split: api,push and scorer in two';
+
+/** Takes `--roles one|split` out of the arguments (bench.js does not know it); the children read it from the environment. */
+function takeRoles(argv: string[]): { args: string[]; roles: 'one' | 'split' } {
+  const at = argv.indexOf('--roles');
+  if (at < 0) return { args: argv, roles: 'one' };
+  const value = argv[at + 1];
+  if (value !== 'one' && value !== 'split') {
+    process.stderr.write(`bench: --roles expects one or split, got ${value === undefined ? 'nothing' : `"${value}"`}\n${ROLES_USAGE}\n`);
+    process.exit(2);
+  }
+  return { args: [...argv.slice(0, at), ...argv.slice(at + 2)], roles: value };
+}
+
+const { args, roles } = takeRoles(process.argv.slice(2));
 if (args.includes('--help') || args.includes('-h')) {
-  process.exit(run('node', [target, '--help']));
+  const status = run('node', [target, '--help']);
+  process.stdout.write(`${ROLES_USAGE}\n`);
+  process.exit(status);
+}
+if (roles === 'split') {
+  process.env.BENCH_GATEWAY_ROLES = 'split';
+  process.stderr.write('bench: --roles split: each gateway runs as two processes, RECSYS_ROLES=api,push and RECSYS_ROLES=scorer\n');
 }
 let built = 0;
 try {

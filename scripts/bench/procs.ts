@@ -1,4 +1,7 @@
-// Starts bench children (scripts/bench/child.ts) and talks to them over IPC.
+// Starts bench children (scripts/bench/child.ts) and talks to them over IPC. With
+// BENCH_GATEWAY_ROLES=split (`npm run bench -- --roles split`, scripts/bench/launch.ts) the gateway
+// is two processes on the same prefix: RECSYS_ROLES=api,push (the one the scenarios talk to and
+// measure) and RECSYS_ROLES=scorer.
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
@@ -31,7 +34,21 @@ export interface ChildOptions {
   cpuProfDir?: string;
 }
 
-export async function startChild(role: 'gateway' | 'baseline-http' | 'baseline-scoring', options: ChildOptions = {}): Promise<BenchChild> {
+type ChildRole = 'gateway' | 'baseline-http' | 'baseline-scoring';
+
+export async function startChild(role: ChildRole, options: ChildOptions = {}): Promise<BenchChild> {
+  if (role !== 'gateway' || process.env.BENCH_GATEWAY_ROLES !== 'split') return startOne(role, options);
+  const withRoles = (roles: string) => ({ ...options, env: { ...options.env, RECSYS_ROLES: roles } });
+  const [front, scorer] = await Promise.all([startOne(role, withRoles('api,push')), startOne(role, withRoles('scorer'))]);
+  return {
+    ...front,
+    async stop() {
+      await Promise.all([front.stop(), scorer.stop()]);
+    },
+  };
+}
+
+async function startOne(role: ChildRole, options: ChildOptions): Promise<BenchChild> {
   const execArgv = ['--expose-gc', '--max-old-space-size=4096'];
   if (options.cpuProfDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
   const child = fork(path.join(__dirname, 'child.js'), [role], {

@@ -89,8 +89,19 @@ export interface RateConfig {
   burst: number;
 }
 
+/** What a gateway process runs (RECSYS_ROLES); the README's "Process roles" says which topology each suits. */
+export const ROLES = ['api', 'scorer', 'push'] as const;
+export type Role = (typeof ROLES)[number];
+/**
+ * api: HTTP GraphQL (queries, track mutations into Kafka). scorer: the Kafka consumer scoring into
+ * Redis, the refresh of subscribed lists, leader maintenance. push: the websocket and its subscriptions.
+ */
+export type Roles = Readonly<Record<Role, boolean>>;
+
 export interface Config {
   mode: 'embedded' | 'distributed';
+  /** Every role in one process by default; embedded mode allows nothing else. */
+  roles: Roles;
   nodeEnv: string;
   production: boolean;
   host: string;
@@ -195,6 +206,33 @@ function retention(env: Env): number {
   return value;
 }
 
+/** The roles as RECSYS_ROLES spells them (e.g. "api,push"). */
+export function rolesLabel(roles: Roles): string {
+  return ROLES.filter((role) => roles[role]).join(',');
+}
+
+/** RECSYS_ROLES: a comma list of api, scorer, push; unset = all three. */
+export function loadRoles(env: Env, mode: Config['mode']): Roles {
+  const raw = env.RECSYS_ROLES;
+  if (raw === undefined) return { api: true, scorer: true, push: true };
+  const names = raw.split(',').map((s) => s.trim());
+  if (names.every((name) => name === '')) throw new ConfigError('RECSYS_ROLES', `expected a comma list of ${ROLES.join(', ')} (e.g. "api,push"), got "${raw}"`);
+  for (const name of names) {
+    if (name === '') throw new ConfigError('RECSYS_ROLES', `an empty item in "${raw}": expected a comma list of ${ROLES.join(', ')}`);
+    if (!(ROLES as readonly string[]).includes(name)) {
+      throw new ConfigError('RECSYS_ROLES', `unknown role "${name}" in "${raw}": expected a comma list of ${ROLES.join(', ')}`);
+    }
+  }
+  const roles = Object.fromEntries(ROLES.map((role) => [role, names.includes(role)])) as Record<Role, boolean>;
+  if (mode === 'embedded' && !ROLES.every((role) => roles[role])) {
+    throw new ConfigError(
+      'RECSYS_ROLES',
+      `"${raw}" needs distributed mode: embedded mode runs ${ROLES.join(', ')} in one process (its in-memory event log and store cannot be shared); set KAFKA_BROKERS, REDIS_URL and ZOOKEEPER_CONNECT, or leave RECSYS_ROLES unset`,
+    );
+  }
+  return roles;
+}
+
 const SERVERS = ['KAFKA_BROKERS', 'REDIS_URL', 'ZOOKEEPER_CONNECT'] as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -251,6 +289,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   return {
     mode,
+    roles: loadRoles(env, mode),
     nodeEnv,
     production,
     host: env.HOST || '0.0.0.0',

@@ -3,7 +3,8 @@
 // JSON {id, host, port, version, startedAt}. The lowest sequence number leads; every other
 // instance watches only its predecessor (no herd effect) and re-checks when that node goes.
 // The znode disappears with its session: at once on a clean close, after the session timeout on
-// a crash, so another instance takes over within the timeout.
+// a crash, so another instance takes over within the timeout. Instances that do not stand for
+// leader (no scorer role) register as `<guid>.observer-<seq>`: listed, skipped by the election.
 //
 // While disconnected an instance stops acting as leader (its session may be expiring and a
 // successor may already lead); on reconnect it checks again, after an expiry it registers anew.
@@ -26,6 +27,19 @@ export interface ZooKeeperInstancesOptions {
   opTimeoutMs?: number;
   /** Told on every change of leadership (tests, metrics). */
   onLeadership?: (isLeader: boolean) => void;
+  /**
+   * False: registered (listed) but never leads: a process without the scorer role (RECSYS_ROLES)
+   * leaves the maintenance to the scorers. Its znode name says so, so the others skip it.
+   */
+  candidate?: boolean;
+}
+
+/** Marks the znode of an instance that does not stand for leader. */
+const OBSERVER_MARK = '.observer-';
+
+/** The znodes that stand for leader, in election order. */
+export function candidatesOf(names: readonly string[]): string[] {
+  return sortBySequence(names.filter((name) => !name.includes(OBSERVER_MARK)));
 }
 
 /** `<guid>-0000000042` -> 42; the election orders by this number only. */
@@ -48,6 +62,8 @@ export class ZooKeeperInstances implements InstanceRegistry {
   private readonly timer: MaintenanceTimer;
   /** Prefix of this process's znode names: finds our node after a create whose answer was lost. */
   private readonly guid = randomUUID();
+  private readonly namePrefix: string;
+  private readonly candidate: boolean;
 
   private self: InstanceInfo | null = null;
   /** Our znode name (no path) and the session generation it belongs to. */
@@ -69,7 +85,10 @@ export class ZooKeeperInstances implements InstanceRegistry {
     maintenanceIntervalMs = 60_000,
     opTimeoutMs = 5_000,
     onLeadership = () => undefined,
+    candidate = true,
   }: ZooKeeperInstancesOptions) {
+    this.candidate = candidate;
+    this.namePrefix = candidate ? `${this.guid}-` : `${this.guid}${OBSERVER_MARK}`;
     this.session = session;
     this.dir = `${root}/instances`;
     this.logger = logger;
@@ -119,7 +138,7 @@ export class ZooKeeperInstances implements InstanceRegistry {
         }
       }),
     );
-    const leaderName = names[0];
+    const leaderName = candidatesOf(names)[0];
     const myNode = this.node?.generation === this.session.generation ? this.node.name : null;
     return read
       .filter((r): r is { name: string; info: InstanceInfo } => r !== null)
@@ -218,12 +237,15 @@ export class ZooKeeperInstances implements InstanceRegistry {
         await this.register(client, generation);
         continue;
       }
-      if (index === 0) {
+      if (!this.candidate) return; // registered; never leads, watches nobody
+      const candidates = candidatesOf(names);
+      const rank = candidates.indexOf(mine);
+      if (rank === 0) {
         this.setLeader(true, 'lowest sequence number');
         return;
       }
       this.setLeader(false, 'a predecessor exists');
-      const predecessor = names[index - 1]!;
+      const predecessor = candidates[rank - 1]!;
       const stat = await exists(client, `${this.dir}/${predecessor}`, {
         watcher: this.predecessorWatcher(client, generation),
         timeoutMs: this.opTimeoutMs,
@@ -241,7 +263,7 @@ export class ZooKeeperInstances implements InstanceRegistry {
     const data = JSON.stringify(this.self);
     let name: string;
     try {
-      const created = await create(client, `${this.dir}/${this.guid}-`, data, CreateMode.EPHEMERAL_SEQUENTIAL, this.opTimeoutMs);
+      const created = await create(client, `${this.dir}/${this.namePrefix}`, data, CreateMode.EPHEMERAL_SEQUENTIAL, this.opTimeoutMs);
       name = created.slice(created.lastIndexOf('/') + 1);
     } catch (err) {
       // The create may have happened with its answer lost: adopt our node if this session owns one.
@@ -256,7 +278,7 @@ export class ZooKeeperInstances implements InstanceRegistry {
   private async findOwnNode(client: Client): Promise<string | null> {
     const sessionId = client.getSessionId();
     const names = await getChildren(client, this.dir, { timeoutMs: this.opTimeoutMs });
-    for (const name of sortBySequence(names.filter((n) => n.startsWith(`${this.guid}-`)))) {
+    for (const name of sortBySequence(names.filter((n) => n.startsWith(this.namePrefix)))) {
       const stat = await exists(client, `${this.dir}/${name}`, { timeoutMs: this.opTimeoutMs });
       if (stat && Buffer.compare(stat.ephemeralOwner, sessionId) === 0) return name;
     }

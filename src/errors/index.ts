@@ -11,6 +11,7 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   CONFIG_INVALID: 'CONFIG_INVALID',
   STALE_WRITE: 'STALE_WRITE',
+  MISDIRECTED: 'MISDIRECTED',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -117,5 +118,15 @@ export class StaleWriteError extends RecsysError {
       retriable: true,
       details: { source, refused: userIds.length },
     });
+  }
+}
+
+/**
+ * The work belongs to a role this process does not run (RECSYS_ROLES): e.g. a track mutation sent
+ * to a push-only gateway. Not retriable here; the client should send it to a gateway with `role`.
+ */
+export class MisdirectedError extends RecsysError {
+  constructor(role: string, what: string, runs: string) {
+    super(ErrorCode.MISDIRECTED, `${what} need a gateway with the ${role} role; this one runs RECSYS_ROLES=${runs}`, { details: { role, runs } });
   }
 }

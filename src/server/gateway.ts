@@ -1,5 +1,7 @@
 // One HTTP server, one port: Apollo Server over express at /graphql (POST, and Sandbox on GET in
 // development), graphql-ws on the same path for subscriptions, health probes, the demo page.
+// The process roles (RECSYS_ROLES) decide what /graphql serves: operations over HTTP with api or
+// push, the websocket with push; what a role does not serve is refused there, naming the role.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
@@ -13,11 +15,12 @@ import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { SecurityConfig } from '../config';
+import { rolesLabel, type Roles, type SecurityConfig } from '../config';
 import type { Logger } from '../logger';
 import { createContext, type GatewayContext, type GatewayServices } from '../resolvers/context';
 import type { Authenticator } from './auth';
 import { mountHealth, type Probe } from './health';
+import { refuseGraphqlOverHttp, refuseWebsockets } from './notServed';
 import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES } from './sandbox';
 import {
   clientAddress,
@@ -56,7 +59,11 @@ export interface HttpGatewayOptions {
   webDir?: string;
   /** Track budgets (default: token buckets in this process, from `security.trackRate`). */
   trackLimiter?: TrackLimiter;
+  /** What this process runs (default: every role). */
+  roles?: Roles;
 }
+
+const ALL_ROLES: Roles = { api: true, scorer: true, push: true };
 
 export interface HttpGateway {
   url: string;
@@ -66,42 +73,46 @@ export interface HttpGateway {
 }
 
 export async function startHttpGateway(options: HttpGatewayOptions): Promise<HttpGateway> {
-  const { schema, services, authenticate, logger, production, security } = options;
+  const { schema, services, authenticate, logger, production, security, roles = ALL_ROLES } = options;
   const app = express();
   const httpServer: Server = createServer(app);
+  if (!roles.api && !roles.push) return startProbesOnly(app, httpServer, options, roles);
   const introspection = !production;
   const formatError = createErrorFormatter(production, logger);
   const limiter = options.trackLimiter ?? createTrackLimiter(security.trackRate);
   const documentLimits = documentLimitsOf(security, introspection);
   const refusals = new DocumentCache(security.validationCacheEntries);
 
-  const socketsPerAddress = new SocketsPerAddress(security.wsMaxSocketsPerAddress);
-  const addressOf = (req: IncomingMessage) => clientAddress(req.headers, req.socket.remoteAddress, security.trustProxyHops);
-  const wsServer = new WebSocketServer({
-    server: httpServer,
-    path: '/graphql',
-    maxPayload: security.wsMaxPayloadBytes, // a bigger frame closes the socket with 1009
-    verifyClient: ({ origin, req }, done) => {
-      // A browser page from a foreign origin may not open the socket (cross-site websocket hijacking).
-      if (!originAllowed(origin, req.headers.host, security.allowedOrigins, !production)) return done(false, 403, 'origin not allowed');
-      if (!socketsPerAddress.allows(addressOf(req))) return done(false, 429, 'too many websockets from this address');
-      done(true);
-    },
-  });
-  wsServer.on('connection', (socket, req) => socket.once('close', socketsPerAddress.opened(addressOf(req))));
-  const wsGuard = createWsGuard({ schema, security, introspection, authenticate, format: formatError });
-  const wsCleanup = useServer<Record<string, unknown> | undefined, WsClient>(
-    {
-      schema,
-      ...wsGuard,
-      isProd: production,
-      context: (ctx) => ({
-        ...createContext(services, ctx.extra.viewer ?? authenticate(undefined), 'subscription'),
-        limits: limiter.forClient(ctx.extra.clientAddress ?? 'unknown'),
-      }),
-    },
-    wsServer,
-  );
+  const wsCleanup = roles.push ? serveWebsocket() : refuseWebsockets(httpServer, '/graphql', rolesLabel(roles));
+  function serveWebsocket() {
+    const socketsPerAddress = new SocketsPerAddress(security.wsMaxSocketsPerAddress);
+    const addressOf = (req: IncomingMessage) => clientAddress(req.headers, req.socket.remoteAddress, security.trustProxyHops);
+    const wsServer = new WebSocketServer({
+      server: httpServer,
+      path: '/graphql',
+      maxPayload: security.wsMaxPayloadBytes, // a bigger frame closes the socket with 1009
+      verifyClient: ({ origin, req }, done) => {
+        // A browser page from a foreign origin may not open the socket (cross-site websocket hijacking).
+        if (!originAllowed(origin, req.headers.host, security.allowedOrigins, !production)) return done(false, 403, 'origin not allowed');
+        if (!socketsPerAddress.allows(addressOf(req))) return done(false, 429, 'too many websockets from this address');
+        done(true);
+      },
+    });
+    wsServer.on('connection', (socket, req) => socket.once('close', socketsPerAddress.opened(addressOf(req))));
+    const wsGuard = createWsGuard({ schema, security, introspection, authenticate, format: formatError });
+    return useServer<Record<string, unknown> | undefined, WsClient>(
+      {
+        schema,
+        ...wsGuard,
+        isProd: production,
+        context: (ctx) => ({
+          ...createContext(services, ctx.extra.viewer ?? authenticate(undefined), 'subscription'),
+          limits: limiter.forClient(ctx.extra.clientAddress ?? 'unknown'),
+        }),
+      },
+      wsServer,
+    );
+  }
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,
@@ -152,21 +163,40 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
     res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
   });
 
+  const gateway = await listen(httpServer, options, async () => {
+    // Apollo's drain plugin stops accepting, lets requests finish, then closes the sockets.
+    await apollo.stop();
+  });
+  logger.info({ port: gateway.port }, 'gateway listening');
+  return gateway;
+}
+
+/** Listens on the configured address; the URLs name 127.0.0.1 for a wildcard host. */
+async function listen(httpServer: Server, options: Pick<HttpGatewayOptions, 'host' | 'port'>, stop: () => Promise<void>): Promise<HttpGateway> {
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(options.port, options.host, () => resolve());
   });
   const { port } = httpServer.address() as AddressInfo;
   const shownHost = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
-  logger.info({ port }, 'gateway listening');
+  return { url: `http://${shownHost}:${port}/graphql`, wsUrl: `ws://${shownHost}:${port}/graphql`, port, stop };
+}
 
-  return {
-    url: `http://${shownHost}:${port}/graphql`,
-    wsUrl: `ws://${shownHost}:${port}/graphql`,
-    port,
-    async stop() {
-      // Apollo's drain plugin stops accepting, lets requests finish, then closes the sockets.
-      await apollo.stop();
-    },
-  };
+/** A scorer-only process: no GraphQL, only the probes and metrics operators need on its PORT. */
+async function startProbesOnly(app: express.Express, httpServer: Server, options: HttpGatewayOptions, roles: Roles): Promise<HttpGateway> {
+  options.routes?.(app);
+  mountHealth(app, options.probes);
+  refuseGraphqlOverHttp(app, '/graphql', rolesLabel(roles));
+  const closeWebsockets = refuseWebsockets(httpServer, '/graphql', rolesLabel(roles));
+  const gateway = await listen(httpServer, options, async () => {
+    await closeWebsockets.dispose();
+    // Probe and metrics requests are short: in-flight ones finish, idle keep-alive sockets close now.
+    const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    httpServer.closeIdleConnections();
+    const timer = setTimeout(() => httpServer.closeAllConnections(), options.drainMs ?? 2_500);
+    await closed;
+    clearTimeout(timer);
+  });
+  options.logger.info({ port: gateway.port, roles: rolesLabel(roles) }, 'probes and metrics listening (no GraphQL: RECSYS_ROLES has neither api nor push)');
+  return gateway;
 }

@@ -3,7 +3,7 @@ import pino from 'pino';
 import { LocalInstances } from '../../../src/coordination/localInstances';
 import { MaintenanceTimer } from '../../../src/coordination/maintenance';
 import { packageVersion, selfInfo } from '../../../src/coordination/self';
-import { sequenceOf, sortBySequence } from '../../../src/coordination/zookeeperInstances';
+import { candidatesOf, sequenceOf, sortBySequence } from '../../../src/coordination/zookeeperInstances';
 import { eventually, gql, startTestGateway } from '../../helpers/gateway';
 
 const silent = pino({ level: 'silent' });
@@ -15,6 +15,11 @@ describe('leader election order', () => {
     const nodes = ['ffff-0000000012', 'aaaa-0000000010', '0000-0000000011'];
     expect(sortBySequence(nodes)).toEqual(['aaaa-0000000010', '0000-0000000011', 'ffff-0000000012']);
     expect(sequenceOf('x-0000000042')).toBe(42);
+  });
+
+  it('skips observers (instances without the scorer role): the lowest candidate leads', () => {
+    const nodes = ['bbbb-0000000012', 'aaaa.observer-0000000010', 'cccc-0000000013', 'dddd.observer-0000000011'];
+    expect(candidatesOf(nodes)).toEqual(['bbbb-0000000012', 'cccc-0000000013']);
   });
 });
 
