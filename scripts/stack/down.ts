@@ -4,9 +4,9 @@
 import { rmSync } from 'node:fs';
 import type { StackPaths } from './paths';
 import { isOurs, stopProcess } from './proc';
-import { readState, removeState } from './state';
+import { readState, removeState, type PartKind } from './state';
 
-const GRACE_MS = { kafka: 20000, zookeeper: 10000, redis: 10000 } as const;
+const GRACE_MS = { kafka: 20000, zookeeper: 10000, redis: 10000, 'redis-node': 10000 } as const;
 
 export async function stackDown(opts: { paths: StackPaths; print: (line: string) => void }): Promise<void> {
   const { paths, print } = opts;
@@ -17,7 +17,7 @@ export async function stackDown(opts: { paths: StackPaths; print: (line: string)
   } else {
     const ours = state.parts.filter((p) => p.startedByUs && p.pid);
     // Kafka nodes first and together (controlled shutdown needs the quorum), then the rest.
-    const stop = async (kind: 'kafka' | 'zookeeper' | 'redis') =>
+    const stop = async (kind: PartKind) =>
       Promise.all(
         ours
           .filter((p) => p.kind === kind)
@@ -33,7 +33,7 @@ export async function stackDown(opts: { paths: StackPaths; print: (line: string)
           }),
       );
     await stop('kafka');
-    await Promise.all([stop('zookeeper'), stop('redis')]);
+    await Promise.all([stop('zookeeper'), stop('redis'), stop('redis-node')]);
     for (const p of state.parts.filter((x) => !x.startedByUs)) {
       print(`  left alone: ${p.name} at ${p.host}:${p.port} (already running before stack:up)`);
     }
