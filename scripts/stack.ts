@@ -22,6 +22,7 @@ const USAGE = `usage: tsx scripts/stack.ts <up|down|status> [options]
                            (REDIS_CLUSTER_NODES=127.0.0.1:7000,...,127.0.0.1:7005)
   status  show each part: pid, address, answering or not (exit 1 if something does not answer)
   down    stop what up started, remove its data (the jar cache and logs stay)
+          --redis-cluster  only the Redis Cluster's nodes; the rest keeps running
 addresses: KAFKA_BROKERS (first entry = first broker), ZOOKEEPER_CONNECT, REDIS_URL; defaults 127.0.0.1:9093, 127.0.0.1:2181, redis://127.0.0.1:6379`;
 
 function whole(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -68,7 +69,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (command === 'down') {
-    await stackDown({ paths, print });
+    await stackDown({ paths, print, redisClusterOnly: values['redis-cluster'] ?? false });
     return 0;
   }
   return (await stackStatus({ paths, targets, print })) ? 0 : 1;

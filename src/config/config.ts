@@ -295,8 +295,8 @@ export function loadStackConfig(env: Env = process.env): Config {
   return loadConfig({
     ...env,
     KAFKA_BROKERS: env.KAFKA_BROKERS || STACK_DEFAULTS.KAFKA_BROKERS,
-    // A cluster named in REDIS_CLUSTER_NODES replaces the single Redis.
-    REDIS_URL: env.REDIS_CLUSTER_NODES ? '' : env.REDIS_URL || STACK_DEFAULTS.REDIS_URL,
+    // REDIS_CLUSTER_NODES alone: the cluster instead of the stack's single Redis (both: loadConfig refuses).
+    REDIS_URL: env.REDIS_URL || (env.REDIS_CLUSTER_NODES ? '' : STACK_DEFAULTS.REDIS_URL),
     ZOOKEEPER_CONNECT: env.ZOOKEEPER_CONNECT || STACK_DEFAULTS.ZOOKEEPER_CONNECT,
   });
 }
