@@ -3,30 +3,13 @@
 import { RedisStore } from '../../../src/store/redisStore';
 import { RedisFeed } from '../../../src/store/redisFeed';
 import { primaries } from '../../../src/store/redisClient';
-import { storeContract } from '../../contract/store.contract';
+import { redisStoreContract } from '../../helpers/redisStoreContract';
 import { eventually, uniqueId } from '../../helpers/gateway';
 import { clusterClient } from '../../helpers/redisCluster';
 
 jest.setTimeout(60_000);
 
-storeContract('redis cluster', async () => {
-  const prefix = uniqueId('store');
-  const redis = clusterClient();
-  const subscriber = clusterClient({ subscriber: true });
-  const store = new RedisStore(redis, prefix);
-  const feed = new RedisFeed(subscriber, prefix);
-  const subscribe = (userId: string, listener: Parameters<RedisFeed['subscribe']>[1]) => feed.subscribe(userId, listener);
-  return {
-    store: Object.assign(store, { subscribe }),
-    close: async () => {
-      await Promise.all([redis.quit(), subscriber.quit()]);
-    },
-  };
-}, async (retentionMs) => {
-  const redis = clusterClient();
-  const store = new RedisStore(redis, uniqueId('retain'), { retentionMs: () => retentionMs });
-  return { store, close: async () => void (await redis.quit()), now: Date.now, elapse: (ms) => new Promise((r) => setTimeout(r, ms)) };
-});
+redisStoreContract('redis cluster', clusterClient);
 
 describe('the Redis store on a cluster', () => {
   test('spreads users over every primary and clear() removes the keys from all of them', async () => {
