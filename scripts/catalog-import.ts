@@ -2,12 +2,12 @@
 // store a distributed gateway reads (Redis), validating every row. See --help.
 import { createReadStream, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import Redis from 'ioredis';
 import { loadStackConfig, type Env } from '../src/config';
 import { RecsysError } from '../src/errors';
 import { CatalogFormatError, COLUMNS, formatOf, importCatalog, IMPORT_DEFAULTS, type CatalogFormat, type ImportResult } from '../src/catalog';
 import { createProgressBar, describe } from '../src/catalog/progress';
 import { RedisStore } from '../src/store/redisStore';
+import { createRedisClient, describeRedis, type RedisClient } from '../src/store/redisClient';
 
 export const EXIT = { ok: 0, refusedRows: 1, usage: 2, unavailable: 3 } as const;
 
@@ -120,7 +120,7 @@ export async function main(argv: string[], env: Env, io = { stdout: process.stdo
     }
   }
 
-  let redis: Redis | null = null;
+  let redis: RedisClient | null = null;
   let store: RedisStore | null = null;
   let target = 'nowhere (dry run)';
   if (!args.dryRun) {
@@ -131,9 +131,10 @@ export async function main(argv: string[], env: Env, io = { stdout: process.stdo
       io.stderr.write(`catalog:import: configuration error: ${(err as Error).message}\n`);
       return EXIT.usage;
     }
-    const { url, keyPrefix } = config.redis!;
+    const { keyPrefix } = config.redis!;
+    const url = describeRedis(config.redis!);
     target = `${url} prefix "${keyPrefix}"`;
-    redis = new Redis(url, { lazyConnect: true, connectTimeout: 3_000, maxRetriesPerRequest: 2, retryStrategy: (n) => (n > 3 ? null : n * 200) });
+    redis = createRedisClient(config.redis!, { lazyConnect: true, connectTimeout: 3_000, maxRetriesPerRequest: 2, retryStrategy: (n) => (n > 3 ? null : n * 200) });
     let lastError: Error | null = null;
     redis.on('error', (err: Error) => (lastError = err)); // reported below or through the failing command
     try {

@@ -1,8 +1,9 @@
 // `npm run doctor`: the seed's three infrastructure checks against the configured servers
-// (KAFKA_BROKERS, REDIS_URL, ZOOKEEPER_CONNECT; defaults: the local stack). Exit 0 when all pass;
+// (KAFKA_BROKERS, REDIS_URL or REDIS_CLUSTER_NODES, ZOOKEEPER_CONNECT; defaults: the local stack). Exit 0 when all pass;
 // otherwise 1, naming each part that failed and how to start it.
 import { loadStackConfig } from '../src/config';
 import { runDoctor } from '../src/doctor';
+import { describeRedis } from '../src/store/redisClient';
 
 async function main(): Promise<number> {
   const config = loadStackConfig(process.env);
@@ -10,7 +11,8 @@ async function main(): Promise<number> {
   const results = await runDoctor({
     targets: {
       kafkaBrokers: config.kafka.brokers,
-      redisUrl: config.redis.url,
+      redisUrl: config.redis.url ?? '',
+      redisClusterNodes: config.redis.clusterNodes,
       zookeeperConnect: config.zookeeper.connect,
     },
     print: (line) => console.log(line),
@@ -18,7 +20,7 @@ async function main(): Promise<number> {
   const failed = results.filter((r) => !r.ok);
   const where: Record<string, string> = {
     Kafka: config.kafka.brokers.join(','),
-    Redis: config.redis.url,
+    Redis: describeRedis(config.redis),
     ZooKeeper: config.zookeeper.connect,
   };
   for (const r of failed) {

@@ -1,6 +1,5 @@
 // `npm run replay -- [--from earliest|<ISO time>] [--to-prefix <prefix>]`: rebuilds a Redis prefix
 // from Kafka with the gateway's scorer (src/replay/). See --help.
-import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadStackConfig } from '../src/config';
 import { ZooKeeperSession } from '../src/coordination/zkSession';
@@ -9,6 +8,7 @@ import { startZooKeeperFlags } from '../src/flags/zookeeperFlags';
 import { createLogger } from '../src/logger';
 import { parseReplayArgs, REPLAY_USAGE, ReplayUsageError } from '../src/replay/args';
 import { runReplay } from '../src/replay/replay';
+import { createRedisClient } from '../src/store/redisClient';
 
 const EXIT = { ok: 0, usage: 2, unavailable: 3 } as const;
 
@@ -28,7 +28,7 @@ async function main(): Promise<number> {
   }
   const logger = createLogger(process.env.LOG_LEVEL || 'warn', 'replay');
   const kafka = new Kafka({ clientId: 'recsys-replay', brokers: config.kafka!.brokers, connectionTimeout: 3_000, logLevel: logLevel.ERROR, retry: { retries: 5 } });
-  const redis = new Redis(config.redis!.url, { lazyConnect: true, enableAutoPipelining: true, maxRetriesPerRequest: 3 });
+  const redis = createRedisClient(config.redis!, { lazyConnect: true, enableAutoPipelining: true, maxRetriesPerRequest: 3 });
   redis.on('error', () => undefined); // reported by the failing command
   // The weights and half-life the gateways score with (ZooKeeper flags; defaults when none are set).
   const zk = new ZooKeeperSession({ connect: config.zookeeper!.connect, sessionTimeoutMs: config.zookeeper!.sessionTimeoutMs, logger: logger.child({ name: 'zookeeper' }) }).start();

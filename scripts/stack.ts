@@ -1,5 +1,5 @@
 // The local stack without Docker: Kafka (KRaft, jars from Maven Central on Java 17), ZooKeeper and Redis.
-//   npm run stack:up [-- --brokers 3] [--partitions 6] [--timeout 120]
+//   npm run stack:up [-- --brokers 3] [--partitions 6] [--timeout 120] [--redis-cluster]
 //   npm run stack:status
 //   npm run stack:down
 // Composition root: reads the environment once through src/config and hands the result down.
@@ -18,8 +18,11 @@ const USAGE = `usage: tsx scripts/stack.ts <up|down|status> [options]
           --brokers N      Kafka nodes on consecutive ports from 9093 (default 1; 3 = RF 3, min ISR 2)
           --partitions N   partitions of view-events, add-to-cart-events, purchase-events (default KAFKA_PARTITIONS or 6)
           --timeout S      seconds to wait for every part to answer (default 120)
+          --redis-cluster  also a Redis Cluster: 6 nodes (3 primaries, 3 replicas) on 127.0.0.1:7000-7005
+                           (REDIS_CLUSTER_NODES=127.0.0.1:7000,...,127.0.0.1:7005)
   status  show each part: pid, address, answering or not (exit 1 if something does not answer)
   down    stop what up started, remove its data (the jar cache and logs stay)
+          --redis-cluster  only the Redis Cluster's nodes; the rest keeps running
 addresses: KAFKA_BROKERS (first entry = first broker), ZOOKEEPER_CONNECT, REDIS_URL; defaults 127.0.0.1:9093, 127.0.0.1:2181, redis://127.0.0.1:6379`;
 
 function whole(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -37,6 +40,7 @@ async function main(): Promise<number> {
       brokers: { type: 'string' },
       partitions: { type: 'string' },
       timeout: { type: 'string' },
+      'redis-cluster': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -58,13 +62,14 @@ async function main(): Promise<number> {
       partitions: whole('partitions', values.partitions, 1, 1000) ?? config.kafka?.partitions ?? 6,
       topics: Object.values(TOPICS),
       timeoutMs: (whole('timeout', values.timeout, 5, 3600) ?? 120) * 1000,
+      redisCluster: values['redis-cluster'] ?? false,
       javaHome: process.env.JAVA_HOME,
       print,
     });
     return 0;
   }
   if (command === 'down') {
-    await stackDown({ paths, print });
+    await stackDown({ paths, print, redisClusterOnly: values['redis-cluster'] ?? false });
     return 0;
   }
   return (await stackStatus({ paths, targets, print })) ? 0 : 1;

@@ -7,7 +7,12 @@
 //      --runInBand (2-core machines; the integration suites share one Kafka) and --forceExit (a leaked
 //      handle must not hang CI; jest still names it) unless the arguments already decide those.
 //      KAFKA_BROKERS, REDIS_URL and ZOOKEEPER_CONNECT are exported for the integration tests if unset.
-//   3. `npm run stack:down` if step 1 started the stack; exit with jest's code.
+//   2b. When the run includes the Redis Cluster suites (tests/integration/cluster, asked of
+//      `jest --listTests`) and no cluster answers at TEST_REDIS_CLUSTER_NODES (default 127.0.0.1:7000-7005),
+//      run `npm run stack:up -- --redis-cluster` (also starting what else is down) and export
+//      TEST_REDIS_CLUSTER_NODES for jest.
+//   3. `npm run stack:down` if step 1 started the stack (`-- --redis-cluster`: the cluster alone, if
+//      only that was started); exit with jest's code.
 // Plain JavaScript on purpose: it runs before anything is built.
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
@@ -62,6 +67,23 @@ async function stackAnswers(env) {
   return { ok: status.kafka && status.zookeeper && status.redis, status };
 }
 
+const CLUSTER_NODES = '127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003,127.0.0.1:7004,127.0.0.1:7005';
+
+/** Every node answers CLUSTER INFO with cluster_state:ok. */
+async function clusterAnswers(nodes) {
+  const replies = await Promise.all(
+    nodes.split(',').map((n) => hostPort(n, 7000)).map(({ host, port }) => talk(host, port, '*2\r\n$7\r\nCLUSTER\r\n$4\r\nINFO\r\n')),
+  );
+  // The first line of the bulk reply is its length; the state follows within the same chunk.
+  return replies.every((r) => r !== null && r.includes('cluster_state:ok'));
+}
+
+/** Whether the jest run with these arguments includes the Redis Cluster suites. */
+function wantsCluster(args, env) {
+  const res = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '--listTests', ...args.filter((a) => !a.startsWith('--watch'))], { cwd: root, env, encoding: 'utf8' });
+  return res.status === 0 && /[\\/]tests[\\/]integration[\\/]cluster[\\/]/.test(res.stdout);
+}
+
 function stackBrokers() {
   const stateFile = path.join(root, '.stack', 'state.json');
   if (!existsSync(stateFile)) return null;
@@ -74,8 +96,8 @@ function stackBrokers() {
   }
 }
 
-function npmRun(script, env) {
-  const res = spawnSync(npm, ['run', '--silent', script], { cwd: root, env, stdio: 'inherit' });
+function npmRun(script, env, extra = []) {
+  const res = spawnSync(npm, ['run', '--silent', script, ...(extra.length > 0 ? ['--', ...extra] : [])], { cwd: root, env, stdio: 'inherit' });
   return res.status === null ? 1 : res.status;
 }
 
@@ -102,15 +124,22 @@ async function main() {
   env.ZOOKEEPER_CONNECT = env.ZOOKEEPER_CONNECT || '127.0.0.1:2181';
 
   let startedStack = false;
+  let startedClusterOnly = false;
   const first = await stackAnswers(env);
-  if (!first.ok) {
+  const cluster = wantsCluster(args, env);
+  if (cluster) env.TEST_REDIS_CLUSTER_NODES = env.TEST_REDIS_CLUSTER_NODES || CLUSTER_NODES;
+  const clusterUp = !cluster || (await clusterAnswers(env.TEST_REDIS_CLUSTER_NODES));
+  if (!first.ok || !clusterUp) {
     const down = Object.entries(first.status).filter(([, ok]) => !ok).map(([name]) => name);
-    console.log(`test: ${down.join(', ')} not answering: starting the local stack (npm run stack:up) ...`);
+    if (!clusterUp) down.push(`the Redis Cluster (${env.TEST_REDIS_CLUSTER_NODES})`);
+    const upArgs = clusterUp ? [] : ['--redis-cluster'];
+    console.log(`test: ${down.join(', ')} not answering: starting the local stack (npm run stack:up${clusterUp ? '' : ' -- --redis-cluster'}) ...`);
     startedStack = true;
-    const code = npmRun('stack:up', env);
+    startedClusterOnly = first.ok;
+    const code = npmRun('stack:up', env, upArgs);
     if (code !== 0) {
       console.error(`test: npm run stack:up failed (exit ${code}); stopping what it started.`);
-      npmRun('stack:down', env);
+      npmRun('stack:down', env, startedClusterOnly ? ['--redis-cluster'] : []);
       return 1;
     }
     env.KAFKA_BROKERS = process.env.KAFKA_BROKERS || stackBrokers() || env.KAFKA_BROKERS;
@@ -138,8 +167,8 @@ async function main() {
   const line = resultsFile ? summary(resultsFile) : null;
   if (resultsDir) rmSync(resultsDir, { recursive: true, force: true });
   if (startedStack) {
-    console.log('test: stopping the local stack this run started (npm run stack:down) ...');
-    npmRun('stack:down', env);
+    console.log(`test: stopping the ${startedClusterOnly ? 'Redis Cluster' : 'local stack'} this run started (npm run stack:down${startedClusterOnly ? ' -- --redis-cluster' : ''}) ...`);
+    npmRun('stack:down', env, startedClusterOnly ? ['--redis-cluster'] : []);
   }
   if (line) console.log(line);
   return code;

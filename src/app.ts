@@ -1,7 +1,6 @@
 // The composition root: builds every client from the validated config, wires the modules, and
 // returns one handle that stops them in order (HTTP and websockets, consumer, producer, clients).
 import path from 'node:path';
-import Redis from 'ioredis';
 import { Kafka, PartitionAssigners, logLevel as KafkaLogLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 import type { Config } from './config';
@@ -38,6 +37,7 @@ import { MemoryStore } from './store/memoryStore';
 import { RedisFeed } from './store/redisFeed';
 import { failingAsUnavailable, redisClientOptions } from './store/redisErrors';
 import { RedisStore } from './store/redisStore';
+import { createRedisClient } from './store/redisClient';
 import type { CatalogChanges, RecStore, RecsFeed } from './store/types';
 import { RedisCatalogChanges } from './store/redisCatalogChanges';
 import { LocalSubscribers } from './live/localSubscribers';
@@ -126,16 +126,22 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
   // Both clients fail fast while Redis is down (reads answer UNAVAILABLE) and reconnect by
   // themselves (ioredis's retryStrategy, the first connection too). Start-up waits a moment for
   // them, so a gateway on a healthy stack answers its first read, and never longer.
-  const redis = new Redis(redisConfig.url, { ...redisClientOptions(redisConfig), enableAutoPipelining: true });
+  // REDIS_CLUSTER_NODES: both are Cluster clients, the subscriber with one sharded-subscriber
+  // connection per primary (src/store/redisClient.ts).
+  const redis = createRedisClient(redisConfig, { ...redisClientOptions(redisConfig), enableAutoPipelining: true });
   // The subscriber waits longer: a burst of new subscriptions queues many SUBSCRIBEs on one
   // connection, and a subscription refused for a slow moment would have to be reopened by its client.
   // Only the push role subscribes (the feed and the catalogue channel).
   const subscriber = roles.push
-    ? new Redis(redisConfig.url, {
-        ...redisClientOptions(redisConfig),
-        commandTimeout: Math.max(10_000, 5 * redisConfig.commandTimeoutMs),
-        autoResubscribe: false, // RedisFeed re-subscribes
-      })
+    ? createRedisClient(
+        redisConfig,
+        {
+          ...redisClientOptions(redisConfig),
+          commandTimeout: Math.max(10_000, 5 * redisConfig.commandTimeoutMs),
+          autoResubscribe: false, // RedisFeed re-subscribes
+        },
+        { subscriber: true },
+      )
     : null;
   const redisConnected = (subscriber ? [redis, subscriber] : [redis]).map((client) => {
     client.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));

@@ -3,10 +3,11 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export type PartKind = 'kafka' | 'zookeeper' | 'redis';
+/** redis-node: one node of the local Redis Cluster (`stack:up -- --redis-cluster`). */
+export type PartKind = 'kafka' | 'zookeeper' | 'redis' | 'redis-node';
 
 export interface PartState {
-  /** kafka-1, kafka-2, ..., zookeeper, redis */
+  /** kafka-1, kafka-2, ..., zookeeper, redis, redis-7000 ... redis-7005 */
   name: string;
   kind: PartKind;
   host: string;

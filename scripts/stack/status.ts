@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import { kafkaNodes } from './kafka';
 import type { StackPaths } from './paths';
 import { kafkaCluster, redisAnswers, zookeeperAnswers } from './probe';
+import { clusterInfo } from './redisCluster';
 import { isAlive, isOurs } from './proc';
 import { readState, type PartState, type StackState } from './state';
 import type { StackTargets } from './targets';
@@ -41,7 +42,9 @@ export async function statusRows(paths: StackPaths, targets: StackTargets, state
           ? (await kafkaCluster([address], 3000)) !== null
           : p.kind === 'zookeeper'
             ? await zookeeperAnswers(p.host, p.port)
-            : await redisAnswers(targets.redis.url);
+            : p.kind === 'redis-node'
+              ? (await clusterInfo(p.host, p.port))?.cluster_state === 'ok'
+              : await redisAnswers(targets.redis.url);
       let pid = '-';
       if (p.pid) pid = isOurs(p.pid, p.marker) ? String(p.pid) : `${p.pid} (${isAlive(p.pid) ? 'not ours' : 'exited'})`;
       const startedBy = p.startedByUs ? 'stack:up' : answering ? 'already running' : '-';
@@ -58,8 +61,8 @@ export async function statusRows(paths: StackPaths, targets: StackTargets, state
 }
 
 function sortParts(parts: PartState[]): PartState[] {
-  const rank = (p: PartState) => (p.kind === 'kafka' ? 0 : p.kind === 'zookeeper' ? 1 : 2);
-  return [...parts].sort((a, b) => rank(a) - rank(b) || (a.nodeId ?? 0) - (b.nodeId ?? 0));
+  const rank = (p: PartState) => ({ kafka: 0, zookeeper: 1, redis: 2, 'redis-node': 3 })[p.kind];
+  return [...parts].sort((a, b) => rank(a) - rank(b) || (a.nodeId ?? 0) - (b.nodeId ?? 0) || a.port - b.port);
 }
 
 export function printTable(rows: StatusRow[], print: (line: string) => void): void {
@@ -80,6 +83,8 @@ export async function stackStatus(opts: {
   const rows = await statusRows(opts.paths, opts.targets, state);
   printTable(rows, opts.print);
   if (state) {
+    const cluster = state.parts.filter((p) => p.kind === 'redis-node');
+    if (cluster.length > 0) opts.print(`\nRedis Cluster: REDIS_CLUSTER_NODES=${cluster.map((p) => `${p.host}:${p.port}`).join(',')}`);
     opts.print('');
     opts.print(`${state.brokers}-broker stack from ${state.createdAt} (cluster id ${state.clusterId}); state: ${relative(opts.paths.repoRoot, opts.paths.stateFile)}`);
   } else {

@@ -1,6 +1,6 @@
 // Where each part of the stack lives, from the validated configuration (KAFKA_BROKERS, REDIS_URL,
 // ZOOKEEPER_CONNECT, defaulting to 127.0.0.1:9093, redis://127.0.0.1:6379, 127.0.0.1:2181).
-import type { Config } from '../../src/config';
+import { STACK_DEFAULTS, type Config } from '../../src/config';
 
 export interface StackTargets {
   kafka: { host: string; basePort: number };
@@ -25,10 +25,12 @@ export function stackTargets(config: Config): StackTargets {
   }
   const kafka = splitHostPort(config.kafka.brokers[0] ?? '127.0.0.1:9093');
   const zk = splitHostPort(config.zookeeper.connect.split(',')[0] ?? '127.0.0.1:2181');
-  const redisUrl = new URL(config.redis.url);
+  // The stack's single Redis, also when the gateways are pointed at a cluster (REDIS_CLUSTER_NODES).
+  const url = config.redis.url ?? STACK_DEFAULTS.REDIS_URL;
+  const redisUrl = new URL(url);
   return {
     kafka: { host: kafka.host, basePort: kafka.port },
     zookeeper: zk,
-    redis: { url: config.redis.url, host: redisUrl.hostname || '127.0.0.1', port: Number(redisUrl.port || 6379) },
+    redis: { url, host: redisUrl.hostname || '127.0.0.1', port: Number(redisUrl.port || 6379) },
   };
 }

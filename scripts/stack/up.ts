@@ -23,6 +23,7 @@ import { readState, writeState, type PartState, type StackState } from './state'
 import { isLocalHost, type StackTargets } from './targets';
 import { writeZooCfg, zookeeperArgs } from './zookeeper';
 import { printTable, statusRows } from './status';
+import { formCluster, startClusterNodes } from './redisCluster';
 
 export interface UpOptions {
   paths: StackPaths;
@@ -32,6 +33,8 @@ export interface UpOptions {
   partitions: number;
   topics: string[];
   timeoutMs: number;
+  /** Also start the local 6-node Redis Cluster (scripts/stack/redisCluster.ts). */
+  redisCluster?: boolean;
   javaHome: string | undefined;
   print: (line: string) => void;
 }
@@ -190,6 +193,10 @@ export async function stackUp(opts: UpOptions): Promise<void> {
   const everything = [...kafkaPlan.values(), zkPlan, redisPlan];
   if (everything.every((p) => p !== 'start')) print('  everything was already running: nothing started');
   await waitAll(next, nodes, targets, opts.timeoutMs, print);
+  if (opts.redisCluster) {
+    const clusterNodes = await startClusterNodes({ dataDir: paths.data, logsDir: paths.logs, cwd: paths.repoRoot, previous, record, print });
+    await formCluster(clusterNodes, Date.now() + opts.timeoutMs, print);
+  }
 
   // 4. Topics, and a warm consumer-group coordinator / producer-id block.
   const kafka = stackKafka(nodes.map((n) => `${n.host}:${n.port}`));

@@ -28,7 +28,10 @@ export interface KafkaConfig {
 }
 
 export interface RedisConfig {
-  url: string;
+  /** A single Redis (REDIS_URL); null under Redis Cluster. */
+  url: string | null;
+  /** Redis Cluster seed nodes (REDIS_CLUSTER_NODES, host:port each); null for a single Redis. */
+  clusterNodes: string[] | null;
   /** Prepended to every key and channel (tests isolate themselves with a random prefix). */
   keyPrefix: string;
   /** A Redis command unanswered this long fails with UNAVAILABLE (commands fail at once while disconnected). */
@@ -227,23 +230,29 @@ export function loadRoles(env: Env, mode: Config['mode']): Roles {
   if (mode === 'embedded' && !ROLES.every((role) => roles[role])) {
     throw new ConfigError(
       'RECSYS_ROLES',
-      `"${raw}" needs distributed mode: embedded mode runs ${ROLES.join(', ')} in one process (its in-memory event log and store cannot be shared); set KAFKA_BROKERS, REDIS_URL and ZOOKEEPER_CONNECT, or leave RECSYS_ROLES unset`,
+      `"${raw}" needs distributed mode: embedded mode runs ${ROLES.join(', ')} in one process (its in-memory event log and store cannot be shared); set KAFKA_BROKERS, REDIS_URL (or REDIS_CLUSTER_NODES) and ZOOKEEPER_CONNECT, or leave RECSYS_ROLES unset`,
     );
   }
   return roles;
 }
 
-const SERVERS = ['KAFKA_BROKERS', 'REDIS_URL', 'ZOOKEEPER_CONNECT'] as const;
+/** Distributed mode needs each of these; Redis is either one server or a cluster, never both. */
+const SERVERS = [['KAFKA_BROKERS'], ['REDIS_URL', 'REDIS_CLUSTER_NODES'], ['ZOOKEEPER_CONNECT']] as const;
 
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = env.NODE_ENV ?? 'development';
   const production = nodeEnv === 'production';
-  const set = SERVERS.filter((name) => (env[name] ?? '') !== '');
+  const given = (name: string) => (env[name] ?? '') !== '';
+  if (given('REDIS_URL') && given('REDIS_CLUSTER_NODES')) {
+    throw new ConfigError('REDIS_URL, REDIS_CLUSTER_NODES', 'set one of them: REDIS_URL for a single Redis, REDIS_CLUSTER_NODES for a Redis Cluster, not both');
+  }
+  const set = SERVERS.filter((names) => names.some(given)).map((names) => names.find(given)!);
   if (set.length > 0 && set.length < SERVERS.length) {
-    const missing = SERVERS.filter((name) => !set.includes(name));
+    const missing = SERVERS.filter((names) => !names.some(given)).map((names) => names.join(' or '));
+    const all = SERVERS.map((names) => names.join(' or ')).join(', ');
     throw new ConfigError(
       missing.join(', '),
-      `set all of ${SERVERS.join(', ')} for distributed mode, or none for embedded mode (${set.join(', ')} set, ${missing.join(', ')} missing)`,
+      `set all of ${all} for distributed mode, or none for embedded mode (${set.join(', ')} set, ${missing.join(', ')} missing)`,
     );
   }
   const mode = set.length === 0 ? 'embedded' : 'distributed';
@@ -262,11 +271,12 @@ export function loadConfig(env: Env = process.env): Config {
       retentionMs: retention(env),
       sessionTimeoutMs: int(env, 'KAFKA_SESSION_TIMEOUT_MS', 10000, 6000, 300000),
     };
-    const url = env.REDIS_URL ?? '';
-    if (!/^rediss?:\/\/[^\s]+$/.test(url)) {
+    const cluster = given('REDIS_CLUSTER_NODES');
+    const url = cluster ? null : env.REDIS_URL ?? '';
+    if (url !== null && !/^rediss?:\/\/[^\s]+$/.test(url)) {
       throw new ConfigError('REDIS_URL', `expected redis://host:port, got "${url}"`);
     }
-    redis = { url, keyPrefix: env.REDIS_KEY_PREFIX || 'rs', commandTimeoutMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 2000, 50, 60000) };
+    redis = { url, clusterNodes: cluster ? hostPorts(env, 'REDIS_CLUSTER_NODES') : null, keyPrefix: env.REDIS_KEY_PREFIX || 'rs', commandTimeoutMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 2000, 50, 60000) };
     zookeeper = {
       connect: hostPorts(env, 'ZOOKEEPER_CONNECT').join(','),
       root: env.ZOOKEEPER_ROOT || '/recsys',
@@ -324,7 +334,8 @@ export function loadStackConfig(env: Env = process.env): Config {
   return loadConfig({
     ...env,
     KAFKA_BROKERS: env.KAFKA_BROKERS || STACK_DEFAULTS.KAFKA_BROKERS,
-    REDIS_URL: env.REDIS_URL || STACK_DEFAULTS.REDIS_URL,
+    // REDIS_CLUSTER_NODES alone: the cluster instead of the stack's single Redis (both: loadConfig refuses).
+    REDIS_URL: env.REDIS_URL || (env.REDIS_CLUSTER_NODES ? '' : STACK_DEFAULTS.REDIS_URL),
     ZOOKEEPER_CONNECT: env.ZOOKEEPER_CONNECT || STACK_DEFAULTS.ZOOKEEPER_CONNECT,
   });
 }

@@ -14,6 +14,8 @@ export type DoctorPart = 'Kafka' | 'Redis' | 'ZooKeeper';
 export interface DoctorTargets {
   kafkaBrokers: string[];
   redisUrl: string;
+  /** Set: the Redis check runs against this Redis Cluster instead of redisUrl. */
+  redisClusterNodes?: string[] | null;
   zookeeperConnect: string;
 }
 
@@ -35,7 +37,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult[]>
   const { targets, print, timeoutMs = {} } = options;
   const checks: [DoctorPart, () => Promise<unknown>][] = [
     ['Kafka', () => checkKafka({ brokers: targets.kafkaBrokers, print, timeoutMs: timeoutMs.Kafka })],
-    ['Redis', () => checkRedis({ url: targets.redisUrl, print, timeoutMs: timeoutMs.Redis })],
+    ['Redis', () => checkRedis({ url: targets.redisUrl, clusterNodes: targets.redisClusterNodes ?? null, print, timeoutMs: timeoutMs.Redis })],
     ['ZooKeeper', () => checkZooKeeper({ connect: targets.zookeeperConnect, print, timeoutMs: timeoutMs.ZooKeeper })],
   ];
   const results: DoctorResult[] = [];

@@ -1,12 +1,14 @@
 // The seed's Redis check (tests/redisTest.js) on ioredis, with a namespaced key of its own that
 // expires on its own (EX 60) and is deleted at the end.
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
 import { UnavailableError } from '../errors';
 import { remaining, within } from './timeout';
+import { createRedisClient, describeRedis } from '../store/redisClient';
 
 export interface RedisCheckOptions {
   url: string;
+  /** A Redis Cluster's seed nodes: checked instead of `url`. */
+  clusterNodes?: string[] | null;
   print: (line: string) => void;
   /** The whole check (default 10 s). */
   timeoutMs?: number;
@@ -15,11 +17,12 @@ export interface RedisCheckOptions {
 export const DOCTOR_KEY_PREFIX = 'recsys:doctor:test-key';
 
 export async function checkRedis(options: RedisCheckOptions): Promise<void> {
-  const { url, print, timeoutMs = 10000 } = options;
+  const { print, timeoutMs = 10000 } = options;
+  const url = describeRedis({ url: options.url, clusterNodes: options.clusterNodes ?? null });
   const deadline = Date.now() + timeoutMs;
   const key = `${DOCTOR_KEY_PREFIX}:${process.pid}-${randomBytes(4).toString('hex')}`;
   let lastError: Error | undefined;
-  const client = new Redis(url, {
+  const client = createRedisClient({ url: options.url, clusterNodes: options.clusterNodes ?? null }, {
     lazyConnect: true,
     connectTimeout: Math.min(timeoutMs, 5000),
     maxRetriesPerRequest: 1,

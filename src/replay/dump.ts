@@ -4,7 +4,7 @@
 // the decay frames. A decayed score is Σ w·2^(t/H - e) in its set's frame e (src/recommend/decay.ts),
 // and when a frame moves depends on batch boundaries; so scores are dumped as log2(score) + e, which
 // does not, and two stores whose sets moved at different times compare equal.
-import type Redis from 'ioredis';
+import { scanEach, type RedisClient } from '../store/redisClient';
 
 export type Dump = Map<string, unknown>;
 
@@ -14,19 +14,16 @@ const DECAYED_SET = /(:covis|:bought|:\{trending\}:all|:\{trending\}:cat:.*)$/;
 const FRAME_FIELD = /^frame:/;
 
 /** The set's frame epoch, from its group's watermark hash (field 'frame:<key>' = '<epoch>:<half-life>'). */
-async function frameEpoch(redis: Redis, key: string): Promise<number> {
+async function frameEpoch(redis: RedisClient, key: string): Promise<number> {
   const tag = /\{[^}]*\}/.exec(key)?.[0];
   const frame = tag ? await redis.hget(`${key.slice(0, key.indexOf(tag))}${tag}:wm`, `frame:${key}`) : null;
   return frame === null ? 0 : Number(frame.split(':')[0]);
 }
 
-export async function dumpPrefix(redis: Redis, prefix: string): Promise<Dump> {
+export async function dumpPrefix(redis: RedisClient, prefix: string): Promise<Dump> {
   const norm = (score: number, epoch: number) => (score > 0 ? Math.log2(score) + epoch : score);
   const out: Dump = new Map();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
+  await scanEach(redis, `${prefix}:*`, 1000, async (keys) => {
     for (const key of keys) {
       if (LEFT_OUT.test(key)) continue;
       const name = key.slice(prefix.length + 1);
@@ -52,7 +49,7 @@ export async function dumpPrefix(redis: Redis, prefix: string): Promise<Dump> {
         out.set(name, `unexpected ${type}`);
       }
     }
-  } while (cursor !== '0');
+  });
   return out;
 }
 

@@ -4,7 +4,6 @@
 // same command after a kill resumes from the group's committed offsets (re-scoring a few events,
 // which scoring absorbs by eventId and per-partition position); a gateway started with that group
 // and prefix continues where the replay stopped.
-import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { TOPICS } from '../config';
 import { decodeEnvelope, type EventEnvelope } from '../events/envelope';
@@ -13,13 +12,14 @@ import type { RecFlags } from '../flags/definitions';
 import { RANKING } from '../recommend';
 import { Recommender } from '../services/recommender';
 import { RedisStore } from '../store/redisStore';
+import { scanEach, type RedisClient } from '../store/redisClient';
 import { MemoryDeadLetters } from '../log/deadLetters';
 import { createScorer, type ScoredRecord } from '../streams/scorer';
 import { PartitionMerge, type Released } from './merge';
 
 export interface ReplayOptions {
   kafka: Kafka;
-  redis: Redis;
+  redis: RedisClient;
   topicPrefix: string;
   /** 'earliest' or a time (ms): where a new group starts. A group with committed offsets resumes instead. */
   from: 'earliest' | number;
@@ -96,18 +96,15 @@ async function positions(kafka: Kafka, topics: string[], groupId: string, from: 
 }
 
 /** The target's products, from the source prefix (they are not in Kafka). Idempotent. */
-async function seedTarget(redis: Redis, store: RedisStore, sourcePrefix: string, toPrefix: string): Promise<void> {
+async function seedTarget(redis: RedisClient, store: RedisStore, sourcePrefix: string, toPrefix: string): Promise<void> {
   if (sourcePrefix === toPrefix) return;
   const from = new RedisStore(redis, sourcePrefix);
   const infix = `${sourcePrefix}:{p:`;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${infix}*}:info`, 'COUNT', 1000);
-    cursor = next;
+  await scanEach(redis, `${infix}*}:info`, 1000, async (keys) => {
     const ids = keys.map((k) => k.slice(infix.length, -'}:info'.length));
     const products = (await from.getProducts(ids)).filter((p) => p !== null);
     await store.upsertProducts(products);
-  } while (cursor !== '0');
+  });
 }
 
 export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {

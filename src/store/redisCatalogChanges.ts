@@ -1,22 +1,24 @@
 // Out-of-stock notices over Redis pub/sub, on the process's one subscriber connection (shared
 // with RedisFeed). RedisStore.upsertProducts publishes them in the same pipeline as the write, so
 // every gateway hears of a change made on any of them (or by catalog:import).
-import type Redis from 'ioredis';
 import { UnavailableError } from '../errors';
 import type { CatalogChanges } from './types';
 import { redisKeys } from './redisKeys';
+import { channelSubscriber, type ChannelSubscriber, type RedisClient } from './redisClient';
 
 export class RedisCatalogChanges implements CatalogChanges {
   private readonly channel: string;
   private readonly listeners = new Set<(productIds: string[]) => void>();
+  private readonly channelsOf: ChannelSubscriber;
 
   constructor(
-    private readonly subscriber: Redis,
+    subscriber: RedisClient,
     prefix: string,
     private readonly onError: (err: unknown) => void = () => {},
   ) {
     this.channel = redisKeys(prefix).catalogChannel;
-    subscriber.on('message', (channel: string, message: string) => {
+    this.channelsOf = channelSubscriber(subscriber);
+    this.channelsOf.onMessage((channel, message) => {
       if (channel === this.channel) this.dispatch(message);
     });
     // The connection's autoResubscribe is off (RedisFeed re-subscribes its own channels): ours too.
@@ -26,7 +28,7 @@ export class RedisCatalogChanges implements CatalogChanges {
   /** Subscribes the channel; resolves once Redis confirmed it. */
   async listen(): Promise<void> {
     try {
-      await this.subscriber.subscribe(this.channel);
+      await this.channelsOf.subscribe([this.channel]);
     } catch (err) {
       this.onError(new UnavailableError('redis', `could not subscribe to catalogue changes: ${(err as Error).message}`, err));
     }

@@ -2,11 +2,12 @@
 // subscribed on the first listener and unsubscribed when the last one leaves. The feed
 // re-subscribes every channel itself after a reconnect (ioredis's autoResubscribe is off: it
 // drops a failed re-SUBSCRIBE silently) and then asks each subscription to re-read its list,
-// since changes published while the connection was down never arrived.
-import type Redis from 'ioredis';
+// since changes published while the connection was down never arrived. On a Redis Cluster the
+// channels are sharded (SSUBSCRIBE on the primary of each channel's slot: src/store/redisClient.ts).
 import { UnavailableError } from '../errors';
 import type { RecsFeed, StoredRecs } from './types';
 import { redisKeys } from './redisKeys';
+import { channelSubscriber, type ChannelSubscriber, type RedisClient } from './redisClient';
 
 type Listener = (recs: StoredRecs) => void;
 
@@ -31,16 +32,18 @@ export class RedisFeed implements RecsFeed {
   private readonly retryMs: number;
   private connectedBefore = false;
   private retry: NodeJS.Timeout | null = null;
+  private readonly channelsOf: ChannelSubscriber;
 
   constructor(
-    private readonly subscriber: Redis,
+    private readonly subscriber: RedisClient,
     prefix: string,
     options: RedisFeedOptions = {},
   ) {
     this.keys = redisKeys(prefix);
     this.onError = options.onError ?? (() => {});
     this.retryMs = options.retryMs ?? 500;
-    subscriber.on('message', (channel: string, message: string) => this.dispatch(channel, message));
+    this.channelsOf = channelSubscriber(subscriber);
+    this.channelsOf.onMessage((channel, message) => this.dispatch(channel, message));
     subscriber.on('ready', () => {
       if (this.connectedBefore) void this.resubscribeAll();
       this.connectedBefore = true;
@@ -67,7 +70,7 @@ export class RedisFeed implements RecsFeed {
     this.retry = null;
     const names = [...this.channels.keys()];
     try {
-      for (let i = 0; i < names.length; i += 1000) await this.subscriber.subscribe(...names.slice(i, i + 1000));
+      for (let i = 0; i < names.length; i += 1000) await this.channelsOf.subscribe(names.slice(i, i + 1000));
     } catch (err) {
       this.onError(new UnavailableError('redis', `re-subscribing ${names.length} channels failed; retrying: ${(err as Error).message}`, err));
       // A new 'ready' starts over by itself; otherwise try again on this connection.
@@ -81,7 +84,7 @@ export class RedisFeed implements RecsFeed {
     const channel = this.keys.recsChannel(userId);
     let entry = this.channels.get(channel);
     if (!entry) {
-      const made: Channel = { listeners: new Set(), resyncs: new Set(), subscribed: this.subscriber.subscribe(channel) };
+      const made: Channel = { listeners: new Set(), resyncs: new Set(), subscribed: this.channelsOf.subscribe([channel]) };
       this.channels.set(channel, (entry = made));
       // A failed SUBSCRIBE must not leave a channel entry behind: later subscribers would join it and never hear a thing.
       made.subscribed.catch(() => {
@@ -107,7 +110,7 @@ export class RedisFeed implements RecsFeed {
       if (held.listeners.size === 0 && this.channels.get(channel) === held) {
         this.channels.delete(channel);
         // Redis down: the connection's subscriptions are gone with it, and the channel is not re-subscribed.
-        await this.subscriber.unsubscribe(channel).catch((err: unknown) => this.onError(err));
+        await this.channelsOf.unsubscribe(channel).catch((err: unknown) => this.onError(err));
       }
     };
   }

@@ -15,7 +15,8 @@ export function redisKeys(prefix: string) {
     recsSaved: (u: string) => `${prefix}:{u:${u}}:saved`,
     /** ...and the stamp of the state the stored list came from. */
     recsListed: (u: string) => `${prefix}:{u:${u}}:listed`,
-    recsChannel: (u: string) => `${prefix}:recs:${u}`,
+    /** Pub/sub: the user's new lists. Under the user's tag: PUT_RECS publishes it from its own slot (SPUBLISH on a cluster). */
+    recsChannel: (u: string) => `${prefix}:{u:${u}}:push`,
     covis: (p: string) => `${prefix}:{p:${p}}:covis`,
     bought: (p: string) => `${prefix}:{p:${p}}:bought`,
     recentUsers: (p: string) => `${prefix}:{p:${p}}:users`,

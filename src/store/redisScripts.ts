@@ -118,7 +118,9 @@ return 1
  * Stores a user's list as a new version when its signature differs, and publishes it (the version: see below).
  * KEYS: recs, signature, version, saved, listed, state, recent. ARGV: signature, userId JSON,
  * generatedAt, strategy JSON, arm JSON, items JSON, channel, receivedAt (ISO, or '' for none), basis
- * ('' for none), '1' when the write is conditional on the basis, the flags stamp, the retention (ms).
+ * ('' for none), '1' when the write is conditional on the basis, the flags stamp, the retention (ms),
+ * the publish command: PUBLISH, or SPUBLISH on a Redis Cluster (allowed in scripts since Redis 7.0:
+ * the channel carries the user's hash tag, so it is in the script's slot).
  * Returns {status, document}: status 1 stored a new version, 0 unchanged, 2 superseded (computed
  * from an older state than the newest saved or listed one: nothing written). Unless superseded,
  * every key of the user gets the retention from now as its expiry (as SAVE_USERS gives them).
@@ -154,6 +156,6 @@ doc = doc .. '}'
 redis.call('SET', KEYS[1], doc)
 redis.call('SET', KEYS[2], ARGV[1])
 touch()
-redis.call('PUBLISH', ARGV[7], doc)
+redis.call(ARGV[13], ARGV[7], doc)
 return {1, doc}
 `;

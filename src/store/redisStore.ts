@@ -1,6 +1,5 @@
-// Production store on Redis (ioredis). One round trip per batch where it can: pipelines for
-// reads, one script call per key group for writes.
-import type Redis from 'ioredis';
+// Production store on Redis (ioredis), a single server or a cluster. One round trip per batch
+// where it can (per node on a cluster): pipelines for reads, one script call per key group for writes.
 import { USER_BOUNDS, type RecentItem, type Scored, type UserState } from '../recommend';
 import { CorruptStateError } from '../errors';
 import { decodeUserState } from './userStateCodec';
@@ -10,8 +9,9 @@ import { APPLY_DELTAS, PUT_RECS } from './redisScripts';
 import { deltaCalls } from './redisDeltaCalls';
 import { defineSaveUsers, saveUsersFenced, userKeys } from './redisUserWrites';
 import { defaultFlags, retentionMs } from '../flags/definitions';
+import { pipelinedOrThrow, primaries, publishCommand, scanEach, subscriberCounts, type RedisClient } from './redisClient';
 
-type ScriptedRedis = Redis & {
+type ScriptedRedis = RedisClient & {
   recsApplyDeltas(numKeys: number, ...args: (string | number)[]): Promise<number>;
   recsPutRecs(...args: (string | number)[]): Promise<[number, string | null]>;
 };
@@ -32,10 +32,10 @@ export class RedisStore implements RecStore {
   /** How long a key lives after its last write (ms), asked at every write: the flag may change. */
   private readonly retentionMs: () => number;
 
-  /** Where the last prune's SCAN stopped ('0': start over). */
-  private pruneCursor = '0';
+  /** Where the last prune's SCAN stopped: which primary (the one server: 0) and its cursor ('0': that node from the start). */
+  private pruneAt = { node: 0, cursor: '0' };
 
-  constructor(redis: Redis, prefix: string, options: { neighbourItems?: number; retentionMs?: () => number } = {}) {
+  constructor(redis: RedisClient, prefix: string, options: { neighbourItems?: number; retentionMs?: () => number } = {}) {
     this.keys = redisKeys(prefix);
     this.neighbourItems = options.neighbourItems ?? USER_BOUNDS.recent;
     this.retentionMs = options.retentionMs ?? (() => retentionMs(defaultFlags()));
@@ -62,18 +62,14 @@ export class RedisStore implements RecStore {
   /**
    * Values of many string keys in one round trip. On a single Redis one MGET: one command
    * however many keys, far cheaper for the client than a GET each. Under Redis Cluster the keys
-   * (each under its own hash tag) span slots, which MGET refuses (CROSSSLOT): one GET per key in a
-   * pipeline there, which the cluster client routes to each key's node.
+   * (each under its own hash tag) span slots, which MGET refuses (CROSSSLOT): one GET per key,
+   * in one pipeline per node.
    */
   private async getMany(keys: string[]): Promise<(string | null)[]> {
     if (keys.length === 0) return [];
     if (!this.redis.isCluster) return this.redis.mget(keys);
-    const pipeline = this.redis.pipeline();
-    for (const key of keys) pipeline.get(key);
-    return ((await pipeline.exec()) ?? []).map(([err, raw]) => {
-      if (err) throw err;
-      return typeof raw === 'string' ? raw : null;
-    });
+    const raws = await pipelinedOrThrow(this.redis, keys, (key) => key, (pipeline, key) => pipeline.get(key));
+    return raws.map((raw) => (typeof raw === 'string' ? raw : null));
   }
 
   /** Fenced per user when `basis` is given: see redisUserWrites.ts. */
@@ -82,18 +78,12 @@ export class RedisStore implements RecStore {
   }
 
   /**
-   * PUBSUB NUMSUB counts every connection subscribed to a channel, whichever gateway holds it, and
-   * forgets a crashed one with its connection. (Under Redis Cluster this count is per node: a
-   * cluster deployment would move the feed to sharded pub/sub and ask PUBSUB SHARDNUMSUB.)
+   * Redis counts every connection subscribed to a channel, whichever gateway holds it, and forgets
+   * a crashed one with its connection (PUBSUB NUMSUB; SHARDNUMSUB on each primary of a cluster).
    */
   async listening(userIds: string[]): Promise<Set<string>> {
-    const out = new Set<string>();
-    if (userIds.length === 0) return out;
-    const counts = (await this.redis.call('PUBSUB', 'NUMSUB', ...userIds.map((id) => this.keys.recsChannel(id)))) as (string | number)[];
-    userIds.forEach((id, i) => {
-      if (Number(counts[i * 2 + 1]) > 0) out.add(id);
-    });
-    return out;
+    const counts = await subscriberCounts(this.redis, userIds.map((id) => this.keys.recsChannel(id)));
+    return new Set(userIds.filter((_, i) => counts[i]! > 0));
   }
 
   async applyDeltas(source: string, deltas: PositionedDelta[]): Promise<void> {
@@ -107,19 +97,16 @@ export class RedisStore implements RecStore {
     const legacyLandmark = await this.legacyLandmark;
     const calls = deltaCalls(this.keys, source, deltas, { opsPerCall: OPS_PER_CALL, oneGroupPerCall: this.redis.isCluster, legacyLandmark });
     if (calls.length === 0) return;
-    const pipeline = this.redis.pipeline() as unknown as ScriptedRedis;
     const ttl = String(this.retentionMs());
-    for (const { keys, args } of calls) pipeline.recsApplyDeltas(keys.length, ...keys, ...args, ttl);
-    await execOrThrow(pipeline as unknown as ReturnType<Redis['pipeline']>);
+    await pipelinedOrThrow(this.redis, calls, (call) => call.keys[0]!, (pipeline, { keys, args }) =>
+      (pipeline as unknown as ScriptedRedis).recsApplyDeltas(keys.length, ...keys, ...args, ttl),
+    );
   }
 
   private async topMany(keys: string[], limit: number): Promise<Scored[][]> {
     if (keys.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const key of keys) pipeline.zrevrange(key, 0, limit - 1, 'WITHSCORES');
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([err, flat]) => {
-      if (err) throw err;
+    const results = await pipelinedOrThrow(this.redis, keys, (key) => key, (pipeline, key) => pipeline.zrevrange(key, 0, limit - 1, 'WITHSCORES'));
+    return results.map((flat) => {
       const list = flat as string[];
       const out: Scored[] = [];
       for (let i = 0; i + 1 < list.length; i += 2) out.push({ id: list[i]!, score: Number(list[i + 1]) });
@@ -185,22 +172,29 @@ export class RedisStore implements RecStore {
       basis === undefined ? '0' : '1',
       list.flags ?? '',
       String(this.retentionMs()),
+      publishCommand(this.redis),
     );
     return { recs: doc ? (JSON.parse(doc) as StoredRecs) : null, changed: status === 1, superseded: status === 2 };
   }
 
   async upsertProducts(products: Product[]): Promise<number> {
     if (products.length === 0) return 0;
-    const pipeline = this.redis.pipeline();
-    for (const p of products) {
-      pipeline.set(this.keys.product(p.id), JSON.stringify(p));
-      if (p.inStock) pipeline.srem(this.keys.outOfStock, p.id);
-      else pipeline.sadd(this.keys.outOfStock, p.id);
-    }
     // Every gateway re-pushes its subscribed lists that show these (src/live/liveLists.ts).
     const outOfStock = products.filter((p) => !p.inStock).map((p) => p.id);
-    if (outOfStock.length > 0) pipeline.publish(this.keys.catalogChannel, JSON.stringify(outOfStock));
-    await execOrThrow(pipeline);
+    type Write = { key: string; send: (pipeline: ReturnType<RedisClient['pipeline']>) => unknown };
+    const writes: Write[] = products.map((p) => ({ key: this.keys.product(p.id), send: (pipeline) => pipeline.set(this.keys.product(p.id), JSON.stringify(p)) }));
+    for (const p of products) {
+      const stock = this.keys.outOfStock;
+      writes.push({ key: stock, send: (pipeline) => (p.inStock ? pipeline.srem(stock, p.id) : pipeline.sadd(stock, p.id)) });
+    }
+    if (outOfStock.length > 0) {
+      const channel = this.keys.catalogChannel;
+      const message = JSON.stringify(outOfStock);
+      // On a cluster, SPUBLISH goes to the primary of the channel's slot, the node its sharded subscribers listen on.
+      const command = publishCommand(this.redis);
+      writes.push({ key: channel, send: (pipeline) => (command === 'SPUBLISH' ? pipeline.spublish(channel, message) : pipeline.publish(channel, message)) });
+    }
+    await pipelinedOrThrow(this.redis, writes, (w) => w.key, (pipeline, w) => w.send(pipeline));
     return products.length;
   }
 
@@ -223,34 +217,30 @@ export class RedisStore implements RecStore {
   async prune(budget: number, nowMs: number): Promise<PruneResult> {
     const before = nowMs - this.retentionMs();
     const pattern = this.keys.recentUsers('*');
+    // SCAN sees one node's keys: a cluster's walk goes through each primary in turn.
+    const nodes = primaries(this.redis);
     let examined = 0;
     let removed = 0;
+    let complete = false;
     do {
-      const [next, keys] = await this.redis.scan(this.pruneCursor, 'MATCH', pattern, 'COUNT', Math.min(budget, 1000));
-      this.pruneCursor = next;
+      if (this.pruneAt.node >= nodes.length) this.pruneAt = { node: 0, cursor: '0' }; // the cluster shrank
+      const [next, keys] = await nodes[this.pruneAt.node]!.scan(this.pruneAt.cursor, 'MATCH', pattern, 'COUNT', Math.min(budget, 1000));
+      this.pruneAt = next !== '0' ? { node: this.pruneAt.node, cursor: next } : { node: this.pruneAt.node + 1, cursor: '0' };
+      complete = this.pruneAt.node >= nodes.length;
+      if (complete) this.pruneAt = { node: 0, cursor: '0' };
       examined += keys.length;
-      if (keys.length > 0) {
-        const pipeline = this.redis.pipeline();
-        for (const key of keys) pipeline.zremrangebyscore(key, '-inf', `(${before}`);
-        for (const [err, n] of (await pipeline.exec()) ?? []) {
-          if (err) throw err;
-          removed += Number(n);
-        }
-      }
-    } while (this.pruneCursor !== '0' && examined < budget);
-    return { examined, removed, complete: this.pruneCursor === '0' };
+      const counts = await pipelinedOrThrow(this.redis, keys, (key) => key, (pipeline, key) => pipeline.zremrangebyscore(key, '-inf', `(${before}`));
+      for (const n of counts) removed += Number(n);
+    } while (!complete && examined < budget);
+    return { examined, removed, complete };
   }
 
+  /** Deletes every key under the prefix, on every primary. */
   async clear(): Promise<void> {
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', this.keys.pattern, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await this.redis.unlink(...keys);
-    } while (cursor !== '0');
+    // UNLINK per key on a cluster (keys of one call must share a slot), in pipelines per node.
+    await scanEach(this.redis, this.keys.pattern, 1000, async (keys) => {
+      if (this.redis.isCluster) await pipelinedOrThrow(this.redis, keys, (key) => key, (pipeline, key) => pipeline.unlink(key));
+      else await this.redis.unlink(...keys);
+    });
   }
-}
-
-async function execOrThrow(pipeline: ReturnType<Redis['pipeline']>): Promise<void> {
-  for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
 }

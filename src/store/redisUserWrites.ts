@@ -1,10 +1,10 @@
 // Saving user states in Redis, fenced: a write names the stamp of the state it was computed from
 // and is applied only while that is still the stored state, checked and written in one Lua call,
 // so a member that lost its partitions while paused cannot overwrite what the new owner saved.
-import type Redis from 'ioredis';
 import { basisOf, type SaveResult } from './types';
 import type { RedisKeys } from './redisKeys';
 import type { UserState } from '../recommend';
+import { pipelined, type RedisClient } from './redisClient';
 
 /**
  * KEYS: per user (7 each) its state, recent items, saved mark, listed mark, list, list signature
@@ -50,16 +50,16 @@ return refused
 
 type WithSaveUsers = { recsSaveUsers(numKeys: number, ...args: string[]): Promise<number[]> };
 
-export function defineSaveUsers(redis: Redis): void {
+export function defineSaveUsers(redis: RedisClient): void {
   redis.defineCommand('recsSaveUsers', { lua: SAVE_USERS });
 }
 
 /**
  * One script call for all users on a single Redis; one per user under Cluster (a call's keys must
- * share a slot; a user's keys share the `{u:<user>}` tag), all in one pipeline.
+ * share a slot; a user's keys share the `{u:<user>}` tag), in one pipeline per node.
  */
 export async function saveUsersFenced(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   users: ReadonlyMap<string, UserState>,
   basis: ReadonlyMap<string, string> | undefined,
@@ -81,10 +81,8 @@ export async function saveUsersFenced(
     return [callKeys.length, ...callKeys, ...args] as [number, ...string[]];
   };
   const parts = redis.isCluster ? ids.map((id) => [id]) : [ids];
-  const pipeline = redis.pipeline() as unknown as WithSaveUsers & ReturnType<Redis['pipeline']>;
-  for (const part of parts) pipeline.recsSaveUsers(...callOf(part));
   const refused: string[] = [];
-  const results = (await pipeline.exec()) ?? [];
+  const results = await pipelined(redis, parts, (part) => keys.userState(part[0]!), (pipeline, part) => (pipeline as unknown as WithSaveUsers).recsSaveUsers(...callOf(part)));
   results.forEach(([err, indexes], call) => {
     if (err) throw err;
     for (const i of indexes as number[]) refused.push(parts[call]![i]!);

@@ -1,7 +1,9 @@
 // Reads topics back from Kafka, from the beginning up to the high watermarks of the moment, and
 // counts each eventId (the `event-id` header the publisher stamps). What a test calls "in Kafka".
 import { randomBytes } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Env } from '../../src/config';
+import { TOPIC_OF } from '../../src/events/envelope';
 
 export interface ReadEvent {
   topic: string;
@@ -60,3 +62,18 @@ export async function readEvents(kafka: Kafka, topics: string[], timeoutMs = 60_
   return events;
 }
 
+
+/** How many events a real-stack namespace's three topics hold (what the live-loop contract's loggedEvents asks). */
+export async function loggedEventCount(env: Env): Promise<number> {
+  const admin = new Kafka({ brokers: env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    let total = 0;
+    for (const topic of Object.values(TOPIC_OF)) {
+      for (const p of await admin.fetchTopicOffsets(env.KAFKA_TOPIC_PREFIX + topic)) total += Number(p.high) - Number(p.low);
+    }
+    return total;
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,9 +1,10 @@
 // Every real-stack namespace a test file made (realStackEnv) is removed after the file: its Kafka
 // topics, its Redis keys and its ZooKeeper root. Registered for the integration project in jest.config.js.
-import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import zookeeper from 'node-zookeeper-client';
 import type { Env } from '../../src/config';
+import { createRedisClient } from '../../src/store/redisClient';
+import { RedisStore } from '../../src/store/redisStore';
 
 const created: Env[] = [];
 
@@ -25,14 +26,10 @@ async function dropTopics(env: Env): Promise<void> {
 }
 
 async function dropKeys(env: Env): Promise<void> {
-  const redis = new Redis(env.REDIS_URL!);
+  const clusterNodes = env.REDIS_CLUSTER_NODES ? env.REDIS_CLUSTER_NODES.split(',') : null;
+  const redis = createRedisClient({ url: env.REDIS_URL ?? null, clusterNodes });
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${env.REDIS_KEY_PREFIX}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
+    await new RedisStore(redis, env.REDIS_KEY_PREFIX!).clear(); // every key under the prefix, on every primary
   } finally {
     await redis.quit();
   }

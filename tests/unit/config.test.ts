@@ -13,7 +13,21 @@ describe('configuration', () => {
   });
 
   test('a partial set is a start-up error naming what is missing', () => {
-    expect(() => loadConfig({ KAFKA_BROKERS: '127.0.0.1:9093' })).toThrow(/REDIS_URL, ZOOKEEPER_CONNECT.*missing/);
+    expect(() => loadConfig({ KAFKA_BROKERS: '127.0.0.1:9093' })).toThrow(/REDIS_URL or REDIS_CLUSTER_NODES, ZOOKEEPER_CONNECT.*missing/);
+  });
+
+  test('REDIS_CLUSTER_NODES stands in for REDIS_URL: a cluster of the nodes given, no single-server URL', () => {
+    const config = loadConfig({ KAFKA_BROKERS: 'k:9093', REDIS_CLUSTER_NODES: '127.0.0.1:7000, 127.0.0.1:7001', ZOOKEEPER_CONNECT: 'z:2181' });
+    expect(config.mode).toBe('distributed');
+    expect(config.redis?.clusterNodes).toEqual(['127.0.0.1:7000', '127.0.0.1:7001']);
+    expect(config.redis?.url).toBeNull();
+    expect(loadConfig({ KAFKA_BROKERS: 'k:9093', REDIS_URL: 'redis://r:6379', ZOOKEEPER_CONNECT: 'z:2181' }).redis?.clusterNodes).toBeNull();
+  });
+
+  test('both REDIS_URL and REDIS_CLUSTER_NODES, or a cluster node that is not host:port, is refused naming the variable', () => {
+    const base = { KAFKA_BROKERS: 'k:9093', ZOOKEEPER_CONNECT: 'z:2181' };
+    expect(() => loadConfig({ ...base, REDIS_URL: 'redis://r:6379', REDIS_CLUSTER_NODES: 'r:7000' })).toThrow(/REDIS_URL, REDIS_CLUSTER_NODES: set one of them/);
+    expect(() => loadConfig({ ...base, REDIS_CLUSTER_NODES: 'r:7000,redis://r:7001' })).toThrow(/REDIS_CLUSTER_NODES: "redis:\/\/r:7001" is not host:port/);
   });
 
   test('a malformed value names the variable', () => {

@@ -3,7 +3,7 @@
 // per ⌈burst / perSecond⌉ s (at least 1 s), the same average rate as the in-process token buckets.
 // Redis unreachable: each gateway falls back to the same windows in its own memory (the library's
 // insurance limiter), so tracking neither stops nor goes unlimited.
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../store/redisClient';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RateConfig } from '../../config';
 import { RateLimitedError } from '../../errors';
@@ -15,7 +15,7 @@ export function windowOf(rate: RateConfig): { points: number; duration: number }
   return { points: Math.max(rate.burst, Math.round(rate.perSecond * duration)), duration };
 }
 
-function limiterFor(redis: Redis, keyPrefix: string, rate: RateConfig): RateLimiterAbstract | null {
+function limiterFor(redis: RedisClient, keyPrefix: string, rate: RateConfig): RateLimiterAbstract | null {
   if (rate.perSecond <= 0) return null; // 0 turns the limit off, as in process
   const window = windowOf(rate);
   return new RateLimiterRedis({
@@ -39,7 +39,7 @@ async function spend(limiter: RateLimiterAbstract | null, key: string): Promise<
   }
 }
 
-export function createSharedTrackLimiter(options: { redis: Redis; keyPrefix: string; user: RateConfig; ip: RateConfig }): TrackLimiter {
+export function createSharedTrackLimiter(options: { redis: RedisClient; keyPrefix: string; user: RateConfig; ip: RateConfig }): TrackLimiter {
   const users = limiterFor(options.redis, `${options.keyPrefix}:rate:user`, options.user);
   const addresses = limiterFor(options.redis, `${options.keyPrefix}:rate:ip`, options.ip);
   const refuse = (who: string, waitSeconds: number): never => {
