@@ -16,10 +16,17 @@ export interface MemorySample {
   arrayBuffers: number;
 }
 
+/** process.cpuUsage() of the child: µs of CPU since it started. */
+export interface CpuSample {
+  user: number;
+  system: number;
+}
+
 export interface BenchChild extends ChildInfo {
   pid: number;
   process: ChildProcess;
   memory(): Promise<MemorySample>;
+  cpu(): Promise<CpuSample>;
   request<T>(msg: object, answer: string, ms?: number): Promise<T>;
   /** Stops cleanly (the profile, if any, is written) and waits for the exit; kills after 15 s. */
   stop(): Promise<void>;
@@ -72,6 +79,7 @@ export async function startChild(role: 'gateway' | 'baseline-http' | 'baseline-s
     process: child,
     request,
     memory: () => request<MemorySample>({ type: 'mem' }, 'mem', 30_000),
+    cpu: () => request<CpuSample>({ type: 'cpu' }, 'cpu', 30_000),
     async stop() {
       if (child.exitCode !== null) return;
       child.send({ type: 'stop' });
