@@ -44,7 +44,8 @@ export async function startChild(role: 'gateway' | 'baseline-http' | 'baseline-s
   const child = fork(path.join(__dirname, 'child.js'), [role], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
     execArgv,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // The child's stdout (its logger) goes to our stderr: with --json our stdout is the results alone.
+    stdio: ['ignore', 2, 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const request = <T>(msg: object, answer: string, ms = 60_000): Promise<T> =>
