@@ -27,6 +27,8 @@ export interface BenchChild extends ChildInfo {
   process: ChildProcess;
   memory(): Promise<MemorySample>;
   cpu(): Promise<CpuSample>;
+  /** The gateway's /metrics text (Prometheus format). */
+  metrics(): Promise<string>;
   request<T>(msg: object, answer: string, ms?: number): Promise<T>;
   /** Stops cleanly (the profile, if any, is written) and waits for the exit; kills after 15 s. */
   stop(): Promise<void>;
@@ -81,6 +83,7 @@ export async function startChild(role: 'gateway' | 'baseline-http' | 'baseline-s
     request,
     memory: () => request<MemorySample>({ type: 'mem' }, 'mem', 30_000),
     cpu: () => request<CpuSample>({ type: 'cpu' }, 'cpu', 30_000),
+    metrics: async () => (await fetch(info.url.replace('/graphql', '/metrics'))).text(),
     async stop() {
       if (child.exitCode !== null) return;
       child.send({ type: 'stop' });

@@ -99,7 +99,7 @@ export async function ingestScenario(ctx: BenchContext): Promise<ScenarioResult>
     // The events accepted last are still being scored in the same process: their work belongs in.
     await sleep(200);
     oursWindow = await close();
-    scrape = await (await fetch(gw.url.replace('/graphql', '/metrics'))).text();
+    scrape = await gw.metrics();
   } finally {
     await gw.stop();
   }

@@ -74,7 +74,7 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
   let scrape = '';
   let refreshedBefore = NaN;
   const windows: Record<'gentle' | 'ours' | 'baseline', WindowResult | null> = { gentle: null, ours: null, baseline: null };
-  const metrics = async () => (await fetch(gw.url.replace('/graphql', '/metrics'))).text();
+  const metrics = () => gw.metrics();
   try {
     const subs = await openSubscribers(gw.wsUrl, users, (userId, _v, at) => {
       pushTimes.push(at);

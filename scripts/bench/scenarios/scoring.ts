@@ -12,16 +12,14 @@ import { startChild } from '../procs';
 import { summariseProfile } from '../profile';
 import { fmt, fmtInt, promSample } from '../stats';
 import { lineChart } from '../svg';
-import { catalogue, makeEvents } from '../workload';
+import { scoredShop } from '../workload';
 import { commandsNote, openWindow, unitRows, type WindowResult } from '../window';
 
 export async function scoringScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const quick = ctx.options.quick;
   const count = quick ? 40_000 : 200_000;
-  const users = Math.round(count / 10);
   const id = ctx.id('score');
-  const products = catalogue(id, quick ? 2000 : 5000);
-  const events = makeEvents(id, count, users, products, 7);
+  const { users, products, events } = scoredShop(id, count, quick, 7);
   const kafka = benchKafka(ctx.brokers);
   const admin = kafka.admin();
   await admin.connect();
@@ -51,7 +49,7 @@ export async function scoringScenario(ctx: BenchContext): Promise<ScenarioResult
       oursEvents = total - (await committed(admin, `${id}-scorer`, topics));
       ours = await followLag(admin, `${id}-scorer`, topics, total, timeout, (lag, s) => ctx.progress(`scoring ours: lag ${fmtInt(lag)} after ${s.toFixed(1)} s`));
       oursWindow = await close();
-      scrape = await (await fetch(gw.url.replace('/graphql', '/metrics'))).text();
+      scrape = await gw.metrics();
     } finally {
       await gw.stop();
     }

@@ -13,7 +13,7 @@ import { benchKafka, committed, endOffsets, followLag, prefill, topicsOf, waitFo
 import { startChild, type BenchChild } from '../procs';
 import { fmt, fmtInt, promSample } from '../stats';
 import { lineChart } from '../svg';
-import { catalogue, makeEvents } from '../workload';
+import { scoredShop } from '../workload';
 import { commandsNote, openWindow, type WindowResult } from '../window';
 
 const PARTITIONS = 6;
@@ -56,15 +56,12 @@ function shareOf(start: Counts, scrape: string, cpuMicros: number): ProcessShare
   return { ...end, handled: handled(end) - handled(start), partitions: promSample(scrape, 'recsys_partitions_owned'), rebalances: promSample(scrape, 'recsys_consumer_rebalances_total'), cpuMicros };
 }
 
-const scrapeOf = async (child: BenchChild) => (await fetch(child.url.replace('/graphql', '/metrics'))).text();
-
 export async function severalGatewaysScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const quick = ctx.options.quick;
   // Enough that most of it is left when the group settles (joining takes a few seconds).
   const count = quick ? 40_000 : 150_000;
-  const users = Math.round(count / 10);
   const id = ctx.id('several');
-  const products = catalogue(id, quick ? 2000 : 5000);
+  const { users, products, events } = scoredShop(id, count, quick, 13);
   const kafka = benchKafka(ctx.brokers);
   const admin = kafka.admin();
   await admin.connect();
@@ -73,7 +70,7 @@ export async function severalGatewaysScenario(ctx: BenchContext): Promise<Scenar
   const rounds: Round[] = [];
   try {
     const topics = topicsOf(`${id}-`);
-    await prefill(kafka, `${id}-`, PARTITIONS, makeEvents(id, count, users, products, 13), (n) => ctx.progress(`several: pre-filling ${fmtInt(n)}/${fmtInt(count)} events`));
+    await prefill(kafka, `${id}-`, PARTITIONS, events, (n) => ctx.progress(`several: pre-filling ${fmtInt(n)}/${fmtInt(count)} events`));
     const total = await endOffsets(admin, topics);
     ctx.done(`several: ${fmtInt(total)} events in ${topics.length} topics × ${PARTITIONS} partitions`);
     for (const n of ROUNDS) {
@@ -89,11 +86,11 @@ export async function severalGatewaysScenario(ctx: BenchContext): Promise<Scenar
         if (!(await waitForMembers(admin, `${round}-scorer`, n, timeout))) throw new Error(`several: the group of ${n} gateways was not stable with ${n} members within ${timeout} ms`);
         const secondsToStable = (performance.now() - t0) / 1000;
         const close = await openWindow(children, ctx.redisMeter);
-        const start = (await Promise.all(children.map(scrapeOf))).map(countsOf);
+        const start = (await Promise.all(children.map((c) => c.metrics()))).map(countsOf);
         const measured = total - (await committed(admin, `${round}-scorer`, topics));
         const drain = await followLag(admin, `${round}-scorer`, topics, total, timeout, (lag, s) => ctx.progress(`several, ${n} gateway(s): lag ${fmtInt(lag)} after ${s.toFixed(1)} s`));
         const window = await close();
-        const processes = (await Promise.all(children.map(scrapeOf))).map((text, i) => shareOf(start[i]!, text, window.perChild[i]!));
+        const processes = (await Promise.all(children.map((c) => c.metrics()))).map((text, i) => shareOf(start[i]!, text, window.perChild[i]!));
         const learned = processes.reduce((sum, p) => sum + p.learned, 0);
         const duplicates = processes.reduce((sum, p) => sum + p.duplicates, 0);
         rounds.push({ gateways: n, drain, measured, secondsToStable, window, processes, learned, duplicates });
