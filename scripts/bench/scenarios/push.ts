@@ -108,14 +108,15 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
       scrape = await metrics();
       await sleep(500);
 
-      // Baseline: the stored documents, re-published with a version above anything stored.
+      // Baseline: the stored documents, re-published with a version above anything stored (versions
+      // are Redis-clock milliseconds: a constant start would sit below them and nothing be pushed).
       const docs = new Map<string, Record<string, unknown>>();
       for (let i = 0; i < users.length; i += 500) {
         const chunk = users.slice(i, i + 500);
         const raws = await redis.mget(chunk.map((u) => keys.recs(u)));
         chunk.forEach((u, k) => raws[k] && docs.set(u, JSON.parse(raws[k]!) as Record<string, unknown>));
       }
-      let version = 1_000_000;
+      let version = Math.max(0, ...[...docs.values()].map((d) => Number(d.version) || 0));
       close = await openWindow([gw], ctx.redisMeter);
       baseline = await runPushPhase('push baseline', rate * seconds, rate, users, async (_i, userId) => {
         const doc = docs.get(userId);
