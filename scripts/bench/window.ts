@@ -79,10 +79,12 @@ export function unitRows(input: UnitRowsInput): Row[] {
   return rows.filter((r): r is Row => r !== null);
 }
 
+const plural = (unit: string) => (unit.endsWith('y') ? `${unit.slice(0, -1)}ies` : /(sh|ch|s)$/.test(unit) ? `${unit}es` : `${unit}s`);
+
 /** A note line: the commands Redis ran per unit, most called first. */
 export function commandsNote(who: string, unit: string, w: WindowResult, units: number): string {
   if (!w.redis) return `${who}: no Redis figures (no private Redis).`;
-  if (!(units > 0)) return `${who}: no ${unit}s in the window, no Redis figures per ${unit}.`;
+  if (!(units > 0)) return `${who}: no ${plural(unit)} in the window, no Redis figures per ${unit}.`;
   const r = w.redis;
-  return `${who}, Redis per ${unit} (private redis-server, ${units.toLocaleString('en-US')} ${unit}s): ${(r.commandTotal / units).toFixed(2)} commands (${topCommands(r, units)}), ${(r.scriptCalls / units).toFixed(3)} script calls, ${(r.netInputBytes / units).toFixed(0)} B in, ${(r.netOutputBytes / units).toFixed(0)} B out, ${(r.cpuMicros / units).toFixed(1)} µs Redis CPU.`;
+  return `${who}, Redis per ${unit} (private redis-server, ${units.toLocaleString('en-US')} ${plural(unit)}): ${(r.commandTotal / units).toFixed(2)} commands (${topCommands(r, units)}), ${(r.scriptCalls / units).toFixed(3)} script calls, ${(r.netInputBytes / units).toFixed(0)} B in, ${(r.netOutputBytes / units).toFixed(0)} B out, ${(r.cpuMicros / units).toFixed(1)} µs Redis CPU.`;
 }

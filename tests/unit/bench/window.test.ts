@@ -1,6 +1,6 @@
 // Rows per unit of work built from measured windows, and the owner of a Redis key.
 import { ownerOf } from '../../../scripts/bench/keyMemory';
-import { openWindow, unitRows, type WindowResult } from '../../../scripts/bench/window';
+import { commandsNote, openWindow, unitRows, type WindowResult } from '../../../scripts/bench/window';
 import { readingOf, redisDelta } from '../../../scripts/bench/redisInfo';
 
 const redisOf = (commands: number, netIn: number, netOut: number, cpuMicros: number) =>
@@ -61,5 +61,14 @@ describe('owner of a Redis key', () => {
     expect(ownerOf('bench-1-score:{p:p7}:covis')).toBe('{p:p7}');
     expect(ownerOf('bench-1-score:outofstock')).toBeNull();
     expect(ownerOf('weird:{unclosed')).toBeNull();
+  });
+});
+
+describe('the note of Redis commands per unit', () => {
+  it('names the units in plain English and says when there were none', () => {
+    const w = win(100, redisOf(30, 300, 600, 90));
+    expect(commandsNote('Baseline', 'push', w, 3)).toMatch(/3 pushes\): 10\.00 commands \(GET 10\.00\)/);
+    expect(commandsNote('Ours', 'query', w, 3)).toMatch(/3 queries\)/);
+    expect(commandsNote('Baseline', 'push', w, 0)).toBe('Baseline: no pushes in the window, no Redis figures per push.');
   });
 });
