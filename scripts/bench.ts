@@ -1,31 +1,37 @@
-// npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e] [--profile]
+// npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e,g] [--profile]
 // Measures the gateway on the local real stack against a baseline in the same run, scenario by
-// scenario (a ingest, b scoring, c event-to-push latency, d subscribers held, e read), prints a
-// summary table and writes a Markdown report with SVG plots. Loopback only; every loop is
+// scenario (a ingest, b scoring, c event-to-push latency, d subscribers held, e read, g several
+// gateways), prints a summary table and writes a Markdown report with SVG plots. Kafka and
+// ZooKeeper are the stack's; Redis is a private redis-server of the run's own, so its INFO counts
+// (commands, bytes, CPU, memory per unit of work) are the bench's alone. Loopback only; every loop is
 // bounded in count and time. `npm run bench` builds and brings the stack up first when needed
 // (scripts/bench/launch.ts), then runs this file compiled (type-graphql needs decorator metadata).
 import 'reflect-metadata';
 import os from 'node:os';
 import path from 'node:path';
-import Redis from 'ioredis';
 import { createContext, type BenchOptions, type ScenarioResult } from './bench/context';
 import { benchKafka } from './bench/kafka';
 import { textTable, writeReport } from './bench/report';
+import { startPrivateRedis } from './bench/privateRedis';
 import { heldScenario } from './bench/scenarios/held';
 import { ingestScenario } from './bench/scenarios/ingest';
 import { pushScenario } from './bench/scenarios/push';
 import { readScenario } from './bench/scenarios/read';
 import { scoringScenario } from './bench/scenarios/scoring';
+import { severalGatewaysScenario } from './bench/scenarios/severalGateways';
 
-const USAGE = `usage: npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e] [--profile]
+const SCENARIO_IDS = ['a', 'b', 'c', 'd', 'e', 'g'];
+
+const USAGE = `usage: npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e,g] [--profile]
   --quick     each scenario a few seconds (whole run under two minutes)
   --json      the results as JSON on stdout (the table goes to stderr)
   --report    report folder (default bench-report/)
-  --only      scenarios to run: a ingest, b scoring, c push latency, d subscribers held, e read
+  --only      scenarios to run (comma-separated; default all): a ingest, b scoring, c push latency,
+              d subscribers held, e read, g several gateways (1, 2, 3 scoring processes)
   --profile   CPU-profile the gateway child (node --cpu-prof) and summarise it in the report`;
 
 export function parseArgs(argv: readonly string[]): BenchOptions {
-  const options: BenchOptions = { quick: false, json: false, reportDir: 'bench-report', only: new Set(['a', 'b', 'c', 'd', 'e']), profile: false };
+  const options: BenchOptions = { quick: false, json: false, reportDir: 'bench-report', only: new Set(SCENARIO_IDS), profile: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') options.quick = true;
@@ -34,7 +40,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     else if (a === '--report' && argv[i + 1]) options.reportDir = argv[++i]!;
     else if (a === '--only' && argv[i + 1]) {
       options.only = new Set(argv[++i]!.split(',').map((s) => s.trim().toLowerCase()));
-      for (const s of options.only) if (!'abcde'.includes(s) || s.length !== 1) throw new Error(`--only: unknown scenario "${s}"\n${USAGE}`);
+      for (const s of options.only) if (!SCENARIO_IDS.includes(s)) throw new Error(`--only: unknown scenario "${s}" (known: ${SCENARIO_IDS.join(', ')})\n${USAGE}`);
     } else if (a === '--help' || a === '-h') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -49,8 +55,10 @@ const SCENARIOS: [string, string, (ctx: ReturnType<typeof createContext>) => Pro
   ['c', 'event-to-push latency', pushScenario],
   ['e', 'read', readScenario],
   ['d', 'subscribers held', heldScenario],
+  ['g', 'several gateways', severalGatewaysScenario],
 ];
 
+/** The run's Kafka topics and groups (the private Redis goes with its server). */
 async function cleanUp(ctx: ReturnType<typeof createContext>): Promise<void> {
   const prefix = ctx.id('');
   const kafka = benchKafka(ctx.brokers);
@@ -66,28 +74,17 @@ async function cleanUp(ctx: ReturnType<typeof createContext>): Promise<void> {
   } finally {
     await admin.disconnect().catch(() => {});
   }
-  const redis = new Redis(ctx.redisUrl);
-  try {
-    let cursor = '0';
-    let rounds = 0;
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0' && ++rounds < 10_000);
-  } finally {
-    redis.disconnect();
-  }
 }
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const reportDir = path.resolve(options.reportDir);
-  const ctx = createContext(options, process.env, path.join(reportDir, 'profiles'));
+  const redis = await startPrivateRedis();
+  const ctx = createContext(options, process.env, path.join(reportDir, 'profiles'), redis);
   const started = new Date();
   const t0 = performance.now();
   const results: ScenarioResult[] = [];
-  process.stderr.write(`bench: ${options.quick ? 'quick' : 'full'} run, scenarios ${[...options.only].sort().join(', ')}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+  process.stderr.write(`bench: ${options.quick ? 'quick' : 'full'} run, scenarios ${[...options.only].sort().join(', ')}; private redis-server on port ${redis.port}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
   try {
     for (const [id, name, run] of SCENARIOS) {
       if (!options.only.has(id)) continue;
@@ -100,8 +97,9 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    process.stderr.write('clean-up: bench topics, groups and keys\n');
+    process.stderr.write(`clean-up: bench topics and groups; the private redis-server (pid ${redis.pid})\n`);
     await cleanUp(ctx);
+    await redis.stop();
   }
   const seconds = (performance.now() - t0) / 1000;
   const rows = results.flatMap((r) => r.rows);

@@ -1,6 +1,7 @@
 // A bench child process: the gateway (or a baseline) alone in its own process, so its memory and
 // CPU are its own. Talks to the bench over IPC: sends {type:'ready', ...}; answers {type:'mem'}
-// with process.memoryUsage() (after a full GC when started with --expose-gc); on {type:'stop'}
+// with process.memoryUsage() (after a full GC when started with --expose-gc), {type:'cpu'} with
+// process.cpuUsage() (µs since the process started; the bench takes differences); on {type:'stop'}
 // stops cleanly and exits, which lets --cpu-prof write its profile.
 // Usage (by the bench only): node dist/scripts/bench/child.js gateway|baseline-http|baseline-scoring
 import 'reflect-metadata';
@@ -10,7 +11,7 @@ import { startGateway } from '../../src/app';
 import { startBaselineServer } from './baselineServer';
 import { startScoringBaseline, type ScoringBaselineOptions } from './scoringBaseline';
 
-type Message = { type: 'mem' } | { type: 'stop' } | { type: 'start-scoring'; options: ScoringBaselineOptions };
+type Message = { type: 'mem' } | { type: 'cpu' } | { type: 'stop' } | { type: 'start-scoring'; options: ScoringBaselineOptions };
 
 const send = (msg: unknown) => process.send?.(msg);
 
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
         gc();
       }
       send({ type: 'mem', ...process.memoryUsage() });
+    } else if (msg.type === 'cpu') {
+      send({ type: 'cpu', ...process.cpuUsage() });
     } else if (msg.type === 'start-scoring') {
       startScoringBaseline(msg.options).then(
         (baseline) => {

@@ -2,12 +2,13 @@
 // shape of a result (rows for the summary table, charts and notes for the report).
 import { randomBytes } from 'node:crypto';
 import { STACK_DEFAULTS } from '../../src/config';
+import type { RedisMeter } from './window';
 
 export interface BenchOptions {
   quick: boolean;
   json: boolean;
   reportDir: string;
-  /** Scenarios to run (a..e); all by default. */
+  /** Scenarios to run (a..e, g); a..e by default. */
   only: Set<string>;
   /** Profile the gateway child of every scenario (node --cpu-prof) and summarise it in the report. */
   profile: boolean;
@@ -46,7 +47,10 @@ export interface ScenarioResult {
 export interface BenchContext {
   options: BenchOptions;
   brokers: string[];
+  /** The bench's private redis-server (every gateway and baseline of the run uses it). */
   redisUrl: string;
+  /** Reads that server's INFO, for Redis work per event. */
+  redisMeter: RedisMeter;
   zookeeper: string;
   /** A fresh id for names (topics, key prefixes, groups) of one scenario. */
   id(label: string): string;
@@ -56,14 +60,15 @@ export interface BenchContext {
   profileDir: string;
 }
 
-export function createContext(options: BenchOptions, env: Record<string, string | undefined>, profileDir: string): BenchContext {
+export function createContext(options: BenchOptions, env: Record<string, string | undefined>, profileDir: string, redis: { url: string } & RedisMeter): BenchContext {
   const run = randomBytes(3).toString('hex');
   const tty = process.stderr.isTTY;
   let last = 0;
   return {
     options,
     brokers: (env.KAFKA_BROKERS || STACK_DEFAULTS.KAFKA_BROKERS).split(','),
-    redisUrl: env.REDIS_URL || STACK_DEFAULTS.REDIS_URL,
+    redisUrl: redis.url,
+    redisMeter: redis,
     zookeeper: env.ZOOKEEPER_CONNECT || STACK_DEFAULTS.ZOOKEEPER_CONNECT,
     id: (label) => `bench-${run}-${label}`,
     profileDir,

@@ -77,3 +77,14 @@ export async function followLag(admin: Admin, groupId: string, topics: string[],
   }
   return { lag, secondsToZero: NaN, steadyRate: NaN };
 }
+
+/** Waits until the group is Stable with `members` members (every member assigned); false on timeout. */
+export async function waitForMembers(admin: Admin, groupId: string, members: number, timeoutMs: number, everyMs = 100): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const [group] = (await admin.describeGroups([groupId])).groups;
+    if (group && group.state === 'Stable' && group.members.length === members) return true;
+    await sleep(everyMs);
+  }
+  return false;
+}

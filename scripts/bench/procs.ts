@@ -19,10 +19,19 @@ export interface MemorySample {
   arrayBuffers: number;
 }
 
+/** process.cpuUsage() of the child: µs of CPU since it started. */
+export interface CpuSample {
+  user: number;
+  system: number;
+}
+
 export interface BenchChild extends ChildInfo {
   pid: number;
   process: ChildProcess;
   memory(): Promise<MemorySample>;
+  cpu(): Promise<CpuSample>;
+  /** The gateway's /metrics text (Prometheus format). */
+  metrics(): Promise<string>;
   request<T>(msg: object, answer: string, ms?: number): Promise<T>;
   /** Stops cleanly (the profile, if any, is written) and waits for the exit; kills after 15 s. */
   stop(): Promise<void>;
@@ -54,7 +63,8 @@ async function startOne(role: ChildRole, options: ChildOptions): Promise<BenchCh
   const child = fork(path.join(__dirname, 'child.js'), [role], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
     execArgv,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // The child's stdout (its logger) goes to our stderr: with --json our stdout is the results alone.
+    stdio: ['ignore', 2, 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const request = <T>(msg: object, answer: string, ms = 60_000): Promise<T> =>
@@ -89,6 +99,8 @@ async function startOne(role: ChildRole, options: ChildOptions): Promise<BenchCh
     process: child,
     request,
     memory: () => request<MemorySample>({ type: 'mem' }, 'mem', 30_000),
+    cpu: () => request<CpuSample>({ type: 'cpu' }, 'cpu', 30_000),
+    metrics: async () => (await fetch(info.url.replace('/graphql', '/metrics'))).text(),
     async stop() {
       if (child.exitCode !== null) return;
       child.send({ type: 'stop' });

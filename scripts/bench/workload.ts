@@ -46,3 +46,10 @@ export function makeEvents(tag: string, count: number, users: number, products: 
   }
   return out;
 }
+
+/** The scoring scenarios' shop: `count` events from count / 10 shoppers over 2,000 (quick) or 5,000 products. */
+export function scoredShop(tag: string, count: number, quick: boolean, seed: number): { users: number; products: Product[]; events: EventEnvelope[] } {
+  const users = Math.round(count / 10);
+  const products = catalogue(tag, quick ? 2000 : 5000);
+  return { users, products, events: makeEvents(tag, count, users, products, seed) };
+}

@@ -10,6 +10,7 @@ import { distribution, fmt, fmtInt, sleep, waitFor } from '../stats';
 import { lineChart } from '../svg';
 import { openSubscribers, type Subscribers } from '../ws';
 import { catalogue, pickProduct, rng } from '../workload';
+import { openWindow } from '../window';
 
 interface Step {
   subscriptions: number;
@@ -21,6 +22,10 @@ interface Step {
   p50: number;
   p99: number;
   pushes: number;
+  /** Growth of the private Redis's used_memory per subscription opened in this step (one channel SUBSCRIBE each). */
+  redisBytes: number;
+  /** The gateway's CPU during the burst, per push received. */
+  cpuPerPush: number;
 }
 
 export async function heldScenario(ctx: BenchContext): Promise<ScenarioResult> {
@@ -40,8 +45,12 @@ export async function heldScenario(ctx: BenchContext): Promise<ScenarioResult> {
   try {
     await sleep(500);
     const before: MemorySample = await gw.memory();
+    // Redis memory is read before each step's subscriptions and before its burst of views, so
+    // the states those views write are not counted as the next step's subscriptions.
+    let redisMark = (await ctx.redisMeter.read()).usedMemory;
     let open = 0;
     for (const target of steps) {
+      const openBefore = open;
       const users = Array.from({ length: target - open }, (_, i) => `${id}-u${open + i}`);
       const subs = await openSubscribers(gw.wsUrl, users, (userId, _v, at) => {
         const t = pending.get(userId);
@@ -57,10 +66,12 @@ export async function heldScenario(ctx: BenchContext): Promise<ScenarioResult> {
       }
       await sleep(1000);
       const mem = await gw.memory();
+      const redisPerSub = ((await ctx.redisMeter.read()).usedMemory - redisMark) / (open - openBefore);
       // A burst of views to subscribed shoppers, 200/s.
       latencies.length = 0;
       pending.clear();
       const burst = quick ? 200 : 400;
+      const close = await openWindow([gw], null);
       await sendAtRate(burst, 200, 128, async (i) => {
         const userId = `${id}-u${Math.floor(random() * open)}`;
         const ok = await trackView(gw.url, userId, pickProduct(random, products).id);
@@ -68,6 +79,8 @@ export async function heldScenario(ctx: BenchContext): Promise<ScenarioResult> {
         return ok;
       }, () => ctx.progress(`held: ${fmtInt(open)} subscriptions, push burst`));
       await waitFor(() => pending.size === 0, 3000);
+      const burstWindow = await close();
+      redisMark = (await ctx.redisMeter.read()).usedMemory;
       const d = distribution(latencies);
       const step: Step = {
         subscriptions: open,
@@ -78,6 +91,8 @@ export async function heldScenario(ctx: BenchContext): Promise<ScenarioResult> {
         p50: d.p50,
         p99: d.p99,
         pushes: d.count,
+        redisBytes: redisPerSub,
+        cpuPerPush: burstWindow.cpuMicros / d.count,
       };
       results.push(step);
       ctx.done(`held: ${fmtInt(open)} subscriptions, ${fmt(step.rssKb)} KB RSS and ${fmt(step.heapKb)} KB heap used (${fmt(step.heapTotalKb)} reserved) each, push p99 ${fmt(d.p99)} ms`);
@@ -92,7 +107,8 @@ export async function heldScenario(ctx: BenchContext): Promise<ScenarioResult> {
   notes.push(
     'Memory per subscription = (gateway child memory after a full GC with N subscriptions - the same before any) / N; each subscription has its own websocket, so socket buffers are included.',
     'Push latency per step: a burst of views (200/s) to random subscribed shoppers, mutation answer to push.',
-    ...results.map((s) => `${fmtInt(s.subscriptions)} subscriptions: ${fmt(s.rssKb)} KB RSS, ${fmt(s.heapKb)} KB heap used (${fmt(s.heapTotalKb)} KB heap reserved, ${fmt(s.externalKb)} KB external) per subscription; push p50 ${fmt(s.p50)} ms, p99 ${fmt(s.p99)} ms (${s.pushes} pushes).`),
+    'Redis memory per subscription: growth of the private redis-server\'s used_memory (INFO memory) while a step\'s subscriptions opened, divided by the subscriptions it opened (the gateway holds one SUBSCRIBE per subscribed shopper\'s channel); the bursts of views are outside these readings.',
+    ...results.map((s) => `${fmtInt(s.subscriptions)} subscriptions: ${fmt(s.rssKb)} KB RSS, ${fmt(s.heapKb)} KB heap used (${fmt(s.heapTotalKb)} KB heap reserved, ${fmt(s.externalKb)} KB external) per subscription, ${fmtInt(s.redisBytes)} B of Redis memory; push p50 ${fmt(s.p50)} ms, p99 ${fmt(s.p99)} ms (${s.pushes} pushes, ${fmtInt(s.cpuPerPush)} µs gateway CPU each).`),
   );
   const target = steps[steps.length - 1]!;
   const rows: Row[] = results.map((s) =>
@@ -106,7 +122,13 @@ export async function heldScenario(ctx: BenchContext): Promise<ScenarioResult> {
       holds: s === last ? s.subscriptions >= target && s.rssKb < 20 : s.rssKb < 20,
     }),
   );
-  if (last) rows.push(row({ scenario: 'd. held', metric: `push p99 @ ${fmtInt(last.subscriptions)}`, unit: 'ms', ours: last.p99, baseline: null, aim: '—', holds: null }));
+  if (last) {
+    rows.push(
+      row({ scenario: 'd. held', metric: `push p99 @ ${fmtInt(last.subscriptions)}`, unit: 'ms', ours: last.p99, baseline: null, aim: '—', holds: null }),
+      row({ scenario: 'd. held', metric: `CPU per push @ ${fmtInt(last.subscriptions)}`, unit: 'µs CPU/push', ours: last.cpuPerPush, baseline: null, aim: '— (information)', holds: null }),
+      row({ scenario: 'd. held', metric: `Redis memory per subscription @ ${fmtInt(last.subscriptions)}`, unit: 'B', ours: last.redisBytes, baseline: null, aim: '— (information)', holds: null }),
+    );
+  }
   return {
     id: 'd',
     title: 'Subscribers held',

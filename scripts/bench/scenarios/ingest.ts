@@ -8,6 +8,7 @@ import { startChild, type BenchChild } from '../procs';
 import { lineChart } from '../svg';
 import { fmtInt, promSample, sleep } from '../stats';
 import { summariseProfile } from '../profile';
+import { commandsNote, openWindow, unitRows, type WindowResult } from '../window';
 
 const QUERY = 'mutation($i: TrackViewInput!) { trackView(input: $i) { accepted eventId } }';
 
@@ -75,23 +76,30 @@ export async function ingestScenario(ctx: BenchContext): Promise<ScenarioResult>
 
   // Baseline first, then ours; each server alone in its own process, warmed up for 2 s.
   let baseline: LoadResult;
+  let baseWindow: WindowResult;
   const base: BenchChild = await startChild('baseline-http');
   try {
     await runTrackLoad(ctx, base.url, 'ingest warm-up (baseline)', 2, connections);
+    const close = await openWindow([base], null);
     baseline = await runTrackLoad(ctx, base.url, 'ingest baseline', seconds, connections);
+    baseWindow = await close();
   } finally {
     await base.stop();
   }
   ctx.done(`ingest baseline: ${fmtInt(baseline.accepted / baseline.seconds)} req/s, p99 ${baseline.latency.p99} ms`);
 
   let ours: LoadResult;
+  let oursWindow: WindowResult;
   let scrape = '';
   const gw = await startChild('gateway', { env: gatewayEnv(ctx, id), cpuProfDir: ctx.options.profile ? `${ctx.profileDir}/ingest` : undefined });
   try {
     await runTrackLoad(ctx, gw.url, 'ingest warm-up (ours)', 2, connections);
+    const close = await openWindow([gw], ctx.redisMeter);
     ours = await runTrackLoad(ctx, gw.url, 'ingest ours', seconds, connections);
+    // The events accepted last are still being scored in the same process: their work belongs in.
     await sleep(200);
-    scrape = await (await fetch(gw.url.replace('/graphql', '/metrics'))).text();
+    oursWindow = await close();
+    scrape = await gw.metrics();
   } finally {
     await gw.stop();
   }
@@ -105,6 +113,8 @@ export async function ingestScenario(ctx: BenchContext): Promise<ScenarioResult>
     `Ours answers accepted only after Kafka acknowledged (acks=all, idempotent producer) and scores every event in the same process meanwhile (the stream module runs inside the gateway, as deployed).`,
     `Produce requests during the run (whole gateway life): ${fmtInt(batches)}, mean ${(events / batches).toFixed(1)} events per request (natural batching).`,
     `Refused or failed: ours ${ours.refused} (errors ${ours.errors}), baseline ${baseline.refused} (errors ${baseline.errors}).`,
+    `CPU per event: the child's process.cpuUsage() (user + system) over the measured ${seconds} s (ours: plus 200 ms for the last events' scoring) divided by the events accepted; ours includes scoring every event in the same process, the baseline writes nothing. Ours ${fmtInt(oursWindow.cpuMicros / ours.accepted)} µs, baseline ${fmtInt(baseWindow.cpuMicros / baseline.accepted)} µs per request.`,
+    commandsNote('Ours', 'event', oursWindow, ours.accepted),
   );
   const oursRate = ours.accepted / ours.seconds;
   const baseRate = baseline.accepted / baseline.seconds;
@@ -118,6 +128,7 @@ export async function ingestScenario(ctx: BenchContext): Promise<ScenarioResult>
       row({ scenario: 'a. ingest', metric: 'events/s accepted', unit: '/s', ours: oursRate, baseline: baseRate, aim: '≥ 0.7× baseline', holds: oursRate >= 0.7 * baseRate }),
       row({ scenario: 'a. ingest', metric: 'p50 latency', unit: 'ms', ours: ours.latency.p50, baseline: baseline.latency.p50, aim: '—', holds: null }),
       row({ scenario: 'a. ingest', metric: 'p99 latency', unit: 'ms', ours: ours.latency.p99, baseline: baseline.latency.p99, aim: '< 50 ms', holds: ours.latency.p99 < 50 }),
+      ...unitRows({ scenario: 'a. ingest', unit: 'event', ours: { window: oursWindow, units: ours.accepted }, baseline: { window: baseWindow, units: baseline.accepted }, redis: true }),
     ],
     charts: [
       {
@@ -138,6 +149,6 @@ export async function ingestScenario(ctx: BenchContext): Promise<ScenarioResult>
     ],
     notes,
     profiles,
-    raw: { ours: { ...ours, latency: undefined, p50: ours.latency.p50, p99: ours.latency.p99 }, baseline: { ...baseline, latency: undefined, p50: baseline.latency.p50, p99: baseline.latency.p99 } },
+    raw: { ours: { ...ours, latency: undefined, p50: ours.latency.p50, p99: ours.latency.p99, window: oursWindow }, baseline: { ...baseline, latency: undefined, p50: baseline.latency.p50, p99: baseline.latency.p99, window: baseWindow } },
   };
 }

@@ -9,10 +9,11 @@ import { gatewayEnv, row, type BenchContext, type ScenarioResult } from '../cont
 import { startChild } from '../procs';
 import { summariseProfile } from '../profile';
 import { sendAtRate, trackView } from '../sender';
-import { distribution, fmt, fmtInt, percentileCurve, promQuantile, sleep, waitFor, type Distribution } from '../stats';
+import { distribution, fmt, fmtInt, percentileCurve, promQuantile, promSample, sleep, waitFor, type Distribution } from '../stats';
 import { lineChart } from '../svg';
 import { openSubscribers } from '../ws';
 import { catalogue, pickProduct, rng } from '../workload';
+import { commandsNote, openWindow, unitRows, type WindowResult } from '../window';
 
 export interface PushRun {
   latencies: number[];
@@ -71,6 +72,9 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
   let ours: PushRun;
   let baseline: PushRun;
   let scrape = '';
+  let refreshedBefore = NaN;
+  const windows: Record<'gentle' | 'ours' | 'baseline', WindowResult | null> = { gentle: null, ours: null, baseline: null };
+  const metrics = () => gw.metrics();
   try {
     const subs = await openSubscribers(gw.wsUrl, users, (userId, _v, at) => {
       pushTimes.push(at);
@@ -89,24 +93,31 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
         return ok;
       };
       // First at a rate well below saturation: the pipeline's own latency, without queueing.
+      let close = await openWindow([gw], ctx.redisMeter);
       gentle = await runPushPhase('push ours (gentle)', GENTLE_RATE * seconds, GENTLE_RATE, users, view, pending, latencies, pushTimes, ctx.progress);
+      windows.gentle = await close();
       const g = distribution(gentle.latencies);
       ctx.done(`push ours at ${GENTLE_RATE}/s: ${fmtInt(g.count)} pushes, p50 ${fmt(g.p50)} ms, p99 ${fmt(g.p99)} ms`);
       await sleep(1000);
+      refreshedBefore = promSample(await metrics(), 'recsys_lists_refreshed_total');
+      close = await openWindow([gw], ctx.redisMeter);
       ours = await runPushPhase('push ours', rate * seconds, rate, users, view, pending, latencies, pushTimes, ctx.progress);
+      windows.ours = await close();
       const o = distribution(ours.latencies);
       ctx.done(`push ours: ${fmtInt(o.count)} pushes, p50 ${fmt(o.p50)} ms, p99 ${fmt(o.p99)} ms`);
-      scrape = await (await fetch(gw.url.replace('/graphql', '/metrics'))).text();
+      scrape = await metrics();
       await sleep(500);
 
-      // Baseline: the stored documents, re-published with a version above anything stored.
+      // Baseline: the stored documents, re-published with a version above anything stored (versions
+      // are Redis-clock milliseconds: a constant start would sit below them and nothing be pushed).
       const docs = new Map<string, Record<string, unknown>>();
       for (let i = 0; i < users.length; i += 500) {
         const chunk = users.slice(i, i + 500);
         const raws = await redis.mget(chunk.map((u) => keys.recs(u)));
         chunk.forEach((u, k) => raws[k] && docs.set(u, JSON.parse(raws[k]!) as Record<string, unknown>));
       }
-      let version = 1_000_000;
+      let version = Math.max(0, ...[...docs.values()].map((d) => Number(d.version) || 0));
+      close = await openWindow([gw], ctx.redisMeter);
       baseline = await runPushPhase('push baseline', rate * seconds, rate, users, async (_i, userId) => {
         const doc = docs.get(userId);
         if (!doc) return false;
@@ -115,6 +126,7 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
         await publisher.publish(keys.recsChannel(userId), text);
         return true;
       }, pending, latencies, pushTimes, ctx.progress);
+      windows.baseline = await close();
       const b = distribution(baseline.latencies);
       ctx.done(`push baseline: ${fmtInt(b.count)} pushes, p50 ${fmt(b.p50)} ms, p99 ${fmt(b.p99)} ms`);
     } finally {
@@ -129,6 +141,10 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const o: Distribution = distribution(ours.latencies);
   const g: Distribution = distribution(gentle.latencies);
   const b: Distribution = distribution(baseline.latencies);
+  const pushes = (run: PushRun) => run.perSecond.reduce((sum, [, n]) => sum + n, 0);
+  const accepted = (run: PushRun) => run.sent - run.failed;
+  const refreshed = promSample(scrape, 'recsys_lists_refreshed_total') - refreshedBefore;
+  const [wGentle, wOurs, wBase] = [windows.gentle!, windows.ours!, windows.baseline!];
   const serverP50 = promQuantile(scrape, 'recsys_event_to_push_seconds', 0.5) * 1000;
   const serverP99 = promQuantile(scrape, 'recsys_event_to_push_seconds', 0.99) * 1000;
   notes.push(
@@ -136,6 +152,9 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
     `Ours: ${fmtInt(ours.sent)} sent, ${ours.failed} refused, ${ours.skipped} skipped (over 256 in flight); ${fmtInt(o.count)} pushes measured (an event that leaves a list unchanged pushes nothing). Baseline: ${fmtInt(baseline.sent)} published, ${fmtInt(b.count)} pushes measured.`,
     `Before that, the same subscribers at ${GENTLE_RATE} events/s (below saturation): ${fmtInt(gentle.sent)} sent, ${fmtInt(g.count)} pushes, p50 ${fmt(g.p50)} ms, p99 ${fmt(g.p99)} ms, max ${fmt(g.max)} ms. When the 500/s run sends fewer than it aims to (skipped), the gateway is saturated and latency is mostly queueing.`,
     `The gateway's own histogram recsys_event_to_push_seconds (receivedAt -> written to the socket, bucket upper bounds): p50 ≤ ${fmt(serverP50)} ms, p99 ≤ ${fmt(serverP99)} ms.`,
+    `CPU of the gateway child (process.cpuUsage, user + system) over each phase, divided by its units (the whole process's CPU per unit: accepting, scoring, refreshing and pushing all in one): at ${GENTLE_RATE}/s ${fmtInt(wGentle.cpuMicros / accepted(gentle))} µs per event (${fmtInt(pushes(gentle))} pushes); at ${rate}/s ${fmtInt(wOurs.cpuMicros / accepted(ours))} µs per event, ${fmtInt(wOurs.cpuMicros / refreshed)} µs per list refreshed (${fmtInt(refreshed)} refreshed, recsys_lists_refreshed_total), ${fmtInt(wOurs.cpuMicros / pushes(ours))} µs per push (${fmtInt(pushes(ours))} pushes); baseline (PUBLISH → push, no scoring) ${fmtInt(wBase.cpuMicros / pushes(baseline))} µs per push.`,
+    commandsNote(`Ours at ${rate}/s`, 'event', wOurs, accepted(ours)),
+    commandsNote('Baseline', 'push', wBase, pushes(baseline)),
   );
   return {
     id: 'c',
@@ -145,6 +164,10 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
       row({ scenario: 'c. push', metric: `p99 mutation→push (${subscribers} subs, ${rate}/s)`, unit: 'ms', ours: o.p99, baseline: b.p99, aim: '< 50 ms', holds: o.p99 < 50 }),
       row({ scenario: 'c. push', metric: 'max mutation→push', unit: 'ms', ours: o.max, baseline: b.max, aim: '—', holds: null }),
       row({ scenario: 'c. push', metric: `p99 mutation→push (${subscribers} subs, ${GENTLE_RATE}/s)`, unit: 'ms', ours: g.p99, baseline: null, aim: '— (information)', holds: null }),
+      ...unitRows({ scenario: 'c. push', unit: 'event', label: `(${GENTLE_RATE}/s)`, ours: { window: wGentle, units: accepted(gentle) }, redis: true }),
+      ...unitRows({ scenario: 'c. push', unit: 'event', label: `(${rate}/s)`, ours: { window: wOurs, units: accepted(ours) }, redis: true }),
+      ...unitRows({ scenario: 'c. push', unit: 'refresh', label: `(${rate}/s)`, ours: { window: wOurs, units: refreshed } }),
+      ...unitRows({ scenario: 'c. push', unit: 'push', label: `(${rate}/s)`, ours: { window: wOurs, units: pushes(ours) }, baseline: { window: wBase, units: pushes(baseline) } }),
     ],
     charts: [
       {
@@ -162,6 +185,6 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
     ],
     notes,
     profiles,
-    raw: { ours: { ...o, sent: ours.sent, failed: ours.failed, skipped: ours.skipped }, gentle: { ...g, sent: gentle.sent, rate: GENTLE_RATE }, baseline: { ...b, sent: baseline.sent }, serverP50, serverP99 },
+    raw: { ours: { ...o, sent: ours.sent, failed: ours.failed, skipped: ours.skipped, pushes: pushes(ours), refreshed, window: wOurs }, gentle: { ...g, sent: gentle.sent, rate: GENTLE_RATE, pushes: pushes(gentle), window: wGentle }, baseline: { ...b, sent: baseline.sent, pushes: pushes(baseline), window: wBase }, serverP50, serverP99 },
   };
 }

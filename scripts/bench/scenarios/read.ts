@@ -11,6 +11,7 @@ import { fmtInt } from '../stats';
 import { lineChart } from '../svg';
 import { catalogue, rng } from '../workload';
 import { runLoad, type LoadResult } from './ingest';
+import { commandsNote, openWindow, unitRows, type WindowResult } from '../window';
 
 const QUERY = 'query($u: ID!) { recommendations(userId: $u, limit: 10) { userId version items { score reason product { id name category price } } } }';
 
@@ -40,19 +41,25 @@ export async function readScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const profiles: ScenarioResult['profiles'] = [];
 
   let baseline: LoadResult;
+  let baseWindow: WindowResult;
   const base = await startChild('baseline-http');
   try {
     await runLoad(ctx, base.url, 'read warm-up (baseline)', 2, connections, body, ok);
+    const close = await openWindow([base], null);
     baseline = await runLoad(ctx, base.url, 'read baseline', seconds, connections, body, ok);
+    baseWindow = await close();
   } finally {
     await base.stop();
   }
   ctx.done(`read baseline: ${fmtInt(baseline.accepted / baseline.seconds)} queries/s, p99 ${baseline.latency.p99} ms`);
   let ours: LoadResult;
+  let oursWindow: WindowResult;
   const gw = await startChild('gateway', { env: gatewayEnv(ctx, id), cpuProfDir: ctx.options.profile ? `${ctx.profileDir}/read` : undefined });
   try {
     await runLoad(ctx, gw.url, 'read warm-up (ours)', 2, connections, body, ok);
+    const close = await openWindow([gw], ctx.redisMeter);
     ours = await runLoad(ctx, gw.url, 'read ours', seconds, connections, body, ok);
+    oursWindow = await close();
   } finally {
     await gw.stop();
   }
@@ -69,6 +76,7 @@ export async function readScenario(ctx: BenchContext): Promise<ScenarioResult> {
     rows: [
       row({ scenario: 'e. read', metric: 'queries/s', unit: '/s', ours: oursRate, baseline: baseRate, aim: '— (information)', holds: null }),
       row({ scenario: 'e. read', metric: 'p99 latency', unit: 'ms', ours: ours.latency.p99, baseline: baseline.latency.p99, aim: '< 50 ms (ours)', holds: ours.latency.p99 < 50 }),
+      ...unitRows({ scenario: 'e. read', unit: 'query', ours: { window: oursWindow, units: ours.accepted }, baseline: { window: baseWindow, units: baseline.accepted }, redis: true }),
     ],
     charts: [
       {
@@ -85,8 +93,10 @@ export async function readScenario(ctx: BenchContext): Promise<ScenarioResult> {
     notes: [
       `${connections} connections, ${seconds} s after a 2 s warm-up; ${fmtInt(shoppers)} shoppers each with a stored list of 20 over a ${fmtInt(products.length)}-product catalogue; limit 10, every item's product resolved (one MGET per request through the DataLoader).`,
       `Not ok: ours ${ours.refused} (errors ${ours.errors}), baseline ${baseline.refused}.`,
+      `CPU per query: the child's process.cpuUsage() (user + system) over the measured ${seconds} s divided by the queries answered: ours ${fmtInt(oursWindow.cpuMicros / ours.accepted)} µs, baseline ${fmtInt(baseWindow.cpuMicros / baseline.accepted)} µs.`,
+      commandsNote('Ours', 'query', oursWindow, ours.accepted),
     ],
     profiles,
-    raw: { ours: { rate: oursRate, p50: ours.latency.p50, p99: ours.latency.p99 }, baseline: { rate: baseRate, p50: baseline.latency.p50, p99: baseline.latency.p99 } },
+    raw: { ours: { rate: oursRate, p50: ours.latency.p50, p99: ours.latency.p99, window: oursWindow }, baseline: { rate: baseRate, p50: baseline.latency.p50, p99: baseline.latency.p99, window: baseWindow } },
   };
 }

@@ -6,20 +6,20 @@ import Redis from 'ioredis';
 import { RedisStore } from '../../../src/store/redisStore';
 import { calibrate } from '../calibrate';
 import { gatewayEnv, row, type BenchContext, type ScenarioResult } from '../context';
-import { benchKafka, endOffsets, followLag, prefill, topicsOf, type DrainResult } from '../kafka';
+import { benchKafka, committed, endOffsets, followLag, prefill, topicsOf, type DrainResult } from '../kafka';
+import { bytesByOwner, type OwnerBytes } from '../keyMemory';
 import { startChild } from '../procs';
 import { summariseProfile } from '../profile';
 import { fmt, fmtInt, promSample } from '../stats';
 import { lineChart } from '../svg';
-import { catalogue, makeEvents } from '../workload';
+import { scoredShop } from '../workload';
+import { commandsNote, openWindow, unitRows, type WindowResult } from '../window';
 
 export async function scoringScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const quick = ctx.options.quick;
   const count = quick ? 40_000 : 200_000;
-  const users = Math.round(count / 10);
   const id = ctx.id('score');
-  const products = catalogue(id, quick ? 2000 : 5000);
-  const events = makeEvents(id, count, users, products, 7);
+  const { users, products, events } = scoredShop(id, count, quick, 7);
   const kafka = benchKafka(ctx.brokers);
   const admin = kafka.admin();
   await admin.connect();
@@ -41,21 +41,33 @@ export async function scoringScenario(ctx: BenchContext): Promise<ScenarioResult
     const timeout = quick ? 60_000 : 300_000;
     const gw = await startChild('gateway', { env: gatewayEnv(ctx, id), cpuProfDir: ctx.options.profile ? `${ctx.profileDir}/scoring` : undefined });
     let ours: DrainResult;
+    let oursWindow: WindowResult;
+    let oursEvents: number;
     let scrape = '';
     try {
+      const close = await openWindow([gw], ctx.redisMeter);
+      oursEvents = total - (await committed(admin, `${id}-scorer`, topics));
       ours = await followLag(admin, `${id}-scorer`, topics, total, timeout, (lag, s) => ctx.progress(`scoring ours: lag ${fmtInt(lag)} after ${s.toFixed(1)} s`));
-      scrape = await (await fetch(gw.url.replace('/graphql', '/metrics'))).text();
+      oursWindow = await close();
+      scrape = await gw.metrics();
     } finally {
       await gw.stop();
     }
+    // What the scored history weighs in Redis: every shopper's keys, every product's statistics.
+    ctx.progress('scoring: MEMORY USAGE of the shoppers\' and products\' keys');
+    const shopperBytes: OwnerBytes = await bytesByOwner(redis, `${id}:{u:*`);
+    const productBytes: OwnerBytes = await bytesByOwner(redis, `${id}:{p:*`, (key) => !key.endsWith(':info'));
     if (ctx.options.profile) profiles.push({ label: 'gateway while scoring', summary: await summariseProfile(`${ctx.profileDir}/scoring`) });
     ctx.done(`scoring ours: lag 0 after ${fmt(ours.secondsToZero)} s, ${fmtInt(ours.steadyRate)} events/s`);
 
     const base = await startChild('baseline-scoring');
     let baseline: DrainResult;
+    let baseWindow: WindowResult;
     try {
+      const close = await openWindow([base], ctx.redisMeter);
       await base.request({ type: 'start-scoring', options: { brokers: ctx.brokers, topics, groupId: `${id}-baseline`, redisUrl: ctx.redisUrl, keyPrefix: `${id}-raw`, mix: cal.mix } }, 'scoring-started');
       baseline = await followLag(admin, `${id}-baseline`, topics, total, timeout, (lag, s) => ctx.progress(`scoring baseline: lag ${fmtInt(lag)} after ${s.toFixed(1)} s`));
+      baseWindow = await close();
     } finally {
       await base.stop();
     }
@@ -68,6 +80,10 @@ export async function scoringScenario(ctx: BenchContext): Promise<ScenarioResult
       `${fmtInt(count)} events (90% views, 8% add-to-cart, 2% purchases) from ${fmtInt(users)} shoppers over ${fmtInt(products.length)} products, produced before either consumer starts; a new consumer group each.`,
       `Rate = events committed between the first progress seen and lag 0, divided by that time (group join excluded); time to lag 0 includes the join.`,
       `Ours: ${fmtInt(batches)} batches, mean ${(batchEvents / batches).toFixed(0)} events and ${((batchSeconds / batches) * 1000).toFixed(1)} ms per batch; lists handed to the refresh queue (somebody subscribed): ${fmtInt(promSample(scrape, 'recsys_lists_refreshed_total'))}, left stale for their next read (nobody subscribed): ${fmtInt(promSample(scrape, 'recsys_lists_deferred_total'))}. Nobody subscribes in this scenario, so this is the cost of learning; list refreshes are measured in c.`,
+      commandsNote('Ours (the gateway child, from its start to lag 0)', 'event', oursWindow, oursEvents),
+      commandsNote('Baseline (raw pipeline)', 'event', baseWindow, total),
+      `CPU per event: the child's process.cpuUsage() (user + system) from its start (ours: gateway ready; baseline: before its consumer starts) to lag 0, divided by the events it scored: ours ${fmt(oursWindow.cpuMicros / oursEvents)} µs, baseline ${fmt(baseWindow.cpuMicros / total)} µs. Group join and start-up are inside the window.`,
+      `Redis memory after scoring (MEMORY USAGE summed, ours): ${fmtInt(shopperBytes.bytes / shopperBytes.owners)} B per shopper (${fmtInt(shopperBytes.owners)} shoppers, ${(shopperBytes.keys / shopperBytes.owners).toFixed(1)} keys each, ~${(count / users).toFixed(0)} events each), ${fmtInt(productBytes.bytes / productBytes.owners)} B of statistics per product (${fmtInt(productBytes.owners)} products with statistics, ${(productBytes.keys / productBytes.owners).toFixed(1)} keys each; catalogue entries not counted).`,
       `Calibrated Redis commands per event (ours, on a private redis-server, ${cal.sample} events): ${Object.entries(cal.mix).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}; total ${cal.perEvent.toFixed(1)}. The baseline sends this mix raw, and per batch the same multi-key reads (MGET of user states and products) and write (MSET of states, neighbour copies and stale marks) for the batch's users.`,
     );
     return {
@@ -76,6 +92,9 @@ export async function scoringScenario(ctx: BenchContext): Promise<ScenarioResult
       rows: [
         row({ scenario: 'b. scoring', metric: 'events/s scored', unit: '/s', ours: ours.steadyRate, baseline: baseline.steadyRate, aim: '≥ 20,000/s and ≥ 0.3× baseline', holds: ours.steadyRate >= 20_000 && ours.steadyRate >= 0.3 * baseline.steadyRate }),
         row({ scenario: 'b. scoring', metric: 'seconds to lag 0', unit: 's', ours: ours.secondsToZero, baseline: baseline.secondsToZero, aim: '—', holds: null }),
+        ...unitRows({ scenario: 'b. scoring', unit: 'event', ours: { window: oursWindow, units: oursEvents }, baseline: { window: baseWindow, units: total }, redis: true }),
+        row({ scenario: 'b. scoring', metric: 'Redis memory per shopper', unit: 'B', ours: shopperBytes.bytes / shopperBytes.owners, baseline: null, aim: '— (information)', holds: null }),
+        row({ scenario: 'b. scoring', metric: 'Redis memory per product (statistics)', unit: 'B', ours: productBytes.bytes / productBytes.owners, baseline: null, aim: '— (information)', holds: null }),
       ],
       charts: [
         {
@@ -91,7 +110,7 @@ export async function scoringScenario(ctx: BenchContext): Promise<ScenarioResult
       ],
       notes,
       profiles,
-      raw: { count, users, calibration: cal, ours, baseline },
+      raw: { count, users, calibration: cal, ours, baseline, oursWindow, oursEvents, baseWindow, shopperBytes, productBytes },
     };
   } finally {
     await admin.disconnect();
