@@ -1,7 +1,7 @@
-// npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e] [--profile]
+// npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e,f] [--profile]
 // Measures the gateway on the local real stack against a baseline in the same run, scenario by
-// scenario (a ingest, b scoring, c event-to-push latency, d subscribers held, e read), prints a
-// summary table and writes a Markdown report with SVG plots. Loopback only; every loop is
+// scenario (a ingest, b scoring, c event-to-push latency, d subscribers held, e read, f batched
+// ingest), prints a summary table and writes a Markdown report with SVG plots. Loopback only; every loop is
 // bounded in count and time. `npm run bench` builds and brings the stack up first when needed
 // (scripts/bench/launch.ts), then runs this file compiled (type-graphql needs decorator metadata).
 import 'reflect-metadata';
@@ -11,21 +11,22 @@ import Redis from 'ioredis';
 import { createContext, type BenchOptions, type ScenarioResult } from './bench/context';
 import { benchKafka } from './bench/kafka';
 import { textTable, writeReport } from './bench/report';
+import { batchedScenario } from './bench/scenarios/batched';
 import { heldScenario } from './bench/scenarios/held';
 import { ingestScenario } from './bench/scenarios/ingest';
 import { pushScenario } from './bench/scenarios/push';
 import { readScenario } from './bench/scenarios/read';
 import { scoringScenario } from './bench/scenarios/scoring';
 
-const USAGE = `usage: npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e] [--profile]
+const USAGE = `usage: npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e,f] [--profile]
   --quick     each scenario a few seconds (whole run under two minutes)
   --json      the results as JSON on stdout (the table goes to stderr)
   --report    report folder (default bench-report/)
-  --only      scenarios to run: a ingest, b scoring, c push latency, d subscribers held, e read
+  --only      scenarios to run: a ingest, b scoring, c push latency, d subscribers held, e read, f batched ingest
   --profile   CPU-profile the gateway child (node --cpu-prof) and summarise it in the report`;
 
 export function parseArgs(argv: readonly string[]): BenchOptions {
-  const options: BenchOptions = { quick: false, json: false, reportDir: 'bench-report', only: new Set(['a', 'b', 'c', 'd', 'e']), profile: false };
+  const options: BenchOptions = { quick: false, json: false, reportDir: 'bench-report', only: new Set(['a', 'b', 'c', 'd', 'e', 'f']), profile: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') options.quick = true;
@@ -34,7 +35,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     else if (a === '--report' && argv[i + 1]) options.reportDir = argv[++i]!;
     else if (a === '--only' && argv[i + 1]) {
       options.only = new Set(argv[++i]!.split(',').map((s) => s.trim().toLowerCase()));
-      for (const s of options.only) if (!'abcde'.includes(s) || s.length !== 1) throw new Error(`--only: unknown scenario "${s}"\n${USAGE}`);
+      for (const s of options.only) if (!'abcdef'.includes(s) || s.length !== 1) throw new Error(`--only: unknown scenario "${s}"\n${USAGE}`);
     } else if (a === '--help' || a === '-h') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -45,6 +46,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
 
 const SCENARIOS: [string, string, (ctx: ReturnType<typeof createContext>) => Promise<ScenarioResult>][] = [
   ['a', 'ingest', ingestScenario],
+  ['f', 'batched ingest', batchedScenario],
   ['b', 'scoring', scoringScenario],
   ['c', 'event-to-push latency', pushScenario],
   ['e', 'read', readScenario],

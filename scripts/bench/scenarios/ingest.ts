@@ -21,8 +21,12 @@ export interface LoadResult {
   non2xx: number;
 }
 
-export async function runLoad(ctx: BenchContext, url: string, label: string, seconds: number, connections: number, body: (n: number) => string, ok: (body: string) => boolean): Promise<LoadResult> {
-  let accepted = 0;
+/**
+ * `accepted`: whether an answer accepted its event, or how many events it accepted (trackEvents);
+ * `eventsPerRequest`: how many each request sends, those not accepted counted refused.
+ */
+export async function runLoad(ctx: BenchContext, url: string, label: string, seconds: number, connections: number, body: (n: number) => string, accepted: (body: string) => number | boolean, eventsPerRequest = 1): Promise<LoadResult> {
+  let acceptedEvents = 0;
   let refused = 0;
   let n = 0;
   const perSecond: number[] = [];
@@ -38,21 +42,22 @@ export async function runLoad(ctx: BenchContext, url: string, label: string, sec
         method: 'POST',
         setupRequest: (req) => ({ ...req, body: body(++n) }),
         onResponse: (status, text) => {
-          if (status === 200 && ok(text)) accepted++;
-          else refused++;
+          const ok = status === 200 ? Number(accepted(text)) : 0; // true counts 1
+          acceptedEvents += ok;
+          refused += eventsPerRequest - ok;
         },
       },
     ],
   }) as unknown as autocannon.Instance & PromiseLike<autocannon.Result>;
-  const timer = setInterval(() => ctx.progress(`${label}: ${fmtInt(accepted)} ok, ${fmtInt(refused)} not`), 250);
+  const timer = setInterval(() => ctx.progress(`${label}: ${fmtInt(acceptedEvents)} ok, ${fmtInt(refused)} not`), 250);
   instance.on('tick', () => {
-    perSecond.push(accepted - acceptedAtLastTick);
-    acceptedAtLastTick = accepted;
+    perSecond.push(acceptedEvents - acceptedAtLastTick);
+    acceptedAtLastTick = acceptedEvents;
   });
   const result = await instance;
   clearInterval(timer);
   return {
-    accepted,
+    accepted: acceptedEvents,
     refused,
     seconds: result.duration,
     perSecond,

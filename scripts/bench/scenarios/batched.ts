@@ -1,0 +1,94 @@
+// f. Batched ingest: trackEvents calls of BATCH mixed events over HTTP for a fixed time
+// (autocannon), ours (every event acknowledged by Kafka before the answer, scored in the same
+// process meanwhile) against the no-op server answering the same batches without writing.
+import { randomUUID } from 'node:crypto';
+import { gatewayEnv, row, type BenchContext, type ScenarioResult } from '../context';
+import { startChild } from '../procs';
+import { lineChart } from '../svg';
+import { fmtInt, promSample, sleep } from '../stats';
+import { summariseProfile } from '../profile';
+import { runLoad, type LoadResult } from './ingest';
+
+const BATCH = 500;
+const QUERY = 'mutation TrackEvents($input: [TrackEventInput!]!) { trackEvents(input: $input) { accepted eventId error { code } } }';
+const AIM = 10_000;
+
+/** One call's events: mostly views, some carts and purchases (roughly a shop's mix), spread over 5,000 shoppers. */
+function batchBody(n: number): string {
+  const input = Array.from({ length: BATCH }, (_, i) => {
+    const k = n * BATCH + i;
+    const common = { userId: `bench-u${k % 5000}`, eventId: randomUUID() };
+    if (k % 20 === 0) return { type: 'PURCHASE', ...common, orderId: `bench-o${k}`, items: [{ productId: `bench-p${k % 2000}`, quantity: 1, price: 9.5 }] };
+    if (k % 10 === 0) return { type: 'ADD_TO_CART', ...common, productId: `bench-p${k % 2000}` };
+    return { type: 'VIEW', ...common, productId: `bench-p${k % 2000}` };
+  });
+  return JSON.stringify({ query: QUERY, variables: { input } });
+}
+
+/** Accepted events in one answer (each appears as "accepted":true). */
+const acceptedIn = (text: string) => text.split('"accepted":true').length - 1;
+
+const runBatchLoad = (ctx: BenchContext, url: string, label: string, seconds: number, connections: number) =>
+  runLoad(ctx, url, label, seconds, connections, batchBody, acceptedIn, BATCH);
+
+export async function batchedScenario(ctx: BenchContext): Promise<ScenarioResult> {
+  const seconds = ctx.options.quick ? 5 : 20;
+  const connections = 8;
+  const id = ctx.id('batched');
+  const profiles: ScenarioResult['profiles'] = [];
+
+  let baseline: LoadResult;
+  const base = await startChild('baseline-http');
+  try {
+    await runBatchLoad(ctx, base.url, 'batched warm-up (baseline)', 2, connections);
+    baseline = await runBatchLoad(ctx, base.url, 'batched baseline', seconds, connections);
+  } finally {
+    await base.stop();
+  }
+  ctx.done(`batched baseline: ${fmtInt(baseline.accepted / baseline.seconds)} events/s, p99 ${baseline.latency.p99} ms per call`);
+
+  let ours: LoadResult;
+  let scrape = '';
+  const gw = await startChild('gateway', { env: gatewayEnv(ctx, id), cpuProfDir: ctx.options.profile ? `${ctx.profileDir}/batched` : undefined });
+  try {
+    await runBatchLoad(ctx, gw.url, 'batched warm-up (ours)', 2, connections);
+    ours = await runBatchLoad(ctx, gw.url, 'batched ours', seconds, connections);
+    await sleep(200);
+    scrape = await (await fetch(gw.url.replace('/graphql', '/metrics'))).text();
+  } finally {
+    await gw.stop();
+  }
+  if (ctx.options.profile) profiles.push({ label: 'gateway during batched ingest', summary: await summariseProfile(`${ctx.profileDir}/batched`) });
+  const oursRate = ours.accepted / ours.seconds;
+  const baseRate = baseline.accepted / baseline.seconds;
+  ctx.done(`batched ours: ${fmtInt(oursRate)} events/s accepted, p99 ${ours.latency.p99} ms per call`);
+
+  const requests = promSample(scrape, 'recsys_produce_batch_size_count');
+  const produced = promSample(scrape, 'recsys_produce_batch_size_sum');
+  return {
+    id: 'f',
+    title: `Batched ingest: trackEvents of ${BATCH} events over HTTP`,
+    rows: [
+      row({ scenario: 'f. batched ingest', metric: 'events/s accepted', unit: '/s', ours: oursRate, baseline: baseRate, aim: `≥ ${fmtInt(AIM)}/s`, holds: oursRate >= AIM }),
+      row({ scenario: 'f. batched ingest', metric: 'p99 latency per call', unit: 'ms', ours: ours.latency.p99, baseline: baseline.latency.p99, aim: '—', holds: null }),
+    ],
+    charts: [
+      {
+        file: 'batched-throughput.svg',
+        caption: 'Batched ingest: accepted events per second over the run',
+        svg: lineChart([
+          { name: 'ours', points: ours.perSecond.map((v, i) => [i + 1, v]) },
+          { name: 'baseline', points: baseline.perSecond.map((v, i) => [i + 1, v]) },
+        ], { title: 'accepted events per second', xLabel: 'second', yLabel: 'events/s', reference: { y: AIM, label: `aim ${fmtInt(AIM)}/s` } }),
+      },
+    ],
+    notes: [
+      `${connections} concurrent connections each sending trackEvents calls of ${BATCH} events (90 % views, 5 % carts, 5 % purchases, 5,000 shoppers), ${seconds} s after a 2 s warm-up; the baseline is the no-op server answering the same calls accepted without writing. Track limits off as in a.`,
+      `Ours answers each event accepted only after Kafka acknowledged it (acks=all) and scores every event in the same process meanwhile.`,
+      `Produce requests (whole gateway life): ${fmtInt(requests)}, mean ${(produced / requests).toFixed(1)} events per request.`,
+      `Events refused or failed: ours ${fmtInt(ours.refused)} (request errors ${ours.errors}, non-2xx ${ours.non2xx}), baseline ${fmtInt(baseline.refused)} (request errors ${baseline.errors}).`,
+    ],
+    profiles,
+    raw: { ours: { ...ours, latency: undefined, p50: ours.latency.p50, p99: ours.latency.p99 }, baseline: { ...baseline, latency: undefined, p50: baseline.latency.p50, p99: baseline.latency.p99 } },
+  };
+}
