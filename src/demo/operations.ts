@@ -103,22 +103,6 @@ export const UPSERT_PRODUCTS = `mutation UpsertProducts($products: [ProductInput
 }
 `;
 
-/** Bulk ingestion (operations/ingest.graphql, not in the storefront contract): the simulator's replay sends it. */
-export const TRACK_EVENTS = `mutation TrackEvents($input: [TrackEventInput!]!) {
-  trackEvents(input: $input) {
-    accepted
-    eventId
-    error {
-      code
-      message
-      field
-      retriable
-      retryAfterSeconds
-    }
-  }
-}
-`;
-
 export const DEMO_OPERATIONS = {
   TrackView: TRACK_VIEW,
   TrackAddToCart: TRACK_ADD_TO_CART,

@@ -2,12 +2,10 @@
 // (autocannon), ours (every event acknowledged by Kafka before the answer, scored in the same
 // process meanwhile) against the no-op server answering the same batches without writing.
 import { randomUUID } from 'node:crypto';
-import { gatewayEnv, row, type BenchContext, type ScenarioResult } from '../context';
-import { startChild } from '../procs';
+import { row, type BenchContext, type ScenarioResult } from '../context';
 import { lineChart } from '../svg';
-import { fmtInt, promSample, sleep } from '../stats';
-import { summariseProfile } from '../profile';
-import { runLoad, type LoadResult } from './ingest';
+import { fmtInt, promSample } from '../stats';
+import { loadBothServers, runLoad } from './ingest';
 
 const BATCH = 500;
 const QUERY = 'mutation TrackEvents($input: [TrackEventInput!]!) { trackEvents(input: $input) { accepted eventId error { code } } }';
@@ -34,34 +32,9 @@ const runBatchLoad = (ctx: BenchContext, url: string, label: string, seconds: nu
 export async function batchedScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const seconds = ctx.options.quick ? 5 : 20;
   const connections = 8;
-  const id = ctx.id('batched');
-  const profiles: ScenarioResult['profiles'] = [];
-
-  let baseline: LoadResult;
-  const base = await startChild('baseline-http');
-  try {
-    await runBatchLoad(ctx, base.url, 'batched warm-up (baseline)', 2, connections);
-    baseline = await runBatchLoad(ctx, base.url, 'batched baseline', seconds, connections);
-  } finally {
-    await base.stop();
-  }
-  ctx.done(`batched baseline: ${fmtInt(baseline.accepted / baseline.seconds)} events/s, p99 ${baseline.latency.p99} ms per call`);
-
-  let ours: LoadResult;
-  let scrape = '';
-  const gw = await startChild('gateway', { env: gatewayEnv(ctx, id), cpuProfDir: ctx.options.profile ? `${ctx.profileDir}/batched` : undefined });
-  try {
-    await runBatchLoad(ctx, gw.url, 'batched warm-up (ours)', 2, connections);
-    ours = await runBatchLoad(ctx, gw.url, 'batched ours', seconds, connections);
-    await sleep(200);
-    scrape = await (await fetch(gw.url.replace('/graphql', '/metrics'))).text();
-  } finally {
-    await gw.stop();
-  }
-  if (ctx.options.profile) profiles.push({ label: 'gateway during batched ingest', summary: await summariseProfile(`${ctx.profileDir}/batched`) });
+  const { baseline, ours, scrape, profiles } = await loadBothServers(ctx, 'batched ingest', (url, label, s) => runBatchLoad(ctx, url, label, s, connections));
   const oursRate = ours.accepted / ours.seconds;
   const baseRate = baseline.accepted / baseline.seconds;
-  ctx.done(`batched ours: ${fmtInt(oursRate)} events/s accepted, p99 ${ours.latency.p99} ms per call`);
 
   const requests = promSample(scrape, 'recsys_produce_batch_size_count');
   const produced = promSample(scrape, 'recsys_produce_batch_size_sum');

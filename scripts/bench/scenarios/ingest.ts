@@ -71,37 +71,46 @@ const trackBody = (n: number) => JSON.stringify({ query: QUERY, variables: { i: 
 const runTrackLoad = (ctx: BenchContext, url: string, label: string, seconds: number, connections: number) =>
   runLoad(ctx, url, label, seconds, connections, trackBody, (text) => text.includes('"accepted":true'));
 
-export async function ingestScenario(ctx: BenchContext): Promise<ScenarioResult> {
+/** Baseline and ours under the same load, each alone in its own process after a 2 s warm-up; ours' /metrics scraped at the end. */
+export async function loadBothServers(
+  ctx: BenchContext,
+  name: string,
+  load: (url: string, label: string, seconds: number) => Promise<LoadResult>,
+): Promise<{ baseline: LoadResult; ours: LoadResult; scrape: string; profiles: ScenarioResult['profiles'] }> {
   const seconds = ctx.options.quick ? 5 : 20;
-  const connections = 32;
-  const id = ctx.id('ingest');
   const profiles: ScenarioResult['profiles'] = [];
-  const notes: string[] = [];
-
-  // Baseline first, then ours; each server alone in its own process, warmed up for 2 s.
   let baseline: LoadResult;
   const base: BenchChild = await startChild('baseline-http');
   try {
-    await runTrackLoad(ctx, base.url, 'ingest warm-up (baseline)', 2, connections);
-    baseline = await runTrackLoad(ctx, base.url, 'ingest baseline', seconds, connections);
+    await load(base.url, `${name} warm-up (baseline)`, 2);
+    baseline = await load(base.url, `${name} baseline`, seconds);
   } finally {
     await base.stop();
   }
-  ctx.done(`ingest baseline: ${fmtInt(baseline.accepted / baseline.seconds)} req/s, p99 ${baseline.latency.p99} ms`);
+  ctx.done(`${name} baseline: ${fmtInt(baseline.accepted / baseline.seconds)} events/s, p99 ${baseline.latency.p99} ms`);
 
   let ours: LoadResult;
   let scrape = '';
-  const gw = await startChild('gateway', { env: gatewayEnv(ctx, id), cpuProfDir: ctx.options.profile ? `${ctx.profileDir}/ingest` : undefined });
+  const profileDir = `${ctx.profileDir}/${name.replace(/\W+/g, '-')}`;
+  const gw = await startChild('gateway', { env: gatewayEnv(ctx, ctx.id(name.replace(/\W+/g, '-'))), cpuProfDir: ctx.options.profile ? profileDir : undefined });
   try {
-    await runTrackLoad(ctx, gw.url, 'ingest warm-up (ours)', 2, connections);
-    ours = await runTrackLoad(ctx, gw.url, 'ingest ours', seconds, connections);
+    await load(gw.url, `${name} warm-up (ours)`, 2);
+    ours = await load(gw.url, `${name} ours`, seconds);
     await sleep(200);
     scrape = await (await fetch(gw.url.replace('/graphql', '/metrics'))).text();
   } finally {
     await gw.stop();
   }
-  if (ctx.options.profile) profiles.push({ label: 'gateway during ingest', summary: await summariseProfile(`${ctx.profileDir}/ingest`) });
-  ctx.done(`ingest ours: ${fmtInt(ours.accepted / ours.seconds)} events/s accepted, p99 ${ours.latency.p99} ms`);
+  if (ctx.options.profile) profiles.push({ label: `gateway during ${name}`, summary: await summariseProfile(profileDir) });
+  ctx.done(`${name} ours: ${fmtInt(ours.accepted / ours.seconds)} events/s accepted, p99 ${ours.latency.p99} ms`);
+  return { baseline, ours, scrape, profiles };
+}
+
+export async function ingestScenario(ctx: BenchContext): Promise<ScenarioResult> {
+  const seconds = ctx.options.quick ? 5 : 20;
+  const connections = 32;
+  const notes: string[] = [];
+  const { baseline, ours, scrape, profiles } = await loadBothServers(ctx, 'ingest', (url, label, s) => runTrackLoad(ctx, url, label, s, connections));
 
   const batches = promSample(scrape, 'recsys_produce_batch_size_count');
   const events = promSample(scrape, 'recsys_produce_batch_size_sum');

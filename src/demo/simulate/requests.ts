@@ -1,5 +1,10 @@
 // What one simulated event sends: a contract mutation and its variables (pure).
-import { TRACK_ADD_TO_CART, TRACK_EVENTS, TRACK_PURCHASE, TRACK_VIEW } from '../operations';
+import { print } from 'graphql';
+import { TrackEventsDocument } from '../../generated/graphql';
+import { TRACK_ADD_TO_CART, TRACK_PURCHASE, TRACK_VIEW } from '../operations';
+
+/** The bulk operation as codegen read it from operations/ingest.graphql (not a storefront-contract operation). */
+const TRACK_EVENTS = print(TrackEventsDocument);
 
 export type ShopperEvent =
   | { type: 'view'; userId: string; productId: string; sessionId?: string }
