@@ -78,7 +78,6 @@ export async function loadBothServers(
   load: (url: string, label: string, seconds: number) => Promise<LoadResult>,
 ): Promise<{ baseline: LoadResult; ours: LoadResult; scrape: string; profiles: ScenarioResult['profiles'] }> {
   const seconds = ctx.options.quick ? 5 : 20;
-  const profiles: ScenarioResult['profiles'] = [];
   let baseline: LoadResult;
   const base: BenchChild = await startChild('baseline-http');
   try {
@@ -88,11 +87,23 @@ export async function loadBothServers(
     await base.stop();
   }
   ctx.done(`${name} baseline: ${fmtInt(baseline.accepted / baseline.seconds)} events/s, p99 ${baseline.latency.p99} ms`);
+  return { baseline, ...(await loadGateway(ctx, name, load)) };
+}
 
+/** Our gateway alone in its own process (fresh prefixes) under `load` after a 2 s warm-up; `env` adds to the bench's gateway settings. */
+export async function loadGateway(
+  ctx: BenchContext,
+  name: string,
+  load: (url: string, label: string, seconds: number) => Promise<LoadResult>,
+  env: Record<string, string> = {},
+): Promise<{ ours: LoadResult; scrape: string; profiles: ScenarioResult['profiles'] }> {
+  const seconds = ctx.options.quick ? 5 : 20;
+  const profiles: ScenarioResult['profiles'] = [];
   let ours: LoadResult;
   let scrape = '';
-  const profileDir = `${ctx.profileDir}/${name.replace(/\W+/g, '-')}`;
-  const gw = await startChild('gateway', { env: gatewayEnv(ctx, ctx.id(name.replace(/\W+/g, '-'))), cpuProfDir: ctx.options.profile ? profileDir : undefined });
+  const slug = name.replace(/\W+/g, '-');
+  const profileDir = `${ctx.profileDir}/${slug}`;
+  const gw = await startChild('gateway', { env: gatewayEnv(ctx, ctx.id(slug), env), cpuProfDir: ctx.options.profile ? profileDir : undefined });
   try {
     await load(gw.url, `${name} warm-up (ours)`, 2);
     ours = await load(gw.url, `${name} ours`, seconds);
@@ -103,7 +114,7 @@ export async function loadBothServers(
   }
   if (ctx.options.profile) profiles.push({ label: `gateway during ${name}`, summary: await summariseProfile(profileDir) });
   ctx.done(`${name} ours: ${fmtInt(ours.accepted / ours.seconds)} events/s accepted, p99 ${ours.latency.p99} ms`);
-  return { baseline, ours, scrape, profiles };
+  return { ours, scrape, profiles };
 }
 
 export async function ingestScenario(ctx: BenchContext): Promise<ScenarioResult> {
