@@ -15,9 +15,9 @@ export const MAX_BATCH_EVENTS = 500;
 export function refusal(err: unknown, eventId: string | null): TrackEventResult {
   if (!(err instanceof RecsysError)) {
     // Not one of ours: say nothing about it (a single mutation's formatError hides it too).
-    return { accepted: false, eventId, error: { code: ErrorCode.INTERNAL, message: 'internal error', field: null, retriable: false, retryAfterSeconds: null } };
+    return { accepted: false, eventId, error: { code: ErrorCode.INTERNAL, message: 'internal error', field: null, retriable: false, retryAfterSeconds: null, written: null } };
   }
-  const retryAfter = err.details.retryAfterSeconds;
+  const { retryAfterSeconds: retryAfter, written } = err.details;
   return {
     accepted: false,
     eventId,
@@ -27,6 +27,7 @@ export function refusal(err: unknown, eventId: string | null): TrackEventResult 
       field: err instanceof InvalidInputError ? err.field : null,
       retriable: err.retriable,
       retryAfterSeconds: typeof retryAfter === 'number' ? retryAfter : null,
+      written: typeof written === 'string' ? written : null,
     },
   };
 }

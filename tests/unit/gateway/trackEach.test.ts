@@ -38,6 +38,7 @@ describe('trackEach', () => {
       [false, 'INTERNAL_SERVER_ERROR', false, null],
     ]);
     expect(answers[3]!.error!.message).toMatch(/not known to be written/);
+    expect(answers.map((a) => a.error?.written ?? null)).toEqual([null, null, null, 'unknown', null]); // as extensions.written of a single mutation
     expect(answers[4]!.error!.message).toBe('internal error'); // an unexpected error's text is not shown
     expect(answers.every((a) => typeof a.eventId === 'string')).toBe(true); // each can be retried with its id
   });
