@@ -31,6 +31,8 @@ export interface SimulateOptions {
 export const LIMITS = {
   users: 10_000,
   rate: 2_000,
+  /** A replay sent in batches: 500 events per call need far fewer requests. */
+  batchedRate: 20_000,
   durationS: 3_600,
   maxEvents: 1_000_000,
   speed: 100_000,
@@ -45,7 +47,8 @@ contract's track mutations), for a bounded time and number of events, on this ma
 
   --users N        synthetic shoppers (default 20, at most ${LIMITS.users}); with --replay: replay at most
                    N distinct users of the file (default all)
-  --rate R         events per second (default 20; with --replay a ceiling, default 200; at most ${LIMITS.rate})
+  --rate R         events per second (default 20; with --replay a ceiling, default 200; at most ${LIMITS.rate},
+                   or ${LIMITS.batchedRate} for a replay in batches)
   --duration S     stop after S seconds (default 30, at most ${LIMITS.durationS})
   --url URL        the gateway (default http://127.0.0.1:4000/graphql); loopback addresses only
   --replay FILE    replay a dataset file instead: Taobao UserBehavior CSV, session-rec TSV
@@ -111,7 +114,9 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateOptions {
   if (replay !== null && replay.trim() === '') throw new UsageError('--replay needs a file');
   if (raw['--batch'] !== undefined && replay === null) throw new UsageError('--batch applies only with --replay');
   const users = raw['--users'] !== undefined ? number('--users', raw['--users'], 1, LIMITS.users, true) : replay ? null : 20;
-  const rate = raw['--rate'] !== undefined ? number('--rate', raw['--rate'], 0.1, LIMITS.rate, false) : replay ? 200 : 20;
+  const batch = raw['--batch'] !== undefined ? number('--batch', raw['--batch'], 1, LIMITS.batch, true) : LIMITS.batch;
+  const maxRate = replay !== null && batch > 1 ? LIMITS.batchedRate : LIMITS.rate;
+  const rate = raw['--rate'] !== undefined ? number('--rate', raw['--rate'], 0.1, maxRate, false) : replay ? 200 : 20;
   const durationS = raw['--duration'] !== undefined ? number('--duration', raw['--duration'], 1, LIMITS.durationS, false) : 30;
   const maxEvents =
     raw['--max-events'] !== undefined
@@ -127,7 +132,7 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateOptions {
     maxGapMs: (raw['--max-gap'] !== undefined ? number('--max-gap', raw['--max-gap'], 0, 60, false) : 0.5) * 1000,
     maxEvents,
     maxInFlight: 32,
-    batch: raw['--batch'] !== undefined ? number('--batch', raw['--batch'], 1, LIMITS.batch, true) : LIMITS.batch,
+    batch,
     seed: raw['--seed'] !== undefined ? number('--seed', raw['--seed'], 0, 2 ** 32 - 1, true) : 1,
     loadCatalog: flags.has('--load-catalog'),
     help: flags.has('--help'),

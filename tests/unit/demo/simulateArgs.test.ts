@@ -55,4 +55,10 @@ describe('the simulator options', () => {
     expect(() => parseSimulateArgs(['--replay', 'f.csv', '--batch', '501'])).toThrow('--batch: expected a whole number from 1 to 500, got "501"');
     expect(() => parseSimulateArgs(['--batch', '10'])).toThrow('--batch applies only with --replay');
   });
+
+  it('allow a replay in batches a higher rate ceiling than one mutation per event', () => {
+    expect(parseSimulateArgs(['--replay', 'f.csv', '--rate', '20000']).rate).toBe(20_000);
+    expect(() => parseSimulateArgs(['--replay', 'f.csv', '--batch', '1', '--rate', '20000'])).toThrow('--rate: expected a number from 0.1 to 2000, got "20000"');
+    expect(() => parseSimulateArgs(['--rate', '20000'])).toThrow('--rate: expected a number from 0.1 to 2000');
+  });
 });
