@@ -1,7 +1,7 @@
-// npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e,g] [--profile]
+// npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e,f,g] [--profile]
 // Measures the gateway on the local real stack against a baseline in the same run, scenario by
-// scenario (a ingest, b scoring, c event-to-push latency, d subscribers held, e read, g several
-// gateways), prints a summary table and writes a Markdown report with SVG plots. Kafka and
+// scenario (a ingest, b scoring, c event-to-push latency, d subscribers held, e read, f batched
+// ingest, g several gateways), prints a summary table and writes a Markdown report with SVG plots. Kafka and
 // ZooKeeper are the stack's; Redis is a private redis-server of the run's own, so its INFO counts
 // (commands, bytes, CPU, memory per unit of work) are the bench's alone. Loopback only; every loop is
 // bounded in count and time. `npm run bench` builds and brings the stack up first when needed
@@ -13,6 +13,7 @@ import { createContext, type BenchOptions, type ScenarioResult } from './bench/c
 import { benchKafka } from './bench/kafka';
 import { textTable, writeReport } from './bench/report';
 import { startPrivateRedis } from './bench/privateRedis';
+import { batchedScenario } from './bench/scenarios/batched';
 import { heldScenario } from './bench/scenarios/held';
 import { ingestScenario } from './bench/scenarios/ingest';
 import { pushScenario } from './bench/scenarios/push';
@@ -20,14 +21,15 @@ import { readScenario } from './bench/scenarios/read';
 import { scoringScenario } from './bench/scenarios/scoring';
 import { severalGatewaysScenario } from './bench/scenarios/severalGateways';
 
-const SCENARIO_IDS = ['a', 'b', 'c', 'd', 'e', 'g'];
+const SCENARIO_IDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
 
-const USAGE = `usage: npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e,g] [--profile]
+const USAGE = `usage: npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e,f,g] [--profile]
   --quick     each scenario a few seconds (whole run under two minutes)
   --json      the results as JSON on stdout (the table goes to stderr)
   --report    report folder (default bench-report/)
   --only      scenarios to run (comma-separated; default all): a ingest, b scoring, c push latency,
-              d subscribers held, e read, g several gateways (1, 2, 3 scoring processes)
+              d subscribers held, e read, f batched ingest (trackEvents, 500 per call),
+              g several gateways (1, 2, 3 scoring processes)
   --profile   CPU-profile the gateway child (node --cpu-prof) and summarise it in the report`;
 
 export function parseArgs(argv: readonly string[]): BenchOptions {
@@ -51,6 +53,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
 
 const SCENARIOS: [string, string, (ctx: ReturnType<typeof createContext>) => Promise<ScenarioResult>][] = [
   ['a', 'ingest', ingestScenario],
+  ['f', 'batched ingest', batchedScenario],
   ['b', 'scoring', scoringScenario],
   ['c', 'event-to-push latency', pushScenario],
   ['e', 'read', readScenario],

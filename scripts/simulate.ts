@@ -1,5 +1,5 @@
 // npm run simulate -- --users N --rate R --duration S [--url http://127.0.0.1:4000/graphql]
-//                     [--replay <dataset file> --speed X]
+//                     [--replay <dataset file> --speed X --batch N]
 // Shoppers browsing, carting and buying through the gateway's GraphQL API (the storefront
 // contract's track mutations), bounded in time and count, loopback targets only. One progress
 // line on stderr. Exit code: 0 done, 1 gateway unreachable or every event failed, 2 bad usage.
@@ -8,12 +8,14 @@ import { existsSync, statSync } from 'node:fs';
 import { DEMO_CATALOG } from '../src/demo/catalog';
 import { TRENDING, UPSERT_PRODUCTS } from '../src/demo/operations';
 import { parseSimulateArgs, UsageError, USAGE, type SimulateOptions } from '../src/demo/simulate/args';
-import { openReplay, replayPlan } from '../src/demo/simulate/replay';
-import type { TrackRequest } from '../src/demo/simulate/requests';
+import { batchedReplayPlan, openReplay, replayPlan } from '../src/demo/simulate/replay';
+import type { BatchRequest, TrackRequest } from '../src/demo/simulate/requests';
 import { formatProgress, runPlan, type PlannedEvent, type RunStats } from '../src/demo/simulate/runner';
 import { shopperPlan } from '../src/demo/simulate/shoppers';
 
 const REQUEST_TIMEOUT_MS = 5_000;
+/** A replay batch holds the events due within this long of its first one. */
+const BATCH_WINDOW_MS = 100;
 const ENDED: Record<NonNullable<RunStats['ended']>, string> = {
   duration: 'time is up',
   'max-events': 'reached --max-events',
@@ -59,13 +61,15 @@ async function main(options: SimulateOptions): Promise<number> {
   }
 
   const runId = randomBytes(3).toString('hex');
-  let plan: AsyncIterable<PlannedEvent> | Iterable<PlannedEvent>;
+  let plan: AsyncIterable<PlannedEvent<TrackRequest | BatchRequest>> | Iterable<PlannedEvent<TrackRequest | BatchRequest>>;
   let describe: string;
   let replayReport: (() => string) | null = null;
   if (options.replay) {
     const source = await openReplay(options.replay);
-    plan = replayPlan(source.events, { ...options, runId });
-    describe = `replaying ${options.replay} (${source.format}) at ${options.speed}x, at most ${options.rate}/s`;
+    plan = options.batch > 1
+      ? batchedReplayPlan(source.events, { ...options, runId, batchSize: options.batch, windowMs: BATCH_WINDOW_MS })
+      : replayPlan(source.events, { ...options, runId });
+    describe = `replaying ${options.replay} (${source.format}) at ${options.speed}x, at most ${options.rate}/s, ${options.batch > 1 ? `in trackEvents batches of up to ${options.batch}` : 'one mutation per event'}`;
     replayReport = () => `${source.report.linesRead} lines read, ${source.report.badRows} bad rows skipped`;
   } else {
     plan = shopperPlan({ users: options.users ?? 20, rate: options.rate, seed: options.seed, catalog: DEMO_CATALOG, runId });
@@ -78,10 +82,19 @@ async function main(options: SimulateOptions): Promise<number> {
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const send = async (request: TrackRequest) => {
+  let lastRefusal: string | null = null;
+  /** Resolves with how many of the request's events the gateway refused. */
+  const send = async (request: TrackRequest | BatchRequest): Promise<number> => {
     const data = await post(request.query, request.variables);
-    const result = Object.values(data)[0] as { accepted?: boolean } | undefined;
+    const result = Object.values(data)[0] as { accepted?: boolean; error?: { code?: string; message?: string } | null } | { accepted?: boolean; error?: { code?: string; message?: string } | null }[] | undefined;
+    if (Array.isArray(result)) {
+      const refused = result.filter((a) => a?.accepted !== true);
+      const last = refused[refused.length - 1]?.error;
+      if (last) lastRefusal = `${last.message ?? 'refused'} (${last.code ?? 'no code'})`;
+      return refused.length;
+    }
     if (result?.accepted !== true) throw new Error('the gateway did not accept the event');
+    return 0;
   };
   const stats: RunStats = await runPlan({
     plan,
@@ -99,6 +112,7 @@ async function main(options: SimulateOptions): Promise<number> {
   process.stderr.write(tty ? `\r${line}\x1b[K\n` : `${line}\n`);
   if (replayReport) process.stderr.write(`simulate: ${replayReport()}\n`);
   if (stats.lastError) process.stderr.write(`simulate: last error: ${stats.lastError}\n`);
+  if (lastRefusal) process.stderr.write(`simulate: last event refused: ${lastRefusal}\n`);
   return stats.sent === 0 && stats.errors > 0 ? 1 : 0;
 }
 

@@ -1,6 +1,6 @@
 // The bench's baseline HTTP server: the gateway's server shape (Apollo Server + express 5 +
 // express.json + a type-graphql schema) with resolvers that do no I/O. trackView answers
-// accepted at once and writes nothing; recommendations answers a constant list of the same
+// (and each event of trackEvents) accepted at once and writes nothing; recommendations answers a constant list of the same
 // shape as the gateway's (10 items with their products). Same GraphQL names as the gateway,
 // so the bench sends the very same requests to both.
 import 'reflect-metadata';
@@ -11,7 +11,7 @@ import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express from 'express';
-import { Arg, buildSchemaSync, Field, Float, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, buildSchemaSync, Field, Float, ID, InputType, Int, Mutation, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
 
 @InputType('TrackViewInput')
 class BaselineViewInput {
@@ -19,6 +19,49 @@ class BaselineViewInput {
   @Field(() => ID) productId!: string;
   @Field(() => ID, { nullable: true }) sessionId?: string | null;
   @Field(() => ID, { nullable: true }) eventId?: string | null;
+}
+
+enum BaselineEventType {
+  VIEW = 'view',
+  ADD_TO_CART = 'add_to_cart',
+  PURCHASE = 'purchase',
+}
+registerEnumType(BaselineEventType, { name: 'TrackEventType' });
+
+@InputType('PurchaseItemInput')
+class BaselineItemInput {
+  @Field(() => ID) productId!: string;
+  @Field(() => Int, { nullable: true }) quantity?: number | null;
+  @Field(() => Float, { nullable: true }) price?: number | null;
+}
+
+@InputType('TrackEventInput')
+class BaselineEventInput {
+  @Field(() => BaselineEventType) type!: BaselineEventType;
+  @Field(() => ID) userId!: string;
+  @Field(() => ID, { nullable: true }) sessionId?: string | null;
+  @Field(() => ID, { nullable: true }) eventId?: string | null;
+  @Field(() => String, { nullable: true }) occurredAt?: string | null;
+  @Field(() => ID, { nullable: true }) productId?: string | null;
+  @Field(() => Int, { nullable: true }) quantity?: number | null;
+  @Field(() => ID, { nullable: true }) orderId?: string | null;
+  @Field(() => [BaselineItemInput], { nullable: true }) items?: BaselineItemInput[] | null;
+}
+
+@ObjectType('TrackEventError')
+class BaselineEventError {
+  @Field(() => String) code!: string;
+  @Field(() => String) message!: string;
+  @Field(() => String, { nullable: true }) field!: string | null;
+  @Field(() => Boolean) retriable!: boolean;
+  @Field(() => Int, { nullable: true }) retryAfterSeconds!: number | null;
+}
+
+@ObjectType('TrackEventResult')
+class BaselineEventResult {
+  @Field(() => Boolean) accepted!: boolean;
+  @Field(() => ID, { nullable: true }) eventId!: string | null;
+  @Field(() => BaselineEventError, { nullable: true }) error!: BaselineEventError | null;
 }
 
 @ObjectType('TrackResult')
@@ -63,6 +106,11 @@ class BaselineResolver {
     return { accepted: true, eventId: input.eventId ?? randomUUID() };
   }
 
+  @Mutation(() => [BaselineEventResult])
+  trackEvents(@Arg('input', () => [BaselineEventInput]) input: BaselineEventInput[]): BaselineEventResult[] {
+    return input.map((e) => ({ accepted: true, eventId: e.eventId ?? randomUUID(), error: null }));
+  }
+
   @Query(() => BaselineRecs)
   recommendations(@Arg('userId', () => ID) userId: string, @Arg('limit', () => Int, { nullable: true }) limit: number | null): BaselineRecs {
     return { userId, version: 1, generatedAt: new Date().toISOString(), items: ITEMS.slice(0, limit ?? 10) };
@@ -75,7 +123,7 @@ export async function startBaselineServer(host = '127.0.0.1'): Promise<{ url: st
   const httpServer = createServer(app);
   const apollo = new ApolloServer({ schema, csrfPrevention: true, plugins: [ApolloServerPluginDrainHttpServer({ httpServer })] });
   await apollo.start();
-  app.use('/graphql', express.json({ limit: 100 * 1024 }), expressMiddleware(apollo));
+  app.use('/graphql', express.json({ limit: 256 * 1024 }) /* the gateway's default RECSYS_MAX_BODY_BYTES */, expressMiddleware(apollo));
   await new Promise<void>((resolve) => httpServer.listen(0, host, resolve));
   const { port } = httpServer.address() as AddressInfo;
   return { url: `http://${host}:${port}/graphql`, port, stop: () => apollo.stop() };

@@ -184,7 +184,7 @@ export function loadSecurityConfig(env: Env, production: boolean): SecurityConfi
     maxFieldsPerSelection: int(env, 'RECSYS_MAX_FIELDS_PER_SELECTION', 20, 1, 10_000),
     maxFields: int(env, 'RECSYS_MAX_FIELDS', 300, 1, 100_000),
     validationCacheEntries: int(env, 'RECSYS_VALIDATION_CACHE_ENTRIES', 500, 1, 100_000),
-    maxBodyBytes: int(env, 'RECSYS_MAX_BODY_BYTES', 100 * 1024, 1024, 100 * 1024 * 1024),
+    maxBodyBytes: int(env, 'RECSYS_MAX_BODY_BYTES', 256 * 1024, 1024, 100 * 1024 * 1024),
     wsMaxPayloadBytes: int(env, 'RECSYS_WS_MAX_PAYLOAD_BYTES', 64 * 1024, 1024, 100 * 1024 * 1024),
     wsMaxSubscriptions: int(env, 'RECSYS_WS_MAX_SUBSCRIPTIONS', 20, 1, 10_000),
     wsConnectionInitTimeoutMs: int(env, 'RECSYS_WS_CONNECTION_INIT_TIMEOUT_MS', 5000, 100, 600_000),

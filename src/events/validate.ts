@@ -1,7 +1,7 @@
 // Turns a track mutation's input into an envelope, or refuses it naming the field.
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError } from '../errors';
-import type { AddToCartEnvelope, EventEnvelope, PurchaseEnvelope, PurchaseItem, ViewEnvelope } from './envelope';
+import type { AddToCartEnvelope, EventEnvelope, EventType, PurchaseEnvelope, PurchaseItem, ViewEnvelope } from './envelope';
 
 export const LIMITS = {
   idMaxLength: 128,
@@ -64,51 +64,85 @@ interface CommonInput {
   eventId?: unknown;
 }
 
-function common(input: CommonInput, now: number) {
+// `at` is where the input sits in the request: "input" for a single mutation, "input[3]" for a
+// batch's fourth event, so every message names the field the client must fix.
+function common(input: CommonInput, now: number, at: string) {
   return {
     v: 1 as const,
-    eventId: optionalId('input.eventId', input.eventId) ?? randomUUID(),
-    userId: checkId('input.userId', input.userId),
-    sessionId: optionalId('input.sessionId', input.sessionId),
-    occurredAt: checkOccurredAt('input.occurredAt', input.occurredAt, now),
+    eventId: optionalId(`${at}.eventId`, input.eventId) ?? randomUUID(),
+    userId: checkId(`${at}.userId`, input.userId),
+    sessionId: optionalId(`${at}.sessionId`, input.sessionId),
+    occurredAt: checkOccurredAt(`${at}.occurredAt`, input.occurredAt, now),
     receivedAt: new Date(now).toISOString(),
   };
 }
 
-export function viewEnvelope(input: CommonInput & { productId?: unknown }, now = Date.now()): ViewEnvelope {
-  return { ...common(input, now), type: 'view', productId: checkId('input.productId', input.productId) };
+export function viewEnvelope(input: CommonInput & { productId?: unknown }, now = Date.now(), at = 'input'): ViewEnvelope {
+  return { ...common(input, now, at), type: 'view', productId: checkId(`${at}.productId`, input.productId) };
 }
 
 export function addToCartEnvelope(
   input: CommonInput & { productId?: unknown; quantity?: unknown },
   now = Date.now(),
+  at = 'input',
 ): AddToCartEnvelope {
   return {
-    ...common(input, now),
+    ...common(input, now, at),
     type: 'add_to_cart',
-    productId: checkId('input.productId', input.productId),
-    quantity: checkQuantity('input.quantity', input.quantity),
+    productId: checkId(`${at}.productId`, input.productId),
+    quantity: checkQuantity(`${at}.quantity`, input.quantity),
   };
 }
 
 export function purchaseEnvelope(
   input: CommonInput & { orderId?: unknown; items?: unknown },
   now = Date.now(),
+  at = 'input',
 ): PurchaseEnvelope {
-  const base = common(input, now);
-  const orderId = checkId('input.orderId', input.orderId);
+  const base = common(input, now, at);
+  const orderId = checkId(`${at}.orderId`, input.orderId);
   if (!Array.isArray(input.items) || input.items.length === 0) {
-    throw new InvalidInputError('input.items', 'must hold at least one item');
+    throw new InvalidInputError(`${at}.items`, 'must hold at least one item');
   }
   if (input.items.length > LIMITS.maxPurchaseItems) {
-    throw new InvalidInputError('input.items', `must hold at most ${LIMITS.maxPurchaseItems} items, got ${input.items.length}`);
+    throw new InvalidInputError(`${at}.items`, `must hold at most ${LIMITS.maxPurchaseItems} items, got ${input.items.length}`);
   }
   const items = input.items.map((raw: { productId?: unknown; quantity?: unknown; price?: unknown }, i): PurchaseItem => ({
-    productId: checkId(`input.items[${i}].productId`, raw?.productId),
-    quantity: checkQuantity(`input.items[${i}].quantity`, raw?.quantity),
-    price: checkPrice(`input.items[${i}].price`, raw?.price),
+    productId: checkId(`${at}.items[${i}].productId`, raw?.productId),
+    quantity: checkQuantity(`${at}.items[${i}].quantity`, raw?.quantity),
+    price: checkPrice(`${at}.items[${i}].price`, raw?.price),
   }));
   return { ...base, type: 'purchase', orderId, items };
+}
+
+/** The fields each event type of a batch takes besides the common ones; any other is refused. */
+const OWN_FIELDS: Record<EventType, readonly string[]> = {
+  view: ['productId'],
+  add_to_cart: ['productId', 'quantity'],
+  purchase: ['orderId', 'items'],
+};
+const TYPE_FIELDS = ['productId', 'quantity', 'orderId', 'items'] as const;
+
+export type MixedEventInput = CommonInput & { type?: unknown; productId?: unknown; quantity?: unknown; orderId?: unknown; items?: unknown };
+
+/**
+ * One event of a batch (trackEvents): its `type` says which of the single mutations' rules apply.
+ * A field that belongs to another type (an orderId on a VIEW) is refused, not ignored: it is a
+ * client bug that would otherwise lose data silently.
+ */
+export function mixedEnvelope(input: MixedEventInput, now: number, at: string): EventEnvelope {
+  const type = input.type;
+  if (type !== 'view' && type !== 'add_to_cart' && type !== 'purchase') {
+    throw new InvalidInputError(`${at}.type`, `must be VIEW, ADD_TO_CART or PURCHASE, got ${JSON.stringify(type)}`);
+  }
+  for (const field of TYPE_FIELDS) {
+    if (input[field] !== undefined && input[field] !== null && !OWN_FIELDS[type].includes(field)) {
+      throw new InvalidInputError(`${at}.${field}`, `is not taken by a ${type.toUpperCase()} event (it takes ${OWN_FIELDS[type].join(', ')})`);
+    }
+  }
+  if (type === 'view') return viewEnvelope(input, now, at);
+  if (type === 'add_to_cart') return addToCartEnvelope(input, now, at);
+  return purchaseEnvelope(input, now, at);
 }
 
 export type { EventEnvelope };

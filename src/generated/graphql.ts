@@ -48,6 +48,31 @@ export type TrackAddToCartInput = {
   userId: string | number;
 };
 
+/** One event of a trackEvents batch: `type` and the fields its single mutation takes (VIEW: productId; ADD_TO_CART: productId, quantity; PURCHASE: orderId, items). A field of another type is refused. */
+export type TrackEventInput = {
+  /** Give one to make client retries idempotent; default a new UUID */
+  eventId?: string | number | null | undefined;
+  /** PURCHASE only */
+  items?: Array<PurchaseItemInput> | null | undefined;
+  /** When it happened (client clock); default now */
+  occurredAt?: string | null | undefined;
+  /** PURCHASE only */
+  orderId?: string | number | null | undefined;
+  /** VIEW and ADD_TO_CART */
+  productId?: string | number | null | undefined;
+  /** ADD_TO_CART only; default 1 */
+  quantity?: number | null | undefined;
+  sessionId?: string | number | null | undefined;
+  type: TrackEventType;
+  userId: string | number;
+};
+
+/** Which single track mutation an event of a batch stands for */
+export type TrackEventType =
+  | 'ADD_TO_CART'
+  | 'PURCHASE'
+  | 'VIEW';
+
 export type TrackPurchaseInput = {
   /** Give one to make client retries idempotent; default a new UUID */
   eventId?: string | number | null | undefined;
@@ -68,6 +93,13 @@ export type TrackViewInput = {
   sessionId?: string | number | null | undefined;
   userId: string | number;
 };
+
+export type TrackEventsMutationVariables = Exact<{
+  input: Array<TrackEventInput> | TrackEventInput;
+}>;
+
+
+export type TrackEventsMutation = { trackEvents: Array<{ accepted: boolean, eventId: string | null, error: { code: string, message: string, field: string | null, retriable: boolean, retryAfterSeconds: number | null, written: string | null } | null }> };
 
 export type TrackViewMutationVariables = Exact<{
   input: TrackViewInput;
@@ -150,6 +182,7 @@ export type FeatureFlagsQueryVariables = Exact<{ [key: string]: never; }>;
 export type FeatureFlagsQuery = { featureFlags: Array<{ key: string, value: unknown, source: FlagSource }> };
 
 
+export const TrackEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TrackEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"TrackEventInput"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trackEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accepted"}},{"kind":"Field","name":{"kind":"Name","value":"eventId"}},{"kind":"Field","name":{"kind":"Name","value":"error"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"retriable"}},{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"written"}}]}}]}}]}}]} as unknown as DocumentNode<TrackEventsMutation, TrackEventsMutationVariables>;
 export const TrackViewDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TrackView"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"TrackViewInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trackView"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accepted"}},{"kind":"Field","name":{"kind":"Name","value":"eventId"}}]}}]}}]} as unknown as DocumentNode<TrackViewMutation, TrackViewMutationVariables>;
 export const TrackAddToCartDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TrackAddToCart"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"TrackAddToCartInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trackAddToCart"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accepted"}},{"kind":"Field","name":{"kind":"Name","value":"eventId"}}]}}]}}]} as unknown as DocumentNode<TrackAddToCartMutation, TrackAddToCartMutationVariables>;
 export const TrackPurchaseDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TrackPurchase"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"TrackPurchaseInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trackPurchase"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accepted"}},{"kind":"Field","name":{"kind":"Name","value":"eventId"}}]}}]}}]} as unknown as DocumentNode<TrackPurchaseMutation, TrackPurchaseMutationVariables>;

@@ -6,7 +6,7 @@ import { Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import type { EventType } from '../events/envelope';
 import type { GatewayMetrics } from './gatewayMetrics';
 
-const TRACK_FIELDS: Record<string, EventType> = {
+const TRACK_FIELDS: Record<string, EventType | undefined> = {
   trackView: 'view',
   trackAddToCart: 'add_to_cart',
   trackPurchase: 'purchase',
@@ -25,6 +25,31 @@ function mutationOf(document: DocumentNode | undefined, operation: OperationDefi
 
 const codeOf = (e: FormattedError | undefined) => (typeof e?.extensions?.code === 'string' ? e.extensions.code : 'UNKNOWN');
 
+/**
+ * trackEvents answers per event; its events are counted one by one under type "batch" (the answer
+ * does not say each event's type). A call refused whole (e.g. over 500 events) counts once.
+ */
+const BATCH_FIELD = 'trackEvents';
+const BATCH_TYPE = 'batch';
+interface BatchAnswer {
+  accepted?: unknown;
+  error?: { code?: unknown } | null;
+}
+
+function countBatch(metrics: Pick<GatewayMetrics, 'eventsAccepted' | 'eventsRefused'>, answers: readonly BatchAnswer[]): void {
+  let accepted = 0;
+  const refused = new Map<string, number>();
+  for (const a of answers) {
+    if (a?.accepted === true) accepted++;
+    else {
+      const code = typeof a?.error?.code === 'string' ? a.error.code : 'UNKNOWN'; // UNKNOWN: the client did not select error { code }
+      refused.set(code, (refused.get(code) ?? 0) + 1);
+    }
+  }
+  if (accepted > 0) metrics.eventsAccepted.inc({ type: BATCH_TYPE }, accepted);
+  for (const [code, n] of refused) metrics.eventsRefused.inc({ type: BATCH_TYPE, code }, n);
+}
+
 export function createTrackMetricsPlugin<TContext extends object>(metrics: Pick<GatewayMetrics, 'eventsAccepted' | 'eventsRefused'>): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
@@ -35,9 +60,14 @@ export function createTrackMetricsPlugin<TContext extends object>(metrics: Pick<
           const { data, errors } = response.body.singleResult as { data?: Record<string, unknown> | null; errors?: readonly FormattedError[] };
           for (const selection of mutation.selectionSet.selections) {
             if (selection.kind !== Kind.FIELD) continue;
-            const type = TRACK_FIELDS[selection.name.value];
-            if (!type) continue;
             const key = selection.alias?.value ?? selection.name.value;
+            const batch = data?.[key];
+            if (selection.name.value === BATCH_FIELD && Array.isArray(batch)) {
+              countBatch(metrics, batch as BatchAnswer[]);
+              continue;
+            }
+            const type = selection.name.value === BATCH_FIELD ? BATCH_TYPE : TRACK_FIELDS[selection.name.value];
+            if (!type) continue;
             const answer = data?.[key] as { accepted?: unknown } | null | undefined;
             if (answer?.accepted === true) {
               metrics.eventsAccepted.inc({ type });

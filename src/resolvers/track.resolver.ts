@@ -1,10 +1,12 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { addToCartEnvelope, purchaseEnvelope, viewEnvelope } from '../events/validate';
 import type { EventEnvelope } from '../events/envelope';
-import { TrackAddToCartInput, TrackPurchaseInput, TrackViewInput } from '../schema/track.input';
-import { TrackResult } from '../schema/track.type';
+import { TrackAddToCartInput, TrackEventInput, TrackPurchaseInput, TrackViewInput } from '../schema/track.input';
+import { TrackEventResult, TrackResult } from '../schema/track.type';
+import { perItemCost } from '../server/security/cost';
 import { assertActsFor } from './authz';
 import type { GatewayContext } from './context';
+import { MAX_BATCH_EVENTS, trackEach } from './trackEvents';
 
 async function track(ctx: GatewayContext, event: EventEnvelope): Promise<TrackResult> {
   assertActsFor(ctx.viewer, event.userId);
@@ -34,5 +36,16 @@ export class TrackResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<TrackResult> {
     return track(ctx, purchaseEnvelope(input));
+  }
+
+  @Mutation(() => [TrackEventResult], {
+    description: `Records up to ${MAX_BATCH_EVENTS} events of any type; answers each one, in input order (an event is accepted only once Kafka acknowledged it; a refused one carries the error its single mutation would have given). Rate limits count every event.`,
+    complexity: perItemCost('input'),
+  })
+  trackEvents(
+    @Arg('input', () => [TrackEventInput]) input: TrackEventInput[],
+    @Ctx() ctx: GatewayContext,
+  ): Promise<TrackEventResult[]> {
+    return trackEach(input, ctx.viewer, (event) => track(ctx, event));
   }
 }

@@ -1,4 +1,4 @@
-import { Field, Float, ID, InputType, Int } from 'type-graphql';
+import { Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
 
 @InputType({ description: "Fields every track input shares" })
 abstract class TrackInputBase {
@@ -49,4 +49,34 @@ export class TrackPurchaseInput extends TrackInputBase {
 
   @Field(() => [PurchaseItemInput])
   items!: PurchaseItemInput[];
+}
+
+/** The GraphQL names of the event types; the values are the envelope's (src/events/envelope.ts). */
+export enum TrackEventType {
+  VIEW = 'view',
+  ADD_TO_CART = 'add_to_cart',
+  PURCHASE = 'purchase',
+}
+registerEnumType(TrackEventType, { name: 'TrackEventType', description: 'Which single track mutation an event of a batch stands for' });
+
+@InputType({
+  description:
+    'One event of a trackEvents batch: `type` and the fields its single mutation takes (VIEW: productId; ADD_TO_CART: productId, quantity; PURCHASE: orderId, items). A field of another type is refused.',
+})
+export class TrackEventInput extends TrackInputBase {
+  @Field(() => TrackEventType)
+  type!: TrackEventType;
+
+  @Field(() => ID, { nullable: true, description: 'VIEW and ADD_TO_CART' })
+  productId?: string | null;
+
+  // No GraphQL default here (unlike TrackAddToCartInput): a default would put a quantity on every VIEW.
+  @Field(() => Int, { nullable: true, description: 'ADD_TO_CART only; default 1' })
+  quantity?: number | null;
+
+  @Field(() => ID, { nullable: true, description: 'PURCHASE only' })
+  orderId?: string | null;
+
+  @Field(() => [PurchaseItemInput], { nullable: true, description: 'PURCHASE only' })
+  items?: PurchaseItemInput[] | null;
 }

@@ -11,6 +11,8 @@ export interface LiveLoopTarget {
 }
 
 type Item = { reason: string; product: { id: string } };
+type Scored = { score: number; product: { id: string } };
+type EventAnswer = { accepted: boolean; eventId: string | null; error: { code: string; message: string; field: string | null } | null };
 type RecsMsg = { recommendationsUpdated: { version: number; items: Item[] } };
 
 export function liveLoopContract(mode: string, target: LiveLoopTarget): void {
@@ -97,6 +99,114 @@ export function liveLoopContract(mode: string, target: LiveLoopTarget): void {
         await client.dispose();
       }
     });
+
+    const trackEvents = (input: Record<string, unknown>[]) => gql<{ trackEvents: EventAnswer[] }>(gateway.url, OPS.trackEvents, { input });
+    const ids = (list: Scored[] | undefined) => (list ?? []).map((s) => s.product.id);
+    const similar = async (p: string) => ids((await gql(gateway.url, `query($p: ID!) { similarProducts(productId: $p, limit: 20) { score product { id } } }`, { p })).data?.similarProducts);
+    const together = async (p: string) => ids((await gql(gateway.url, `query($p: ID!) { boughtTogether(productId: $p, limit: 20) { score product { id } } }`, { p })).data?.boughtTogether);
+    const trendingScore = async (p: string) =>
+      ((await gql(gateway.url, `{ trending(limit: 100) { score product { id } } }`)).data?.trending as Scored[] | undefined)?.find((t) => t.product.id === p)?.score ?? null;
+
+    test('a mixed batch is answered per event, in input order, and scored like the same events sent one by one', async () => {
+      // The same story twice over disjoint products: once through the single mutations, once in one batch.
+      const story = (tag: string) => {
+        const [shopper, other] = [uniqueId(`${tag}-shopper`), uniqueId(`${tag}-other`)];
+        const [shoes, socks, laces, polish] = ['shoes', 'socks', 'laces', 'polish'].map((p) => uniqueId(`${tag}-${p}`)) as [string, string, string, string];
+        const events = [
+          { type: 'VIEW', userId: other, productId: shoes, eventId: uniqueId('e') },
+          { type: 'VIEW', userId: other, productId: socks, eventId: uniqueId('e') },
+          { type: 'ADD_TO_CART', userId: shopper, productId: shoes, quantity: 2, eventId: uniqueId('e') },
+          { type: 'PURCHASE', userId: shopper, orderId: uniqueId('o'), items: [{ productId: laces, price: 3.5 }, { productId: polish }], eventId: uniqueId('e') },
+        ];
+        return { shoes, socks, laces, polish, events };
+      };
+      const single = story('single');
+      const OP = { VIEW: ['trackView', OPS.trackView], ADD_TO_CART: ['trackAddToCart', OPS.trackAddToCart], PURCHASE: ['trackPurchase', OPS.trackPurchase] } as const;
+      for (const { type, ...input } of single.events) {
+        const [name, op] = OP[type as keyof typeof OP];
+        expect((await gql(gateway.url, op, { input })).data?.[name]).toEqual({ accepted: true, eventId: input.eventId });
+      }
+      const batch = story('batch');
+      const res = await trackEvents(batch.events);
+      expect(res.errors).toBeUndefined();
+      expect(res.data?.trackEvents).toEqual(batch.events.map((e) => ({ accepted: true, eventId: e.eventId, error: null })));
+
+      // Views make co-visitation, the purchase makes bought-together, both paths alike.
+      const learned = async (s: ReturnType<typeof story>) => {
+        const [seen, bought] = [await similar(s.shoes), await together(s.laces)];
+        return { seen: seen.includes(s.socks), bought: bought.includes(s.polish) };
+      };
+      await eventually(() => learned(single), (l) => l.seen && l.bought);
+      expect(await eventually(() => learned(batch), (l) => l.seen && l.bought)).toEqual({ seen: true, bought: true });
+      // The same neighbours on both sides once all is scored (as sets: tied scores are ordered by the random ids).
+      const relabel = (list: string[], s: ReturnType<typeof story>) =>
+        list.map((id) => ({ [s.shoes]: 'shoes', [s.socks]: 'socks', [s.laces]: 'laces', [s.polish]: 'polish' })[id] ?? id).sort();
+      const sides = async () => JSON.stringify([
+        [relabel(await similar(batch.shoes), batch), relabel(await together(batch.laces), batch)],
+        [relabel(await similar(single.shoes), single), relabel(await together(single.laces), single)],
+      ]);
+      const [batchSide, singleSide] = JSON.parse(await eventually(sides, (x) => { const [a, b] = JSON.parse(x); return JSON.stringify(a) === JSON.stringify(b); })) as unknown[];
+      expect(batchSide).toEqual(singleSide);
+    });
+
+    test('one bad event among good ones is refused alone, naming its field, and only the good ones reach the log', async () => {
+      const before = await target.loggedEvents(gateway);
+      const user = uniqueId('u');
+      const res = await trackEvents([
+        { type: 'VIEW', userId: user, productId: 'p-1' },
+        { type: 'VIEW', userId: user, productId: '', eventId: 'kept-id' },
+        { type: 'ADD_TO_CART', userId: user, productId: 'p-2', quantity: 3 },
+        { type: 'VIEW', userId: user, productId: 'p-3', orderId: 'o-1' },
+        { type: 'PURCHASE', userId: user, orderId: 'o-2', items: [{ productId: 'p-4', price: -1 }] },
+        { type: 'PURCHASE', userId: user, orderId: 'o-3', items: [{ productId: 'p-5' }] },
+      ]);
+      expect(res.errors).toBeUndefined();
+      const answers = res.data!.trackEvents;
+      expect(answers.map((a) => a.accepted)).toEqual([true, false, true, false, false, true]);
+      expect(answers.map((a) => a.error?.field ?? null)).toEqual([null, 'input[1].productId', null, 'input[3].orderId', 'input[4].items[0].price', null]);
+      for (const i of [1, 3, 4]) {
+        expect(answers[i]!.error!.code).toBe('BAD_USER_INPUT');
+        expect(answers[i]!.error!.message).toContain(answers[i]!.error!.field);
+      }
+      expect(answers[1]!.eventId).toBe('kept-id'); // the client's own id, to match the answer to its event
+      expect(await target.loggedEvents(gateway)).toBe(before + 3);
+    });
+
+    test('more than 500 events are refused whole with one error, and nothing reaches the log', async () => {
+      const before = await target.loggedEvents(gateway);
+      const events = Array.from({ length: 501 }, (_, i) => ({ type: 'VIEW', userId: `u${i}`, productId: 'p-1' }));
+      const res = await trackEvents(events);
+      expect(res.data?.trackEvents ?? null).toBeNull();
+      expect(res.errors).toHaveLength(1);
+      expect(res.errors![0]!.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(res.errors![0]!.message).toMatch(/^input: at most 500 events per call, got 501/);
+      expect(await target.loggedEvents(gateway)).toBe(before);
+    });
+
+    test('500 events of a realistic shape pass the body, cost and token limits and are all accepted', async () => {
+      const at = new Date().toISOString();
+      const events = Array.from({ length: 500 }, (_, i) => ({
+        type: 'PURCHASE', userId: uniqueId(`buyer${i % 25}`), sessionId: uniqueId('session'), occurredAt: at, eventId: `${uniqueId('evt')}-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        orderId: uniqueId('order'), items: [{ productId: 'p-1', quantity: 1, price: 19.99 }, { productId: 'p-2', quantity: 2, price: 5.5 }, { productId: 'p-3', quantity: 1, price: 100 }],
+      }));
+      const res = await trackEvents(events);
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.trackEvents.filter((a) => !a.accepted)).toEqual([]);
+      expect(res.data!.trackEvents.map((a) => a.eventId)).toEqual(events.map((e) => e.eventId));
+    });
+
+    test('an event sent again in a batch, or twice in one, leaves every score as after once', async () => {
+      const [user, product, marker] = [uniqueId('u'), uniqueId('p'), uniqueId('marker')];
+      const event = { type: 'VIEW', userId: user, productId: product, eventId: uniqueId('e') };
+      expect(res0(await trackEvents([event]))).toEqual([true]);
+      const once = await eventually(() => trendingScore(product), (s) => s !== null);
+      expect(res0(await trackEvents([event, event]))).toEqual([true, true]);
+      expect(res0(await trackEvents([event, { type: 'VIEW', userId: user, productId: marker }]))).toEqual([true, true]);
+      // Same user, same partition: once the marker is scored, every copy before it was too.
+      await eventually(() => trendingScore(marker), (s) => s !== null);
+      expect(await trendingScore(product)).toBe(once);
+    });
+    const res0 = (r: { data?: { trackEvents: EventAnswer[] } }) => r.data?.trackEvents.map((a) => a.accepted);
 
     const now = Date.now();
     const BAD: [string, string, Record<string, unknown>, string][] = [

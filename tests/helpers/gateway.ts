@@ -80,6 +80,7 @@ export const OPS = {
   trackView: `mutation TrackView($input: TrackViewInput!) { trackView(input: $input) { accepted eventId } }`,
   trackAddToCart: `mutation TrackAddToCart($input: TrackAddToCartInput!) { trackAddToCart(input: $input) { accepted eventId } }`,
   trackPurchase: `mutation TrackPurchase($input: TrackPurchaseInput!) { trackPurchase(input: $input) { accepted eventId } }`,
+  trackEvents: `mutation TrackEvents($input: [TrackEventInput!]!) { trackEvents(input: $input) { accepted eventId error { code message field retriable retryAfterSeconds written } } }`,
   recommendations: `query Recommendations($userId: ID!, $limit: Int) { recommendations(userId: $userId, limit: $limit) { userId version generatedAt items { score reason product { id name category price } } } }`,
   recommendationsUpdated: `subscription RecommendationsUpdated($userId: ID!, $limit: Int) { recommendationsUpdated(userId: $userId, limit: $limit) { userId version generatedAt items { score reason product { id name } } } }`,
 };

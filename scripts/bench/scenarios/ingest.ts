@@ -22,8 +22,12 @@ export interface LoadResult {
   non2xx: number;
 }
 
-export async function runLoad(ctx: BenchContext, url: string, label: string, seconds: number, connections: number, body: (n: number) => string, ok: (body: string) => boolean): Promise<LoadResult> {
-  let accepted = 0;
+/**
+ * `accepted`: whether an answer accepted its event, or how many events it accepted (trackEvents);
+ * `eventsPerRequest`: how many each request sends, those not accepted counted refused.
+ */
+export async function runLoad(ctx: BenchContext, url: string, label: string, seconds: number, connections: number, body: (n: number) => string, accepted: (body: string) => number | boolean, eventsPerRequest = 1): Promise<LoadResult> {
+  let acceptedEvents = 0;
   let refused = 0;
   let n = 0;
   const perSecond: number[] = [];
@@ -39,21 +43,22 @@ export async function runLoad(ctx: BenchContext, url: string, label: string, sec
         method: 'POST',
         setupRequest: (req) => ({ ...req, body: body(++n) }),
         onResponse: (status, text) => {
-          if (status === 200 && ok(text)) accepted++;
-          else refused++;
+          const ok = status === 200 ? Number(accepted(text)) : 0; // true counts 1
+          acceptedEvents += ok;
+          refused += eventsPerRequest - ok;
         },
       },
     ],
   }) as unknown as autocannon.Instance & PromiseLike<autocannon.Result>;
-  const timer = setInterval(() => ctx.progress(`${label}: ${fmtInt(accepted)} ok, ${fmtInt(refused)} not`), 250);
+  const timer = setInterval(() => ctx.progress(`${label}: ${fmtInt(acceptedEvents)} ok, ${fmtInt(refused)} not`), 250);
   instance.on('tick', () => {
-    perSecond.push(accepted - acceptedAtLastTick);
-    acceptedAtLastTick = accepted;
+    perSecond.push(acceptedEvents - acceptedAtLastTick);
+    acceptedAtLastTick = acceptedEvents;
   });
   const result = await instance;
   clearInterval(timer);
   return {
-    accepted,
+    accepted: acceptedEvents,
     refused,
     seconds: result.duration,
     perSecond,
@@ -67,35 +72,47 @@ const trackBody = (n: number) => JSON.stringify({ query: QUERY, variables: { i: 
 const runTrackLoad = (ctx: BenchContext, url: string, label: string, seconds: number, connections: number) =>
   runLoad(ctx, url, label, seconds, connections, trackBody, (text) => text.includes('"accepted":true'));
 
-export async function ingestScenario(ctx: BenchContext): Promise<ScenarioResult> {
+/** Baseline and ours under the same load, each alone in its own process after a 2 s warm-up; ours' /metrics scraped at the end. */
+export async function loadBothServers(
+  ctx: BenchContext,
+  name: string,
+  load: (url: string, label: string, seconds: number) => Promise<LoadResult>,
+): Promise<{ baseline: LoadResult; baseWindow: WindowResult; ours: LoadResult; oursWindow: WindowResult; scrape: string; profiles: ScenarioResult['profiles'] }> {
   const seconds = ctx.options.quick ? 5 : 20;
-  const connections = 32;
-  const id = ctx.id('ingest');
-  const profiles: ScenarioResult['profiles'] = [];
-  const notes: string[] = [];
-
-  // Baseline first, then ours; each server alone in its own process, warmed up for 2 s.
   let baseline: LoadResult;
   let baseWindow: WindowResult;
   const base: BenchChild = await startChild('baseline-http');
   try {
-    await runTrackLoad(ctx, base.url, 'ingest warm-up (baseline)', 2, connections);
+    await load(base.url, `${name} warm-up (baseline)`, 2);
     const close = await openWindow([base], null);
-    baseline = await runTrackLoad(ctx, base.url, 'ingest baseline', seconds, connections);
+    baseline = await load(base.url, `${name} baseline`, seconds);
     baseWindow = await close();
   } finally {
     await base.stop();
   }
-  ctx.done(`ingest baseline: ${fmtInt(baseline.accepted / baseline.seconds)} req/s, p99 ${baseline.latency.p99} ms`);
+  ctx.done(`${name} baseline: ${fmtInt(baseline.accepted / baseline.seconds)} events/s, p99 ${baseline.latency.p99} ms`);
+  return { baseline, baseWindow, ...(await loadGateway(ctx, name, load)) };
+}
 
+/** Our gateway alone in its own process (fresh prefixes) under `load` after a 2 s warm-up; `env` adds to the bench's gateway settings. */
+export async function loadGateway(
+  ctx: BenchContext,
+  name: string,
+  load: (url: string, label: string, seconds: number) => Promise<LoadResult>,
+  env: Record<string, string> = {},
+): Promise<{ ours: LoadResult; oursWindow: WindowResult; scrape: string; profiles: ScenarioResult['profiles'] }> {
+  const seconds = ctx.options.quick ? 5 : 20;
+  const profiles: ScenarioResult['profiles'] = [];
   let ours: LoadResult;
   let oursWindow: WindowResult;
   let scrape = '';
-  const gw = await startChild('gateway', { env: gatewayEnv(ctx, id), cpuProfDir: ctx.options.profile ? `${ctx.profileDir}/ingest` : undefined });
+  const slug = name.replace(/\W+/g, '-');
+  const profileDir = `${ctx.profileDir}/${slug}`;
+  const gw = await startChild('gateway', { env: gatewayEnv(ctx, ctx.id(slug), env), cpuProfDir: ctx.options.profile ? profileDir : undefined });
   try {
-    await runTrackLoad(ctx, gw.url, 'ingest warm-up (ours)', 2, connections);
+    await load(gw.url, `${name} warm-up (ours)`, 2);
     const close = await openWindow([gw], ctx.redisMeter);
-    ours = await runTrackLoad(ctx, gw.url, 'ingest ours', seconds, connections);
+    ours = await load(gw.url, `${name} ours`, seconds);
     // The events accepted last are still being scored in the same process: their work belongs in.
     await sleep(200);
     oursWindow = await close();
@@ -103,8 +120,16 @@ export async function ingestScenario(ctx: BenchContext): Promise<ScenarioResult>
   } finally {
     await gw.stop();
   }
-  if (ctx.options.profile) profiles.push({ label: 'gateway during ingest', summary: await summariseProfile(`${ctx.profileDir}/ingest`) });
-  ctx.done(`ingest ours: ${fmtInt(ours.accepted / ours.seconds)} events/s accepted, p99 ${ours.latency.p99} ms`);
+  if (ctx.options.profile) profiles.push({ label: `gateway during ${name}`, summary: await summariseProfile(profileDir) });
+  ctx.done(`${name} ours: ${fmtInt(ours.accepted / ours.seconds)} events/s accepted, p99 ${ours.latency.p99} ms`);
+  return { ours, oursWindow, scrape, profiles };
+}
+
+export async function ingestScenario(ctx: BenchContext): Promise<ScenarioResult> {
+  const seconds = ctx.options.quick ? 5 : 20;
+  const connections = 32;
+  const notes: string[] = [];
+  const { baseline, baseWindow, ours, oursWindow, scrape, profiles } = await loadBothServers(ctx, 'ingest', (url, label, s) => runTrackLoad(ctx, url, label, s, connections));
 
   const batches = promSample(scrape, 'recsys_produce_batch_size_count');
   const events = promSample(scrape, 'recsys_produce_batch_size_sum');

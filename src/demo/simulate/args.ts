@@ -20,6 +20,8 @@ export interface SimulateOptions {
   maxGapMs: number;
   maxEvents: number;
   maxInFlight: number;
+  /** With --replay: events per trackEvents call (1 = one single mutation per event). */
+  batch: number;
   seed: number;
   /** Upsert the demo catalogue first (for a gateway that is not in embedded mode). */
   loadCatalog: boolean;
@@ -29,9 +31,13 @@ export interface SimulateOptions {
 export const LIMITS = {
   users: 10_000,
   rate: 2_000,
+  /** A replay sent in batches: 500 events per call need far fewer requests. */
+  batchedRate: 20_000,
   durationS: 3_600,
   maxEvents: 1_000_000,
   speed: 100_000,
+  /** trackEvents takes at most 500 events per call. */
+  batch: 500,
 } as const;
 
 export const USAGE = `Usage: npm run simulate -- [options]
@@ -41,7 +47,8 @@ contract's track mutations), for a bounded time and number of events, on this ma
 
   --users N        synthetic shoppers (default 20, at most ${LIMITS.users}); with --replay: replay at most
                    N distinct users of the file (default all)
-  --rate R         events per second (default 20; with --replay a ceiling, default 200; at most ${LIMITS.rate})
+  --rate R         events per second (default 20; with --replay a ceiling, default 200; at most ${LIMITS.rate},
+                   or ${LIMITS.batchedRate} for a replay in batches)
   --duration S     stop after S seconds (default 30, at most ${LIMITS.durationS})
   --url URL        the gateway (default http://127.0.0.1:4000/graphql); loopback addresses only
   --replay FILE    replay a dataset file instead: Taobao UserBehavior CSV, session-rec TSV
@@ -50,6 +57,8 @@ contract's track mutations), for a bounded time and number of events, on this ma
   --speed X        replay speed, dataset seconds per second (default 60)
   --max-gap S      longest pause between two replayed events, in seconds (default 0.5): files sorted
                    by user or session have gaps of hours or days between their events
+  --batch N        with --replay: events per trackEvents call (default ${LIMITS.batch}, at most ${LIMITS.batch});
+                   1 sends each event as its own mutation; a batch holds the events due within 100 ms
   --max-events N   stop after N events (default rate x duration, at most ${LIMITS.maxEvents})
   --seed N         seed of the synthetic shoppers (default 1)
   --load-catalog   upsert the demo catalogue first (needs the admin role where auth is on)
@@ -87,7 +96,7 @@ export function loopbackUrl(raw: string): URL {
 export function parseSimulateArgs(argv: readonly string[]): SimulateOptions {
   const raw: Record<string, string | undefined> = {};
   const flags = new Set<string>();
-  const valued = ['--users', '--rate', '--duration', '--url', '--replay', '--speed', '--max-gap', '--max-events', '--seed'];
+  const valued = ['--users', '--rate', '--duration', '--url', '--replay', '--speed', '--max-gap', '--max-events', '--seed', '--batch'];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.indexOf('=');
@@ -103,8 +112,11 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateOptions {
   }
   const replay = raw['--replay'] ?? null;
   if (replay !== null && replay.trim() === '') throw new UsageError('--replay needs a file');
+  if (raw['--batch'] !== undefined && replay === null) throw new UsageError('--batch applies only with --replay');
   const users = raw['--users'] !== undefined ? number('--users', raw['--users'], 1, LIMITS.users, true) : replay ? null : 20;
-  const rate = raw['--rate'] !== undefined ? number('--rate', raw['--rate'], 0.1, LIMITS.rate, false) : replay ? 200 : 20;
+  const batch = raw['--batch'] !== undefined ? number('--batch', raw['--batch'], 1, LIMITS.batch, true) : LIMITS.batch;
+  const maxRate = replay !== null && batch > 1 ? LIMITS.batchedRate : LIMITS.rate;
+  const rate = raw['--rate'] !== undefined ? number('--rate', raw['--rate'], 0.1, maxRate, false) : replay ? 200 : 20;
   const durationS = raw['--duration'] !== undefined ? number('--duration', raw['--duration'], 1, LIMITS.durationS, false) : 30;
   const maxEvents =
     raw['--max-events'] !== undefined
@@ -120,6 +132,7 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateOptions {
     maxGapMs: (raw['--max-gap'] !== undefined ? number('--max-gap', raw['--max-gap'], 0, 60, false) : 0.5) * 1000,
     maxEvents,
     maxInFlight: 32,
+    batch,
     seed: raw['--seed'] !== undefined ? number('--seed', raw['--seed'], 0, 2 ** 32 - 1, true) : 1,
     loadCatalog: flags.has('--load-catalog'),
     help: flags.has('--help'),

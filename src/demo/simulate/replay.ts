@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { detectFormat, firstLineOf, PARSERS, ParseReport, type DatasetFormat } from '../../eval/parsers';
 import type { EvalEvent } from '../../eval/types';
-import { trackRequest, type ShopperEvent } from './requests';
+import { batchRequest, trackRequest, type BatchRequest, type ShopperEvent } from './requests';
 import type { PlannedEvent } from './runner';
 
 /**
@@ -99,7 +99,39 @@ export interface ReplayPlanOptions {
  * one session (or user) are waited for; the next session starts at once.
  */
 export async function* replayPlan(events: AsyncIterable<EvalEvent>, options: ReplayPlanOptions): AsyncGenerator<PlannedEvent> {
-  const { speed, maxGapMs, rate, runId, now = () => new Date() } = options;
+  const now = options.now ?? (() => new Date());
+  for await (const { at, event } of replayTimeline(events, options)) yield { at, request: () => trackRequest(event, now()) };
+}
+
+/**
+ * The same timeline sent in trackEvents batches: the events due within `windowMs` of a batch's
+ * first one, at most `batchSize`, leave together when the last of them is due (so no event leaves
+ * early). Batches go one after another (one ordering key), which keeps every user's order.
+ */
+export async function* batchedReplayPlan(
+  events: AsyncIterable<EvalEvent>,
+  options: ReplayPlanOptions & { batchSize: number; windowMs: number; /** Events planned at most (the runner counts whole batches). */ maxEvents: number },
+): AsyncGenerator<PlannedEvent<BatchRequest>> {
+  const { batchSize, windowMs, maxEvents, now = () => new Date() } = options;
+  let batch: { at: number; event: ShopperEvent }[] = [];
+  let planned = 0;
+  const flush = (): PlannedEvent<BatchRequest> => {
+    const taken = batch.map((b) => b.event);
+    const at = batch[batch.length - 1]!.at;
+    batch = [];
+    return { at, request: () => batchRequest(taken, now()) };
+  };
+  for await (const next of replayTimeline(events, options)) {
+    if (planned >= maxEvents) break;
+    if (batch.length > 0 && (batch.length >= batchSize || next.at > batch[0]!.at + windowMs)) yield flush();
+    batch.push(next);
+    planned++;
+  }
+  if (batch.length > 0) yield flush();
+}
+
+async function* replayTimeline(events: AsyncIterable<EvalEvent>, options: ReplayPlanOptions): AsyncGenerator<{ at: number; event: ShopperEvent }> {
+  const { speed, maxGapMs, rate, runId } = options;
   const keep = userLimiter(options.users);
   const minSpacing = 1000 / rate;
   let at = 0;
@@ -115,8 +147,7 @@ export async function* replayPlan(events: AsyncIterable<EvalEvent>, options: Rep
       at += Math.max(pause, minSpacing);
     }
     previous = event;
-    const live = replayEvent(event, ++seq, runId);
-    yield { at, request: () => trackRequest(live, now()) };
+    yield { at, event: replayEvent(event, ++seq, runId) };
   }
 }
 

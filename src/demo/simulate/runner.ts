@@ -1,12 +1,19 @@
 // Sends planned events on schedule: bounded by a deadline, an event count and the requests in
 // flight; one user's events leave in order (the next waits for the previous answer), different
-// users' events overlap.
+// users' events overlap. A request may carry a batch of events (`events`, trackEvents): the
+// counts are of events, and the gateway's per-event refusals count as errors.
 import type { TrackRequest } from './requests';
 
-export interface PlannedEvent {
+/** What the runner needs of a request: whose order it keeps, and how many events it carries (default 1). */
+export interface Sendable {
+  userId: string;
+  events?: number;
+}
+
+export interface PlannedEvent<R extends Sendable = TrackRequest> {
   /** When to send, in ms after the start. */
   at: number;
-  request: () => TrackRequest;
+  request: () => R;
 }
 
 export interface RunStats {
@@ -19,9 +26,10 @@ export interface RunStats {
   ended: 'duration' | 'max-events' | 'source' | 'stopped' | null;
 }
 
-export interface RunOptions {
-  plan: AsyncIterable<PlannedEvent> | Iterable<PlannedEvent>;
-  send: (request: TrackRequest) => Promise<void>;
+export interface RunOptions<R extends Sendable = TrackRequest> {
+  plan: AsyncIterable<PlannedEvent<R>> | Iterable<PlannedEvent<R>>;
+  /** Resolves with how many of the request's events the gateway refused (none when it resolves with nothing). */
+  send: (request: R) => Promise<number | void>;
   durationMs: number;
   maxEvents: number;
   maxInFlight: number;
@@ -46,7 +54,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
-export async function runPlan(options: RunOptions): Promise<RunStats> {
+export async function runPlan<R extends Sendable = TrackRequest>(options: RunOptions<R>): Promise<RunStats> {
   const { send, durationMs, maxEvents, maxInFlight, signal, drainMs = 5_000, now = Date.now } = options;
   const start = now();
   const stats: RunStats = { sent: 0, errors: 0, inFlight: 0, elapsedMs: 0, lastError: null, ended: null };
@@ -59,14 +67,18 @@ export async function runPlan(options: RunOptions): Promise<RunStats> {
   };
   const ticker = setInterval(progress, 500);
 
-  const dispatch = (request: TrackRequest) => {
+  const dispatch = (request: R) => {
     const previous = tails.get(request.userId) ?? Promise.resolve();
+    const events = request.events ?? 1;
     const job = previous
       .then(() => send(request))
       .then(
-        () => void stats.sent++,
+        (refused) => {
+          stats.sent += events - (refused ?? 0);
+          stats.errors += refused ?? 0;
+        },
         (err: unknown) => {
-          stats.errors++;
+          stats.errors += events;
           stats.lastError = err instanceof Error ? err.message : String(err);
         },
       );
@@ -104,8 +116,9 @@ export async function runPlan(options: RunOptions): Promise<RunStats> {
         stats.ended = 'duration';
         break;
       }
-      dispatch(planned.request());
-      started++;
+      const request = planned.request();
+      dispatch(request);
+      started += request.events ?? 1;
     }
     stats.ended ??= 'source';
     const drained = new AbortController();

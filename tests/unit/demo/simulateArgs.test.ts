@@ -48,4 +48,17 @@ describe('the simulator options', () => {
     expect(() => loopbackUrl('not a url')).toThrow(/not a URL/);
     expect(() => loopbackUrl('http://user:pw@127.0.0.1/')).toThrow(/credentials/);
   });
+
+  it('replay in batches of 500 unless told otherwise, and take --batch only with --replay, from 1 to 500', () => {
+    expect(parseSimulateArgs(['--replay', 'f.csv']).batch).toBe(500);
+    expect(parseSimulateArgs(['--replay', 'f.csv', '--batch', '1']).batch).toBe(1);
+    expect(() => parseSimulateArgs(['--replay', 'f.csv', '--batch', '501'])).toThrow('--batch: expected a whole number from 1 to 500, got "501"');
+    expect(() => parseSimulateArgs(['--batch', '10'])).toThrow('--batch applies only with --replay');
+  });
+
+  it('allow a replay in batches a higher rate ceiling than one mutation per event', () => {
+    expect(parseSimulateArgs(['--replay', 'f.csv', '--rate', '20000']).rate).toBe(20_000);
+    expect(() => parseSimulateArgs(['--replay', 'f.csv', '--batch', '1', '--rate', '20000'])).toThrow('--rate: expected a number from 0.1 to 2000, got "20000"');
+    expect(() => parseSimulateArgs(['--rate', '20000'])).toThrow('--rate: expected a number from 0.1 to 2000');
+  });
 });

@@ -102,4 +102,19 @@ describe('the simulation runner', () => {
     expect(line).toBe('simulate: 150 sent, 2 errors, 50.0/s, 3s of 30s, 3 in flight');
     expect(line).not.toContain('\n');
   });
+
+  it('counts the events of a batch request, and the ones the gateway refused as errors', async () => {
+    const batch = (n: number) => ({ userId: 'batch', query: 'q', variables: { input: [] }, events: n });
+    const stats = await runPlan({
+      plan: [{ at: 0, request: () => batch(5) }, { at: 0, request: () => batch(3) }, { at: 0, request: () => batch(4) }],
+      send: async (r) => {
+        if (r.events === 4) throw new Error('HTTP 500');
+        return r.events === 5 ? 2 : 0; // two of the first batch's events refused
+      },
+      durationMs: 5_000,
+      maxEvents: 100,
+      maxInFlight: 8,
+    });
+    expect(stats).toMatchObject({ sent: 3 + 3, errors: 2 + 4, lastError: 'HTTP 500', ended: 'source' });
+  });
 });

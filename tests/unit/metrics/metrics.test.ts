@@ -60,6 +60,23 @@ describe('GET /metrics (embedded gateway)', () => {
     await eventually(scrape, (t) => sample(t, 'recsys_subscriptions_open') === 0);
   });
 
+  test('trackEvents counts its events one by one under type "batch", refused ones by their code; a call refused whole counts once', async () => {
+    const user = uniqueId('u');
+    const before = await scrape();
+    const at = (text: string, series: string) => sample(text, series) ?? 0;
+    const res = await gql(gateway.url, OPS.trackEvents, {
+      input: [{ type: 'VIEW', userId: user, productId: 'p-1' }, { type: 'VIEW', userId: user, productId: '' }, { type: 'ADD_TO_CART', userId: user, productId: 'p-2' }],
+    });
+    expect(res.data?.trackEvents.map((a: { accepted: boolean }) => a.accepted)).toEqual([true, false, true]);
+    const tooMany = await gql(gateway.url, OPS.trackEvents, { input: Array.from({ length: 501 }, () => ({ type: 'VIEW', userId: user, productId: 'p-1' })) });
+    expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const after = await scrape();
+    const accepted = 'recsys_events_accepted_total{type="batch"}';
+    const refused = 'recsys_events_refused_total{type="batch",code="BAD_USER_INPUT"}';
+    expect(at(after, accepted) - at(before, accepted)).toBe(2);
+    expect(at(after, refused) - at(before, refused)).toBe(2); // one event of the first call, the whole second call
+  });
+
   test('each gateway has its own registry: a second one starts from zero', async () => {
     const other = await startTestGateway();
     try {

@@ -14,7 +14,7 @@ describe('the security configuration', () => {
       maxFieldsPerSelection: 20,
       maxFields: 300,
       validationCacheEntries: 500,
-      maxBodyBytes: 102_400,
+      maxBodyBytes: 262_144,
       wsMaxPayloadBytes: 65_536,
       wsMaxSubscriptions: 20,
       wsConnectionInitTimeoutMs: 5000,
