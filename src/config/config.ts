@@ -298,6 +298,10 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
+  if (mode === 'embedded' && given('ZOOKEEPER_AUTH')) {
+    throw new ConfigError('ZOOKEEPER_AUTH', 'set, but embedded mode has no ZooKeeper (its flags live in the process); set the three servers for distributed mode, or unset it');
+  }
+
   const jwtSecret = env.RECSYS_JWT_SECRET || null;
   if (production && !jwtSecret) {
     throw new ConfigError('RECSYS_JWT_SECRET', 'required when NODE_ENV=production (auth may be off only outside production)');
