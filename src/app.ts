@@ -14,7 +14,7 @@ import type { Logger } from './logger';
 import { StaticFlags } from './flags/staticFlags';
 import { defaultFlags, retentionMs } from './flags/definitions';
 import type { FlagProvider, FlagWriter } from './flags/types';
-import { ZooKeeperFlagWriter } from './flags/zookeeperFlagWriter';
+import { ZooKeeperFlagWriter, warnWhenUnprotected } from './flags/zookeeperFlagWriter';
 import { startZooKeeperFlags } from './flags/zookeeperFlags';
 import { MemoryLog } from './log/memoryLog';
 import { createGatewayMetrics, createPartitionMetrics, createTrackMetricsPlugin, instrumentFeed, mountMetrics, type GatewayMetrics, type PartitionMetrics } from './metrics';
@@ -114,6 +114,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
     auth: zkConfig.auth,
     logger: logger.child({ name: 'zookeeper' }),
   }).start();
+  if (zkConfig.auth) warnWhenUnprotected({ session: zk, root: zkConfig.root, auth: zkConfig.auth, logger: logger.child({ name: 'flags' }) });
   let flagsProvider: FlagProvider | null = null;
   const flagsReady = startZooKeeperFlags({ session: zk, root: zkConfig.root, logger: logger.child({ name: 'flags' }) });
   const kafkaClient = (requestTimeout: number) =>

@@ -6,7 +6,8 @@ import { writeProtectedAcl } from '../coordination/zkAcl';
 import type { ZooKeeperSession } from '../coordination/zkSession';
 import { ForbiddenError, RecsysError, UnavailableError } from '../errors';
 import { FLAG_DEFINITIONS, type FlagKey, type RecFlags } from './definitions';
-import { flagsDir, removeFlagZnode, writeFlagZnode } from './flagZnodes';
+import type { Logger } from '../logger';
+import { flagsDir, flagsDirHasAcl, removeFlagZnode, writeFlagZnode } from './flagZnodes';
 import type { FlagEntry, FlagWriter } from './types';
 
 export interface ZooKeeperFlagWriterOptions {
@@ -59,4 +60,24 @@ export class ZooKeeperFlagWriter implements FlagWriter {
       throw new UnavailableError('zookeeper', `the flag write failed: ${(err as Error).message}`, err);
     }
   }
+}
+
+/**
+ * With ZOOKEEPER_AUTH set, checks on every new session that `<root>/flags` carries the protecting
+ * ACL, and warns when it does not (znodes made before the variable was set stay writable by anyone
+ * until `npm run flags -- protect`). Returns the unsubscribe.
+ */
+export function warnWhenUnprotected({ session, root, auth, logger }: { session: ZooKeeperSession; root: string; auth: ZooKeeperAuth; logger: Logger }): () => void {
+  return session.on('session', (client) => {
+    flagsDirHasAcl(client, root, writeProtectedAcl(auth)).then(
+      (has) => {
+        if (has === false) {
+          logger.warn({ dir: flagsDir(root), user: auth.user }, 'ZOOKEEPER_AUTH is set but the flags znode is writable by others: run npm run flags -- protect');
+        } else {
+          logger.info({ dir: flagsDir(root), user: auth.user, created: has !== null }, "flags znode writable by ZOOKEEPER_AUTH's user only (once created)");
+        }
+      },
+      (err: unknown) => logger.warn({ err: (err as Error).message, dir: flagsDir(root) }, 'could not read the ACL of the flags znode'),
+    );
+  });
 }

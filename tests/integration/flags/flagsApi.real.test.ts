@@ -7,8 +7,9 @@ import { print } from 'graphql';
 import type { ZooKeeperAuth } from '../../../src/config';
 import { create, getAcl, getData, isNoAuth, remove, removeRecursive, setData, type Client } from '../../../src/coordination/zk';
 import { presentCredentials, writeProtectedAcl } from '../../../src/coordination/zkAcl';
+import { ZooKeeperSession } from '../../../src/coordination/zkSession';
 import { FlagCommandError, runFlagsCommand } from '../../../src/flags/flagsCommand';
-import { ZooKeeperFlagWriter } from '../../../src/flags/zookeeperFlagWriter';
+import { ZooKeeperFlagWriter, warnWhenUnprotected } from '../../../src/flags/zookeeperFlagWriter';
 import { startZooKeeperFlags } from '../../../src/flags/zookeeperFlags';
 import { SetFlagDocument } from '../../../src/generated/graphql';
 import { flagsApiContract } from '../../contract/flagsApi.contract';
@@ -43,6 +44,23 @@ async function cli(root: string, client: Client, auth: ZooKeeperAuth | null, ...
   const out: string[] = [];
   const code = await runFlagsCommand(args, { client, root, auth, print: (line) => out.push(line) });
   return { code, out: out.join('\n') };
+}
+
+/** The warnings of a gateway's start-up check of the flags znode's ACL (a session with the credentials). */
+async function gatewayProtectionCheck(root: string): Promise<string[]> {
+  const log = captureLog();
+  const session = new ZooKeeperSession({ connect: ZK_CONNECT, sessionTimeoutMs: 6000, logger: log.logger, auth: OPS_AUTH });
+  const off = warnWhenUnprotected({ session, root, auth: OPS_AUTH, logger: log.logger });
+  try {
+    session.start();
+    expect(await session.waitConnected(10_000)).toBe(true);
+    const checked = () => log.lines.filter((l) => /flags znode/.test(l.msg));
+    await waitFor('the check of the flags znode', () => checked().length > 0, 10_000);
+    return log.warnings().map((l) => l.msg);
+  } finally {
+    off();
+    await session.close();
+  }
 }
 
 describe('setFlag through ZooKeeper', () => {
@@ -120,6 +138,9 @@ describe('ZOOKEEPER_AUTH: the flag znodes writable only with the credentials', (
     const ops = await clientWith(OPS_AUTH);
     d.add(() => removeRecursive(ops, root));
     expect((await cli(root, ops, OPS_AUTH, 'list')).out).toContain('NOT protected: run protect');
+    // A gateway started with ZOOKEEPER_AUTH says so in its log.
+    const unprotected = await gatewayProtectionCheck(root);
+    expect(unprotected).toEqual([expect.stringMatching(/flags znode is writable by others: run npm run flags -- protect/)]);
     await expect(cli(root, ops, null, 'protect')).rejects.toThrow(/protect needs ZOOKEEPER_AUTH=user:password/);
 
     const { code, out } = await cli(root, ops, OPS_AUTH, 'protect');
@@ -129,6 +150,7 @@ describe('ZOOKEEPER_AUTH: the flag znodes writable only with the credentials', (
     for (const node of ['', '/recs.size', '/legacy.flag']) expect(await getAcl(ops, `${root}/flags${node}`)).toEqual(writeProtectedAcl(OPS_AUTH));
     expect(await zkCode(setData(admin, `${root}/flags/recs.size`, '1'))).toBe('NoAuth');
     expect((await cli(root, ops, OPS_AUTH, 'protect')).out).toContain('(0 ACLs changed)');
+    expect(await gatewayProtectionCheck(root)).toEqual([]);
   });
 
   test('npm run flags reads ZOOKEEPER_AUTH: with it set writes a protected flag, without it exits 1 naming NoAuth', async () => {
