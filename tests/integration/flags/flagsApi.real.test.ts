@@ -14,7 +14,7 @@ import { startZooKeeperFlags } from '../../../src/flags/zookeeperFlags';
 import { SetFlagDocument } from '../../../src/generated/graphql';
 import { flagsApiContract } from '../../contract/flagsApi.contract';
 import { gql, realStackEnv, startTestGateway } from '../../helpers/gateway';
-import { Disposer, ZK_CONNECT, captureLog, closeClient, connectedClient, openSession, scratchRoot, waitFor, writeFlag } from './zkTestKit';
+import { Disposer, ZK_CONNECT, captureLog, freePort, closeClient, connectedClient, openSession, scratchRoot, waitFor, writeFlag } from './zkTestKit';
 
 jest.setTimeout(90_000);
 
@@ -129,6 +129,12 @@ describe('ZOOKEEPER_AUTH: the flag znodes writable only with the credentials', (
     await expect(writer.set('recs.size', 3)).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/NoAuth.*has no ZOOKEEPER_AUTH/) });
     await expect(writer.remove('recs.size')).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect((await getData(ops, `${root}/flags/recs.size`)).text).toBe('14');
+  });
+
+  test('a gateway whose ZooKeeper is not connected answers setFlag with UNAVAILABLE at once', async () => {
+    const session = openSession(d, captureLog().logger, `127.0.0.1:${await freePort()}`);
+    const writer = new ZooKeeperFlagWriter({ session, root: '/nowhere', auth: OPS_AUTH });
+    await expect(writer.set('recs.size', 3)).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/zookeeper unavailable: not connected; the flag was not changed/) });
   });
 
   test('protect gives flag znodes made without an ACL the digest ACL; without ZOOKEEPER_AUTH it refuses to run', async () => {
