@@ -1,8 +1,10 @@
 // `npm run flags -- list | get <key> | set <key> <json> | delete <key>`: reads and writes the
 // flag znodes (`<ZOOKEEPER_ROOT>/flags/<key>`, default root /recsys) of the configured ZooKeeper
 // (ZOOKEEPER_CONNECT; default: the local stack at 127.0.0.1:2181). Values are validated first.
+// ZOOKEEPER_AUTH=user:password: presented to ZooKeeper; new flag znodes are then write-protected.
 import { createClient } from 'node-zookeeper-client';
 import { discardClient } from '../src/coordination/zk';
+import { presentCredentials } from '../src/coordination/zkAcl';
 import { loadStackConfig } from '../src/config';
 import { RecsysError } from '../src/errors';
 import { FlagCommandError, runFlagsCommand } from '../src/flags/flagsCommand';
@@ -13,6 +15,7 @@ async function main(args: string[]): Promise<number> {
   const config = loadStackConfig(process.env);
   const zk = config.zookeeper!;
   const client = createClient(zk.connect, { sessionTimeout: zk.sessionTimeoutMs, spinDelay: 500, retries: 0 });
+  presentCredentials(client, zk.auth);
   const connected = new Promise<boolean>((resolve) => {
     const timer = setTimeout(() => resolve(false), CONNECT_TIMEOUT_MS);
     client.once('connected', () => {
@@ -31,7 +34,7 @@ async function main(args: string[]): Promise<number> {
       );
       return 3;
     }
-    return await runFlagsCommand(args, { client, root: zk.root, print: (line) => process.stdout.write(`${line}\n`) });
+    return await runFlagsCommand(args, { client, root: zk.root, auth: zk.auth, print: (line) => process.stdout.write(`${line}\n`) });
   } finally {
     if (ok) client.close();
   }

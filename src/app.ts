@@ -13,7 +13,8 @@ import { ZooKeeperSession } from './coordination/zkSession';
 import type { Logger } from './logger';
 import { StaticFlags } from './flags/staticFlags';
 import { defaultFlags, retentionMs } from './flags/definitions';
-import type { FlagProvider } from './flags/types';
+import type { FlagProvider, FlagWriter } from './flags/types';
+import { ZooKeeperFlagWriter, warnWhenUnprotected } from './flags/zookeeperFlagWriter';
 import { startZooKeeperFlags } from './flags/zookeeperFlags';
 import { MemoryLog } from './log/memoryLog';
 import { createGatewayMetrics, createPartitionMetrics, createTrackMetricsPlugin, instrumentFeed, mountMetrics, type GatewayMetrics, type PartitionMetrics } from './metrics';
@@ -69,6 +70,7 @@ interface Parts {
   /** scorer */
   deadLetters: DeadLetterSink | null;
   flags: FlagProvider;
+  flagWriter: FlagWriter;
   instances: InstanceRegistry;
   probes: Record<string, Probe>;
   /** Track budgets shared by every gateway (distributed); absent: in this process. */
@@ -106,7 +108,13 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
   // /readyz names what is missing, and each part connects (and reconnects) in the background.
   const starting = new AbortController();
   // ZooKeeper connects in the background; the flags wait at most ~2 s for it, then serve defaults.
-  const zk = new ZooKeeperSession({ connect: zkConfig.connect, sessionTimeoutMs: zkConfig.sessionTimeoutMs, logger: logger.child({ name: 'zookeeper' }) }).start();
+  const zk = new ZooKeeperSession({
+    connect: zkConfig.connect,
+    sessionTimeoutMs: zkConfig.sessionTimeoutMs,
+    auth: zkConfig.auth,
+    logger: logger.child({ name: 'zookeeper' }),
+  }).start();
+  if (zkConfig.auth) warnWhenUnprotected({ session: zk, root: zkConfig.root, auth: zkConfig.auth, logger: logger.child({ name: 'flags' }) });
   let flagsProvider: FlagProvider | null = null;
   const flagsReady = startZooKeeperFlags({ session: zk, root: zkConfig.root, logger: logger.child({ name: 'flags' }) });
   const kafkaClient = (requestTimeout: number) =>
@@ -245,6 +253,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
     consumer,
     deadLetters: roles.scorer ? new KafkaDeadLetters(kafka, kafkaConfig.topicPrefix, (letter) => metrics.deadLetters.inc({ kind: letter.kind })) : null,
     flags,
+    flagWriter: new ZooKeeperFlagWriter({ session: zk, root: zkConfig.root, auth: zkConfig.auth }),
     // Only scorers stand for leader: the maintenance is theirs (the others are listed all the same).
     instances: new ZooKeeperInstances({ session: zk, root: zkConfig.root, logger: logger.child({ name: 'coordination' }), maintenance, candidate: roles.scorer }),
     // /readyz: the checks of the parts this process's roles use.
@@ -307,6 +316,7 @@ function embeddedParts(config: Config, logger: Logger, metrics: GatewayMetrics, 
     publisher: log,
     consumer: log,
     flags,
+    flagWriter: flags,
     instances: new LocalInstances({ logger: logger.child({ name: 'coordination' }), maintenance }),
     deadLetters: new MemoryDeadLetters((letter) => metrics.deadLetters.inc({ kind: letter.kind })),
     probes: { embedded: async () => ({ ok: true }) },
@@ -359,6 +369,7 @@ export async function startGateway(
     recommender,
     reads: new ReadService(parts.store),
     flags: parts.flags,
+    flagWriter: parts.flagWriter,
     instances: parts.instances,
   };
   const streamsLogger = logger.child({ name: 'streams' });

@@ -42,6 +42,16 @@ export interface ZooKeeperConfig {
   connect: string;
   root: string;
   sessionTimeoutMs: number;
+  /**
+   * ZOOKEEPER_AUTH=user:password: the digest credentials the session presents; the flag znodes are
+   * then created readable by all, writable by this user only. null: open ACL (anyone may write).
+   */
+  auth: ZooKeeperAuth | null;
+}
+
+export interface ZooKeeperAuth {
+  user: string;
+  password: string;
 }
 
 /** Abuse limits and production posture (src/server/security/); the README's "Auth and limits" lists them. */
@@ -281,10 +291,15 @@ export function loadConfig(env: Env = process.env): Config {
       connect: hostPorts(env, 'ZOOKEEPER_CONNECT').join(','),
       root: env.ZOOKEEPER_ROOT || '/recsys',
       sessionTimeoutMs: int(env, 'ZOOKEEPER_SESSION_TIMEOUT_MS', 10000, 1000, 120000),
+      auth: zookeeperAuth(env),
     };
     if (!zookeeper.root.startsWith('/') || zookeeper.root.endsWith('/')) {
       throw new ConfigError('ZOOKEEPER_ROOT', `expected an absolute path without a trailing slash, got "${zookeeper.root}"`);
     }
+  }
+
+  if (mode === 'embedded' && given('ZOOKEEPER_AUTH')) {
+    throw new ConfigError('ZOOKEEPER_AUTH', 'set, but embedded mode has no ZooKeeper (its flags live in the process); set the three servers for distributed mode, or unset it');
   }
 
   const jwtSecret = env.RECSYS_JWT_SECRET || null;
@@ -314,6 +329,22 @@ export function loadConfig(env: Env = process.env): Config {
     instanceId: env.RECSYS_INSTANCE_ID || `${process.pid}`,
     scoringDelayMs: scoringDelay(env, production),
   };
+}
+
+/** ZOOKEEPER_AUTH=user:password (the password may hold ':'; the user may not: ZooKeeper splits at the first). */
+function zookeeperAuth(env: Env): ZooKeeperAuth | null {
+  const raw = env.ZOOKEEPER_AUTH;
+  if (raw === undefined || raw === '') return null;
+  const colon = raw.indexOf(':');
+  const user = colon < 0 ? raw : raw.slice(0, colon);
+  const password = colon < 0 ? '' : raw.slice(colon + 1);
+  // The value is a secret: errors name what is wrong, never echo it.
+  if (colon < 0) throw new ConfigError('ZOOKEEPER_AUTH', 'expected user:password (no ":" found)');
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(user)) {
+    throw new ConfigError('ZOOKEEPER_AUTH', "expected a user of 1 to 64 letters, digits, '.', '_' or '-' before the ':'");
+  }
+  if (password.length < 8) throw new ConfigError('ZOOKEEPER_AUTH', `expected a password of at least 8 characters after the ':', got ${password.length}`);
+  return { user, password };
 }
 
 function scoringDelay(env: Env, production: boolean): number {

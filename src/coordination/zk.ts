@@ -4,18 +4,24 @@
 // reconnects, and never answers a request queued on a client whose session expired. A caller
 // that awaits ZooKeeper must therefore give up on its own; the late answer, if any, is ignored.
 import {
+  ACL,
   CreateMode,
   Exception,
+  Id,
+  Permission,
   type Client,
   type Event,
   type Stat,
 } from 'node-zookeeper-client';
 import { UnavailableError } from '../errors';
 
-export { CreateMode, Exception };
+export { ACL, CreateMode, Exception, Id, Permission };
 export type { Client, Event, Stat };
 
 export type Watcher = (event: Event) => void;
+
+/** Anyone may do anything (ZooKeeper's OPEN_ACL_UNSAFE; node-zookeeper-client's typings lack it). */
+export const OPEN_ACL: ACL[] = [new ACL(Permission.ALL, new Id('world', 'anyone'))];
 
 /** How long one ZooKeeper request may take before the caller gives up (ms). */
 export const DEFAULT_OP_TIMEOUT_MS = 5_000;
@@ -27,6 +33,8 @@ export function zkCode(err: unknown): number | null {
 
 export const isNoNode = (err: unknown): boolean => zkCode(err) === Exception.NO_NODE;
 export const isNodeExists = (err: unknown): boolean => zkCode(err) === Exception.NODE_EXISTS;
+/** The node's ACL does not let this session's credentials do that. */
+export const isNoAuth = (err: unknown): boolean => zkCode(err) === Exception.NO_AUTH;
 
 function bounded<T>(what: string, timeoutMs: number, run: (done: (err: unknown, value?: T) => void) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -90,11 +98,21 @@ export function create(
   data: string | null,
   mode: number = CreateMode.PERSISTENT,
   timeoutMs = DEFAULT_OP_TIMEOUT_MS,
+  acls: ACL[] = OPEN_ACL,
 ): Promise<string> {
   return bounded<string>(`create ${path}`, timeoutMs, (done) => {
     const payload = data === null ? null : Buffer.from(data, 'utf8');
-    client.create(path, payload as Buffer, mode, (err, created) => done(err, created));
+    client.create(path, payload as Buffer, acls, mode, (err, created) => done(err, created));
   });
+}
+
+export function getAcl(client: Client, path: string, timeoutMs = DEFAULT_OP_TIMEOUT_MS): Promise<ACL[]> {
+  return bounded<ACL[]>(`getACL ${path}`, timeoutMs, (done) => client.getACL(path, (err, acls) => done(err, acls)));
+}
+
+/** Replaces the node's ACL whatever its version (needs ADMIN permission on the node). */
+export function setAcl(client: Client, path: string, acls: ACL[], timeoutMs = DEFAULT_OP_TIMEOUT_MS): Promise<Stat> {
+  return bounded<Stat>(`setACL ${path}`, timeoutMs, (done) => client.setACL(path, acls, -1, (err, stat) => done(err, stat)));
 }
 
 export function setData(client: Client, path: string, data: string, timeoutMs = DEFAULT_OP_TIMEOUT_MS): Promise<Stat> {

@@ -19,7 +19,9 @@
 // tries again as it does after any lost connection.
 import { createClient, State, type Client } from 'node-zookeeper-client';
 import type { Logger } from '../logger';
+import type { ZooKeeperAuth } from '../config';
 import { discardClient } from './zk';
+import { presentCredentials } from './zkAcl';
 
 /** Clients that reached SYNC_CONNECTED at least once (their close() is safe). */
 const everConnected = new WeakSet<Client>();
@@ -36,6 +38,8 @@ export interface ZooKeeperSessionOptions {
   spinDelayMs?: number;
   /** How long an accepted connection may wait for the session handshake's answer (ms). */
   handshakeTimeoutMs?: number;
+  /** Digest credentials presented on every session (ZOOKEEPER_AUTH); null: none. */
+  auth?: ZooKeeperAuth | null;
   /** Tests can hand in a client maker (e.g. to reuse a session id). */
   clientFactory?: (connect: string, options: { sessionTimeout: number; spinDelay: number; retries: number }) => Client;
 }
@@ -46,6 +50,7 @@ export class ZooKeeperSession {
   private readonly spinDelayMs: number;
   private readonly logger: Logger;
   private readonly clientFactory: NonNullable<ZooKeeperSessionOptions['clientFactory']>;
+  private readonly auth: ZooKeeperAuth | null;
   private readonly listeners = new Map<SessionEvent, Set<SessionListener>>();
   private currentClient: Client | null = null;
   private gen = 0;
@@ -57,7 +62,8 @@ export class ZooKeeperSession {
   private watchdog: NodeJS.Timeout | null = null;
   private handshake: { socket: unknown; since: number } | null = null;
 
-  constructor({ connect, sessionTimeoutMs, logger, spinDelayMs = 1000, handshakeTimeoutMs, clientFactory }: ZooKeeperSessionOptions) {
+  constructor({ connect, sessionTimeoutMs, logger, spinDelayMs = 1000, handshakeTimeoutMs, auth = null, clientFactory }: ZooKeeperSessionOptions) {
+    this.auth = auth;
     this.handshakeTimeoutMs = handshakeTimeoutMs ?? Math.min(5000, Math.max(1000, Math.floor(sessionTimeoutMs / 3)));
     this.connectString = connect;
     this.sessionTimeoutMs = sessionTimeoutMs;
@@ -193,6 +199,8 @@ export class ZooKeeperSession {
       retries: 0,
     });
     this.currentClient = client;
+    // Before connect(): the client sends them in its first packets, and again after each reconnect.
+    presentCredentials(client, this.auth);
     let established = false;
     client.on('state', (state) => {
       if (this.closed || generation !== this.gen) return;

@@ -163,6 +163,25 @@ export function defaultFlags(): RecFlags {
   return flags as RecFlags;
 }
 
+/** Why `key` is refused as a flag key (the CLI and the setFlag mutation say the same). */
+export function unknownFlagReason(key: string): string {
+  return `unknown flag "${key}"; known flags: ${FLAG_KEYS.join(', ')}`;
+}
+
+/** The known flag named `key`; otherwise an InvalidInputError on `field` naming it and the known ones. */
+export function requireFlagKey(key: string, field = 'key'): FlagKey {
+  if (!isFlagKey(key)) throw new InvalidInputError(field, unknownFlagReason(key));
+  return key;
+}
+
+/**
+ * Validates a decoded value for the flag `key`: the one check behind `npm run flags -- set`, the
+ * setFlag mutation and every znode the gateway reads. Throws an InvalidInputError naming the flag.
+ */
+export function validateFlag<K extends FlagKey>(key: K, value: unknown): RecFlags[K] {
+  return FLAG_DEFINITIONS[key].parse(value);
+}
+
 /** Validates one flag's raw JSON text (as stored in a znode). */
 export function parseFlagJson<K extends FlagKey>(key: K, text: string): RecFlags[K] {
   let value: unknown;
@@ -171,5 +190,5 @@ export function parseFlagJson<K extends FlagKey>(key: K, text: string): RecFlags
   } catch {
     throw new InvalidInputError(key, `not JSON: ${JSON.stringify(text.slice(0, 80))}`);
   }
-  return FLAG_DEFINITIONS[key].parse(value);
+  return validateFlag(key, value);
 }

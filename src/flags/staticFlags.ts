@@ -1,11 +1,13 @@
-// Embedded mode's flags: the defaults, overridden by an optional JSON file read at start.
+// Embedded mode's flags: the defaults, overridden by an optional JSON file read at start, and by
+// the setFlag / deleteFlag mutations (in this process, until it restarts).
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors';
 import { FLAG_DEFINITIONS, FLAG_KEYS, defaultFlags, isFlagKey, type FlagKey, type RecFlags } from './definitions';
-import type { FlagEntry, FlagProvider, FlagSource } from './types';
+import type { FlagEntry, FlagProvider, FlagSource, FlagWriter } from './types';
 
-export class StaticFlags implements FlagProvider {
-  private readonly flags: RecFlags = defaultFlags();
+export class StaticFlags implements FlagProvider, FlagWriter {
+  /** Replaced, never mutated, after start: a computation that took `current()` keeps a consistent set. */
+  private flags: RecFlags = defaultFlags();
   private readonly sources = new Map<FlagKey, FlagSource>();
 
   /** `file`: a JSON object of flag key -> value; every value is validated, unknown keys refused. */
@@ -40,7 +42,23 @@ export class StaticFlags implements FlagProvider {
   }
 
   status() {
-    return { connected: true, staleSince: null, source: (this.sources.size > 0 ? 'FILE' : 'DEFAULT') as FlagSource };
+    const kinds = new Set(this.sources.values());
+    const source: FlagSource = kinds.has('API') ? 'API' : kinds.has('FILE') ? 'FILE' : 'DEFAULT';
+    return { connected: true, staleSince: null, source };
+  }
+
+  async set<K extends FlagKey>(key: K, value: RecFlags[K]): Promise<FlagEntry> {
+    this.flags = { ...this.flags, [key]: value };
+    this.sources.set(key, 'API');
+    return { key, value, source: 'API' };
+  }
+
+  /** The default applies again (also over a value from RECSYS_FLAGS_FILE, as deleting a znode does). */
+  async remove(key: FlagKey): Promise<FlagEntry> {
+    const value = FLAG_DEFINITIONS[key].default;
+    this.flags = { ...this.flags, [key]: value };
+    this.sources.delete(key);
+    return { key, value, source: 'DEFAULT' };
   }
 
   async stop(): Promise<void> {}

@@ -2,7 +2,7 @@
 // reads, dropped with the request) and who is asking.
 import DataLoader from 'dataloader';
 import type { InstanceRegistry } from '../coordination/types';
-import type { FlagProvider } from '../flags/types';
+import type { FlagProvider, FlagWriter } from '../flags/types';
 import type { EventPublisher } from '../log/types';
 import type { Recommender } from '../services/recommender';
 import type { ReadService } from '../services/reads';
@@ -16,6 +16,8 @@ export interface GatewayServices {
   recommender: Recommender;
   reads: ReadService;
   flags: FlagProvider;
+  /** The setFlag / deleteFlag mutations: ZooKeeper (distributed) or the in-process flags (embedded). */
+  flagWriter: FlagWriter;
   /** Live gateway instances and leadership (ZooKeeper; in embedded mode this process alone). */
   instances: InstanceRegistry;
 }

@@ -5,8 +5,14 @@ export enum FlagSource {
   DEFAULT = 'DEFAULT',
   ZOOKEEPER = 'ZOOKEEPER',
   FILE = 'FILE',
+  /** Set by setFlag in embedded mode: in this process until it restarts (distributed mode: ZOOKEEPER). */
+  API = 'API',
 }
-registerEnumType(FlagSource, { name: 'FlagSource', description: 'Where a flag value in force came from' });
+registerEnumType(FlagSource, {
+  name: 'FlagSource',
+  description: 'Where a flag value in force came from',
+  valuesConfig: { API: { description: 'Set by setFlag in embedded mode: in force in this process until it restarts' } },
+});
 
 @ObjectType()
 export class FeatureFlag {

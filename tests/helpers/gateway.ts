@@ -9,8 +9,11 @@ import { trackNamespace } from './stackCleanup';
 
 export const uniqueId = (label: string) => `${label}-${randomBytes(4).toString('hex')}`;
 
-/** Real stack addresses, as `npm test` exports them (scripts/test.js), in a namespace of its own removed after the test file. */
-export function realStackEnv(): Env {
+/**
+ * Real stack addresses, as `npm test` exports them (scripts/test.js), in a namespace of its own removed after the test file.
+ * `extra`: more settings (e.g. ZOOKEEPER_AUTH, which the clean-up then presents).
+ */
+export function realStackEnv(extra: Env = {}): Env {
   const id = uniqueId('t');
   return trackNamespace({
     KAFKA_BROKERS: process.env.KAFKA_BROKERS || '127.0.0.1:9093',
@@ -21,6 +24,7 @@ export function realStackEnv(): Env {
     KAFKA_GROUP_ID: `${id}-scorer`,
     KAFKA_PARTITIONS: '3',
     ZOOKEEPER_ROOT: `/${id}`,
+    ...extra,
   });
 }
 

@@ -38,6 +38,8 @@ async function dropKeys(env: Env): Promise<void> {
 function dropZnodes(env: Env): Promise<void> {
   return new Promise((resolve) => {
     const client = zookeeper.createClient(env.ZOOKEEPER_CONNECT!, { sessionTimeout: 5_000, retries: 1 });
+    // Flag znodes made under ZOOKEEPER_AUTH are deletable only with its credentials.
+    if (env.ZOOKEEPER_AUTH) client.addAuthInfo('digest', Buffer.from(env.ZOOKEEPER_AUTH));
     const timer = setTimeout(() => finish(), 5_000);
     const finish = () => {
       clearTimeout(timer);

