@@ -40,6 +40,7 @@ import { failingAsUnavailable, redisClientOptions } from './store/redisErrors';
 import { RedisStore } from './store/redisStore';
 import type { CatalogChanges, RecStore, RecsFeed } from './store/types';
 import { RedisCatalogChanges } from './store/redisCatalogChanges';
+import { LiveHub } from './live/liveHub';
 import { LocalSubscribers } from './live/localSubscribers';
 import { startLiveLists } from './live/liveLists';
 import { createScorer, type ScoreBatch } from './streams/scorer';
@@ -349,7 +350,11 @@ export async function startGateway(
   const services: GatewayServices = {
     publisher: parts.publisher ?? refusingPublisher(roles),
     store: parts.store,
-    feed: parts.feed ? subscribers.track(instrumentFeed(parts.feed, metrics)) : refusingFeed(roles),
+    live: new LiveHub({
+      feed: parts.feed ? subscribers.track(instrumentFeed(parts.feed, metrics)) : refusingFeed(roles),
+      recommender,
+      onError: (err) => logger.warn({ err }, 'could not produce a subscribed list'),
+    }),
     recommender,
     reads: new ReadService(parts.store),
     flags: parts.flags,

@@ -2,17 +2,19 @@
 // reads, dropped with the request) and who is asking.
 import DataLoader from 'dataloader';
 import type { InstanceRegistry } from '../coordination/types';
+import type { LiveHub } from '../live/liveHub';
 import type { FlagProvider } from '../flags/types';
 import type { EventPublisher } from '../log/types';
 import type { Recommender } from '../services/recommender';
 import type { ReadService } from '../services/reads';
 import type { ClientLimits } from '../server/security/rateLimit';
-import type { Product, RecStore, RecsFeed } from '../store/types';
+import type { Product, RecStore } from '../store/types';
 
 export interface GatewayServices {
   publisher: EventPublisher;
   store: RecStore;
-  feed: RecsFeed;
+  /** Subscriptions to shoppers' lists, shared per shopper and document (src/live/liveHub.ts). */
+  live: LiveHub;
   recommender: Recommender;
   reads: ReadService;
   flags: FlagProvider;

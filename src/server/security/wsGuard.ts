@@ -15,6 +15,7 @@
 import { DocumentCache } from './documentCache';
 import type { IncomingMessage } from 'node:http';
 import {
+  createSourceEventStream,
   execute,
   getOperationAST,
   getVariableValues,
@@ -22,7 +23,6 @@ import {
   NoSchemaIntrospectionCustomRule,
   parse,
   specifiedRules,
-  subscribe,
   validate,
   type DocumentNode,
   type ExecutionArgs,
@@ -34,6 +34,7 @@ import { CloseCode, type Context, type FormattedExecutionResult, type SubscribeP
 import type WebSocket from 'ws';
 import type { SecurityConfig } from '../../config';
 import { RecsysError } from '../../errors';
+import { isSharedSource } from '../../live/liveHub';
 import type { Viewer } from '../../resolvers/context';
 import type { Authenticator } from '../auth';
 import { clientAddress } from './client';
@@ -76,6 +77,14 @@ export function createWsGuard(options: WsGuardOptions) {
   const documents = new DocumentCache(security.validationCacheEntries);
   const internal = (err: unknown) =>
     new GraphQLError('internal error while starting the operation', { originalError: err instanceof Error ? err : new Error(String(err)), extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+
+  const executeSafely = async (args: ExecutionArgs): Promise<ExecutionResult> => {
+    try {
+      return await execute(args);
+    } catch (err) {
+      return { errors: [internal(err)] };
+    }
+  };
 
   const prepare = (ctx: WsContext, payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[] => {
     // graphql-ws has already registered this operation, so the count includes it.
@@ -152,23 +161,23 @@ export function createWsGuard(options: WsGuardOptions) {
       ctx.extra.touch?.();
     },
 
-    // graphql-js throws (rather than answering errors) on a few shapes validation lets through;
-    // graphql-ws would close the whole socket with 4500. An error for this operation instead.
-    async subscribe(args: ExecutionArgs) {
+    // graphql-js's subscribe, except that a shared source (src/live/liveHub.ts) runs the document
+    // once per list version for every subscriber of the same document and variables, instead of
+    // once per subscriber. graphql-js throws (rather than answering errors) on a few shapes
+    // validation lets through; graphql-ws would close the whole socket with 4500. An error for
+    // this operation instead.
+    async subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
       try {
-        return await subscribe(args);
+        const source = await createSourceEventStream(args);
+        if (!isAsyncIterable(source)) return source;
+        const run = (rootValue: unknown) => executeSafely({ ...args, rootValue });
+        return isSharedSource(source) ? source.share(executionKey(args), run) : mapEvents(source, run);
       } catch (err) {
         return { errors: [internal(err)] };
       }
     },
 
-    async execute(args: ExecutionArgs) {
-      try {
-        return await execute(args);
-      } catch (err) {
-        return { errors: [internal(err)] };
-      }
-    },
+    execute: executeSafely,
 
     onNext(_ctx: WsContext, _id: string, _payload: SubscribePayload, _args: ExecutionArgs, result: ExecutionResult): FormattedExecutionResult | void {
       if (!result.errors) return;
@@ -179,6 +188,23 @@ export function createWsGuard(options: WsGuardOptions) {
       return formatAll(errors);
     },
   };
+}
+
+/** Runs `run` on every event of a source that is not shared (graphql-js's own mapping). */
+async function* mapEvents(source: AsyncIterable<unknown>, run: (event: unknown) => Promise<ExecutionResult>): AsyncGenerator<ExecutionResult> {
+  for await (const event of source) yield await run(event);
+}
+
+const isAsyncIterable = (value: object): value is AsyncIterable<unknown> => Symbol.asyncIterator in value;
+
+// Subscribers share an execution when they sent the same document (one parsed document per text:
+// the document cache) with the same operation and variables.
+const documentIds = new WeakMap<DocumentNode, number>();
+let documentsSeen = 0;
+function executionKey(args: ExecutionArgs): string {
+  let id = documentIds.get(args.document);
+  if (id === undefined) documentIds.set(args.document, (id = ++documentsSeen));
+  return `${id}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}`;
 }
 
 const isErrors = (value: DocumentNode | readonly GraphQLError[]): value is readonly GraphQLError[] => Array.isArray(value);
