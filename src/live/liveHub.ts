@@ -25,9 +25,8 @@ const asIs: Produce<StoredRecs> = (recs) => recs;
 /** One key's subscribers of one shopper: the newest produced value, produced once per version. */
 class Group {
   readonly members = new Set<LiveSubscription<unknown>>();
-  /** The newest produced value and its list (null: none yet). */
-  value: unknown = undefined;
-  recs: StoredRecs | null = null;
+  /** The newest version produced (values are not kept: a held list would cost KBs per shopper). */
+  version = 0;
   /** The newest version asked for; the one after the running production waits in `queued`. */
   private wanted = 0;
   private queued: StoredRecs | null = null;
@@ -35,7 +34,7 @@ class Group {
 
   constructor(
     readonly key: string,
-    private readonly produce: Produce<unknown>,
+    readonly produce: Produce<unknown>,
     private readonly onError: (err: unknown) => void,
   ) {}
 
@@ -53,9 +52,8 @@ class Group {
       this.queued = null;
       try {
         const value = await this.produce(recs);
-        if (this.recs && recs.version <= this.recs.version) continue;
-        this.value = value;
-        this.recs = recs;
+        if (recs.version <= this.version) continue;
+        this.version = recs.version;
         for (const member of this.members) member.offer(value, recs);
       } catch (err) {
         this.onError(err);
@@ -67,8 +65,8 @@ class Group {
 
 /** One shopper's subscriptions on this process. */
 class Entry {
-  /** The newest version heard from the feed or read. */
-  current: StoredRecs | null = null;
+  /** The newest version heard from the feed or read (the list itself is not kept). */
+  version = 0;
   readonly groups = new Map<string, Group>();
   /** Subscriptions holding this entry (opened and not yet returned). */
   holders = 0;
@@ -78,8 +76,8 @@ class Entry {
   constructor(readonly userId: string) {}
 
   offer(recs: StoredRecs): void {
-    if (this.current && recs.version <= this.current.version) return;
-    this.current = recs;
+    if (recs.version <= this.version) return;
+    this.version = recs.version;
     for (const group of this.groups.values()) group.update(recs);
   }
 }
@@ -118,7 +116,7 @@ export class LiveHub {
       // (not only the first): a list stored under older flags is recomputed by this read.
       const current = await this.recommender.current(userId);
       entry.offer(current);
-      return new LiveSubscription<StoredRecs>(this, entry, current.version);
+      return new LiveSubscription<StoredRecs>(this, entry, current);
     } catch (err) {
       await this.release(entry);
       throw err;
@@ -146,13 +144,20 @@ export class LiveHub {
     return entry;
   }
 
-  /** @internal LiveSubscription joins its key's group; the group produces the entry's newest version if it has not yet. */
-  join(entry: Entry, member: LiveSubscription<unknown>, key: string, produce: Produce<unknown>): Group {
+  /**
+   * @internal LiveSubscription joins its key's group with the list it read at open: a group that
+   * has produced that version already produces it once more for the newcomer alone; otherwise the
+   * group produces it for everyone.
+   */
+  join(entry: Entry, member: LiveSubscription<unknown>, key: string, produce: Produce<unknown>, first: StoredRecs): Group {
     let group = entry.groups.get(key);
     if (!group) entry.groups.set(key, (group = new Group(key, produce, this.onError)));
     group.members.add(member);
-    if (group.recs) member.offer(group.value, group.recs);
-    if (entry.current) group.update(entry.current);
+    if (group.version >= first.version) {
+      Promise.resolve(first)
+        .then(group.produce)
+        .then((value) => member.offer(value, first), this.onError);
+    } else group.update(first);
     return group;
   }
 
@@ -191,24 +196,29 @@ export class LiveSubscription<R> implements AsyncIterableIterator<R>, SharedSour
   private last: number;
   private started = false;
   private closed = false;
+  /** The list read at open, until the subscription joins its group. */
+  private first: StoredRecs | null;
 
   constructor(
     private readonly hub: LiveHub,
     private readonly entry: Entry,
-    floor: number,
+    first: StoredRecs,
   ) {
-    this.last = floor - 1;
+    this.first = first;
+    this.last = first.version - 1;
   }
 
   share<T>(key: string, produce: Produce<T>): LiveSubscription<T> {
-    if (this.group) throw new Error('a live subscription is shared or iterated once');
+    const { first } = this;
+    if (!first || this.closed) throw new Error('a live subscription is shared or iterated once, while open');
+    this.first = null;
     const self = this as unknown as LiveSubscription<T>;
-    self.group = this.hub.join(this.entry, self as LiveSubscription<unknown>, key, produce);
+    self.group = this.hub.join(this.entry, self as LiveSubscription<unknown>, key, produce, first);
     return self;
   }
 
   [Symbol.asyncIterator](): LiveSubscription<R> {
-    return this.group ? this : (this.share(RAW, asIs) as unknown as LiveSubscription<R>);
+    return this.group || this.closed ? this : (this.share(RAW, asIs) as unknown as LiveSubscription<R>);
   }
 
   /** @internal A group's newest value; only newer versions than the last handed out count. */
