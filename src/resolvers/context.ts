@@ -44,9 +44,35 @@ export interface GatewayContext {
  * remembers nothing, so pushes show current product details and memory does not grow per push.
  */
 export function createContext(services: GatewayServices, viewer: Viewer, lifetime: 'request' | 'subscription' = 'request'): GatewayContext {
-  return {
-    services,
-    viewer,
-    loaders: { product: new DataLoader((ids) => services.store.getProducts(ids), { maxBatchSize: 500, cache: lifetime === 'request' }) },
-  };
+  return { services, viewer, loaders: { product: productLoader(services, lifetime === 'request') } };
+}
+
+function productLoader(services: GatewayServices, cache: boolean): DataLoader<string, Product | null> {
+  return new DataLoader((ids) => services.store.getProducts(ids), { maxBatchSize: 500, cache });
+}
+
+/**
+ * The context of a websocket operation, whose loader (remembering nothing, as 'subscription'
+ * above) and rate limits are made on first use: a held subscription's context only answers who
+ * is asking (its pushes run once per document in src/live/liveHub.ts, on the first subscriber's
+ * context), so 10,000 held subscriptions do not hold 10,000 loaders.
+ */
+export class SocketContext implements GatewayContext {
+  private loaderSet: GatewayContext['loaders'] | null = null;
+  private clientLimits: ClientLimits | null = null;
+
+  constructor(
+    readonly services: GatewayServices,
+    readonly viewer: Viewer,
+    private readonly limitsFor: (address: string) => ClientLimits,
+    private readonly address: string,
+  ) {}
+
+  get loaders(): GatewayContext['loaders'] {
+    return (this.loaderSet ??= { product: productLoader(this.services, false) });
+  }
+
+  get limits(): ClientLimits {
+    return (this.clientLimits ??= this.limitsFor(this.address));
+  }
 }

@@ -16,7 +16,7 @@ import type { GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { rolesLabel, type Roles, type SecurityConfig } from '../config';
 import type { Logger } from '../logger';
-import { createContext, type GatewayContext, type GatewayServices } from '../resolvers/context';
+import { createContext, SocketContext, type GatewayContext, type GatewayServices } from '../resolvers/context';
 import type { Authenticator } from './auth';
 import { mountHealth, type Probe } from './health';
 import { refuseGraphqlOverHttp, refuseWebsockets } from './notServed';
@@ -102,15 +102,13 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
       },
     });
     wsServer.on('connection', (socket, req) => socket.once('close', socketsPerAddress.opened(addressOf(req))));
+    const forClient = (address: string) => limiter.forClient(address);
     const { sweep, ...wsGuard } = createWsGuard({ schema, security, introspection, authenticate, format: formatError });
     return serveLean<Record<string, unknown> | undefined, WsExtra>(
       {
         schema,
         ...wsGuard,
-        context: (ctx) => ({
-          ...createContext(services, ctx.extra.viewer ?? authenticate(undefined), 'subscription'),
-          limits: limiter.forClient(ctx.extra.clientAddress ?? 'unknown'),
-        }),
+        context: (ctx) => new SocketContext(services, ctx.extra.viewer ?? authenticate(undefined), forClient, ctx.extra.clientAddress ?? 'unknown'),
       },
       wsServer,
       { ...sweep, keepAliveMs: WS_KEEPALIVE_MS, isProd: production },

@@ -73,15 +73,16 @@ export function serveLean<P extends Record<string, unknown> | undefined, E exten
   const internalReason = (err: unknown) =>
     options.isProd ? 'Internal server error' : limitReason(err instanceof Error ? err.message : String(err), 'Internal server error');
 
-  // Shared handlers: `this` is the socket, its connection hangs off it.
-  async function onMessage(this: Held, data: unknown): Promise<void> {
-    const connection = this[CONNECTION];
-    try {
-      await connection?.onMessageCallback?.(String(data));
-    } catch (err) {
-      console.error('Internal error occurred during message handling. Please check your implementation.', err);
-      this.close(CloseCode.InternalServerError, internalReason(err));
-    }
+  // Shared handlers: `this` is the socket, its connection hangs off it. graphql-ws's handler of a
+  // subscribe message settles when the subscription ends: a promise with one handler, not an
+  // async frame of ours, waits for it.
+  function onMessage(this: Held, data: unknown): void {
+    const handling = this[CONNECTION]?.onMessageCallback?.(String(data));
+    if (handling) handling.catch((err: unknown) => failed(this, err));
+  }
+  function failed(socket: Held, err: unknown): void {
+    console.error('Internal error occurred during message handling. Please check your implementation.', err);
+    socket.close(CloseCode.InternalServerError, internalReason(err));
   }
   function onPong(this: Held): void {
     const connection = this[CONNECTION];
