@@ -55,7 +55,8 @@ function productLoader(services: GatewayServices, cache: boolean): DataLoader<st
  * The context of a websocket operation, whose loader (remembering nothing, as 'subscription'
  * above) and rate limits are made on first use: a held subscription's context only answers who
  * is asking (its pushes run once per document in src/live/liveHub.ts, on the first subscriber's
- * context), so 10,000 held subscriptions do not hold 10,000 loaders.
+ * context, each with a loader of its own: forExecution), so 10,000 held subscriptions do not
+ * hold 10,000 loaders.
  */
 export class SocketContext implements GatewayContext {
   private loaderSet: GatewayContext['loaders'] | null = null;
@@ -75,4 +76,18 @@ export class SocketContext implements GatewayContext {
   get limits(): ClientLimits {
     return (this.clientLimits ??= this.limitsFor(this.address));
   }
+
+  /**
+   * The context of one execution of a push: its own loader, dropped with it. A DataLoader keeps
+   * its last batch (keys, and a callback pair per key) for as long as it lives, so a loader kept
+   * across pushes would hold its last push's batch for the subscription's whole life.
+   */
+  forExecution(): SocketContext {
+    return new SocketContext(this.services, this.viewer, this.limitsFor, this.address);
+  }
+}
+
+/** A context that gives each execution a fresh copy (see SocketContext.forExecution). */
+export function contextForExecution(context: unknown): unknown {
+  return context instanceof SocketContext ? context.forExecution() : context;
 }

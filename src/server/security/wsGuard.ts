@@ -34,7 +34,7 @@ import type { SecurityConfig } from '../../config';
 import { RecsysError } from '../../errors';
 import { isSharedSource } from '../../live/liveHub';
 import type { HeldSocket } from '../wsServe';
-import type { Viewer } from '../../resolvers/context';
+import { contextForExecution, type Viewer } from '../../resolvers/context';
 import type { Authenticator } from '../auth';
 import { clientAddress } from './client';
 import { costError } from './cost';
@@ -184,7 +184,7 @@ export function createWsGuard(options: WsGuardOptions) {
       try {
         const source = await createSourceEventStream(args);
         if (!isAsyncIterable(source)) return source;
-        const run = (rootValue: unknown) => executeSafely({ ...args, rootValue });
+        const run = (rootValue: unknown) => executeSafely({ ...args, rootValue, contextValue: contextForExecution(args.contextValue) });
         return isSharedSource(source) ? source.share(executionKey(args), run) : mapEvents(source, run);
       } catch (err) {
         return { errors: [internal(err)] };
