@@ -16,7 +16,7 @@ function setup() {
   let seq = 0;
   /** Stores a new list for the shopper (a new version, published on the feed). */
   const change = (userId: string) =>
-    store.putRecs(userId, { generatedAt: new Date().toISOString(), strategy: 'personalized', arm: null, items: [{ productId: `p${++seq}`, score: 1, reason: 'trending' }] });
+    store.putRecs(userId, { generatedAt: new Date().toISOString(), strategy: 'personalized', arm: null, items: [{ productId: `p${++seq}`, score: 1, reason: 'TRENDING' }] });
   return { store, recommender, subscribers, hub, change };
 }
 
