@@ -41,6 +41,7 @@ import { RedisStore } from './store/redisStore';
 import { createRedisClient } from './store/redisClient';
 import type { CatalogChanges, RecStore, RecsFeed } from './store/types';
 import { RedisCatalogChanges } from './store/redisCatalogChanges';
+import { LiveHub } from './live/liveHub';
 import { LocalSubscribers } from './live/localSubscribers';
 import { startLiveLists } from './live/liveLists';
 import { createScorer, type ScoreBatch } from './streams/scorer';
@@ -365,7 +366,11 @@ export async function startGateway(
   const services: GatewayServices = {
     publisher: parts.publisher ?? refusingPublisher(roles),
     store: parts.store,
-    feed: parts.feed ? subscribers.track(instrumentFeed(parts.feed, metrics)) : refusingFeed(roles),
+    live: new LiveHub({
+      feed: parts.feed ? subscribers.track(instrumentFeed(parts.feed, metrics)) : refusingFeed(roles),
+      recommender,
+      onError: (err) => logger.warn({ err }, 'could not produce a subscribed list'),
+    }),
     recommender,
     reads: new ReadService(parts.store),
     flags: parts.flags,

@@ -6,7 +6,7 @@ import type { GatewayMetrics } from './gatewayMetrics';
 /**
  * Counts the feed's live subscriptions and observes, for every pushed list that carries the
  * `receivedAt` of the event behind it, the time from that event reaching the gateway to the push
- * being written to the subscriber's socket (liveRecs calls `delivered`).
+ * being written to the subscriber's socket (src/live/liveHub.ts calls `delivered`).
  */
 export function instrumentFeed(feed: RecsFeed, metrics: Pick<GatewayMetrics, 'subscriptionsOpen' | 'eventToPush'>, now: () => number = Date.now): RecsFeed {
   return {

@@ -2,17 +2,19 @@
 // reads, dropped with the request) and who is asking.
 import DataLoader from 'dataloader';
 import type { InstanceRegistry } from '../coordination/types';
+import type { LiveHub } from '../live/liveHub';
 import type { FlagProvider, FlagWriter } from '../flags/types';
 import type { EventPublisher } from '../log/types';
 import type { Recommender } from '../services/recommender';
 import type { ReadService } from '../services/reads';
 import type { ClientLimits } from '../server/security/rateLimit';
-import type { Product, RecStore, RecsFeed } from '../store/types';
+import type { Product, RecStore } from '../store/types';
 
 export interface GatewayServices {
   publisher: EventPublisher;
   store: RecStore;
-  feed: RecsFeed;
+  /** Subscriptions to shoppers' lists, shared per shopper and document (src/live/liveHub.ts). */
+  live: LiveHub;
   recommender: Recommender;
   reads: ReadService;
   flags: FlagProvider;
@@ -44,9 +46,50 @@ export interface GatewayContext {
  * remembers nothing, so pushes show current product details and memory does not grow per push.
  */
 export function createContext(services: GatewayServices, viewer: Viewer, lifetime: 'request' | 'subscription' = 'request'): GatewayContext {
-  return {
-    services,
-    viewer,
-    loaders: { product: new DataLoader((ids) => services.store.getProducts(ids), { maxBatchSize: 500, cache: lifetime === 'request' }) },
-  };
+  return { services, viewer, loaders: { product: productLoader(services, lifetime === 'request') } };
+}
+
+function productLoader(services: GatewayServices, cache: boolean): DataLoader<string, Product | null> {
+  return new DataLoader((ids) => services.store.getProducts(ids), { maxBatchSize: 500, cache });
+}
+
+/**
+ * The context of a websocket operation, whose loader (remembering nothing, as 'subscription'
+ * above) and rate limits are made on first use: a held subscription's context only answers who
+ * is asking (its pushes run once per document in src/live/liveHub.ts, on the first subscriber's
+ * context, each with a loader of its own: forExecution), so 10,000 held subscriptions do not
+ * hold 10,000 loaders.
+ */
+export class SocketContext implements GatewayContext {
+  private loaderSet: GatewayContext['loaders'] | null = null;
+  private clientLimits: ClientLimits | null = null;
+
+  constructor(
+    readonly services: GatewayServices,
+    readonly viewer: Viewer,
+    private readonly limitsFor: (address: string) => ClientLimits,
+    private readonly address: string,
+  ) {}
+
+  get loaders(): GatewayContext['loaders'] {
+    return (this.loaderSet ??= { product: productLoader(this.services, false) });
+  }
+
+  get limits(): ClientLimits {
+    return (this.clientLimits ??= this.limitsFor(this.address));
+  }
+
+  /**
+   * The context of one execution of a push: its own loader, dropped with it. A DataLoader keeps
+   * its last batch (keys, and a callback pair per key) for as long as it lives, so a loader kept
+   * across pushes would hold its last push's batch for the subscription's whole life.
+   */
+  forExecution(): SocketContext {
+    return new SocketContext(this.services, this.viewer, this.limitsFor, this.address);
+  }
+}
+
+/** A context that gives each execution a fresh copy (see SocketContext.forExecution). */
+export function contextForExecution(context: unknown): unknown {
+  return context instanceof SocketContext ? context.forExecution() : context;
 }

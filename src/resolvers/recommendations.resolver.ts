@@ -2,7 +2,6 @@ import { Arg, Ctx, ID, Int, Query, Resolver, Root, Subscription } from 'type-gra
 import type { SubscribeResolverData } from 'type-graphql';
 import { checkId } from '../events/validate';
 import { checkLimit } from '../services/reads';
-import { liveRecommendations } from '../services/liveRecs';
 import type { StoredRecs } from '../store/types';
 import { Recommendations, type RecommendationReason } from '../schema/recommendation.type';
 import { limitedListCost } from '../server/security/cost';
@@ -52,7 +51,7 @@ export class RecommendationsResolver {
       const id = checkId('userId', args.userId);
       checkLimit(args.limit);
       assertActsFor(context.viewer, id);
-      return liveRecommendations(context.services.feed, context.services.recommender, id);
+      return context.services.live.open(id);
     },
   })
   async recommendationsUpdated(

@@ -14,10 +14,9 @@ import cors from 'cors';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
-import { useServer } from 'graphql-ws/use/ws';
 import { rolesLabel, type Roles, type SecurityConfig } from '../config';
 import type { Logger } from '../logger';
-import { createContext, type GatewayContext, type GatewayServices } from '../resolvers/context';
+import { createContext, SocketContext, type GatewayContext, type GatewayServices } from '../resolvers/context';
 import type { Authenticator } from './auth';
 import { mountHealth, type Probe } from './health';
 import { refuseGraphqlOverHttp, refuseWebsockets } from './notServed';
@@ -33,8 +32,9 @@ import {
   originAllowed,
   securityValidationRules,
   type TrackLimiter,
-  type WsClient,
 } from './security';
+import type { WsExtra } from './security/wsGuard';
+import { serveLean } from './wsServe';
 import { DocumentCache } from './security/documentCache';
 import { SocketsPerAddress } from './security/socketsPerAddress';
 
@@ -62,6 +62,9 @@ export interface HttpGatewayOptions {
   /** What this process runs (default: every role). */
   roles?: Roles;
 }
+
+/** graphql-ws's default keep-alive: a socket that does not answer a ping within this time is dropped. */
+const WS_KEEPALIVE_MS = 12_000;
 
 const ALL_ROLES: Roles = { api: true, scorer: true, push: true };
 
@@ -99,18 +102,16 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
       },
     });
     wsServer.on('connection', (socket, req) => socket.once('close', socketsPerAddress.opened(addressOf(req))));
-    const wsGuard = createWsGuard({ schema, security, introspection, authenticate, format: formatError });
-    return useServer<Record<string, unknown> | undefined, WsClient>(
+    const forClient = (address: string) => limiter.forClient(address);
+    const { sweep, ...wsGuard } = createWsGuard({ schema, security, introspection, authenticate, format: formatError });
+    return serveLean<Record<string, unknown> | undefined, WsExtra>(
       {
         schema,
         ...wsGuard,
-        isProd: production,
-        context: (ctx) => ({
-          ...createContext(services, ctx.extra.viewer ?? authenticate(undefined), 'subscription'),
-          limits: limiter.forClient(ctx.extra.clientAddress ?? 'unknown'),
-        }),
+        context: (ctx) => new SocketContext(services, ctx.extra.viewer ?? authenticate(undefined), forClient, ctx.extra.clientAddress ?? 'unknown'),
       },
       wsServer,
+      { ...sweep, keepAliveMs: WS_KEEPALIVE_MS, isProd: production },
     );
   }
 

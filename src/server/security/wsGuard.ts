@@ -13,8 +13,8 @@
 // socket): an unexpected throw while preparing or starting an operation is an error for that
 // operation id only.
 import { DocumentCache } from './documentCache';
-import type { IncomingMessage } from 'node:http';
 import {
+  createSourceEventStream,
   execute,
   getOperationAST,
   getVariableValues,
@@ -22,7 +22,6 @@ import {
   NoSchemaIntrospectionCustomRule,
   parse,
   specifiedRules,
-  subscribe,
   validate,
   type DocumentNode,
   type ExecutionArgs,
@@ -31,10 +30,11 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { CloseCode, type Context, type FormattedExecutionResult, type SubscribePayload } from 'graphql-ws';
-import type WebSocket from 'ws';
 import type { SecurityConfig } from '../../config';
 import { RecsysError } from '../../errors';
-import type { Viewer } from '../../resolvers/context';
+import { isSharedSource } from '../../live/liveHub';
+import type { HeldSocket } from '../wsServe';
+import { contextForExecution, type Viewer } from '../../resolvers/context';
 import type { Authenticator } from '../auth';
 import { clientAddress } from './client';
 import { costError } from './cost';
@@ -48,10 +48,13 @@ export type WsClient = {
   clientAddress: string;
 };
 
-type WsExtra = { readonly socket: WebSocket; readonly request: IncomingMessage } & Partial<WsClient> & {
-  /** Marks the socket as active now (idle timeout). */
-  touch?: () => void;
-};
+export type WsExtra = HeldSocket &
+  Partial<WsClient> & {
+    /** The connection's graphql-ws context, once acknowledged (its running subscriptions). */
+    ctx?: WsContext;
+    /** Last activity (ms): a subscribe, complete or ping. */
+    lastActive?: number;
+  };
 type WsContext = Context<Record<string, unknown> | undefined, WsExtra>;
 
 export interface WsGuardOptions {
@@ -76,6 +79,14 @@ export function createWsGuard(options: WsGuardOptions) {
   const documents = new DocumentCache(security.validationCacheEntries);
   const internal = (err: unknown) =>
     new GraphQLError('internal error while starting the operation', { originalError: err instanceof Error ? err : new Error(String(err)), extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+
+  const executeSafely = async (args: ExecutionArgs): Promise<ExecutionResult> => {
+    try {
+      return await execute(args);
+    } catch (err) {
+      return { errors: [internal(err)] };
+    }
+  };
 
   const prepare = (ctx: WsContext, payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[] => {
     // graphql-ws has already registered this operation, so the count includes it.
@@ -112,9 +123,15 @@ export function createWsGuard(options: WsGuardOptions) {
   };
 
   return {
-    connectionInitWaitTimeout: security.wsConnectionInitTimeoutMs,
+    /** For serveLean: its sweep closes sockets without connection_init in time, and idle ones. */
+    sweep: {
+      connectionInitWaitMs: security.wsConnectionInitTimeoutMs,
+      sweepMs: Math.min(1000, Math.max(25, Math.floor(Math.min(security.wsConnectionInitTimeoutMs, security.wsIdleTimeoutMs) / 8))),
+      check: (extra: WsExtra, now: number) => closeIfIdle(extra, now, security.wsIdleTimeoutMs),
+    },
 
     onConnect(ctx: WsContext): boolean {
+      ctx.extra.initialised = true;
       const refuse = (reason: string) => {
         ctx.extra.socket.close(CloseCode.Forbidden, reason.slice(0, 120));
         return false; // graphql-ws would close with 4403 "Forbidden"; the reason above says why
@@ -127,48 +144,54 @@ export function createWsGuard(options: WsGuardOptions) {
       }
       if (viewer.authEnabled && !viewer.userId) return refuse('a bearer token is required in connectionParams.authorization');
       ctx.extra.viewer = viewer;
-      ctx.extra.clientAddress = clientAddress(ctx.extra.request.headers, ctx.extra.request.socket.remoteAddress, security.trustProxyHops);
+      const { request } = ctx.extra;
+      ctx.extra.clientAddress = request ? clientAddress(request.headers, request.socket.remoteAddress, security.trustProxyHops) : 'unknown';
       // Nothing later needs the upgrade request, and graphql-ws would keep it (headers and all) for
       // the connection's whole life: a few KB per held socket.
-      (ctx.extra as { request?: IncomingMessage }).request = undefined;
-      ctx.extra.touch = closeWhenIdle(ctx, security.wsIdleTimeoutMs);
+      ctx.extra.request = undefined;
+      ctx.extra.ctx = ctx;
+      ctx.extra.lastActive = Date.now();
       return true;
     },
 
     onSubscribe(ctx: WsContext, _id: string, payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[] {
-      ctx.extra.touch?.();
+      touch(ctx);
       try {
-        return prepare(ctx, payload);
+        const prepared = prepare(ctx, payload);
+        // graphql-ws keeps the subscribe message for the operation's whole life; the document is
+        // parsed once per text (the cache above), so this subscription's copy of the text can go.
+        if (!Array.isArray(prepared)) (payload as { query: string }).query = '';
+        return prepared;
       } catch (err) {
         return [internal(err)];
       }
     },
 
     onPing(ctx: WsContext) {
-      ctx.extra.touch?.();
+      touch(ctx);
     },
 
     onComplete(ctx: WsContext) {
-      ctx.extra.touch?.();
+      touch(ctx);
     },
 
-    // graphql-js throws (rather than answering errors) on a few shapes validation lets through;
-    // graphql-ws would close the whole socket with 4500. An error for this operation instead.
-    async subscribe(args: ExecutionArgs) {
+    // graphql-js's subscribe, except that a shared source (src/live/liveHub.ts) runs the document
+    // once per list version for every subscriber of the same document and variables, instead of
+    // once per subscriber. graphql-js throws (rather than answering errors) on a few shapes
+    // validation lets through; graphql-ws would close the whole socket with 4500. An error for
+    // this operation instead.
+    async subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
       try {
-        return await subscribe(args);
+        const source = await createSourceEventStream(args);
+        if (!isAsyncIterable(source)) return source;
+        const run = (rootValue: unknown) => executeSafely({ ...args, rootValue, contextValue: contextForExecution(args.contextValue) });
+        return isSharedSource(source) ? source.share(executionKey(args), run) : mapEvents(source, run);
       } catch (err) {
         return { errors: [internal(err)] };
       }
     },
 
-    async execute(args: ExecutionArgs) {
-      try {
-        return await execute(args);
-      } catch (err) {
-        return { errors: [internal(err)] };
-      }
-    },
+    execute: executeSafely,
 
     onNext(_ctx: WsContext, _id: string, _payload: SubscribePayload, _args: ExecutionArgs, result: ExecutionResult): FormattedExecutionResult | void {
       if (!result.errors) return;
@@ -181,26 +204,39 @@ export function createWsGuard(options: WsGuardOptions) {
   };
 }
 
+/** Runs `run` on every event of a source that is not shared (graphql-js's own mapping). */
+async function* mapEvents(source: AsyncIterable<unknown>, run: (event: unknown) => Promise<ExecutionResult>): AsyncGenerator<ExecutionResult> {
+  for await (const event of source) yield await run(event);
+}
+
+const isAsyncIterable = (value: object): value is AsyncIterable<unknown> => Symbol.asyncIterator in value;
+
+// Subscribers share an execution when they sent the same document (one parsed document per text:
+// the document cache) with the same operation and variables.
+const documentIds = new WeakMap<DocumentNode, number>();
+let documentsSeen = 0;
+function executionKey(args: ExecutionArgs): string {
+  let id = documentIds.get(args.document);
+  if (id === undefined) documentIds.set(args.document, (id = ++documentsSeen));
+  return `${id}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}`;
+}
+
 const isErrors = (value: DocumentNode | readonly GraphQLError[]): value is readonly GraphQLError[] => Array.isArray(value);
 
+const touch = (ctx: WsContext) => {
+  ctx.extra.lastActive = Date.now();
+};
+
 /**
- * Closes the socket once it has had no operation running and no ping for `idleMs` (an
- * acknowledged socket would otherwise hold its memory and its per-address slot forever).
- * Returns the function that marks the socket active.
+ * Closes an acknowledged socket once it has had no operation running and no ping for `idleMs`
+ * (it would otherwise hold its memory and its per-address slot forever). Run on every sweep.
  */
-function closeWhenIdle(ctx: WsContext, idleMs: number): () => void {
-  let last = Date.now();
-  let timer: NodeJS.Timeout;
-  const check = () => {
-    const now = Date.now();
-    if (Object.keys(ctx.subscriptions).length > 0) last = now;
-    const quiet = now - last;
-    if (quiet >= idleMs) return void ctx.extra.socket.close(CloseCode.ConnectionInitialisationTimeout, `idle: no subscription or ping for ${idleMs} ms`);
-    timer = setTimeout(check, idleMs - quiet).unref();
-  };
-  timer = setTimeout(check, idleMs).unref();
-  ctx.extra.socket.once('close', () => clearTimeout(timer));
-  return () => {
-    last = Date.now();
-  };
+function closeIfIdle(extra: WsExtra, now: number, idleMs: number): void {
+  const { ctx } = extra;
+  if (!ctx || extra.lastActive === undefined) return;
+  for (const _ in ctx.subscriptions) {
+    extra.lastActive = now;
+    return;
+  }
+  if (now - extra.lastActive >= idleMs) extra.socket.close(CloseCode.ConnectionInitialisationTimeout, `idle: no subscription or ping for ${idleMs} ms`);
 }

@@ -7,7 +7,7 @@ import { decayedWeight } from '../../../src/recommend/decay';
 import { defaultFlags, type RecFlags } from '../../../src/flags/definitions';
 import { LocalSubscribers } from '../../../src/live/localSubscribers';
 import { startLiveLists } from '../../../src/live/liveLists';
-import { liveRecommendations } from '../../../src/services/liveRecs';
+import { LiveHub } from '../../../src/live/liveHub';
 import { Recommender } from '../../../src/services/recommender';
 import { MemoryStore } from '../../../src/store/memoryStore';
 import type { StoredRecs } from '../../../src/store/types';
@@ -54,12 +54,12 @@ test('a strategy change re-pushes every one of 1,000 subscribed lists of the mem
   let flags: RecFlags = defaultFlags();
   const recommender = new Recommender({ store, flags: () => flags });
   const subscribers = new LocalSubscribers();
-  const feed = subscribers.track(store);
+  const hub = new LiveHub({ feed: subscribers.track(store), recommender });
   const live = startLiveLists({ store, recommender, flags: () => flags, subscribers, catalog: store });
   const latest = new Map<string, StoredRecs>();
   const iterators = await Promise.all(
     Array.from({ length: 1000 }, async (_, i) => {
-      const it = await liveRecommendations(feed, recommender, `u${i}`);
+      const it = await hub.open(`u${i}`);
       void (async () => {
         for await (const recs of it) latest.set(recs.userId, recs);
       })();
