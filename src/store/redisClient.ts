@@ -5,6 +5,7 @@
 import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import calculateSlot from 'cluster-key-slot';
 import type { RedisConfig } from '../config';
+import { pause } from '../util/backoff';
 
 /** What every store, feed and script takes: a single server's client or a cluster's. */
 export type RedisClient = Redis | Cluster;
@@ -88,11 +89,30 @@ export interface ChannelSubscriber {
   onMessage(handler: (channel: string, message: string) => void): void;
 }
 
+/**
+ * Under load, the cluster live-lists test saw SSUBSCRIBEs refused by ioredis 5.8.2 itself with
+ * "Connection in subscriber mode, only subscriber commands may be used" (twice in a loaded run, never
+ * on an idle machine; the cause inside ioredis's lazily connected shard subscribers is not pinned
+ * down). The refusal is transient: a couple of quick retries absorb it before a subscription fails.
+ */
+const SSUBSCRIBE_ATTEMPTS = 3;
+
+async function ssubscribeRetrying(client: Cluster, channel: string): Promise<unknown> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.ssubscribe(channel);
+    } catch (err) {
+      if (attempt >= SSUBSCRIBE_ATTEMPTS || client.status === 'end') throw err;
+      await pause(100 * attempt);
+    }
+  }
+}
+
 export function channelSubscriber(client: RedisClient): ChannelSubscriber {
   if (client instanceof Cluster) {
     return {
       // ioredis routes each SSUBSCRIBE to the sharded-subscriber connection of its channel's primary (one slot per call).
-      subscribe: (channels) => Promise.all(channels.map((channel) => client.ssubscribe(channel))),
+      subscribe: (channels) => Promise.all(channels.map((channel) => ssubscribeRetrying(client, channel))),
       unsubscribe: (channel) => client.sunsubscribe(channel),
       onMessage: (handler) => void client.on('smessage', handler),
     };
