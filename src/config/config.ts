@@ -146,6 +146,11 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   return value;
 }
 
+/** PORT, as the gateway reads it (also the default target of the operator tools run beside it). */
+export function gatewayPort(env: Env): number {
+  return int(env, 'PORT', 4000, 0, 65535);
+}
+
 function hostPorts(env: Env, name: string): string[] {
   const list = (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (list.length === 0) throw new ConfigError(name, 'expected host:port[,host:port...], got nothing');
@@ -319,7 +324,7 @@ export function loadConfig(env: Env = process.env): Config {
     nodeEnv,
     production,
     host: listenHost(env, jwtSecret !== null),
-    port: int(env, 'PORT', 4000, 0, 65535),
+    port: gatewayPort(env),
     logLevel,
     kafka,
     redis,
