@@ -163,11 +163,11 @@ function asReminders(items: RankedItem[], user: UserState): RankedItem[] {
 
 /**
  * The strategy a list reports is what it served: a personalised list with no personal item (a
- * newcomer, or nothing known about their items) is trending. The experiment arm still names the
+ * newcomer, or nothing known about their items; an empty list too) is trending. The experiment arm still names the
  * assignment, so an arm's figures keep counting all of its shoppers.
  */
 export function servedStrategy(assigned: Strategy, items: readonly RankedItem[]): Strategy {
-  return assigned === 'personalized' && items.length > 0 && items.every((i) => i.reason === 'TRENDING') ? 'trending' : assigned;
+  return assigned === 'personalized' && items.every((i) => i.reason === 'TRENDING') ? 'trending' : assigned;
 }
 
 function normalised(list: Scored[]): Scored[] {

@@ -68,8 +68,8 @@ describe('ranking a user list', () => {
     const known = rankForUser(base());
     expect(servedStrategy('personalized', known)).toBe('personalized');
     expect(servedStrategy('trending', known)).toBe('trending');
-    // Nothing served at all (an empty catalogue): the assignment is all there is to report.
-    expect(servedStrategy('personalized', [])).toBe('personalized');
+    // Nothing at all yet (no activity in the shop): no personal item was served either.
+    expect(servedStrategy('personalized', [])).toBe('trending');
   });
 
   test('the trending kill switch gives everyone trending only', () => {
