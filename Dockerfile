@@ -12,7 +12,8 @@ RUN npm ci
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
-ENV PORT=4000
+# Loopback (the default with auth off) is unreachable from outside a container.
+ENV PORT=4000 HOST=0.0.0.0
 EXPOSE 4000
 USER node
 HEALTHCHECK --interval=10s --timeout=3s --retries=10 \

@@ -1,5 +1,5 @@
 // Offline evaluation of the recommendation methods (issue #9). See src/eval/cli.ts for options:
-//   npm run eval -- --dataset ../shared/datasets/yoochoose-rsc15/yoochoose-clicks-100k_train_full.txt
+//   npm run eval -- --dataset data/yoochoose-clicks-100k_train_full.txt   (README, Datasets: where to fetch it)
 import { main } from '../src/eval/cli';
 
 main(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: process.stderr }).then(

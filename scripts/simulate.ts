@@ -1,4 +1,4 @@
-// npm run simulate -- --users N --rate R --duration S [--url http://127.0.0.1:4000/graphql]
+// npm run simulate -- --users N --rate R --duration S [--url http://127.0.0.1:$PORT/graphql]
 //                     [--replay <dataset file> --speed X --batch N]
 // Shoppers browsing, carting and buying through the gateway's GraphQL API (the storefront
 // contract's track mutations), bounded in time and count, loopback targets only. One progress
@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { DEMO_CATALOG } from '../src/demo/catalog';
 import { TRENDING, UPSERT_PRODUCTS } from '../src/demo/operations';
-import { parseSimulateArgs, UsageError, USAGE, type SimulateOptions } from '../src/demo/simulate/args';
+import { gatewayPort } from '../src/config';
+import { localGatewayUrl, parseSimulateArgs, UsageError, USAGE, type SimulateOptions } from '../src/demo/simulate/args';
 import { batchedReplayPlan, openReplay, replayPlan } from '../src/demo/simulate/replay';
 import type { BatchRequest, TrackRequest } from '../src/demo/simulate/requests';
 import { formatProgress, runPlan, type PlannedEvent, type RunStats } from '../src/demo/simulate/runner';
@@ -118,7 +119,7 @@ async function main(options: SimulateOptions): Promise<number> {
 
 let options: SimulateOptions;
 try {
-  options = parseSimulateArgs(process.argv.slice(2));
+  options = parseSimulateArgs(process.argv.slice(2), localGatewayUrl(gatewayPort(process.env)));
 } catch (err) {
   process.stderr.write(`simulate: ${(err as Error).message} (see npm run simulate -- --help)\n`);
   process.exit(2);

@@ -40,10 +40,27 @@ const sessionOf = (userId: string): string => {
   return id;
 };
 
-function log(text: string, ok = true): void {
+interface Activity {
+  text: string;
+  ok: boolean;
+}
+const ACTIVITY_KEPT = 20;
+/** Each shopper's own actions: the panel shows the shopper on screen only (switching swaps it). */
+const activity = new Map<string, Activity[]>();
+
+/** Logs under `userId` (default: the shopper on screen; a request answered after a switch passes its own). */
+function log(text: string, ok = true, userId = state.userId): void {
+  const entries = activity.get(userId) ?? [];
+  entries.unshift({ text: `${new Date().toLocaleTimeString()} ${text}`, ok });
+  entries.length = Math.min(entries.length, ACTIVITY_KEPT);
+  activity.set(userId, entries);
+  if (userId === state.userId) renderActivity();
+}
+
+function renderActivity(): void {
   const list = $('activity-log');
-  list.prepend(el('li', ok ? {} : { class: 'bad' }, `${new Date().toLocaleTimeString()} ${text}`));
-  while (list.childElementCount > 20) list.lastElementChild?.remove();
+  list.dataset.user = state.userId;
+  list.replaceChildren(...(activity.get(state.userId) ?? []).map((a) => el('li', a.ok ? {} : { class: 'bad' }, a.text)));
 }
 
 function notice(text: string | null, offerCatalog = false): void {
@@ -61,15 +78,16 @@ function detailOf(productId: string, extra: string): string {
 // --- tracking -----------------------------------------------------------------------------
 
 async function track(label: string, query: string, input: Record<string, unknown>, button?: HTMLButtonElement): Promise<void> {
+  const userId = state.userId; // the shopper who acted, even if the page switches before the answer
   try {
-    await api.request(query, { input: { userId: state.userId, sessionId: sessionOf(state.userId), ...input } });
-    log(label);
+    await api.request(query, { input: { userId, sessionId: sessionOf(userId), ...input } });
+    log(label, true, userId);
     if (button) {
       button.classList.add('done');
       setTimeout(() => button.classList.remove('done'), 800);
     }
   } catch (err) {
-    log(`${label} failed: ${(err as Error).message}`, false);
+    log(`${label} failed: ${(err as Error).message}`, false, userId);
   }
 }
 
@@ -177,11 +195,12 @@ function showUser(userId: string): void {
   panel.dataset.version = '';
   panel.dataset.user = userId;
   fillList($('recs-list'), $('recs-empty'), [], 'rec-item', view);
+  renderActivity();
   void refreshSimilar();
   const url = new URL(window.location.href);
   url.searchParams.set('user', userId);
   window.history.replaceState(null, '', url);
-  state.unsubscribe = api.liveRecommendations(userId, RECS_LIMIT, renderRecs, (message) => log(`live list: ${message}`, false));
+  state.unsubscribe = api.liveRecommendations(userId, RECS_LIMIT, renderRecs, (message) => log(`live list: ${message}`, false, userId));
 }
 
 function renderSwitcher(): void {

@@ -1,4 +1,5 @@
 // The one place that reads the environment. Everything else receives a validated Config.
+import { isIP } from 'node:net';
 import { ConfigError } from '../errors';
 
 export type Env = Record<string, string | undefined>;
@@ -143,6 +144,11 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
     throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+/** PORT, as the gateway reads it (also the default target of the operator tools run beside it). */
+export function gatewayPort(env: Env): number {
+  return int(env, 'PORT', 4000, 0, 65535);
 }
 
 function hostPorts(env: Env, name: string): string[] {
@@ -317,8 +323,8 @@ export function loadConfig(env: Env = process.env): Config {
     roles: loadRoles(env, mode),
     nodeEnv,
     production,
-    host: env.HOST || '0.0.0.0',
-    port: int(env, 'PORT', 4000, 0, 65535),
+    host: listenHost(env, jwtSecret !== null),
+    port: gatewayPort(env),
     logLevel,
     kafka,
     redis,
@@ -329,6 +335,20 @@ export function loadConfig(env: Env = process.env): Config {
     instanceId: env.RECSYS_INSTANCE_ID || `${process.pid}`,
     scoringDelayMs: scoringDelay(env, production),
   };
+}
+
+/**
+ * HOST: the address the gateway listens on. Without auth anybody who reaches the port may act for
+ * any shopper, so the default is loopback then; with auth on, every interface. A container sets
+ * HOST=0.0.0.0 itself (its loopback is unreachable from outside).
+ */
+function listenHost(env: Env, authOn: boolean): string {
+  const host = env.HOST;
+  if (host === undefined || host === '') return authOn ? '0.0.0.0' : '127.0.0.1';
+  if (isIP(host) === 0 && !/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(host)) {
+    throw new ConfigError('HOST', `expected an IP address or a host name to listen on (e.g. 127.0.0.1 or 0.0.0.0), got "${host}"`);
+  }
+  return host;
 }
 
 /** ZOOKEEPER_AUTH=user:password (the password may hold ':'; the user may not: ZooKeeper splits at the first). */

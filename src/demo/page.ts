@@ -1,6 +1,6 @@
 // Pure helpers of the storefront demo page (web/main.ts): no DOM, no I/O, unit-tested.
 
-export type Reason = 'ALSO_VIEWED' | 'BOUGHT_TOGETHER' | 'TRENDING' | 'CATEGORY_AFFINITY';
+export type Reason = 'ALSO_VIEWED' | 'BOUGHT_TOGETHER' | 'TRENDING' | 'CATEGORY_AFFINITY' | 'RECENTLY_VIEWED';
 
 /** How the page words each recommendation reason; an unknown reason is shown as sent. */
 export const REASON_LABELS: Record<Reason, string> = {
@@ -8,6 +8,7 @@ export const REASON_LABELS: Record<Reason, string> = {
   BOUGHT_TOGETHER: 'Bought together',
   TRENDING: 'Trending',
   CATEGORY_AFFINITY: 'You like this category',
+  RECENTLY_VIEWED: 'You viewed this',
 };
 
 export function reasonLabel(reason: string): string {

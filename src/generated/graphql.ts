@@ -36,6 +36,8 @@ export type RecommendationReason =
   | 'BOUGHT_TOGETHER'
   /** Popular in a category the user keeps coming back to */
   | 'CATEGORY_AFFINITY'
+  /** One of the user's own recent items, shown again as a reminder */
+  | 'RECENTLY_VIEWED'
   /** Popular right now across the shop */
   | 'TRENDING';
 

@@ -109,7 +109,7 @@ export interface RankInput {
 }
 
 /** Fill items rank below every personal item; within a tier by score. */
-const TIER: Record<Reason, number> = { ALSO_VIEWED: 0, BOUGHT_TOGETHER: 0, CATEGORY_AFFINITY: 1, TRENDING: 2 };
+const TIER: Record<Reason, number> = { ALSO_VIEWED: 0, BOUGHT_TOGETHER: 0, RECENTLY_VIEWED: 0, CATEGORY_AFFINITY: 1, TRENDING: 2 };
 
 export function rankForUser(input: RankInput): RankedItem[] {
   const { user, limit } = input;
@@ -146,7 +146,28 @@ export function rankForUser(input: RankInput): RankedItem[] {
   if (picked.length < limit) {
     take(normalised(input.trending).map((s) => ({ productId: s.id, score: s.score, reason: 'TRENDING' as const })));
   }
-  return picked.sort((a, b) => TIER[a.reason] - TIER[b.reason] || b.score - a.score);
+  const ranked = picked.sort((a, b) => TIER[a.reason] - TIER[b.reason] || b.score - a.score);
+  return input.strategy === 'personalized' ? asReminders(ranked, user) : ranked;
+}
+
+/**
+ * An item the shopper touched lately that comes back (through its neighbours' lists) is a reminder,
+ * not a discovery: "viewed together" would mislabel the shopper's own item. Relabelled after
+ * ranking, so the order is the same either way.
+ */
+function asReminders(items: RankedItem[], user: UserState): RankedItem[] {
+  if (user.recent.length === 0) return items;
+  const own = new Set(user.recent.map((r) => r.p));
+  return items.map((i) => (own.has(i.productId) ? { ...i, reason: 'RECENTLY_VIEWED' as const } : i));
+}
+
+/**
+ * The strategy a list reports is what it served: a personalised list with no personal item (a
+ * newcomer, or nothing known about their items; an empty list too) is trending. The experiment arm still names the
+ * assignment, so an arm's figures keep counting all of its shoppers.
+ */
+export function servedStrategy(assigned: Strategy, items: readonly RankedItem[]): Strategy {
+  return assigned === 'personalized' && items.every((i) => i.reason === 'TRENDING') ? 'trending' : assigned;
 }
 
 function normalised(list: Scored[]): Scored[] {

@@ -1,7 +1,7 @@
 // Plain data shared by the learning and ranking functions (no I/O anywhere in src/recommend).
 import type { DecayFrame } from './decay';
 
-export type Reason = 'ALSO_VIEWED' | 'BOUGHT_TOGETHER' | 'TRENDING' | 'CATEGORY_AFFINITY';
+export type Reason = 'ALSO_VIEWED' | 'BOUGHT_TOGETHER' | 'TRENDING' | 'CATEGORY_AFFINITY' | 'RECENTLY_VIEWED';
 export type InteractionType = 'view' | 'add_to_cart' | 'purchase';
 
 /** What scoring needs of an event, whatever its source (Kafka envelope, dataset row). */

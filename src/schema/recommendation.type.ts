@@ -7,6 +7,7 @@ export enum RecommendationReason {
   BOUGHT_TOGETHER = 'BOUGHT_TOGETHER',
   TRENDING = 'TRENDING',
   CATEGORY_AFFINITY = 'CATEGORY_AFFINITY',
+  RECENTLY_VIEWED = 'RECENTLY_VIEWED',
 }
 registerEnumType(RecommendationReason, {
   name: 'RecommendationReason',
@@ -16,6 +17,7 @@ registerEnumType(RecommendationReason, {
     BOUGHT_TOGETHER: { description: "Bought or carted together with the user's items" },
     TRENDING: { description: 'Popular right now across the shop' },
     CATEGORY_AFFINITY: { description: "Popular in a category the user keeps coming back to" },
+    RECENTLY_VIEWED: { description: 'One of the user\'s own recent items, shown again as a reminder' },
   },
 });
 
@@ -48,7 +50,7 @@ export class Recommendations {
   @Field(() => Date)
   generatedAt!: Date;
 
-  @Field(() => String, { description: 'Strategy that produced the list: personalized or trending' })
+  @Field(() => String, { description: 'Strategy the list served: personalized, or trending when it holds trending items only (a newcomer); the arm names the assignment' })
   strategy!: string;
 
   @Field(() => String, { nullable: true, description: 'Experiment arm, when an experiment runs' })

@@ -25,4 +25,4 @@ query Trending($category: String, $limit: Int) {
 query FeatureFlags { featureFlags { key value source } }
 `;
 
-export const SANDBOX_VARIABLES = { input: { userId: 'alice', productId: 'p-101' }, userId: 'alice', limit: 5 };
+export const SANDBOX_VARIABLES = { input: { userId: 'alice', productId: 'cof-espresso-beans' }, userId: 'alice', limit: 5 };

@@ -1,7 +1,7 @@
 // Turns a user's state plus the shared statistics into their list, and keeps the stored list
 // (and every subscriber) up to date. The same code serves embedded and distributed mode.
 import type { RecFlags } from '../flags/definitions';
-import { assignStrategy, emptyUserState, planLookups, planNeighbours, rankForUser, RANKING, type UserState } from '../recommend';
+import { assignStrategy, emptyUserState, planLookups, planNeighbours, rankForUser, RANKING, servedStrategy, type UserState } from '../recommend';
 import { basisOf, type RecStore, type StoredRecs } from '../store/types';
 import { flagsStamp } from '../live/flagsStamp';
 
@@ -72,7 +72,7 @@ export class Recommender {
       neighbours,
       now: this.now(),
     });
-    return { generatedAt: new Date(this.now()).toISOString(), strategy, arm, items, flags: flagsStamp(flags) };
+    return { generatedAt: new Date(this.now()).toISOString(), strategy: servedStrategy(strategy, items), arm, items, flags: flagsStamp(flags) };
   }
 
   /**

@@ -5,7 +5,7 @@ import { print } from 'graphql';
 import type { Env } from '../../src/config';
 import type { Gateway } from '../../src/app';
 import { DeleteFlagDocument, SetFlagDocument } from '../../src/generated/graphql';
-import { eventually, gql, startTestGateway, uniqueId, type GqlResponse } from '../helpers/gateway';
+import { OPS, eventually, gql, startTestGateway, uniqueId, type GqlResponse } from '../helpers/gateway';
 import { SECRET, bearer, token } from '../integration/security/kit';
 
 export interface FlagsApiTarget {
@@ -46,24 +46,32 @@ export function flagsApiContract(mode: string, target: FlagsApiTarget): void {
       expect((await setFlag(BARRIER, hours)).errors).toBeUndefined();
       await eventually(() => flagInForce(BARRIER), (f) => f?.value === hours);
     };
-    const strategyOfANewList = async () =>
-      (await gql(gateway.url, 'query($u: ID!) { recommendations(userId: $u) { strategy } }', { u: uniqueId('newcomer') }, admin)).data?.recommendations
-        .strategy;
+    // A list reports the strategy it served, and a newcomer's is trending whatever the flag says: the
+    // probe is a shopper with a personal neighbour (another shopper viewed their product, then one more).
+    const known = uniqueId('known');
+    const strategyOfAKnownShopper = async () =>
+      (await gql(gateway.url, 'query($u: ID!) { recommendations(userId: $u) { strategy } }', { u: known }, admin)).data?.recommendations.strategy;
+    const view = async (userId: string, productId: string) =>
+      expect((await gql(gateway.url, OPS.trackView, { input: { userId, productId } }, admin)).errors).toBeUndefined();
 
     test('setFlag puts a valid value in force for the lists computed next; deleteFlag brings the default back', async () => {
-      expect(await strategyOfANewList()).toBe('personalized');
+      const [seen, next, other] = [uniqueId('p'), uniqueId('p'), uniqueId('other')];
+      await view(other, seen);
+      await view(other, next);
+      await view(known, seen);
+      await eventually(strategyOfAKnownShopper, (s) => s === 'personalized');
       const set = await setFlag('recs.strategy', 'trending');
       expect(set.errors).toBeUndefined();
       expect(set.data?.setFlag).toEqual({ key: 'recs.strategy', value: 'trending', source: target.setSource });
       // Distributed mode applies it when the gateway's own ZooKeeper watch fires.
       await eventually(() => flagInForce('recs.strategy'), (f) => f?.value === 'trending' && f.source === target.setSource);
-      expect(await strategyOfANewList()).toBe('trending');
+      expect(await strategyOfAKnownShopper()).toBe('trending');
 
       const deleted = await deleteFlag('recs.strategy');
       expect(deleted.errors).toBeUndefined();
       expect(deleted.data?.deleteFlag).toEqual({ key: 'recs.strategy', value: 'personalized', source: 'DEFAULT' });
       await eventually(() => flagInForce('recs.strategy'), (f) => f?.value === 'personalized' && f.source === 'DEFAULT');
-      expect(await strategyOfANewList()).toBe('personalized');
+      expect(await strategyOfAKnownShopper()).toBe('personalized');
     });
 
     test('setFlag takes structured JSON values and an explicit null where the flag allows it', async () => {

@@ -95,6 +95,11 @@ describe('docker-compose.yml', () => {
     expect(gw.depends_on?.['kafka-init']?.condition).toBe('service_completed_successfully');
   });
 
+  test('the gateway container listens on every interface (HOST=0.0.0.0), since loopback, the default with auth off, is unreachable through the published port', () => {
+    expect(service('gateway').environment?.HOST).toBe('0.0.0.0');
+    expect(readFileSync(join(root, 'Dockerfile'), 'utf8')).toMatch(/^ENV .*\bHOST=0\.0\.0\.0\b/m);
+  });
+
   test('the Dockerfile installs with npm ci, builds, and starts node dist/src/index.js', () => {
     const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^FROM node:20/m);

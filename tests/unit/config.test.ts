@@ -12,6 +12,20 @@ describe('configuration', () => {
     expect(config.kafka?.brokers).toEqual(['127.0.0.1:9093']);
   });
 
+  test('with auth off the gateway listens on loopback unless HOST says otherwise; with auth on, on every interface', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ RECSYS_JWT_SECRET: 's'.repeat(32) }).host).toBe('0.0.0.0');
+    expect(loadConfig({ RECSYS_JWT_SECRET: 's'.repeat(32), HOST: '::1' }).host).toBe('::1');
+    expect(loadConfig({ HOST: 'gateway.internal' }).host).toBe('gateway.internal');
+  });
+
+  test('a HOST that is neither an address nor a host name is refused naming HOST', () => {
+    expect(() => loadConfig({ HOST: 'http://0.0.0.0:4000' })).toThrow(ConfigError);
+    expect(() => loadConfig({ HOST: 'http://0.0.0.0:4000' })).toThrow(/HOST: expected an IP address or a host name.*got "http:\/\/0.0.0.0:4000"/);
+    expect(() => loadConfig({ HOST: '127.0.0.1 ' })).toThrow(/HOST/);
+  });
+
   test('a partial set is a start-up error naming what is missing', () => {
     expect(() => loadConfig({ KAFKA_BROKERS: '127.0.0.1:9093' })).toThrow(/REDIS_URL or REDIS_CLUSTER_NODES, ZOOKEEPER_CONNECT.*missing/);
   });

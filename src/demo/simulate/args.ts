@@ -50,7 +50,8 @@ contract's track mutations), for a bounded time and number of events, on this ma
   --rate R         events per second (default 20; with --replay a ceiling, default 200; at most ${LIMITS.rate},
                    or ${LIMITS.batchedRate} for a replay in batches)
   --duration S     stop after S seconds (default 30, at most ${LIMITS.durationS})
-  --url URL        the gateway (default http://127.0.0.1:4000/graphql); loopback addresses only
+  --url URL        the gateway (default http://127.0.0.1:$PORT/graphql, PORT 4000 when unset, as
+                   npm start reads it); loopback addresses only
   --replay FILE    replay a dataset file instead: Taobao UserBehavior CSV, session-rec TSV
                    (SessionId, ItemId, Time), Diginetica CSV, RetailRocket, OTTO or envelope JSONL;
                    events keep their order and relative timing, stamped with the current time
@@ -93,7 +94,12 @@ export function loopbackUrl(raw: string): URL {
   return url;
 }
 
-export function parseSimulateArgs(argv: readonly string[]): SimulateOptions {
+/** The gateway `npm start` runs on this machine when it listens on `port`. */
+export function localGatewayUrl(port: number): string {
+  return `http://127.0.0.1:${port}/graphql`;
+}
+
+export function parseSimulateArgs(argv: readonly string[], defaultUrl = localGatewayUrl(4000)): SimulateOptions {
   const raw: Record<string, string | undefined> = {};
   const flags = new Set<string>();
   const valued = ['--users', '--rate', '--duration', '--url', '--replay', '--speed', '--max-gap', '--max-events', '--seed', '--batch'];
@@ -126,7 +132,7 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateOptions {
     users,
     rate,
     durationMs: durationS * 1000,
-    url: loopbackUrl(raw['--url'] ?? 'http://127.0.0.1:4000/graphql'),
+    url: loopbackUrl(raw['--url'] ?? defaultUrl),
     replay,
     speed: raw['--speed'] !== undefined ? number('--speed', raw['--speed'], 0.01, LIMITS.speed, false) : 60,
     maxGapMs: (raw['--max-gap'] !== undefined ? number('--max-gap', raw['--max-gap'], 0, 60, false) : 0.5) * 1000,

@@ -18,7 +18,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 const ARTIFACTS = path.resolve(__dirname, '../../../artifacts');
 const DOCS_SCREENSHOT = path.resolve(__dirname, '../../../docs/storefront.png');
-const REASONS = ['ALSO_VIEWED', 'BOUGHT_TOGETHER', 'TRENDING', 'CATEGORY_AFFINITY'];
+const REASONS = ['ALSO_VIEWED', 'BOUGHT_TOGETHER', 'TRENDING', 'CATEGORY_AFFINITY', 'RECENTLY_VIEWED'];
 
 /** Other shoppers' views before the pages open, so lists start with trending items. */
 const WARM_UP: Record<string, string[]> = {
@@ -98,8 +98,8 @@ describe('the storefront demo page', () => {
     if (webDir) rmSync(webDir, { recursive: true, force: true });
   });
 
-  async function openAs(userId: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+  async function openAs(userId: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+    const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (err) => problems.push(err.message));
@@ -127,7 +127,9 @@ describe('the storefront demo page', () => {
       for (const item of panel.items) expect(REASONS).toContain(item.split('|')[1]);
     }
     const adaAfter = await recsPanel(ada);
-    expect(adaAfter.items).toContain('cof-burr-grinder|ALSO_VIEWED'); // viewed just before the chef's knife
+    // Viewed just before the chef's knife: back as a reminder of her own item, not as "viewed together".
+    expect(adaAfter.items).toContain('cof-burr-grinder|RECENTLY_VIEWED');
+    expect(adaAfter.items.filter((i) => i.endsWith('|ALSO_VIEWED') && ['cof-espresso-beans', 'cof-burr-grinder'].includes(i.split('|')[0]!))).toEqual([]);
 
     // Grace's page at that moment (and a little later): the same version, the same list.
     expect(await recsPanel(grace)).toEqual(graceBefore);
@@ -170,5 +172,42 @@ describe('the storefront demo page', () => {
     expect(panel.items).toEqual(recommendations.items.map((i: { reason: string; product: { id: string } }) => `${i.product.id}|${i.reason}`));
     expect(panel.changed).toEqual([]); // a freshly shown list highlights nothing
     expect(page.url()).toContain('user=demo-ada');
+  });
+
+  it('shows only the shopper on screen in "Your activity": a switch swaps the panel, and switching back restores it', async () => {
+    const page = await openAs('demo-margaret');
+    const activity = () => page.locator('[data-testid="activity-log"] li').allTextContents();
+    await page.click('[data-testid="product-card"][data-product-id="out-headlamp"] [data-testid="product-open"]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="activity-log"] li').length >= 1, undefined, { timeout: 5_000 });
+    const margaret = await activity();
+    expect(margaret.some((t) => /viewed .*headlamp/i.test(t))).toBe(true);
+
+    await page.selectOption('[data-testid="user-switcher"]', 'demo-grace');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid="activity-log"]')!.dataset.user === 'demo-grace');
+    expect(await activity()).toEqual([]); // this page did nothing as Grace
+
+    await page.selectOption('[data-testid="user-switcher"]', 'demo-margaret');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid="activity-log"]')!.dataset.user === 'demo-margaret');
+    expect(await activity()).toEqual(margaret);
+  });
+
+  it('fits a 420 px wide phone: nothing overflows sideways, and the recommendations come above the catalogue on the first screen', async () => {
+    const viewport = { width: 420, height: 860 };
+    const page = await openAs('demo-linus', viewport);
+    const layout = await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      const wider = Array.from(document.querySelectorAll<HTMLElement>('body *'))
+        .filter((e) => e.getBoundingClientRect().right > width + 0.5)
+        .map((e) => `${e.tagName.toLowerCase()}.${e.className || e.dataset.testid || ''}`);
+      const top = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`)!.getBoundingClientRect().top + window.scrollY;
+      return { width, scrollWidth: document.documentElement.scrollWidth, wider, recs: top('recs-panel'), grid: top('product-grid'), firstRec: top('rec-item') };
+    });
+    process.stdout.write(`storefront at 420 px: ${JSON.stringify(layout)}\n`);
+    expect(layout.wider).toEqual([]);
+    expect(layout.scrollWidth).toBeLessThanOrEqual(layout.width);
+    expect(layout.recs).toBeLessThan(layout.grid);
+    expect(layout.firstRec).toBeLessThan(viewport.height);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'storefront-420px.png') });
   });
 });

@@ -1,10 +1,11 @@
-import { LIMITS, loopbackUrl, parseSimulateArgs, UsageError } from '../../../src/demo/simulate/args';
+import { LIMITS, localGatewayUrl, loopbackUrl, parseSimulateArgs, UsageError } from '../../../src/demo/simulate/args';
 
 describe('the simulator options', () => {
   it('default to 20 shoppers at 20 events a second for 30 seconds against the local gateway', () => {
     const o = parseSimulateArgs([]);
     expect(o).toMatchObject({ users: 20, rate: 20, durationMs: 30_000, replay: null, maxEvents: 600, loadCatalog: false, help: false });
     expect(o.url.href).toBe('http://127.0.0.1:4000/graphql');
+    expect(parseSimulateArgs([], localGatewayUrl(4123)).url.href).toBe('http://127.0.0.1:4123/graphql');
   });
 
   it('read --flag value and --flag=value alike', () => {

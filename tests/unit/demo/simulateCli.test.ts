@@ -13,9 +13,9 @@ import { SIMILAR_PRODUCTS, TRENDING } from '../../../src/demo/operations';
 const ROOT = path.resolve(__dirname, '../../..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
-function simulate(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function simulate(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(TSX, ['scripts/simulate.ts', ...args], { cwd: ROOT, timeout: 30_000, env: { ...process.env, RECSYS_TOKEN: '' } }, (err, stdout, stderr) =>
+    execFile(TSX, ['scripts/simulate.ts', ...args], { cwd: ROOT, timeout: 30_000, env: { ...process.env, RECSYS_TOKEN: '', ...env } }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -54,6 +54,16 @@ describe('npm run simulate', () => {
     expect(sent).toBeLessThanOrEqual(80);
     const { trending } = await eventually<{ trending: unknown[] }>(gateway.url, TRENDING, { limit: 5 }, (d) => d.trending.length > 0);
     expect(trending.length).toBeGreaterThan(0);
+  }, 40_000);
+
+  it('without --url targets the gateway on PORT, as npm start reads it; a PORT that is no port is refused naming it', async () => {
+    const port = new URL(gateway.url).port;
+    const { code, stderr } = await simulate(['--users', '2', '--rate', '20', '--duration', '1'], { PORT: port });
+    expect(stderr).toMatch(/^simulate: [1-9]\d* sent, 0 errors/m);
+    expect(code).toBe(0);
+    const bad = await simulate(['--duration', '1'], { PORT: 'http' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/PORT: expected a whole number from 0 to 65535, got "http"/);
   }, 40_000);
 
   it('replays a dataset file in order, stamped now, and reports what it read', async () => {

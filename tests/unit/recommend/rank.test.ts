@@ -1,5 +1,5 @@
 import { defaultFlags } from '../../../src/flags/definitions';
-import { assignStrategy, emptyUserState, rankForUser, type RankInput } from '../../../src/recommend';
+import { assignStrategy, emptyUserState, rankForUser, servedStrategy, type RankInput } from '../../../src/recommend';
 
 const base = (over: Partial<RankInput> = {}): RankInput => ({
   user: { ...emptyUserState(), recent: [{ p: 'a', t: 2 }, { p: 'x', t: 1 }] },
@@ -45,6 +45,31 @@ describe('ranking a user list', () => {
     const user = { ...emptyUserState(), recent: [{ p: 'a', t: 1 }], cats: { shoes: 5 } };
     const list = rankForUser(base({ user, alsoViewed: new Map(), trendingByCategory: new Map([['shoes', [{ id: 's1', score: 3 }]]]) }));
     expect(list.map((i) => [i.productId, i.reason])).toEqual([['s1', 'CATEGORY_AFFINITY'], ['t1', 'TRENDING'], ['b', 'TRENDING']]);
+  });
+
+  test('an item the shopper viewed earlier that comes back through a neighbour list is labelled RECENTLY_VIEWED, not ALSO_VIEWED', () => {
+    // The shopper viewed x, then a; a's neighbours list x (the way back) and b.
+    const alsoViewed = new Map([['a', [{ id: 'x', score: 6 }, { id: 'b', score: 4 }]]]);
+    const list = rankForUser(base({ alsoViewed }));
+    expect(list.map((i) => [i.productId, i.reason])).toEqual([
+      ['x', 'RECENTLY_VIEWED'],
+      ['b', 'ALSO_VIEWED'],
+      ['t1', 'TRENDING'],
+    ]);
+    // The kill switch serves trending only: no reminder label there either.
+    const trendingOnly = rankForUser(base({ alsoViewed, strategy: 'trending', trending: [{ id: 'x', score: 3 }] }));
+    expect(trendingOnly.map((i) => [i.productId, i.reason])).toEqual([['x', 'TRENDING']]);
+  });
+
+  test('a newcomer assigned the personalised strategy is reported as served trending; a list with a personal item stays personalized', () => {
+    const newcomer = rankForUser(base({ user: emptyUserState() }));
+    expect(newcomer.map((i) => i.reason)).toEqual(['TRENDING', 'TRENDING']);
+    expect(servedStrategy('personalized', newcomer)).toBe('trending');
+    const known = rankForUser(base());
+    expect(servedStrategy('personalized', known)).toBe('personalized');
+    expect(servedStrategy('trending', known)).toBe('trending');
+    // Nothing at all yet (no activity in the shop): no personal item was served either.
+    expect(servedStrategy('personalized', [])).toBe('trending');
   });
 
   test('the trending kill switch gives everyone trending only', () => {
