@@ -1,6 +1,6 @@
-// npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e] [--profile]
+// npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e,h] [--profile]
 // Measures the gateway on the local real stack against a baseline in the same run, scenario by
-// scenario (a ingest, b scoring, c event-to-push latency, d subscribers held, e read), prints a
+// scenario (a ingest, b scoring, c event-to-push latency, d subscribers held, e read, h refresh CPU), prints a
 // summary table and writes a Markdown report with SVG plots. Loopback only; every loop is
 // bounded in count and time. `npm run bench` builds and brings the stack up first when needed
 // (scripts/bench/launch.ts), then runs this file compiled (type-graphql needs decorator metadata).
@@ -15,17 +15,18 @@ import { heldScenario } from './bench/scenarios/held';
 import { ingestScenario } from './bench/scenarios/ingest';
 import { pushScenario } from './bench/scenarios/push';
 import { readScenario } from './bench/scenarios/read';
+import { refreshScenario } from './bench/scenarios/refresh';
 import { scoringScenario } from './bench/scenarios/scoring';
 
-const USAGE = `usage: npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e] [--profile]
+const USAGE = `usage: npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e,h] [--profile]
   --quick     each scenario a few seconds (whole run under two minutes)
   --json      the results as JSON on stdout (the table goes to stderr)
   --report    report folder (default bench-report/)
-  --only      scenarios to run: a ingest, b scoring, c push latency, d subscribers held, e read
+  --only      scenarios to run: a ingest, b scoring, c push latency, d subscribers held, e read, h refresh CPU
   --profile   CPU-profile the gateway child (node --cpu-prof) and summarise it in the report`;
 
 export function parseArgs(argv: readonly string[]): BenchOptions {
-  const options: BenchOptions = { quick: false, json: false, reportDir: 'bench-report', only: new Set(['a', 'b', 'c', 'd', 'e']), profile: false };
+  const options: BenchOptions = { quick: false, json: false, reportDir: 'bench-report', only: new Set(['a', 'b', 'c', 'd', 'e', 'h']), profile: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') options.quick = true;
@@ -34,7 +35,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     else if (a === '--report' && argv[i + 1]) options.reportDir = argv[++i]!;
     else if (a === '--only' && argv[i + 1]) {
       options.only = new Set(argv[++i]!.split(',').map((s) => s.trim().toLowerCase()));
-      for (const s of options.only) if (!'abcde'.includes(s) || s.length !== 1) throw new Error(`--only: unknown scenario "${s}"\n${USAGE}`);
+      for (const s of options.only) if (!'abcdeh'.includes(s) || s.length !== 1) throw new Error(`--only: unknown scenario "${s}"\n${USAGE}`);
     } else if (a === '--help' || a === '-h') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -49,6 +50,7 @@ const SCENARIOS: [string, string, (ctx: ReturnType<typeof createContext>) => Pro
   ['c', 'event-to-push latency', pushScenario],
   ['e', 'read', readScenario],
   ['d', 'subscribers held', heldScenario],
+  ['h', 'refresh CPU', refreshScenario],
 ];
 
 async function cleanUp(ctx: ReturnType<typeof createContext>): Promise<void> {
