@@ -1,7 +1,7 @@
-// npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e,f,g] [--profile]
+// npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e,f,g,h] [--profile]
 // Measures the gateway on the local real stack against a baseline in the same run, scenario by
 // scenario (a ingest, b scoring, c event-to-push latency, d subscribers held, e read, f batched
-// ingest, g several gateways), prints a summary table and writes a Markdown report with SVG plots. Kafka and
+// ingest, g several gateways, h refresh CPU), prints a summary table and writes a Markdown report with SVG plots. Kafka and
 // ZooKeeper are the stack's; Redis is a private redis-server of the run's own, so its INFO counts
 // (commands, bytes, CPU, memory per unit of work) are the bench's alone. Loopback only; every loop is
 // bounded in count and time. `npm run bench` builds and brings the stack up first when needed
@@ -18,18 +18,19 @@ import { heldScenario } from './bench/scenarios/held';
 import { ingestScenario } from './bench/scenarios/ingest';
 import { pushScenario } from './bench/scenarios/push';
 import { readScenario } from './bench/scenarios/read';
+import { refreshScenario } from './bench/scenarios/refresh';
 import { scoringScenario } from './bench/scenarios/scoring';
 import { severalGatewaysScenario } from './bench/scenarios/severalGateways';
 
-const SCENARIO_IDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+const SCENARIO_IDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
 
-const USAGE = `usage: npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e,f,g] [--profile]
+const USAGE = `usage: npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e,f,g,h] [--profile]
   --quick     each scenario a few seconds (whole run under two minutes)
   --json      the results as JSON on stdout (the table goes to stderr)
   --report    report folder (default bench-report/)
   --only      scenarios to run (comma-separated; default all): a ingest, b scoring, c push latency,
               d subscribers held, e read, f batched ingest (trackEvents, 500 per call),
-              g several gateways (1, 2, 3 scoring processes)
+              g several gateways (1, 2, 3 scoring processes), h refresh CPU (per subscribed list)
   --profile   CPU-profile the gateway child (node --cpu-prof) and summarise it in the report`;
 
 export function parseArgs(argv: readonly string[]): BenchOptions {
@@ -59,6 +60,7 @@ const SCENARIOS: [string, string, (ctx: ReturnType<typeof createContext>) => Pro
   ['e', 'read', readScenario],
   ['d', 'subscribers held', heldScenario],
   ['g', 'several gateways', severalGatewaysScenario],
+  ['h', 'refresh CPU', refreshScenario],
 ];
 
 /** The run's Kafka topics and groups (the private Redis goes with its server). */

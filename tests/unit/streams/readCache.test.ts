@@ -3,7 +3,7 @@ import { createReadCache } from '../../../src/streams/readCache';
 import { FIXED_FRAME } from '../../helpers/decay';
 
 describe("the scorer's read cache", () => {
-  test('concurrent refreshes share one store read per key and get what the store answers', async () => {
+  test('the keys concurrent refreshes miss in one tick go to the store in one read, and each gets what the store answers', async () => {
     const store = new MemoryStore();
     await store.applyDeltas('t/0', [
       { offset: 1, delta: { kind: 'covis', from: 'a', to: 'b', incr: 2, frame: FIXED_FRAME } },
@@ -23,10 +23,45 @@ describe("the scorer's read cache", () => {
       cached.alsoViewed(['a'], 10),
       cached.alsoViewed(['d', 'x'], 10),
     ]);
-    expect(calls).toEqual([['a', 'd'], ['x']]);
+    expect(calls).toEqual([['a', 'd', 'x']]);
     expect(first).toEqual(await store.alsoViewed(['a', 'd'], 10));
     expect(second.get('a')).toEqual((await store.alsoViewed(['a'], 10)).get('a'));
     expect(third).toEqual(await store.alsoViewed(['d', 'x'], 10));
+  });
+
+  test('callers resuming in the same tick (after a shared read) share their next read too; a warm key is not asked again', async () => {
+    const store = new MemoryStore();
+    const calls: string[][] = [];
+    const counting = Object.assign(Object.create(store) as MemoryStore, {
+      recentItems: (ids: string[], limit: number) => {
+        calls.push([...ids]);
+        return store.recentItems(ids, limit);
+      },
+    });
+    const cached = createReadCache(counting, { ttlMs: 1000, maxEntries: 100 });
+    const twoSteps = (first: string, second: string) => cached.recentItems([first], 5).then(() => cached.recentItems([second], 5));
+    await Promise.all([twoSteps('u1', 'u3'), twoSteps('u2', 'u4'), twoSteps('u1', 'u4')]);
+    expect(calls).toEqual([['u1', 'u2'], ['u3', 'u4']]);
+    await cached.recentItems(['u4', 'u1'], 5);
+    expect(calls).toHaveLength(2);
+  });
+
+  test('a failed read fails every caller waiting on it and is asked again by the next', async () => {
+    const store = new MemoryStore();
+    let fail = true;
+    let reads = 0;
+    const flaky = Object.assign(Object.create(store) as MemoryStore, {
+      boughtTogether: (ids: string[], limit: number) => {
+        reads += 1;
+        return fail ? Promise.reject(new Error('redis went away')) : store.boughtTogether(ids, limit);
+      },
+    });
+    const cached = createReadCache(flaky, { ttlMs: 60_000, maxEntries: 100 });
+    const results = await Promise.allSettled([cached.boughtTogether(['a'], 5), cached.boughtTogether(['a', 'b'], 5)]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    fail = false;
+    expect((await cached.boughtTogether(['a'], 5)).get('a')).toEqual([]);
+    expect(reads).toBe(2);
   });
 
   test('users without recent items stay absent, and writes pass straight through', async () => {
