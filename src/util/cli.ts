@@ -34,12 +34,42 @@ export function helpText({ usage, options, footer, column }: CliDefinition): str
   return [usage, '', ...lines, ...(footer ? ['', footer] : [])].join('\n');
 }
 
-/** util.parseArgs over the definition (strict: an unknown option or a missing value throws). */
+/** A command line that does not fit the definition; `option` names the offending option. */
+export class CliUsageError extends Error {
+  override readonly name = 'CliUsageError';
+  constructor(
+    readonly kind: 'unknown' | 'missing value' | 'unexpected',
+    readonly option: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** node's parseArgs errors, reworded to name the option the way our commands always have. */
+function reword(err: unknown): Error {
+  const { code, message } = err as { code?: string; message: string };
+  const quoted = /'([^' ]+)/.exec(message)?.[1] ?? '';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new CliUsageError('unknown', quoted, `unknown option "${quoted}"`);
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && / argument missing$/.test(message)) {
+    return new CliUsageError('missing value', quoted, `${quoted} needs a value`);
+  }
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return new CliUsageError('unexpected', quoted, `unexpected argument "${quoted}"`);
+  return err instanceof Error ? new CliUsageError('unexpected', quoted, message) : new Error(String(err));
+}
+
+/** util.parseArgs over the definition (strict: an unknown option or a missing value throws CliUsageError). */
 export function parseCli<P extends boolean = false>(argv: readonly string[], definition: CliDefinition, allowPositionals?: P) {
   const options = Object.fromEntries(
     Object.entries(definition.options).map(([name, o]) => [name, o.short ? { type: o.type, short: o.short } : { type: o.type }]),
   ) as Record<string, { type: 'string' | 'boolean'; short?: string }>;
-  const { values, positionals } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: allowPositionals ?? false } satisfies ParseArgsConfig);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: allowPositionals ?? false } satisfies ParseArgsConfig);
+  } catch (err) {
+    throw reword(err);
+  }
+  const { values, positionals } = parsed;
   return { values: values as Record<string, string | boolean | undefined>, positionals };
 }
 
