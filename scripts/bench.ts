@@ -1,4 +1,4 @@
-// npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e,f,g,h] [--profile]
+// npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e,f,g,h] [--profile] [--roles one|split]
 // Measures the gateway on the local real stack against a baseline in the same run, scenario by
 // scenario (a ingest, b scoring, c event-to-push latency, d subscribers held, e read, f batched
 // ingest, g several gateways, h refresh CPU), prints a summary table and writes a Markdown report with SVG plots. Kafka and
@@ -10,6 +10,7 @@ import 'reflect-metadata';
 import os from 'node:os';
 import path from 'node:path';
 import { createContext, type BenchOptions, type ScenarioResult } from './bench/context';
+import { BENCH_USAGE, parseBenchArgs } from './bench/cli';
 import { benchKafka } from './bench/kafka';
 import { textTable, writeReport } from './bench/report';
 import { startPrivateRedis } from './bench/privateRedis';
@@ -22,34 +23,14 @@ import { refreshScenario } from './bench/scenarios/refresh';
 import { scoringScenario } from './bench/scenarios/scoring';
 import { severalGatewaysScenario } from './bench/scenarios/severalGateways';
 
-const SCENARIO_IDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
-
-const USAGE = `usage: npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e,f,g,h] [--profile]
-  --quick     each scenario a few seconds (whole run under two minutes)
-  --json      the results as JSON on stdout (the table goes to stderr)
-  --report    report folder (default bench-report/)
-  --only      scenarios to run (comma-separated; default all): a ingest, b scoring, c push latency,
-              d subscribers held, e read, f batched ingest (trackEvents, 500 per call),
-              g several gateways (1, 2, 3 scoring processes), h refresh CPU (per subscribed list)
-  --profile   CPU-profile the gateway child (node --cpu-prof) and summarise it in the report`;
-
+/** The bench's options (--roles is launch.ts's: it reaches the gateway children through the environment). */
 export function parseArgs(argv: readonly string[]): BenchOptions {
-  const options: BenchOptions = { quick: false, json: false, reportDir: 'bench-report', only: new Set(SCENARIO_IDS), profile: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--quick') options.quick = true;
-    else if (a === '--json') options.json = true;
-    else if (a === '--profile') options.profile = true;
-    else if (a === '--report' && argv[i + 1]) options.reportDir = argv[++i]!;
-    else if (a === '--only' && argv[i + 1]) {
-      options.only = new Set(argv[++i]!.split(',').map((s) => s.trim().toLowerCase()));
-      for (const s of options.only) if (!SCENARIO_IDS.includes(s)) throw new Error(`--only: unknown scenario "${s}" (known: ${SCENARIO_IDS.join(', ')})\n${USAGE}`);
-    } else if (a === '--help' || a === '-h') {
-      process.stdout.write(`${USAGE}\n`);
-      process.exit(0);
-    } else throw new Error(`unknown argument "${a}"\n${USAGE}`);
+  const { quick, json, reportDir, only, profile, help } = parseBenchArgs(argv);
+  if (help) {
+    process.stdout.write(`${BENCH_USAGE}\n`);
+    process.exit(0);
   }
-  return options;
+  return { quick, json, reportDir, only, profile };
 }
 
 const SCENARIOS: [string, string, (ctx: ReturnType<typeof createContext>) => Promise<ScenarioResult>][] = [

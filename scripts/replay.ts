@@ -1,5 +1,6 @@
 // `npm run replay -- [--from earliest|<ISO time>] [--to-prefix <prefix>]`: rebuilds a Redis prefix
 // from Kafka with the gateway's scorer (src/replay/). See --help.
+import { createClient } from 'node-zookeeper-client';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadStackConfig } from '../src/config';
 import { ZooKeeperSession } from '../src/coordination/zkSession';
@@ -31,7 +32,7 @@ async function main(): Promise<number> {
   const redis = createRedisClient(config.redis!, { lazyConnect: true, enableAutoPipelining: true, maxRetriesPerRequest: 3 });
   redis.on('error', () => undefined); // reported by the failing command
   // The weights and half-life the gateways score with (ZooKeeper flags; defaults when none are set).
-  const zk = new ZooKeeperSession({ connect: config.zookeeper!.connect, sessionTimeoutMs: config.zookeeper!.sessionTimeoutMs, logger: logger.child({ name: 'zookeeper' }) }).start();
+  const zk = new ZooKeeperSession({ clientFactory: createClient, connect: config.zookeeper!.connect, sessionTimeoutMs: config.zookeeper!.sessionTimeoutMs, logger: logger.child({ name: 'zookeeper' }) }).start();
   const bar: { progress: Progress | null } = { progress: null };
   try {
     await redis.connect();

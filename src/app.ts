@@ -1,5 +1,6 @@
 // The composition root: builds every client from the validated config, wires the modules, and
 // returns one handle that stops them in order (HTTP and websockets, consumer, producer, clients).
+import { createClient } from 'node-zookeeper-client';
 import path from 'node:path';
 import { Kafka, PartitionAssigners, logLevel as KafkaLogLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
@@ -19,6 +20,7 @@ import { startZooKeeperFlags } from './flags/zookeeperFlags';
 import { MemoryLog } from './log/memoryLog';
 import { createGatewayMetrics, createPartitionMetrics, createTrackMetricsPlugin, instrumentFeed, mountMetrics, type GatewayMetrics, type PartitionMetrics } from './metrics';
 import { CoPartitionedAssignment } from './log/coPartitionedAssigner';
+import { sharedAdmin } from './log/kafkaAdmin';
 import { KafkaEventConsumer, KafkaPublisher } from './log/kafkaLog';
 import type { EventConsumer, EventPublisher } from './log/types';
 import type { GatewayServices } from './resolvers/context';
@@ -110,6 +112,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
   const starting = new AbortController();
   // ZooKeeper connects in the background; the flags wait at most ~2 s for it, then serve defaults.
   const zk = new ZooKeeperSession({
+    clientFactory: createClient,
     connect: zkConfig.connect,
     sessionTimeoutMs: zkConfig.sessionTimeoutMs,
     auth: zkConfig.auth,
@@ -129,6 +132,8 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
       retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3_000 },
     });
   const kafka = kafkaClient(10_000);
+  // The one admin client: topic set-up, the consumer's partition check and /readyz.
+  const admin = sharedAdmin(kafka.admin());
   // The producer's own client: one produce attempt may not outlast the produce timeout (a stopped
   // broker would otherwise hold the queue for the 10 s request timeout).
   const producerKafka = kafkaClient(Math.max(1_000, kafkaConfig.produceTimeoutMs));
@@ -163,7 +168,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
   const kafkaState = { topicsReady: false, lastError: null as string | null };
   const logReady = !usesKafka ? Promise.resolve(false) : retryWithBackoff(
     async () => {
-      const warnings = await ensureTopics(kafka, kafkaConfig.topicPrefix, kafkaConfig.partitions, { retentionMs: kafkaConfig.retentionMs });
+      const warnings = await ensureTopics(admin, kafkaConfig.topicPrefix, kafkaConfig.partitions, { retentionMs: kafkaConfig.retentionMs });
       for (const warning of warnings) logger.warn(warning);
     },
     {
@@ -180,18 +185,9 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
     return kafkaState.topicsReady;
   });
   // One cluster description at a time, however often /readyz is asked while Kafka hangs.
-  const admin = kafka.admin();
-  let adminConnected: Promise<void> | null = null;
   let describing: Promise<number> | null = null;
   const describeCluster = () =>
-    (describing ??= (async () => {
-      adminConnected ??= admin.connect().catch((err) => {
-        adminConnected = null;
-        throw err;
-      });
-      await adminConnected;
-      return (await admin.describeCluster()).brokers.length;
-    })().finally(() => (describing = null)));
+    (describing ??= admin.use(async (a) => (await a.describeCluster()).brokers.length).finally(() => (describing = null)));
 
   const store = failingAsUnavailable(new RedisStore(redis, redisConfig.keyPrefix, {
       neighbourItems: RANKING.neighbourhood.itemsPerNeighbour,
@@ -215,6 +211,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
   const assignment = new CoPartitionedAssignment();
   const consumer = !roles.scorer ? null : new KafkaEventConsumer({
     kafka,
+    admin,
     groupId: kafkaConfig.groupId,
     topicPrefix: kafkaConfig.topicPrefix,
     sessionTimeoutMs: kafkaConfig.sessionTimeoutMs,

@@ -2,6 +2,7 @@
 // gateway), and follow a consumer group's lag until it reaches zero.
 import { Kafka, logLevel, Partitioners, type Admin } from 'kafkajs';
 import { encodeEnvelope, TOPIC_OF, type EventEnvelope } from '../../src/events/envelope';
+import { withAdmin } from '../../src/log/kafkaAdmin';
 import { ensureTopics } from '../../src/streams/topics';
 import { sleep } from './stats';
 
@@ -12,7 +13,7 @@ export function benchKafka(brokers: string[]): Kafka {
 export const topicsOf = (prefix: string) => Object.values(TOPIC_OF).map((t) => prefix + t);
 
 export async function prefill(kafka: Kafka, prefix: string, partitions: number, events: readonly EventEnvelope[], progress: (sent: number) => void): Promise<void> {
-  await ensureTopics(kafka, prefix, partitions);
+  await withAdmin(kafka, (admin) => ensureTopics(admin, prefix, partitions));
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   await producer.connect();
   try {

@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { BENCH_USAGE, parseBenchArgs } from './cli';
 
 const root = path.resolve(__dirname, '../..');
 const target = path.join(root, 'dist/scripts/bench.js');
@@ -23,25 +24,24 @@ function run(command: string, args: string[], quiet = false): number {
   return r.status ?? 1;
 }
 
-const ROLES_USAGE = '  --roles     one (default): the gateway in one process; split: api,push and scorer in two';
-
-/** Takes `--roles one|split` out of the arguments (bench.js does not know it); the children read it from the environment. */
-function takeRoles(argv: string[]): { args: string[]; roles: 'one' | 'split' } {
-  const at = argv.indexOf('--roles');
-  if (at < 0) return { args: argv, roles: 'one' };
-  const value = argv[at + 1];
-  if (value !== 'one' && value !== 'split') {
-    process.stderr.write(`bench: --roles expects one or split, got ${value === undefined ? 'nothing' : `"${value}"`}\n${ROLES_USAGE}\n`);
-    process.exit(2);
-  }
-  return { args: [...argv.slice(0, at), ...argv.slice(at + 2)], roles: value };
+let roles: 'one' | 'split';
+let help: boolean;
+try {
+  ({ roles, help } = parseBenchArgs(process.argv.slice(2)));
+} catch (err) {
+  process.stderr.write(`bench: ${(err as Error).message}\n`);
+  process.exit(2);
 }
-
-const { args, roles } = takeRoles(process.argv.slice(2));
-if (args.includes('--help') || args.includes('-h')) {
-  const status = run('node', [target, '--help']);
-  process.stdout.write(`${ROLES_USAGE}\n`);
-  process.exit(status);
+if (help) {
+  process.stdout.write(`${BENCH_USAGE}\n`);
+  process.exit(0);
+}
+/** bench.js gets the arguments without --roles (the children read it from the environment). */
+const args = withoutRoles(process.argv.slice(2));
+function withoutRoles(argv: string[]): string[] {
+  const at = argv.findIndex((a) => a === '--roles' || a.startsWith('--roles='));
+  if (at < 0) return argv;
+  return [...argv.slice(0, at), ...argv.slice(at + (argv[at] === '--roles' ? 2 : 1))];
 }
 if (roles === 'split') {
   process.env.BENCH_GATEWAY_ROLES = 'split';

@@ -17,7 +17,7 @@
 // the connection but never answers (a ZooKeeper still starting up does this) leaves the client
 // waiting forever. A watchdog drops such a connection after `handshakeTimeoutMs`; the client then
 // tries again as it does after any lost connection.
-import { createClient, State, type Client } from 'node-zookeeper-client';
+import { State, type Client } from 'node-zookeeper-client';
 import type { Logger } from '../logger';
 import type { ZooKeeperAuth } from '../config';
 import { discardClient } from './zk';
@@ -40,8 +40,11 @@ export interface ZooKeeperSessionOptions {
   handshakeTimeoutMs?: number;
   /** Digest credentials presented on every session (ZOOKEEPER_AUTH); null: none. */
   auth?: ZooKeeperAuth | null;
-  /** Tests can hand in a client maker (e.g. to reuse a session id). */
-  clientFactory?: (connect: string, options: { sessionTimeout: number; spinDelay: number; retries: number }) => Client;
+  /**
+   * Makes the client of each session (a new one after an expiry): the composition root passes
+   * node-zookeeper-client's createClient, tests may pass a maker that reuses a session id.
+   */
+  clientFactory: (connect: string, options: { sessionTimeout: number; spinDelay: number; retries: number }) => Client;
 }
 
 export class ZooKeeperSession {
@@ -49,7 +52,7 @@ export class ZooKeeperSession {
   private readonly sessionTimeoutMs: number;
   private readonly spinDelayMs: number;
   private readonly logger: Logger;
-  private readonly clientFactory: NonNullable<ZooKeeperSessionOptions['clientFactory']>;
+  private readonly clientFactory: ZooKeeperSessionOptions['clientFactory'];
   private readonly auth: ZooKeeperAuth | null;
   private readonly listeners = new Map<SessionEvent, Set<SessionListener>>();
   private currentClient: Client | null = null;
@@ -69,7 +72,7 @@ export class ZooKeeperSession {
     this.sessionTimeoutMs = sessionTimeoutMs;
     this.spinDelayMs = spinDelayMs;
     this.logger = logger;
-    this.clientFactory = clientFactory ?? ((c, o) => createClient(c, o));
+    this.clientFactory = clientFactory;
   }
 
   /** Starts connecting in the background; never waits. */

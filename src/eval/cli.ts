@@ -3,7 +3,7 @@
 // the whole run is testable and nothing here touches process state.
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
+import { helpText, parseCli, stringValue, type CliDefinition } from '../util/cli';
 import { createMethod, defaultMethodKeys, findMethod, METHODS } from './methods';
 import { parseMethodList, type MethodSpec } from './methods/options';
 import {
@@ -29,24 +29,29 @@ export interface CliIo {
   stderr: ProgressSink;
 }
 
-export const USAGE = `Usage: npm run eval -- --dataset <path> [options]
+/** The one definition of the command line: parsed by util.parseArgs, and --help is written from it. */
+export const EVAL_CLI: CliDefinition = {
+  usage: 'Usage: npm run eval -- --dataset <path> [options]',
+  column: 25,
+  options: {
+    dataset: { type: 'string', value: '<path>', description: 'data file (read at run time; never copied)' },
+    format: { type: 'string', value: '<f>', description: `${FORMATS.join(' | ')} (default: detected from the file)` },
+    protocol: { type: 'string', value: '<p>', description: 'session-rec | stream (default: session-rec for session-rec files, else stream)' },
+    k: { type: 'string', value: '<n>', description: 'list length K (default 20)' },
+    methods: { type: 'string', value: '<list>', description: 'comma-separated, each key[:option=value...] (default: all)\ne.g. sknn,vsknn:k=500:sample_size=5000:weighting_score=div:idf_weighting=5' },
+    json: { type: 'boolean', description: 'print machine-readable results on stdout' },
+    plot: { type: 'string', value: '<file.svg>', description: 'write an SVG chart of HR@1..K per method' },
+    'limit-events': { type: 'string', value: '<n>', description: 'read at most n events' },
+    'test-days': { type: 'string', value: '<d>', description: 'session-rec protocol: test = sessions ending in the last d days (default 1)' },
+    'test-fraction': { type: 'string', value: '<f>', description: 'stream protocol: predict the last f of the time span (default 0.2)' },
+    'session-gap-minutes': { type: 'string', value: '<m>', description: 'sessions end after m minutes of inactivity where the data has no session id (default 30)' },
+    quiet: { type: 'boolean', description: 'no progress bar' },
+    help: { type: 'boolean', description: '' },
+  },
+  footer: `Methods: ${METHODS.map((m) => m.key).join(', ')}`,
+};
 
-  --dataset <path>          data file (read at run time; never copied)
-  --format <f>              ${FORMATS.join(' | ')} (default: detected from the file)
-  --protocol <p>            session-rec | stream (default: session-rec for session-rec files, else stream)
-  --k <n>                   list length K (default 20)
-  --methods <list>          comma-separated, each key[:option=value...] (default: all)
-                            e.g. sknn,vsknn:k=500:sample_size=5000:weighting_score=div:idf_weighting=5
-  --json                    print machine-readable results on stdout
-  --plot <file.svg>         write an SVG chart of HR@1..K per method
-  --limit-events <n>        read at most n events
-  --test-days <d>           session-rec protocol: test = sessions ending in the last d days (default 1)
-  --test-fraction <f>       stream protocol: predict the last f of the time span (default 0.2)
-  --session-gap-minutes <m> sessions end after m minutes of inactivity where the data has no session id (default 30)
-  --quiet                   no progress bar
-  --help
-
-Methods: ${METHODS.map((m) => m.key).join(', ')}`;
+export const USAGE = helpText(EVAL_CLI);
 
 export class UsageError extends Error {}
 
@@ -75,31 +80,28 @@ function positive(name: string, raw: string | undefined, fallback: number, integ
 }
 
 export function parseCliArgs(argv: string[], registry: readonly MethodDefinition[] = METHODS): CliOptions | 'help' {
-  let values;
+  let parsed: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        dataset: { type: 'string' },
-        format: { type: 'string' },
-        protocol: { type: 'string' },
-        k: { type: 'string' },
-        methods: { type: 'string' },
-        json: { type: 'boolean' },
-        plot: { type: 'string' },
-        'limit-events': { type: 'string' },
-        'test-days': { type: 'string' },
-        'test-fraction': { type: 'string' },
-        'session-gap-minutes': { type: 'string' },
-        quiet: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    ({ values: parsed } = parseCli(argv, EVAL_CLI));
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+  const text = (name: string) => stringValue(parsed, name);
+  const values = {
+    help: parsed.help === true,
+    dataset: text('dataset'),
+    format: text('format'),
+    protocol: text('protocol'),
+    k: text('k'),
+    methods: text('methods'),
+    json: parsed.json === true,
+    plot: text('plot'),
+    'limit-events': text('limit-events'),
+    'test-days': text('test-days'),
+    'test-fraction': text('test-fraction'),
+    'session-gap-minutes': text('session-gap-minutes'),
+    quiet: parsed.quiet === true,
+  };
   if (values.help) return 'help';
   if (!values.dataset) throw new UsageError('--dataset <path> is required');
   if (values.format !== undefined && !isFormat(values.format)) {

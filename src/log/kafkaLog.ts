@@ -15,6 +15,7 @@ import { UnavailableError, UncertainWriteError } from '../errors';
 import { decodeEnvelope, encodeEnvelope, TOPIC_OF, type EventEnvelope } from '../events/envelope';
 import { isDoctorMessage } from '../doctor/marker';
 import { backoffDelay, pause, retryWithBackoff, START_BACKOFF, type BackoffOptions } from '../util/backoff';
+import type { KafkaAdmin } from './kafkaAdmin';
 import type { ConsumedBatch, ConsumerStatus, EventConsumer, EventPublisher } from './types';
 import { USER_BOUNDS } from '../recommend/types';
 
@@ -219,6 +220,8 @@ export class KafkaPublisher implements EventPublisher {
 
 export interface KafkaConsumerOptions {
   kafka: Kafka;
+  /** The process's admin client (the partition-count check at start). */
+  admin: KafkaAdmin;
   groupId: string;
   topicPrefix: string;
   /** The group session (default 10 s): a member silent this long loses its partitions. */
@@ -388,17 +391,11 @@ export class KafkaEventConsumer implements EventConsumer {
 
   /** Partition-number serialisation is only sound when every topic has the same partition count. */
   private async samePartitionCounts(topics: string[]): Promise<boolean> {
-    const admin = this.options.kafka.admin();
-    await admin.connect();
-    try {
-      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
-      const counts = new Set(meta.map((t) => t.partitions.length));
-      if (counts.size === 1) return true;
-      this.options.onWarning?.(`topics ${topics.join(', ')} have different partition counts (${[...counts].join(', ')}): scoring one partition at a time`);
-      return false;
-    } finally {
-      await admin.disconnect();
-    }
+    const { topics: meta } = await this.options.admin.use((admin) => admin.fetchTopicMetadata({ topics }));
+    const counts = new Set(meta.map((t) => t.partitions.length));
+    if (counts.size === 1) return true;
+    this.options.onWarning?.(`topics ${topics.join(', ')} have different partition counts (${[...counts].join(', ')}): scoring one partition at a time`);
+    return false;
   }
 
   async stop(): Promise<void> {

@@ -3,8 +3,9 @@
 // event topics keep every event (retention.ms -1, unless KAFKA_RETENTION_MS says otherwise): Redis is
 // rebuilt from them (npm run replay), which a finite retention would make impossible for whatever
 // has expired.
-import { ConfigResourceTypes, type Kafka } from 'kafkajs';
+import { ConfigResourceTypes } from 'kafkajs';
 import { DEAD_LETTER_TOPIC, TOPICS } from '../config';
+import type { KafkaAdmin } from '../log/kafkaAdmin';
 
 /** Kafka's "keep forever". */
 export const KEEP_FOREVER = -1;
@@ -18,11 +19,9 @@ export interface TopicOptions {
  * Returns one warning per existing topic whose retention differs from the configured one: the
  * gateway does not change a topic it did not create (an operator's `kafka-configs --alter` does).
  */
-export async function ensureTopics(kafka: Kafka, prefix: string, partitions: number, options: TopicOptions = {}): Promise<string[]> {
+export async function ensureTopics(shared: KafkaAdmin, prefix: string, partitions: number, options: TopicOptions = {}): Promise<string[]> {
   const retentionMs = options.retentionMs ?? KEEP_FOREVER;
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  return shared.use(async (admin) => {
     const existing = new Set(await admin.listTopics());
     const brokers = (await admin.describeCluster()).brokers.length;
     const names = Object.values(TOPICS).map((t) => prefix + t);
@@ -53,7 +52,5 @@ export async function ensureTopics(kafka: Kafka, prefix: string, partitions: num
       }
     }
     return warnings;
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }

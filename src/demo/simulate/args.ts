@@ -1,5 +1,6 @@
 // `npm run simulate` options: parsed and bounded here (pure), so a typo or an unbounded run is
 // refused before anything is sent.
+import { CliUsageError, helpText, parseCli, stringValue, type CliDefinition } from '../../util/cli';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -40,32 +41,40 @@ export const LIMITS = {
   batch: 500,
 } as const;
 
-export const USAGE = `Usage: npm run simulate -- [options]
+/** The one definition of the command line: parsed by util.parseArgs, and --help is written from it. */
+export const SIMULATE_CLI: CliDefinition = {
+  usage: `Usage: npm run simulate -- [options]
 
 Shoppers browsing, carting and buying through the gateway's GraphQL API (the storefront
-contract's track mutations), for a bounded time and number of events, on this machine only.
+contract's track mutations), for a bounded time and number of events, on this machine only.`,
+  column: 16,
+  options: {
+    users: { type: 'string', value: 'N', description: `synthetic shoppers (default 20, at most ${LIMITS.users}); with --replay: replay at most\nN distinct users of the file (default all)` },
+    rate: { type: 'string', value: 'R', description: `events per second (default 20; with --replay a ceiling, default 200; at most ${LIMITS.rate},\nor ${LIMITS.batchedRate} for a replay in batches)` },
+    duration: { type: 'string', value: 'S', description: `stop after S seconds (default 30, at most ${LIMITS.durationS})` },
+    url: { type: 'string', value: 'URL', description: 'the gateway (default http://127.0.0.1:$PORT/graphql, PORT 4000 when unset, as\nnpm start reads it); loopback addresses only' },
+    replay: {
+      type: 'string',
+      value: 'FILE',
+      description:
+        'replay a dataset file instead: Taobao UserBehavior CSV, session-rec TSV\n(SessionId, ItemId, Time), Diginetica CSV, RetailRocket, OTTO or envelope JSONL;\nevents keep their order and relative timing, stamped with the current time',
+    },
+    speed: { type: 'string', value: 'X', description: 'replay speed, dataset seconds per second (default 60)' },
+    'max-gap': { type: 'string', value: 'S', description: 'longest pause between two replayed events, in seconds (default 0.5): files sorted\nby user or session have gaps of hours or days between their events' },
+    batch: {
+      type: 'string',
+      value: 'N',
+      description: `with --replay: events per trackEvents call (default ${LIMITS.batch}, at most ${LIMITS.batch});\n1 sends each event as its own mutation; a batch holds the events due within 100 ms`,
+    },
+    'max-events': { type: 'string', value: 'N', description: `stop after N events (default rate x duration, at most ${LIMITS.maxEvents})` },
+    seed: { type: 'string', value: 'N', description: 'seed of the synthetic shoppers (default 1)' },
+    'load-catalog': { type: 'boolean', description: 'upsert the demo catalogue first (needs the admin role where auth is on)' },
+    help: { type: 'boolean', short: 'h', description: 'this text' },
+  },
+  footer: 'Where auth is on, set RECSYS_TOKEN to an admin token (it may act for every user).',
+};
 
-  --users N        synthetic shoppers (default 20, at most ${LIMITS.users}); with --replay: replay at most
-                   N distinct users of the file (default all)
-  --rate R         events per second (default 20; with --replay a ceiling, default 200; at most ${LIMITS.rate},
-                   or ${LIMITS.batchedRate} for a replay in batches)
-  --duration S     stop after S seconds (default 30, at most ${LIMITS.durationS})
-  --url URL        the gateway (default http://127.0.0.1:$PORT/graphql, PORT 4000 when unset, as
-                   npm start reads it); loopback addresses only
-  --replay FILE    replay a dataset file instead: Taobao UserBehavior CSV, session-rec TSV
-                   (SessionId, ItemId, Time), Diginetica CSV, RetailRocket, OTTO or envelope JSONL;
-                   events keep their order and relative timing, stamped with the current time
-  --speed X        replay speed, dataset seconds per second (default 60)
-  --max-gap S      longest pause between two replayed events, in seconds (default 0.5): files sorted
-                   by user or session have gaps of hours or days between their events
-  --batch N        with --replay: events per trackEvents call (default ${LIMITS.batch}, at most ${LIMITS.batch});
-                   1 sends each event as its own mutation; a batch holds the events due within 100 ms
-  --max-events N   stop after N events (default rate x duration, at most ${LIMITS.maxEvents})
-  --seed N         seed of the synthetic shoppers (default 1)
-  --load-catalog   upsert the demo catalogue first (needs the admin role where auth is on)
-  -h, --help       this text
-
-Where auth is on, set RECSYS_TOKEN to an admin token (it may act for every user).`;
+export const USAGE = helpText(SIMULATE_CLI);
 
 function number(flag: string, raw: string | undefined, min: number, max: number, integer: boolean): number {
   if (raw === undefined || raw.startsWith('--')) throw new UsageError(`${flag} needs a value`);
@@ -100,22 +109,15 @@ export function localGatewayUrl(port: number): string {
 }
 
 export function parseSimulateArgs(argv: readonly string[], defaultUrl = localGatewayUrl(4000)): SimulateOptions {
-  const raw: Record<string, string | undefined> = {};
-  const flags = new Set<string>();
-  const valued = ['--users', '--rate', '--duration', '--url', '--replay', '--speed', '--max-gap', '--max-events', '--seed', '--batch'];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (valued.includes(name)) {
-      raw[name] = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (raw[name] === undefined) throw new UsageError(`${name} needs a value`);
-    } else if (name === '--load-catalog' || name === '--help' || name === '-h') {
-      flags.add(name === '-h' ? '--help' : name);
-    } else {
-      throw new UsageError(`unknown option "${arg}" (see --help)`);
-    }
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseCli(argv, SIMULATE_CLI));
+  } catch (err) {
+    const usage = err instanceof CliUsageError && err.kind === 'unknown' ? `${err.message} (see --help)` : (err as Error).message;
+    throw new UsageError(usage);
   }
+  // The option names as the checks below (and their messages) spell them.
+  const raw: Record<string, string | undefined> = Object.fromEntries(Object.keys(values).map((name) => [`--${name}`, stringValue(values, name)]));
   const replay = raw['--replay'] ?? null;
   if (replay !== null && replay.trim() === '') throw new UsageError('--replay needs a file');
   if (raw['--batch'] !== undefined && replay === null) throw new UsageError('--batch applies only with --replay');
@@ -140,7 +142,7 @@ export function parseSimulateArgs(argv: readonly string[], defaultUrl = localGat
     maxInFlight: 32,
     batch,
     seed: raw['--seed'] !== undefined ? number('--seed', raw['--seed'], 0, 2 ** 32 - 1, true) : 1,
-    loadCatalog: flags.has('--load-catalog'),
-    help: flags.has('--help'),
+    loadCatalog: values['load-catalog'] === true,
+    help: values.help === true,
   };
 }

@@ -1,5 +1,6 @@
 // The flag mutations against the real ZooKeeper: the contract both modes share, a write reaching
 // another gateway's flags through ZooKeeper, and ZOOKEEPER_AUTH's digest ACL on the flag znodes.
+import { createClient } from 'node-zookeeper-client';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -49,7 +50,7 @@ async function cli(root: string, client: Client, auth: ZooKeeperAuth | null, ...
 /** The warnings of a gateway's start-up check of the flags znode's ACL (a session with the credentials). */
 async function gatewayProtectionCheck(root: string): Promise<string[]> {
   const log = captureLog();
-  const session = new ZooKeeperSession({ connect: ZK_CONNECT, sessionTimeoutMs: 6000, logger: log.logger, auth: OPS_AUTH });
+  const session = new ZooKeeperSession({ clientFactory: createClient, connect: ZK_CONNECT, sessionTimeoutMs: 6000, logger: log.logger, auth: OPS_AUTH });
   const off = warnWhenUnprotected({ session, root, auth: OPS_AUTH, logger: log.logger });
   try {
     session.start();

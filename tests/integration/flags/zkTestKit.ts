@@ -141,7 +141,7 @@ export class Disposer {
 
 /** A session on `connect`, closed by the disposer. */
 export function openSession(d: Disposer, logger: Logger, connect = ZK_CONNECT, sessionTimeoutMs = 6000): ZooKeeperSession {
-  const session = new ZooKeeperSession({ connect, sessionTimeoutMs, logger, spinDelayMs: 200 }).start();
+  const session = new ZooKeeperSession({ clientFactory: createClient, connect, sessionTimeoutMs, logger, spinDelayMs: 200 }).start();
   d.add(() => session.close());
   return session;
 }

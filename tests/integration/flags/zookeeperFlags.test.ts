@@ -1,4 +1,5 @@
 // ZooKeeperFlags against the real ZooKeeper of the local stack, each test under its own random root.
+import { createClient } from 'node-zookeeper-client';
 import { performance } from 'node:perf_hooks';
 import { remove } from '../../../src/coordination/zk';
 import { ZooKeeperSession } from '../../../src/coordination/zkSession';
@@ -284,7 +285,7 @@ describe('ZooKeeper flags', () => {
     const log = captureLog();
     const proxy = await openProxy(d);
     proxy.hang(); // TCP accepted, nothing ever answered: a ZooKeeper still starting up does this
-    const session = new ZooKeeperSession({ connect: proxy.connect, sessionTimeoutMs: 6000, logger: log.logger, spinDelayMs: 100, handshakeTimeoutMs: 300 }).start();
+    const session = new ZooKeeperSession({ clientFactory: createClient, connect: proxy.connect, sessionTimeoutMs: 6000, logger: log.logger, spinDelayMs: 100, handshakeTimeoutMs: 300 }).start();
     d.add(() => session.close());
     const flags = await startZooKeeperFlags({ session, root, logger: log.logger, startTimeoutMs: 500 });
     d.add(() => flags.stop());

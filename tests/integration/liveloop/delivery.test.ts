@@ -11,6 +11,7 @@ import { Recommender } from '../../../src/services/recommender';
 import { MemoryStore } from '../../../src/store/memoryStore';
 import { RedisStore } from '../../../src/store/redisStore';
 import { createScorer } from '../../../src/streams/scorer';
+import { withAdmin } from '../../../src/log/kafkaAdmin';
 import { ensureTopics } from '../../../src/streams/topics';
 import { OPS, eventually, gql, realStackEnv, startTestGateway, subscribe, uniqueId, wsClient } from '../../helpers/gateway';
 import { freePort, kafkaBrokerPids, killHard, spawnGateway } from '../../helpers/processes';
@@ -44,7 +45,7 @@ describe('delivery guarantees on the real stack', () => {
   test('a scorer killed mid-stream and restarted neither loses nor double-counts an event', async () => {
     const env = realStackEnv();
     const kafka = new Kafka({ brokers: env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
-    await ensureTopics(kafka, env.KAFKA_TOPIC_PREFIX!, 3);
+    await withAdmin(kafka, (admin) => ensureTopics(admin, env.KAFKA_TOPIC_PREFIX!, 3));
     const publisher = new KafkaPublisher({ kafka, topicPrefix: env.KAFKA_TOPIC_PREFIX!, timeoutMs: 10_000 });
     const events: ViewEnvelope[] = [];
     const start = Date.now() - 60_000;

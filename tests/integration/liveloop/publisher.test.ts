@@ -1,6 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import type { ViewEnvelope } from '../../../src/events/envelope';
 import { KafkaPublisher } from '../../../src/log/kafkaLog';
+import { withAdmin } from '../../../src/log/kafkaAdmin';
 import { ensureTopics } from '../../../src/streams/topics';
 import { eventually, realStackEnv } from '../../helpers/gateway';
 import { readEventIds, readEvents } from '../../helpers/kafkaRead';
@@ -17,7 +18,7 @@ const view = (i: number): ViewEnvelope => {
 async function setup(timeoutMs: number) {
   const env = realStackEnv();
   const kafka = new Kafka({ brokers: env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
-  await ensureTopics(kafka, env.KAFKA_TOPIC_PREFIX!, 3);
+  await withAdmin(kafka, (admin) => ensureTopics(admin, env.KAFKA_TOPIC_PREFIX!, 3));
   const batches: number[] = [];
   const publisher = new KafkaPublisher({ kafka, topicPrefix: env.KAFKA_TOPIC_PREFIX!, timeoutMs, onBatch: (size) => batches.push(size) });
   return { kafka, topic: `${env.KAFKA_TOPIC_PREFIX!}view-events`, publisher, batches };

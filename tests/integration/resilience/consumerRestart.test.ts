@@ -7,6 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { ViewEnvelope } from '../../../src/events/envelope';
 import { KafkaEventConsumer, KafkaPublisher } from '../../../src/log/kafkaLog';
 import type { ConsumerStatus } from '../../../src/log/types';
+import { sharedAdmin, withAdmin } from '../../../src/log/kafkaAdmin';
 import { ensureTopics } from '../../../src/streams/topics';
 import { eventually, realStackEnv } from '../../helpers/gateway';
 
@@ -27,7 +28,7 @@ class HandlerFailure extends Error {
 async function crashOnce(retriable: boolean) {
   const env = realStackEnv();
   const kafka = new Kafka({ brokers: env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
-  await ensureTopics(kafka, env.KAFKA_TOPIC_PREFIX!, 3);
+  await withAdmin(kafka, (admin) => ensureTopics(admin, env.KAFKA_TOPIC_PREFIX!, 3));
   const publisher = new KafkaPublisher({ kafka, topicPrefix: env.KAFKA_TOPIC_PREFIX!, timeoutMs: 10_000 });
   await publisher.publish(view('e-1'));
 
@@ -35,8 +36,10 @@ async function crashOnce(retriable: boolean) {
   const crashes: boolean[] = [];
   const delivered: string[] = [];
   let failNext = true;
+  const admin = sharedAdmin(kafka.admin());
   const consumer = new KafkaEventConsumer({
     kafka,
+    admin,
     groupId: env.KAFKA_GROUP_ID!,
     topicPrefix: env.KAFKA_TOPIC_PREFIX!,
     retries: 0, // kafkajs gives up on the first failure: the crash comes at once
@@ -61,6 +64,7 @@ async function crashOnce(retriable: boolean) {
   } finally {
     await consumer.stop();
     await publisher.stop();
+    await admin.disconnect();
   }
 }
 
