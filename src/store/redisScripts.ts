@@ -153,7 +153,7 @@ for index, byMember in pairs(pending) do
   end
   change(g, 'n:' .. key, size)
   if not known.x or known.x < stale then
-    redis.call('PEXPIRE', key, ttl)
+    redis.call('PEXPIREAT', key, expiryText)
     change(g, 'x:' .. key, expiryText)
     refreshed[g] = true
   end
@@ -164,7 +164,7 @@ for g in pairs(sets) do
     if refreshed[g] or not stored[g] or stored[g] < stale then
       change(g, 'x', expiryText)
       redis.call('HSET', KEYS[g], unpack(changes[g]))
-      redis.call('PEXPIRE', KEYS[g], ttl)
+      redis.call('PEXPIREAT', KEYS[g], expiryText)
     else
       redis.call('HSET', KEYS[g], unpack(changes[g]))
     end
