@@ -40,6 +40,22 @@ for i = 1, #KEYS do
     table.insert(sets[group], i)
   end
 end
+-- Lua's unpack takes at most ~8,000 values: a group with very many sets (trending, with a
+-- category each) is read and written in slices of this many.
+local SLICE = 3000
+local function hmget(key, fields)
+  local out = {}
+  for from = 1, #fields, SLICE do
+    local part = redis.call('HMGET', key, unpack(fields, from, math.min(from + SLICE - 1, #fields)))
+    for j = 1, #part do out[from + j - 1] = part[j] end
+  end
+  return out
+end
+local function hset(key, pairsFlat)
+  for from = 1, #pairsFlat, SLICE do
+    redis.call('HSET', key, unpack(pairsFlat, from, math.min(from + SLICE - 1, #pairsFlat)))
+  end
+end
 -- One read per group: the source's watermark, the hash's expiry, then per set its expiry, size bound and frame.
 for g, members in pairs(sets) do
   local fields = {ARGV[1], 'x'}
@@ -49,7 +65,7 @@ for g, members in pairs(sets) do
     table.insert(fields, 'n:' .. key)
     table.insert(fields, 'frame:' .. key)
   end
-  local values = redis.call('HMGET', KEYS[g], unpack(fields))
+  local values = hmget(KEYS[g], fields)
   marks[g] = tonumber(values[1] or '-1')
   tops[g] = marks[g]
   stored[g] = tonumber(values[2])
@@ -163,10 +179,10 @@ for g in pairs(sets) do
   if changes[g] then
     if refreshed[g] or not stored[g] or stored[g] < stale then
       change(g, 'x', expiryText)
-      redis.call('HSET', KEYS[g], unpack(changes[g]))
+      hset(KEYS[g], changes[g])
       redis.call('PEXPIREAT', KEYS[g], expiryText)
     else
-      redis.call('HSET', KEYS[g], unpack(changes[g]))
+      hset(KEYS[g], changes[g])
     end
   end
 end

@@ -105,3 +105,12 @@ test('a neighbour list fed past its bound batch after batch never holds more tha
   const top = (await store.alsoViewed(['a'], bound)).get('a')!.map((s) => s.id);
   expect(top).toEqual(Array.from({ length: bound }, (_, i) => `m${member - 1 - i}`));
 });
+
+test('a batch touching thousands of category lists (more hash fields than one Lua call can unpack) is applied, and again', async () => {
+  const categories = Array.from({ length: 3000 }, (_, i) => `c${i}`);
+  const batch = (offset: number): PositionedDelta[] => categories.map((category) => ({ offset, delta: { kind: 'trending', category, product: `p${offset}`, incr: 1, frame: FIXED_FRAME } }));
+  await store.applyDeltas('s/0', batch(0));
+  await store.applyDeltas('s/0', batch(1));
+  const lists = await store.trending(['c0', 'c2999'], 5);
+  for (const category of ['c0', 'c2999']) expect(lists.get(category)!.map((s) => s.id).sort()).toEqual(['p0', 'p1']);
+});
