@@ -1,7 +1,8 @@
 // A canonical dump of what the events built under a prefix, to compare a replay with the live
 // store. Left out: the catalogue (not from events), the legacy landmark, the stored lists with their
 // versions and stale marks (lists are recomputed from the rest; compare them by recomputing), and
-// the decay frames. A decayed score is Σ w·2^(t/H - e) in its set's frame e (src/recommend/decay.ts),
+// the bookkeeping of the watermark hashes besides the watermarks (decay frames, size bounds and
+// expiries: they depend on batch boundaries and on when a batch ran). A decayed score is Σ w·2^(t/H - e) in its set's frame e (src/recommend/decay.ts),
 // and when a frame moves depends on batch boundaries; so scores are dumped as log2(score) + e, which
 // does not, and two stores whose sets moved at different times compare equal.
 import { scanEach, type RedisClient } from '../store/redisClient';
@@ -11,7 +12,8 @@ export type Dump = Map<string, unknown>;
 const LEFT_OUT = /(:info|:outofstock|:landmark|:recs|:recsig|:recver|:saved|:listed)$/;
 const DECAYED_SET = /(:covis|:bought|:\{trending\}:all|:\{trending\}:cat:.*)$/;
 
-const FRAME_FIELD = /^frame:/;
+/** Fields of a watermark hash that are not watermarks: 'frame:<key>', 'n:<key>', 'x:<key>', 'x' (see APPLY_DELTAS). */
+const BOOKKEEPING_FIELD = /^(frame:|n:|x:|x$)/;
 
 /** The set's frame epoch, from its group's watermark hash (field 'frame:<key>' = '<epoch>:<half-life>'). */
 async function frameEpoch(redis: RedisClient, key: string): Promise<number> {
@@ -35,7 +37,7 @@ export async function dumpPrefix(redis: RedisClient, prefix: string): Promise<Du
         for (let i = 0; i < flat.length; i += 2) entries.push([flat[i]!, epoch === null ? Number(flat[i + 1]) : norm(Number(flat[i + 1]), epoch)]);
         out.set(name, Object.fromEntries(entries.sort((a, b) => a[0].localeCompare(b[0]))));
       } else if (type === 'hash') {
-        const fields = Object.entries(await redis.hgetall(key)).filter(([f]) => !FRAME_FIELD.test(f));
+        const fields = Object.entries(await redis.hgetall(key)).filter(([f]) => !BOOKKEEPING_FIELD.test(f));
         out.set(name, Object.fromEntries(fields.sort((x, y) => x[0].localeCompare(y[0]))));
       } else if (type === 'string') {
         const value = JSON.parse((await redis.get(key))!) as Record<string, unknown>;

@@ -7,6 +7,7 @@ import { basisOf, storedSignature, type CorruptState, type PositionedDelta, type
 import { redisKeys, type RedisKeys } from './redisKeys';
 import { APPLY_DELTAS, PUT_RECS } from './redisScripts';
 import { deltaCalls } from './redisDeltaCalls';
+import { expirySlackMs } from './expirySlack';
 import { defineSaveUsers, saveUsersFenced, userKeys } from './redisUserWrites';
 import { defaultFlags, retentionMs } from '../flags/definitions';
 import { pipelinedOrThrow, primaries, publishCommand, scanEach, subscriberCounts, type RedisClient } from './redisClient';
@@ -97,9 +98,11 @@ export class RedisStore implements RecStore {
     const legacyLandmark = await this.legacyLandmark;
     const calls = deltaCalls(this.keys, source, deltas, { opsPerCall: OPS_PER_CALL, oneGroupPerCall: this.redis.isCluster, legacyLandmark });
     if (calls.length === 0) return;
-    const ttl = String(this.retentionMs());
+    const retention = this.retentionMs();
+    const ttl = String(retention);
+    const slack = String(expirySlackMs(retention));
     await pipelinedOrThrow(this.redis, calls, (call) => call.keys[0]!, (pipeline, { keys, args }) =>
-      (pipeline as unknown as ScriptedRedis).recsApplyDeltas(keys.length, ...keys, ...args, ttl),
+      (pipeline as unknown as ScriptedRedis).recsApplyDeltas(keys.length, ...keys, ...args, ttl, slack),
     );
   }
 

@@ -5,29 +5,38 @@ import { basisOf, type SaveResult } from './types';
 import type { RedisKeys } from './redisKeys';
 import type { UserState } from '../recommend';
 import { pipelined, type RedisClient } from './redisClient';
+import { expirySlackMs } from './expirySlack';
 
 /**
  * KEYS: per user (7 each) its state, recent items, saved mark, listed mark, list, list signature
  * and list version.
- * ARGV[1]: '1' when fenced; ARGV[2]: the retention (ms); then per user: '=' and the expected stamp
- * (or '*': this user is not fenced, e.g. a corrupt stored state being replaced), state JSON,
- * recent JSON, new stamp.
+ * ARGV[1]: '1' when fenced; ARGV[2]: the retention (ms); ARGV[3]: the expiry slack (ms, see
+ * expirySlack.ts); then per user: '=' and the expected stamp (or '*': this user is not fenced, e.g.
+ * a corrupt stored state being replaced), state JSON, recent JSON, new stamp.
  * The stored state's stamp is the saved mark, else the listed mark (PUT_RECS moves the stamp from
  * one to the other, see redisScripts.ts), else, for a state written without them, its last seen id.
- * Every key of a user written gets the same expiry, the retention from now, so they expire together.
+ * Every key of a user shares one expiry: the state's, kept while it is within the slack of the
+ * retention from now, else the retention from now for all seven (PUT_RECS gives them the same).
+ * Needs Redis 7.0 (PEXPIRETIME).
  * Returns the 0-based indexes of the users refused.
  */
 export const SAVE_USERS = `
-local fenced, ttl = ARGV[1] == '1', ARGV[2]
+local fenced, ttl, slack = ARGV[1] == '1', tonumber(ARGV[2]), tonumber(ARGV[3])
+local time = redis.call('TIME')
+-- Absolute expiries (ms, Redis's clock), so that every key of a user gets exactly the same one.
+local fresh = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) + ttl
 local refused = {}
 for i = 0, #KEYS / 7 - 1 do
-  local k, a = i * 7, 2 + i * 4
+  local k, a = i * 7, 3 + i * 4
   local ok = true
+  -- The state's expiry (ms): -2 when there is none, which also spares reading it below.
+  local at = redis.call('PEXPIRETIME', KEYS[k + 1])
   if fenced and ARGV[a + 1] ~= '*' then
-    local current = redis.call('GET', KEYS[k + 3]) or redis.call('GET', KEYS[k + 4])
+    local marks = redis.call('MGET', KEYS[k + 3], KEYS[k + 4])
+    local current = marks[1] or marks[2]
     if not current then
       current = ''
-      local raw = redis.call('GET', KEYS[k + 1])
+      local raw = at ~= -2 and redis.call('GET', KEYS[k + 1])
       if raw then
         local decoded, state = pcall(cjson.decode, raw)
         local seen = decoded and type(state) == 'table' and state.seen
@@ -37,10 +46,18 @@ for i = 0, #KEYS / 7 - 1 do
     ok = ('=' .. current) == ARGV[a + 1]
   end
   if ok then
-    redis.call('SET', KEYS[k + 1], ARGV[a + 2])
-    redis.call('SET', KEYS[k + 2], ARGV[a + 3])
-    redis.call('SET', KEYS[k + 3], ARGV[a + 4])
-    for j = k + 1, k + 7 do redis.call('PEXPIRE', KEYS[j], ttl) end
+    -- -2 (no state) and -1 (no expiry) are below any threshold: those keys get the full retention.
+    local refresh = at < fresh - slack
+    -- A new shopper's list keys exist only if a list was stored before any state: one EXISTS, not four PEXPIREs.
+    local others = refresh and (at ~= -2 or redis.call('EXISTS', KEYS[k + 4], KEYS[k + 5], KEYS[k + 6], KEYS[k + 7]) > 0)
+    if refresh then at = fresh end
+    local expiry = string.format('%d', at)
+    redis.call('SET', KEYS[k + 1], ARGV[a + 2], 'PXAT', expiry)
+    redis.call('SET', KEYS[k + 2], ARGV[a + 3], 'PXAT', expiry)
+    redis.call('SET', KEYS[k + 3], ARGV[a + 4], 'PXAT', expiry)
+    if others then
+      for j = k + 4, k + 7 do redis.call('PEXPIREAT', KEYS[j], expiry) end
+    end
   else
     refused[#refused + 1] = i
   end
@@ -70,7 +87,7 @@ export async function saveUsersFenced(
   if (ids.length === 0) return { refused: [] };
   const callOf = (part: string[]) => {
     const callKeys: string[] = [];
-    const args: string[] = [basis ? '1' : '0', String(retentionMs)];
+    const args: string[] = [basis ? '1' : '0', String(retentionMs), String(expirySlackMs(retentionMs))];
     for (const id of part) {
       const user = users.get(id)!;
       callKeys.push(...userKeys(keys, id));
