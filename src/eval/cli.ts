@@ -4,8 +4,10 @@
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { helpText, parseCli, stringValue, type CliDefinition } from '../util/cli';
+import { MetricAccumulator } from './metrics';
 import { createMethod, defaultMethodKeys, findMethod, METHODS } from './methods';
-import { parseMethodList, type MethodSpec } from './methods/options';
+import { parseMethodList, parseMethodSpec, type MethodSpec } from './methods/options';
+import { comparePaired, renderPaired, type PairedComparison } from './paired';
 import {
   SESSION_GAP_MS,
   assignSessions,
@@ -39,6 +41,11 @@ export const EVAL_CLI: CliDefinition = {
     protocol: { type: 'string', value: '<p>', description: 'session-rec | stream (default: session-rec for session-rec files, else stream)' },
     k: { type: 'string', value: '<n>', description: 'list length K (default 20)' },
     methods: { type: 'string', value: '<list>', description: 'comma-separated, each key[:option=value...] (default: all)\ne.g. sknn,vsknn:k=500:sample_size=5000:weighting_score=div:idf_weighting=5' },
+    paired: {
+      type: 'string',
+      value: '<A> <B>',
+      description: 'run two methods (instead of --methods) and print each one\'s HR@K / MRR@K, A − B and\nits 95% paired bootstrap interval, e.g. --paired ours vstan',
+    },
     json: { type: 'boolean', description: 'print machine-readable results on stdout' },
     plot: { type: 'string', value: '<file.svg>', description: 'write an SVG chart of HR@1..K per method' },
     'limit-events': { type: 'string', value: '<n>', description: 'read at most n events' },
@@ -61,6 +68,8 @@ export interface CliOptions {
   protocol: 'session-rec' | 'stream' | null;
   k: number;
   methods: MethodSpec[];
+  /** methods[0] and methods[1] are compared paired (`--paired A B`). */
+  paired: boolean;
   json: boolean;
   plot: string | null;
   limitEvents: number | null;
@@ -79,10 +88,32 @@ function positive(name: string, raw: string | undefined, fallback: number, integ
   return n;
 }
 
+/**
+ * `--paired A B` takes two values; util.parseArgs reads A as the option's value and B as the one
+ * positional, which must be the very next argument (anything else positional is a mistake).
+ */
+function pairedMethods(argv: readonly string[], first: string | undefined, positionals: readonly string[]): string[] | null {
+  let at = -1;
+  argv.forEach((a, i) => {
+    if (a === '--paired' || a.startsWith('--paired=')) at = i;
+  });
+  const second = at < 0 ? undefined : argv[at + (argv[at] === '--paired' ? 2 : 1)];
+  if (first === undefined) {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    return null;
+  }
+  if (second === undefined || second.startsWith('-') || positionals.length !== 1 || positionals[0] !== second) {
+    const stray = positionals.find((p) => p !== second);
+    throw new UsageError(stray === undefined ? `--paired needs two methods, e.g. --paired ours vstan (got only "${first}")` : `unexpected argument "${stray}"`);
+  }
+  return [first, second];
+}
+
 export function parseCliArgs(argv: string[], registry: readonly MethodDefinition[] = METHODS): CliOptions | 'help' {
   let parsed: Record<string, string | boolean | undefined>;
+  let positionals: string[];
   try {
-    ({ values: parsed } = parseCli(argv, EVAL_CLI));
+    ({ values: parsed, positionals } = parseCli(argv, EVAL_CLI, true));
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -94,6 +125,7 @@ export function parseCliArgs(argv: string[], registry: readonly MethodDefinition
     protocol: text('protocol'),
     k: text('k'),
     methods: text('methods'),
+    paired: text('paired'),
     json: parsed.json === true,
     plot: text('plot'),
     'limit-events': text('limit-events'),
@@ -111,7 +143,9 @@ export function parseCliArgs(argv: string[], registry: readonly MethodDefinition
   if (protocol !== null && protocol !== 'session-rec' && protocol !== 'stream') {
     throw new UsageError(`--protocol must be session-rec or stream, got "${protocol}"`);
   }
-  const methods = parseMethodList(values.methods ?? defaultMethodKeys(registry).join(','));
+  const paired = pairedMethods(argv, values.paired, positionals);
+  if (paired && values.methods !== undefined) throw new UsageError('--paired names the two methods to run; leave out --methods');
+  const methods = paired ? paired.map(parseMethodSpec) : parseMethodList(values.methods ?? defaultMethodKeys(registry).join(','));
   if (methods.length === 0) throw new UsageError('--methods lists no method');
   for (const m of methods) {
     try {
@@ -128,6 +162,7 @@ export function parseCliArgs(argv: string[], registry: readonly MethodDefinition
     protocol,
     k: positive('k', values.k, 20, true),
     methods,
+    paired: paired !== null,
     json: values.json ?? false,
     plot: values.plot ?? null,
     limitEvents: values['limit-events'] === undefined ? null : positive('limit-events', values['limit-events'], 0, true),
@@ -148,6 +183,8 @@ export interface EvalReport {
   split: Record<string, number>;
   confidence: string;
   results: MethodResult[];
+  /** With `--paired A B`: A against B over the same predictions. */
+  paired?: PairedComparison;
   elapsedMs: number;
 }
 
@@ -168,6 +205,8 @@ export async function runEval(opts: CliOptions, io: CliIo, registry: readonly Me
     log(`read ${report.eventsEmitted} events from ${report.linesRead} lines; ${report.badRows} bad rows${sessionsAssigned ? `; ${sessionsAssigned} sessions cut at ${opts.sessionGapMs / 60_000} min gaps` : ''}`);
   }
   const results: MethodResult[] = [];
+  // Every method's predictions, kept so `--paired` can score both on the same resampled sessions.
+  const predictions = opts.methods.map(() => new MetricAccumulator(opts.k));
   let split: Record<string, number>;
   const sink = opts.quiet ? null : io.stderr;
   if (protocol === 'session-rec') {
@@ -175,20 +214,20 @@ export async function runEval(opts: CliOptions, io: CliIo, registry: readonly Me
     split = s.stats;
     if (s.stats.predictions === 0) throw new UsageError('the session-rec split leaves no test predictions (try --test-days or more data)');
     const progress = new Progress(sessionRecWork(s) * opts.methods.length, sink);
-    for (const spec of opts.methods) {
+    opts.methods.forEach((spec, i) => {
       progress.setLabel(spec.text);
-      results.push(evaluateSessionRec(createMethod(spec, registry), spec.text, s, opts.k, progress));
-    }
+      results.push(evaluateSessionRec(createMethod(spec, registry), spec.text, s, opts.k, progress, predictions[i]));
+    });
     progress.finish();
   } else {
     const plan = planStream(events, { testFraction: opts.testFraction });
     split = plan.stats;
     if (plan.stats.predictions === 0) throw new UsageError('the stream has no predictions in its test period (try --test-fraction)');
     const progress = new Progress(streamWork(plan) * opts.methods.length, sink);
-    for (const spec of opts.methods) {
+    opts.methods.forEach((spec, i) => {
       progress.setLabel(spec.text);
-      results.push(evaluateStream(createMethod(spec, registry), spec.text, plan, opts.k, progress));
-    }
+      results.push(evaluateStream(createMethod(spec, registry), spec.text, plan, opts.k, progress, predictions[i]));
+    });
     progress.finish();
   }
   const out: EvalReport = {
@@ -201,6 +240,9 @@ export async function runEval(opts: CliOptions, io: CliIo, registry: readonly Me
     split,
     confidence: '95% percentile bootstrap over test sessions (1000 resamples, seed 42)',
     results,
+    ...(opts.paired
+      ? { paired: comparePaired({ method: opts.methods[0]!.text, predictions: predictions[0]! }, { method: opts.methods[1]!.text, predictions: predictions[1]! }) }
+      : {}),
     elapsedMs: Date.now() - started,
   };
   if (opts.plot) {
@@ -234,6 +276,7 @@ export function renderHuman(r: EvalReport): string {
   }
   lines.push('');
   lines.push(renderTable(r.results, r.k));
+  if (r.paired) lines.push('', renderPaired(r.paired));
   lines.push('');
   lines.push(`CI: ${r.confidence}. events/s = (events learnt + predictions) / time in the method. Total ${formatDuration(r.elapsedMs / 1000)}.`);
   return lines.join('\n');

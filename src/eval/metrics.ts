@@ -142,9 +142,14 @@ export class MetricAccumulator {
     };
   }
 
-  private bootstrap(resamples: number, seed: number): { hrCi: Interval; mrrCi: Interval } {
+  /** Groups (sessions) in order of first appearance, one index per prediction. */
+  groupList(): Int32Array {
+    return this.groups.slice(0, this.count);
+  }
+
+  /** Per session: its number of predictions, hits within K and sum of reciprocal ranks. */
+  sessionTotals(): SessionTotals {
     const G = this.groupIndex.size;
-    if (G === 0 || resamples <= 0) return { hrCi: { low: 0, high: 0 }, mrrCi: { low: 0, high: 0 } };
     const n = new Float64Array(G);
     const hits = new Float64Array(G);
     const rr = new Float64Array(G);
@@ -157,28 +162,51 @@ export class MetricAccumulator {
         rr[g]! += 1 / r;
       }
     }
-    const rand = mulberry32(seed);
-    const hrs = new Float64Array(resamples);
-    const mrrs = new Float64Array(resamples);
-    for (let b = 0; b < resamples; b++) {
-      let sn = 0;
-      let sh = 0;
-      let sr = 0;
-      for (let j = 0; j < G; j++) {
-        const g = Math.floor(rand() * G);
-        sn += n[g]!;
-        sh += hits[g]!;
-        sr += rr[g]!;
-      }
-      hrs[b] = sn ? sh / sn : 0;
-      mrrs[b] = sn ? sr / sn : 0;
-    }
-    hrs.sort();
-    mrrs.sort();
-    const at = (a: Float64Array, q: number) => a[Math.min(a.length - 1, Math.max(0, Math.round(q * (a.length - 1))))]!;
-    return {
-      hrCi: { low: at(hrs, 0.025), high: at(hrs, 0.975) },
-      mrrCi: { low: at(mrrs, 0.025), high: at(mrrs, 0.975) },
-    };
+    return { n, hits, rr };
   }
+
+  private bootstrap(resamples: number, seed: number): { hrCi: Interval; mrrCi: Interval } {
+    const t = this.sessionTotals();
+    const [hrCi, mrrCi] = sessionBootstrap(t.n, [t.hits, t.rr], { resamples, seed }) as [Interval, Interval];
+    return { hrCi, mrrCi };
+  }
+}
+
+export interface SessionTotals {
+  n: Float64Array;
+  hits: Float64Array;
+  rr: Float64Array;
+}
+
+/**
+ * 95% percentile intervals of ratio statistics by resampling sessions with replacement: for each
+ * resample and each `sums[s]`, the statistic is Σ sums[s][g] / Σ n[g] over the drawn sessions.
+ * One draw of sessions serves every statistic, so statistics built from two methods' totals over
+ * the same sessions (their difference) are resampled paired.
+ */
+export function sessionBootstrap(
+  n: Float64Array,
+  sums: readonly Float64Array[],
+  { resamples, seed }: { resamples: number; seed: number },
+): Interval[] {
+  const G = n.length;
+  if (G === 0 || resamples <= 0) return sums.map(() => ({ low: 0, high: 0 }));
+  const rand = mulberry32(seed);
+  const draws = sums.map(() => new Float64Array(resamples));
+  const totals = new Float64Array(sums.length);
+  for (let b = 0; b < resamples; b++) {
+    let sn = 0;
+    totals.fill(0);
+    for (let j = 0; j < G; j++) {
+      const g = Math.floor(rand() * G);
+      sn += n[g]!;
+      for (let s = 0; s < sums.length; s++) totals[s]! += sums[s]![g]!;
+    }
+    for (let s = 0; s < sums.length; s++) draws[s]![b] = sn ? totals[s]! / sn : 0;
+  }
+  const at = (a: Float64Array, q: number) => a[Math.min(a.length - 1, Math.max(0, Math.round(q * (a.length - 1))))]!;
+  return draws.map((d) => {
+    d.sort();
+    return { low: at(d, 0.025), high: at(d, 0.975) };
+  });
 }

@@ -98,6 +98,8 @@ export function evaluateSessionRec(
   split: SessionRecSplit,
   k: number,
   progress?: Progress,
+  /** Receives every prediction; pass one in to keep the per-prediction ranks (paired comparison). */
+  acc: MetricAccumulator = new MetricAccumulator(k),
 ): MethodResult {
   const t0 = nowMs();
   if (method.fit) {
@@ -110,7 +112,6 @@ export function evaluateSessionRec(
     }
   }
   const learnMs = nowMs() - t0;
-  const acc = new MetricAccumulator(k);
   const latency = new LatencySample();
   const t1 = nowMs();
   for (const session of split.test) {

@@ -82,8 +82,9 @@ export function evaluateStream(
   plan: StreamPlan,
   k: number,
   progress?: Progress,
+  /** Receives every prediction; pass one in to keep the per-prediction ranks (paired comparison). */
+  acc: MetricAccumulator = new MetricAccumulator(k),
 ): MethodResult {
-  const acc = new MetricAccumulator(k);
   const latency = new LatencySample();
   const sessions = new Map<string, LiveSession>();
   const catalogue = new Set<string>();

@@ -44,6 +44,20 @@ describe('command-line arguments', () => {
     expect(() => parseCliArgs(['--dataset', 'x', '--methods', 'nope'])).toThrow(/unknown method/);
     expect(() => parseCliArgs(['--dataset', 'x', '--bogus'])).toThrow(UsageError);
   });
+
+  it('read --paired A B as the two methods to run and compare, and refuse it half-given or mixed with --methods', () => {
+    const o = parseCliArgs(['--dataset', 'x', '--paired', 'ours:sample=500', 'vstan', '--k', '10']);
+    expect(o !== 'help' && [o.paired, o.methods.map((m) => m.text), o.k]).toEqual([true, ['ours:sample=500', 'vstan'], 10]);
+    const eq = parseCliArgs(['--paired=pop', 'sr', '--dataset', 'x']);
+    expect(eq !== 'help' && eq.methods.map((m) => m.key)).toEqual(['pop', 'sr']);
+    expect(parseCliArgs(['--dataset', 'x'])).toMatchObject({ paired: false });
+    expect(() => parseCliArgs(['--dataset', 'x', '--paired', 'pop'])).toThrow(/--paired needs two methods, e\.g\. --paired ours vstan \(got only "pop"\)/);
+    expect(() => parseCliArgs(['--dataset', 'x', '--paired', 'pop', '--json', 'sr'])).toThrow(/unexpected argument "sr"/);
+    expect(() => parseCliArgs(['--dataset', 'x', '--paired', 'pop', 'sr', 'ar'])).toThrow(/unexpected argument "ar"/);
+    expect(() => parseCliArgs(['--dataset', 'x', 'sr'])).toThrow(/unexpected argument "sr"/);
+    expect(() => parseCliArgs(['--dataset', 'x', '--paired', 'pop', 'gru4rec'])).toThrow(/unknown method "gru4rec"/);
+    expect(() => parseCliArgs(['--dataset', 'x', '--paired', 'pop', 'sr', '--methods', 'ar'])).toThrow(/--paired names the two methods to run; leave out --methods/);
+  });
 });
 
 describe('a whole run', () => {
@@ -111,6 +125,29 @@ describe('a whole run', () => {
     expect(text).toMatch(/protocol stream/);
     expect(text).toMatch(/^ar\s+1\.0000/m);
     expect(text).toMatch(/95% CI/);
+  });
+
+  it('compares two methods paired: both figures, A − B and its interval, in JSON and in the table', async () => {
+    const path = writeSessionRec();
+    const opts = parseCliArgs(['--dataset', path, '--paired', 'sr', 'pop', '--k', '5', '--json']);
+    if (opts === 'help') throw new Error('unexpected');
+    const io = capture();
+    const report = await runEval(opts, io);
+    expect(JSON.parse(io.out.join(''))).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(report.results.map((r) => r.method)).toEqual(['sr', 'pop']);
+    const [sr, pop] = report.results.map((r) => r.metrics);
+    const p = report.paired!;
+    expect(p).toMatchObject({ a: 'sr', b: 'pop', k: 5, predictions: report.split.predictions, resamples: 1000, seed: 42 });
+    expect(p.rows.map((r) => r.metric)).toEqual(['HR@5', 'MRR@5']);
+    expect(p.rows[0]!.a).toBeCloseTo(sr!.hr, 12);
+    expect(p.rows[0]!.b).toBeCloseTo(pop!.hr, 12);
+    expect(p.rows[1]!.difference).toBeCloseTo(sr!.mrr - pop!.mrr, 12);
+    for (const r of p.rows) expect(r.ci.low).toBeLessThanOrEqual(r.difference);
+    // The progress bar runs over both methods.
+    expect(io.err.join('')).toMatch(/100\.0% .* pop/);
+    const table = capture();
+    expect(await main(['--dataset', path, '--paired', 'sr', 'pop', '--k', '5', '--quiet'], table)).toBe(0);
+    expect(table.out.join('')).toMatch(/^paired: A = sr, B = pop;[\s\S]*^HR@5 .*\[[+−]\d\.\d{4}, [+−]\d\.\d{4}\] +(yes|no)$/m);
   });
 
   it('exits with 2 and the usage text on a usage error, and 0 on --help', async () => {
