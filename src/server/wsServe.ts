@@ -89,6 +89,9 @@ export function serveLean<P extends Record<string, unknown> | undefined, E exten
     if (connection) connection.alive = true;
   }
   function onError(this: Held, err: Error): void {
+    // A client's bad frame (too large, invalid UTF-8, bad opcode): ws has already closed the socket
+    // with the protocol's code (1009, 1007, 1002). Not ours to report as an internal error.
+    if (String((err as NodeJS.ErrnoException).code ?? '').startsWith('WS_ERR_')) return;
     console.error('Internal error emitted on a WebSocket socket. Please check your implementation.', err);
     this.close(CloseCode.InternalServerError, internalReason(err));
   }
