@@ -6,7 +6,7 @@ import { getChildren, getData, isNoAuth, isNoNode, isValidNodeName, type Client 
 import { writeProtectedAcl } from '../coordination/zkAcl';
 import { RecsysError } from '../errors';
 import { FLAG_DEFINITIONS, FLAG_KEYS, isFlagKey, parseFlagJson, unknownFlagReason, type FlagKey } from './definitions';
-import { flagsDirHasAcl, protectFlagZnodes, removeFlagZnode, writeFlagZnode } from './flagZnodes';
+import { flagsDir, flagsDirHasAcl, protectFlagZnodes, removeFlagZnode, writeFlagZnode } from './flagZnodes';
 
 export const FLAGS_USAGE = [
   'usage: npm run flags -- <command>',
@@ -89,7 +89,7 @@ export async function runFlagsCommand(args: readonly string[], ctx: FlagsCommand
   } catch (err) {
     if (!isNoAuth(err)) throw err;
     throw new FlagCommandError(
-      `ZooKeeper refused the write (NoAuth): ${ctx.root}/flags is write-protected and ` +
+      `ZooKeeper refused the write (NoAuth): ${flagsDir(ctx.root)} is write-protected and ` +
         (ctx.auth ? `ZOOKEEPER_AUTH's user "${ctx.auth.user}" is not its owner` : 'ZOOKEEPER_AUTH is not set; set it to the owner\'s user:password'),
     );
   }
@@ -98,7 +98,7 @@ export async function runFlagsCommand(args: readonly string[], ctx: FlagsCommand
 async function run(args: readonly string[], ctx: FlagsCommandContext): Promise<number> {
   const [command, key, json, ...extra] = args;
   const acl = writeProtectedAcl(ctx.auth ?? null);
-  const dir = `${ctx.root}/flags`;
+  const dir = flagsDir(ctx.root);
   switch (command) {
     case 'list': {
       let present: string[] = [];

@@ -15,6 +15,7 @@ import type { Logger } from '../logger';
 import { FLAG_KEYS, defaultFlags, isFlagKey, parseFlagJson, type FlagKey, type RecFlags } from './definitions';
 import type { FlagEntry, FlagProvider, FlagSource } from './types';
 import { START_BACKOFF, backoffDelay } from '../util/backoff';
+import { flagsDir } from './flagZnodes';
 
 export interface ZooKeeperFlagsOptions {
   session: ZooKeeperSession;
@@ -69,7 +70,7 @@ export class ZooKeeperFlags implements FlagProvider {
 
   constructor({ session, root, logger, startTimeoutMs = 2000, opTimeoutMs = 5000, now = Date.now }: ZooKeeperFlagsOptions) {
     this.session = session;
-    this.dir = `${root}/flags`;
+    this.dir = flagsDir(root);
     this.logger = logger;
     this.startTimeoutMs = startTimeoutMs;
     this.opTimeoutMs = opTimeoutMs;
