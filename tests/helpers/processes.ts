@@ -60,9 +60,12 @@ export function kafkaBrokerPids(stateFile: string = stackPaths().stateFile): num
     .map((p) => p.pid as number);
 }
 
+/** A TCP port nothing listens on (at the moment of asking). */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number };
       server.close(() => resolve(port));
     });

@@ -50,17 +50,7 @@ export async function waitFor(
   }
 }
 
-/** A TCP port nothing listens on (at the moment of asking). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../helpers/processes';
 
 /** A plain connected client for the test's own reads and writes. */
 export async function connectedClient(connect = ZK_CONNECT, timeoutMs = 10_000): Promise<Client> {
