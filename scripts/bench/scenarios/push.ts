@@ -77,6 +77,8 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
   // (mutation answered → list stored) and the push process's (stored → pushed).
   const stages: [number, number][] = [];
   let splitStages = false;
+  /** The bench process's own CPU over the 500/s phase: its sender and 1,000 websocket clients share the machine with the gateway. */
+  let benchMicros = NaN;
   let gentle: PushRun;
   let ours: PushRun;
   let baseline: PushRun;
@@ -112,8 +114,11 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
       await sleep(1000);
       refreshedBefore = promSample(await metrics(), 'recsys_lists_refreshed_total');
       close = await openWindow([gw], ctx.redisMeter);
+      const benchBefore = process.cpuUsage();
       ours = await runPushPhase('push ours', rate * seconds, rate, users, view, pending, latencies, pushTimes, ctx.progress, stages);
       splitStages = false;
+      const benchCpu = process.cpuUsage(benchBefore);
+      benchMicros = benchCpu.user + benchCpu.system;
       windows.ours = await close();
       const o = distribution(ours.latencies);
       ctx.done(`push ours: ${fmtInt(o.count)} pushes, p50 ${fmt(o.p50)} ms, p99 ${fmt(o.p99)} ms`);
@@ -171,6 +176,7 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
     `Where each measured push's time went (a list's version is the Redis-clock ms it was stored at): ${stageNote(`at ${GENTLE_RATE}/s`, gentle)}; ${stageNote(`at ${rate}/s`, ours)}.`,
     `The gateway's own histogram recsys_event_to_push_seconds (receivedAt -> written to the socket, bucket upper bounds): p50 ≤ ${fmt(serverP50)} ms, p99 ≤ ${fmt(serverP99)} ms.`,
     `CPU of the gateway child (process.cpuUsage, user + system) over each phase, divided by its units (the whole process's CPU per unit: accepting, scoring, refreshing and pushing all in one): at ${GENTLE_RATE}/s ${fmtInt(wGentle.cpuMicros / accepted(gentle))} µs per event (${fmtInt(pushes(gentle))} pushes); at ${rate}/s ${fmtInt(wOurs.cpuMicros / accepted(ours))} µs per event, ${fmtInt(wOurs.cpuMicros / refreshed)} µs per list refreshed (${fmtInt(refreshed)} refreshed, recsys_lists_refreshed_total), ${fmtInt(wOurs.cpuMicros / pushes(ours))} µs per push (${fmtInt(pushes(ours))} pushes); baseline (PUBLISH → push, no scoring) ${fmtInt(wBase.cpuMicros / pushes(baseline))} µs per push.`,
+    `The bench process itself (the sender's HTTP calls, ${fmtInt(subscribers)} graphql-ws clients) used ${fmtInt(benchMicros / accepted(ours))} µs of CPU per event at ${rate}/s, on the same cores.`,
     commandsNote(`Ours at ${rate}/s`, 'event', wOurs, accepted(ours)),
     commandsNote('Baseline', 'push', wBase, pushes(baseline)),
   );
