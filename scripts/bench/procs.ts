@@ -32,6 +32,8 @@ export interface BenchChild extends ChildInfo {
   cpu(): Promise<CpuSample>;
   /** The gateway's /metrics text (Prometheus format). */
   metrics(): Promise<string>;
+  /** /readyz's status of each process ("ready" once, among others, the consumer joined its group). */
+  readiness(): Promise<string[]>;
   request<T>(msg: object, answer: string, ms?: number): Promise<T>;
   /** Stops cleanly (the profile, if any, is written) and waits for the exit; kills after 15 s. */
   stop(): Promise<void>;
@@ -69,6 +71,7 @@ export async function startChild(role: ChildRole, options: ChildOptions = {}): P
       return { user: samples.reduce((n, c) => n + c.user, 0), system: samples.reduce((n, c) => n + c.system, 0) };
     },
     metrics: async () => (await Promise.all(all.map((c) => c.metrics()))).join('\n'),
+    readiness: async () => (await Promise.all(all.map((c) => c.readiness()))).flat(),
     async stop() {
       await Promise.all(all.map((c) => c.stop()));
     },
@@ -119,6 +122,11 @@ async function startOne(role: ChildRole, options: ChildOptions): Promise<BenchCh
     memory: () => request<MemorySample>({ type: 'mem' }, 'mem', 30_000),
     cpu: () => request<CpuSample>({ type: 'cpu' }, 'cpu', 30_000),
     metrics: async () => (await fetch(info.url.replace('/graphql', '/metrics'))).text(),
+    async readiness() {
+      const res = await fetch(info.url.replace('/graphql', '/readyz')).catch(() => null);
+      const body = res ? ((await res.json().catch(() => ({}))) as { status?: string }) : {};
+      return [body.status ?? 'unanswered'];
+    },
     async stop() {
       if (child.exitCode !== null) return;
       child.send({ type: 'stop' });

@@ -97,6 +97,10 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
       }
     }, (n) => ctx.progress(`push: ${fmtInt(n)}/${fmtInt(subscribers)} subscribers ready`), 120_000);
     ctx.done(`push: ${fmtInt(subs.ready())} subscribers ready (${subs.errors()} errors)`);
+    // A new consumer group takes seconds to join (longer on a busy machine): events sent before
+    // would wait for it and be measured as push latency. Every process ready (/readyz) first.
+    const settled = await waitFor(async () => (await gw.readiness()).every((s) => s === 'ready'), 60_000, 250);
+    if (!settled) notes.push(`The gateway was not ready (/readyz: ${(await gw.readiness()).join(', ')}) 60 s after its subscribers: measured anyway.`);
     try {
       const random = rng(3);
       const view = async (_i: number, userId: string) => {
