@@ -51,6 +51,15 @@ const agent = new http.Agent({ keepAlive: true });
 /** One trackView over HTTP (keep-alive); true when accepted. */
 export function trackView(url: string, userId: string, productId: string): Promise<boolean> {
   const body = JSON.stringify({ query: TRACK, variables: { i: { userId, productId } } });
+  return post(url, body).catch((err: NodeJS.ErrnoException & { reused?: boolean }) => {
+    // A kept-alive socket the server closed as idle just as we reused it: sent again once, on a
+    // fresh socket (node's documented pattern; fetch does the same).
+    if (err.reused && err.code === 'ECONNRESET') return post(url, body);
+    throw err;
+  });
+}
+
+function post(url: string, body: string): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
       let text = '';
@@ -66,7 +75,7 @@ export function trackView(url: string, userId: string, productId: string): Promi
       });
       res.on('error', reject);
     });
-    req.on('error', reject);
+    req.on('error', (err) => reject(Object.assign(err, { reused: req.reusedSocket })));
     req.end(body);
   });
 }
