@@ -24,7 +24,7 @@ import { sharedAdmin } from './log/kafkaAdmin';
 import { KafkaEventConsumer, KafkaPublisher } from './log/kafkaLog';
 import type { EventConsumer, EventPublisher } from './log/types';
 import type { GatewayServices } from './resolvers/context';
-import { buildGatewaySchema } from './schema/build';
+import { buildGatewaySchema } from './gatewaySchema';
 import { createAuthenticator } from './server/auth';
 import { startHttpGateway, type HttpGateway } from './server/gateway';
 import { createSharedTrackLimiter, type TrackLimiter } from './server/security';
@@ -34,7 +34,7 @@ import { UnavailableError } from './errors';
 import { pause, retryWithBackoff, START_BACKOFF } from './util/backoff';
 import { runSteps, type Step } from './util/steps';
 import { RANKING } from './recommend';
-import { Recommender } from './services/recommender';
+import { Recommender } from './recommender/recommender';
 import { ReadService } from './services/reads';
 import { MemoryStore } from './store/memoryStore';
 import { RedisFeed } from './store/redisFeed';
@@ -64,6 +64,8 @@ interface Parts {
   store: RecStore;
   /** push */
   feed: RecsFeed | null;
+  /** Redis channels the feed listens on (the metric), null where the feed is not Redis pub/sub. */
+  feedChannels(): number | null;
   /** Out-of-stock notices from whichever gateway wrote the catalogue (push: its sweeps). */
   catalog: CatalogChanges | null;
   /** api */
@@ -235,6 +237,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
   return {
     store,
     feed,
+    feedChannels: () => feed?.channelCount ?? null,
     catalog,
     trackLimiter: createSharedTrackLimiter({ redis, keyPrefix: redisConfig.keyPrefix, ...config.security.trackRate }),
     // Until the topics exist, a write would let the broker auto-create them with its own settings:
@@ -310,6 +313,7 @@ function embeddedParts(config: Config, logger: Logger, metrics: GatewayMetrics, 
   return {
     store,
     feed: store,
+    feedChannels: () => null,
     catalog: store,
     publisher: log,
     consumer: log,
@@ -342,7 +346,7 @@ export async function startGateway(
   const metrics = createGatewayMetrics({
     registry,
     sources: {
-      feedChannels: () => (parts.feed && 'channelCount' in parts.feed ? (parts.feed as RedisFeed).channelCount : null),
+      feedChannels: () => parts.feedChannels(),
       flags: () => parts.flags.status(),
       readiness: async () => (readiness ? readiness() : {}),
     },

@@ -13,7 +13,7 @@
 import { Partitioners, type Kafka, type Producer, type Consumer, type Message, type PartitionAssigner } from 'kafkajs';
 import { UnavailableError, UncertainWriteError } from '../errors';
 import { decodeEnvelope, encodeEnvelope, TOPIC_OF, type EventEnvelope } from '../events/envelope';
-import { isDoctorMessage } from '../doctor/marker';
+import { isDoctorMessage } from './doctorMarker';
 import { backoffDelay, pause, retryWithBackoff, START_BACKOFF, type BackoffOptions } from '../util/backoff';
 import type { KafkaAdmin } from './kafkaAdmin';
 import type { ConsumedBatch, ConsumerStatus, EventConsumer, EventPublisher } from './types';

@@ -7,10 +7,10 @@
 import type { Kafka } from 'kafkajs';
 import { TOPICS } from '../config';
 import { decodeEnvelope, type EventEnvelope } from '../events/envelope';
-import { isDoctorMessage } from '../doctor/marker';
+import { isDoctorMessage } from '../log/doctorMarker';
 import type { RecFlags } from '../flags/definitions';
 import { RANKING } from '../recommend';
-import { Recommender } from '../services/recommender';
+import { Recommender } from '../recommender/recommender';
 import { RedisStore } from '../store/redisStore';
 import { scanEach, type RedisClient } from '../store/redisClient';
 import { MemoryDeadLetters } from '../log/deadLetters';

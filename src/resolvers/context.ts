@@ -5,9 +5,8 @@ import type { InstanceRegistry } from '../coordination/types';
 import type { LiveHub } from '../live/liveHub';
 import type { FlagProvider, FlagWriter } from '../flags/types';
 import type { EventPublisher } from '../log/types';
-import type { Recommender } from '../services/recommender';
+import type { Recommender } from '../recommender/recommender';
 import type { ReadService } from '../services/reads';
-import type { ClientLimits } from '../server/security/rateLimit';
 import type { Product, RecStore } from '../store/types';
 
 export interface GatewayServices {
@@ -22,6 +21,15 @@ export interface GatewayServices {
   flagWriter: FlagWriter;
   /** Live gateway instances and leadership (ZooKeeper; in embedded mode this process alone). */
   instances: InstanceRegistry;
+}
+
+/** What a resolver sees: the limits of the client that sent the request. */
+export interface ClientLimits {
+  /**
+   * Throws (or, shared in Redis, rejects with) RATE_LIMITED with retryAfterSeconds when this user or
+   * this client address is over its rate.
+   */
+  track(userId: string): void | Promise<void>;
 }
 
 export interface Viewer {

@@ -22,7 +22,7 @@ export interface StoredRecs {
   items: RankedItem[];
   /** When the gateway accepted the newest event behind this version (absent for lists not caused by an event). */
   receivedAt?: string;
-  /** Stamp of the flags the list was computed under (src/live/flagsStamp.ts): another stamp = stale. */
+  /** Stamp of the flags the list was computed under (src/recommender/flagsStamp.ts): another stamp = stale. */
   flags?: string;
 }
 

@@ -7,7 +7,7 @@
 import { productsOf, type EventEnvelope } from '../events/envelope';
 import type { RecFlags } from '../flags/definitions';
 import { emptyUserState, learnEvent, type ScoringEvent, type UserState } from '../recommend';
-import type { Recommender } from '../services/recommender';
+import type { Recommender } from '../recommender/recommender';
 import { StaleWriteError } from '../errors';
 import type { DeadLetterSink } from '../log/deadLetters';
 import { parseSource } from '../log/types';

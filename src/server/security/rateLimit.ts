@@ -2,6 +2,7 @@
 // (each gateway instance counts for itself: N instances allow N times the rate overall).
 import type { RateConfig } from '../../config';
 import { RateLimitedError } from '../../errors';
+import type { ClientLimits } from '../../resolvers/context';
 
 interface Bucket {
   tokens: number;
@@ -51,15 +52,6 @@ export class TokenBuckets {
     if (!bucket) return this.rate.burst;
     return Math.min(this.rate.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.rate.perSecond);
   }
-}
-
-/** What a resolver sees: the limits of the client that sent the request. */
-export interface ClientLimits {
-  /**
-   * Throws (or, shared in Redis, rejects with) RATE_LIMITED with retryAfterSeconds when this user or
-   * this client address is over its rate.
-   */
-  track(userId: string): void | Promise<void>;
 }
 
 export interface TrackLimiter {

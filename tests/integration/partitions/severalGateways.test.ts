@@ -14,7 +14,7 @@ import Redis from 'ioredis';
 import type { Admin } from 'kafkajs';
 import { defaultFlags } from '../../../src/flags/definitions';
 import { diffDumps, dumpPrefix } from '../../../src/replay/dump';
-import { Recommender } from '../../../src/services/recommender';
+import { Recommender } from '../../../src/recommender/recommender';
 import { RedisStore } from '../../../src/store/redisStore';
 import { eventually, realStackEnv } from '../../helpers/gateway';
 import { freePort, killHard, spawnGateway, type GatewayProcess } from '../../helpers/processes';

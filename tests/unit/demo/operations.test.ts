@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, validate } from 'graphql';
-import { buildGatewaySchema } from '../../../src/schema/build';
+import { buildGatewaySchema } from '../../../src/gatewaySchema';
 import { DEMO_OPERATIONS } from '../../../src/demo/operations';
 
 const CONTRACT = path.resolve(__dirname, '../../../operations/storefront.graphql');

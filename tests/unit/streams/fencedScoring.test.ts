@@ -4,7 +4,7 @@ import { StaleWriteError } from '../../../src/errors';
 import type { EventEnvelope } from '../../../src/events/envelope';
 import { defaultFlags } from '../../../src/flags/definitions';
 import { MemoryDeadLetters } from '../../../src/log/deadLetters';
-import { Recommender } from '../../../src/services/recommender';
+import { Recommender } from '../../../src/recommender/recommender';
 import { MemoryStore } from '../../../src/store/memoryStore';
 import type { RecStore } from '../../../src/store/types';
 import { createScorer, type ScoredRecord } from '../../../src/streams/scorer';

@@ -1,7 +1,7 @@
 // The scorer learns with the half-life in force for each batch (the flag), through the memory store.
 import { defaultFlags, type RecFlags } from '../../../src/flags/definitions';
 import type { ViewEnvelope } from '../../../src/events/envelope';
-import { Recommender } from '../../../src/services/recommender';
+import { Recommender } from '../../../src/recommender/recommender';
 import { MemoryStore } from '../../../src/store/memoryStore';
 import { MemoryDeadLetters } from '../../../src/log/deadLetters';
 import { createScorer } from '../../../src/streams/scorer';

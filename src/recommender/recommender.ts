@@ -3,7 +3,7 @@
 import type { RecFlags } from '../flags/definitions';
 import { assignStrategy, emptyUserState, planLookups, planNeighbours, rankForUser, RANKING, servedStrategy, type UserState } from '../recommend';
 import { basisOf, type RecStore, type StoredRecs } from '../store/types';
-import { flagsStamp } from '../live/flagsStamp';
+import { flagsStamp } from './flagsStamp';
 
 export interface RecommenderOptions {
   store: RecStore;
