@@ -111,7 +111,7 @@ async function main(): Promise<void> {
   for (const [k, v] of rows) process.stdout.write(`  ${k!.padEnd(24)} ${v}\n`);
   disposers.forEach((d) => d());
   await Promise.all(clients.map((c) => c.dispose()));
-  await gateway.services.store.clear();
+  await gateway.store.clear();
   await gateway.stop();
 }
 

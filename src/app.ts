@@ -41,7 +41,7 @@ import { RedisFeed } from './store/redisFeed';
 import { failingAsUnavailable, redisClientOptions } from './store/redisErrors';
 import { RedisStore } from './store/redisStore';
 import { createRedisClient } from './store/redisClient';
-import type { CatalogChanges, RecStore, RecsFeed } from './store/types';
+import type { CatalogChanges, ClearableStore, RecStore, RecsFeed } from './store/types';
 import { RedisCatalogChanges } from './store/redisCatalogChanges';
 import { LiveHub } from './live/liveHub';
 import { LocalSubscribers } from './live/localSubscribers';
@@ -55,13 +55,15 @@ import { DEMO_CATALOG } from './demo/catalog';
 export interface Gateway extends HttpGateway {
   mode: Config['mode'];
   services: GatewayServices;
+  /** The whole store, for tests and benches that seed or clear it (the modules get their parts). */
+  store: RecStore & ClearableStore;
   /** This gateway's Prometheus registry (served at GET /metrics). */
   metrics: Registry;
 }
 
 /** The clients of one process; null where its roles (RECSYS_ROLES) do not use the part. */
 interface Parts {
-  store: RecStore;
+  store: RecStore & ClearableStore;
   /** push */
   feed: RecsFeed | null;
   /** Redis channels the feed listens on (the metric), null where the feed is not Redis pub/sub. */
@@ -490,6 +492,7 @@ export async function startGateway(
     ...http,
     mode: config.mode,
     services,
+    store: parts.store,
     metrics: registry,
     async stop() {
       parts.abortStart();

@@ -2,11 +2,14 @@
 // (and every subscriber) up to date. The same code serves embedded and distributed mode.
 import type { RecFlags } from '../flags/definitions';
 import { assignStrategy, emptyUserState, planLookups, planNeighbours, rankForUser, RANKING, servedStrategy, type UserState } from '../recommend';
-import { basisOf, type RecStore, type StoredRecs } from '../store/types';
+import { basisOf, type CatalogStore, type ListStore, type ShopperStore, type StatsStore, type StoredRecs } from '../store/types';
 import { flagsStamp } from './flagsStamp';
 
+/** What the recommender reads and writes: shopper states, statistics, lists, the out-of-stock set. */
+export type RecommenderStore = ShopperStore & Omit<StatsStore, 'prune'> & ListStore & Pick<CatalogStore, 'unavailableProducts'>;
+
 export interface RecommenderOptions {
-  store: RecStore;
+  store: RecommenderStore;
   flags: () => RecFlags;
   /** How long the out-of-stock set may be reused (ms). */
   catalogCacheMs?: number;
@@ -14,7 +17,7 @@ export interface RecommenderOptions {
 }
 
 export class Recommender {
-  private readonly store: RecStore;
+  private readonly store: RecommenderStore;
   private readonly flags: () => RecFlags;
   private readonly now: () => number;
   private readonly catalogCacheMs: number;
@@ -38,7 +41,7 @@ export class Recommender {
   }
 
   /** The same recommender reading through another view of the store (a batch's read cache). */
-  readingThrough(store: RecStore): Recommender {
+  readingThrough(store: RecommenderStore): Recommender {
     const view = new Recommender({ store, flags: this.flags, catalogCacheMs: this.catalogCacheMs, now: this.now });
     view.unavailable = this.unavailable;
     return view;

@@ -7,11 +7,12 @@ import type { FlagProvider, FlagWriter } from '../flags/types';
 import type { EventPublisher } from '../log/types';
 import type { Recommender } from '../recommender/recommender';
 import type { ReadService } from '../services/reads';
-import type { Product, RecStore } from '../store/types';
+import type { CatalogStore, Product } from '../store/types';
 
 export interface GatewayServices {
   publisher: EventPublisher;
-  store: RecStore;
+  /** The products (the resolvers' loader and catalogue writes). */
+  store: CatalogStore;
   /** Subscriptions to shoppers' lists, shared per shopper and document (src/live/liveHub.ts). */
   live: LiveHub;
   recommender: Recommender;

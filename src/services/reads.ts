@@ -2,7 +2,7 @@
 import { InvalidInputError } from '../errors';
 import { checkId } from '../events/validate';
 import type { Reason, Scored } from '../recommend';
-import type { RecStore } from '../store/types';
+import type { CatalogStore, StatsStore } from '../store/types';
 
 export const LIMIT_BOUNDS = { min: 1, max: 100, default: 10 } as const;
 
@@ -21,7 +21,7 @@ export interface ListedProduct {
 }
 
 export class ReadService {
-  constructor(private readonly store: RecStore) {}
+  constructor(private readonly store: Pick<StatsStore, 'trending' | 'alsoViewed' | 'boughtTogether'> & Pick<CatalogStore, 'unavailableProducts'>) {}
 
   private async listed(list: Scored[], reason: Reason, limit: number, exclude?: string): Promise<ListedProduct[]> {
     const unavailable = await this.store.unavailableProducts();

@@ -3,7 +3,7 @@
 import { USER_BOUNDS, type RecentItem, type Scored, type UserState } from '../recommend';
 import { CorruptStateError } from '../errors';
 import { decodeUserState } from './userStateCodec';
-import { basisOf, storedSignature, type CorruptState, type PositionedDelta, type Product, type PruneResult, type PutResult, type RecStore, type SaveResult, type StoredRecs } from './types';
+import { basisOf, storedSignature, type CorruptState, type PositionedDelta, type Product, type PruneResult, type PutResult, type ClearableStore, type RecStore, type SaveResult, type StoredRecs } from './types';
 import { redisKeys, type RedisKeys } from './redisKeys';
 import { APPLY_DELTAS, PUT_RECS } from './redisScripts';
 import { deltaCalls } from './redisDeltaCalls';
@@ -20,7 +20,7 @@ type ScriptedRedis = RedisClient & {
 /** Updates per APPLY_DELTAS call: a call holds Redis for roughly 10-15 µs per update. */
 const OPS_PER_CALL = 1000;
 
-export class RedisStore implements RecStore {
+export class RedisStore implements RecStore, ClearableStore {
   readonly keys: RedisKeys;
   private readonly redis: ScriptedRedis;
 

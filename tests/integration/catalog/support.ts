@@ -34,7 +34,7 @@ export async function startStackGateway(): Promise<StackGateway> {
     prefix: env.REDIS_KEY_PREFIX!,
     run: (document, variables) => runOperation(gateway.url, document, variables),
     async stop() {
-      await gateway.services.store.clear().catch(() => {});
+      await gateway.store.clear().catch(() => {});
       await gateway.stop();
     },
   };
