@@ -35,6 +35,7 @@ import { pause, retryWithBackoff, START_BACKOFF } from './util/backoff';
 import { runSteps, type Step } from './util/steps';
 import { RANKING } from './recommend';
 import { Recommender } from './recommender/recommender';
+import { OutOfStock } from './recommender/outOfStock';
 import { ReadService } from './services/reads';
 import { MemoryStore } from './store/memoryStore';
 import { RedisFeed } from './store/redisFeed';
@@ -363,19 +364,21 @@ export async function startGateway(
   // Embedded mode starts with the demo catalogue (src/demo/catalog.ts), so the storefront page shows names at once.
   if (config.mode === 'embedded') await parts.store.upsertProducts(DEMO_CATALOG.map((p) => ({ ...p })));
   const flags = () => parts.flags.current();
-  const recommender = new Recommender({ store: parts.store, flags });
+  // One out-of-stock cache for the lists and the public reads; this gateway's catalogue writes drop it.
+  const outOfStock = new OutOfStock(parts.store);
+  const recommender = new Recommender({ store: parts.store, flags, outOfStock });
   const { roles } = config;
   const subscribers = new LocalSubscribers();
   const services: GatewayServices = {
     publisher: parts.publisher ?? refusingPublisher(roles),
-    store: parts.store,
+    store: outOfStock.writingThrough(parts.store),
     live: new LiveHub({
       feed: parts.feed ? subscribers.track(instrumentFeed(parts.feed, metrics)) : refusingFeed(roles),
       recommender,
       onError: (err) => logger.warn({ err }, 'could not produce a subscribed list'),
     }),
     recommender,
-    reads: new ReadService(parts.store),
+    reads: new ReadService(parts.store, outOfStock),
     flags: parts.flags,
     flagWriter: parts.flagWriter,
     instances: parts.instances,
