@@ -163,7 +163,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
       )
     : null;
   const redisConnected = (subscriber ? [redis, subscriber] : [redis]).map((client) => {
-    client.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+    client.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
     return client.connect().catch(() => undefined);
   });
   await settlesWithin(Promise.all(redisConnected).then(() => true), REDIS_START_WAIT_MS);

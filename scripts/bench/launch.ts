@@ -47,7 +47,7 @@ if (roles === 'split') {
   process.env.BENCH_GATEWAY_ROLES = 'split';
   process.stderr.write('bench: --roles split: each gateway runs as two processes, RECSYS_ROLES=api,push and RECSYS_ROLES=scorer\n');
 }
-let built = 0;
+let built: number;
 try {
   built = statSync(target).mtimeMs;
 } catch {

@@ -159,7 +159,7 @@ export function parseCliArgs(argv: string[], registry: readonly MethodDefinition
   if (testFraction >= 1) throw new UsageError('--test-fraction must be below 1');
   return {
     dataset: values.dataset,
-    format: (values.format as DatasetFormat | undefined) ?? null,
+    format: (values.format) ?? null,
     protocol,
     k: positive('k', values.k, 20, true),
     methods,

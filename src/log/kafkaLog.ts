@@ -315,6 +315,7 @@ export class KafkaEventConsumer implements EventConsumer {
 
   private setState(state: ConsumerStatus['state'], error: unknown, crashed = false): void {
     if (this.current.state === 'stopped') return; // nothing moves after stop()
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- whatever was thrown that is not an Error, as String() shows it
     const lastError = error === null ? this.current.lastError : error instanceof Error ? error.message : String(error);
     const restarts = this.current.restarts + (crashed ? 1 : 0); // crashes, not the attempts that follow one
     if (state !== this.current.state) this.current = { state, since: new Date().toISOString(), restarts, lastError };

@@ -6,7 +6,7 @@
 // and prefix continues where the replay stopped.
 import type { Kafka } from 'kafkajs';
 import { TOPICS } from '../config';
-import { decodeEnvelope, type EventEnvelope } from '../events/envelope';
+import { decodeEnvelope } from '../events/envelope';
 import { isDoctorMessage } from '../log/doctorMarker';
 import type { RecFlags } from '../flags/definitions';
 import { RANKING } from '../recommend';
@@ -176,7 +176,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
             batch.topic,
             batch.messages.map((m) => {
               const decoded = isDoctorMessage(m.headers) ? { invalid: 'doctor probe' } : decodeEnvelope(m.value);
-              const event = 'invalid' in decoded ? null : (decoded as EventEnvelope);
+              const event = 'invalid' in decoded ? null : (decoded);
               return { offset: Number(m.offset), receivedAt: event?.receivedAt ?? '', event };
             }),
           );

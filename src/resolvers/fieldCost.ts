@@ -5,7 +5,7 @@ import { LIMIT_BOUNDS } from '../services/reads';
 
 /** For `complexity` on a list field with a `limit` argument (null = the default length). */
 export const limitedListCost: ComplexityEstimator = ({ args, childComplexity }) => {
-  const raw = args.limit;
+  const raw: unknown = args.limit;
   // Out-of-range limits are refused by the resolver with a BAD_USER_INPUT naming `limit`; here they count as the bound.
   const length = typeof raw === 'number' && Number.isFinite(raw) ? Math.min(Math.max(Math.trunc(raw), LIMIT_BOUNDS.min), LIMIT_BOUNDS.max) : LIMIT_BOUNDS.default;
   return 1 + length * childComplexity;
@@ -19,7 +19,7 @@ export function listCost(expectedLength: number): ComplexityEstimator {
 /** For `complexity` on a field taking a list argument, e.g. upsertProducts(products). */
 export function perItemCost(argument: string): ComplexityEstimator {
   return ({ args, childComplexity }) => {
-    const list = args[argument];
+    const list: unknown = args[argument];
     return 1 + childComplexity + (Array.isArray(list) ? list.length : 1);
   };
 }

@@ -92,7 +92,7 @@ function memoised<K, V>(lookup: Lookup<K, V>, fallback: V | undefined, { ttlMs, 
   return async (keys, limit) => {
     const t = now();
     let cache = byLimit.get(limit);
-    if (cache === undefined) byLimit.set(limit, (cache = new Map()));
+    if (cache === undefined) byLimit.set(limit, (cache = new Map<K, Entry<V>>()));
     // This call's entries, in the order of `keys` (held here: the bound may evict one meanwhile).
     const entries: Entry<V>[] = [];
     let waiting = false;
@@ -106,7 +106,7 @@ function memoised<K, V>(lookup: Lookup<K, V>, fallback: V | undefined, { ttlMs, 
         let batch = queued.get(limit);
         if (batch === undefined) {
           if (queued.size === 0) process.nextTick(flush);
-          queued.set(limit, (batch = new Map()));
+          queued.set(limit, (batch = new Map<K, Entry<V>>()));
         }
         batch.set(k, entry);
         added = true;

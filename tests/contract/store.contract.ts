@@ -81,7 +81,7 @@ export function storeContract(
           expect(stored.slice(0, expected.length).map((s) => s.id)).toEqual(expected.map(([id]) => id));
           expected.forEach(([, value], i) => expect(stored[i]!.score / top).toBeCloseTo(value / expected[0]![1], 9));
         } catch (err) {
-          throw new Error(`seed ${seed}: ${(err as Error).message}`);
+          throw new Error(`seed ${seed}: ${(err as Error).message}`, { cause: err });
         }
       });
 

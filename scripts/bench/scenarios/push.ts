@@ -71,8 +71,8 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
   let gentle: PushRun;
   let ours: PushRun;
   let baseline: PushRun;
-  let scrape = '';
-  let refreshedBefore = NaN;
+  let scrape: string;
+  let refreshedBefore: number;
   const windows: Record<'gentle' | 'ours' | 'baseline', WindowResult | null> = { gentle: null, ours: null, baseline: null };
   const metrics = () => gw.metrics();
   try {
@@ -114,7 +114,7 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
       for (let i = 0; i < users.length; i += 500) {
         const chunk = users.slice(i, i + 500);
         const raws = await redis.mget(chunk.map((u) => keys.recs(u)));
-        chunk.forEach((u, k) => raws[k] && docs.set(u, JSON.parse(raws[k]!) as Record<string, unknown>));
+        chunk.forEach((u, k) => raws[k] && docs.set(u, JSON.parse(raws[k]) as Record<string, unknown>));
       }
       let version = Math.max(0, ...[...docs.values()].map((d) => Number(d.version) || 0));
       close = await openWindow([gw], ctx.redisMeter);
@@ -144,7 +144,7 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const pushes = (run: PushRun) => run.perSecond.reduce((sum, [, n]) => sum + n, 0);
   const accepted = (run: PushRun) => run.sent - run.failed;
   const refreshed = promSample(scrape, 'recsys_lists_refreshed_total') - refreshedBefore;
-  const [wGentle, wOurs, wBase] = [windows.gentle!, windows.ours!, windows.baseline!];
+  const [wGentle, wOurs, wBase] = [windows.gentle, windows.ours, windows.baseline];
   const serverP50 = promQuantile(scrape, 'recsys_event_to_push_seconds', 0.5) * 1000;
   const serverP99 = promQuantile(scrape, 'recsys_event_to_push_seconds', 0.99) * 1000;
   notes.push(

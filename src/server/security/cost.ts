@@ -48,9 +48,9 @@ export function operationCost({ schema, document, operation, variables }: Omit<C
   const cost = getComplexity({ schema, query: document, operationName: operation.name?.value, variables: variables ?? {}, estimators, maxQueryNodes: MAX_MEASURED_NODES });
   if (key === null) return cost;
   let byName = COSTS.get(document);
-  if (!byName) COSTS.set(document, (byName = new Map()));
+  if (!byName) COSTS.set(document, (byName = new Map<string, Map<string, number>>()));
   let byKey = byName.get(operationName);
-  if (!byKey) byName.set(operationName, (byKey = new Map()));
+  if (!byKey) byName.set(operationName, (byKey = new Map<string, number>()));
   if (byKey.size < MAX_COSTS_PER_OPERATION) byKey.set(key, cost);
   return cost;
 }

@@ -58,13 +58,18 @@ export interface TrackLimiter {
   forClient(address: string): ClientLimits;
 }
 
-export function createTrackLimiter(options: { user: RateConfig; ip: RateConfig; now?: () => number; maxKeys?: number }): TrackLimiter {
+/** The in-process limiter: its answer is synchronous (a throw), unlike the shared one's promise. */
+export interface LocalTrackLimiter extends TrackLimiter {
+  forClient(address: string): { track(userId: string): void };
+}
+
+export function createTrackLimiter(options: { user: RateConfig; ip: RateConfig; now?: () => number; maxKeys?: number }): LocalTrackLimiter {
   const users = new TokenBuckets(options.user, options.maxKeys, options.now);
   const addresses = new TokenBuckets(options.ip, options.maxKeys, options.now);
   return {
     forClient(address) {
       return {
-        track(userId) {
+        track(userId: string): void {
           const [userWait, addressWait] = [users.waitSeconds(userId), addresses.waitSeconds(address)];
           if (userWait > 0 || addressWait > 0) {
             const retryAfterSeconds = Math.max(1, Math.ceil(Math.max(userWait, addressWait)));

@@ -39,7 +39,7 @@ function paused(store: MemoryStore) {
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  return { store: held as MemoryStore, release, atSave };
+  return { store: held, release, atSave };
 }
 
 test("a stale owner's state write is refused and counted, its batch fails uncommitted, and the owner's state keeps every event", async () => {

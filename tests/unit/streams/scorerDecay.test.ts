@@ -52,7 +52,7 @@ describe('the scorer over simulated years', () => {
       expect(stored.every((s) => Number.isFinite(s.score) && s.score > 0)).toBe(true);
       expect(stored.slice(0, expected.length).map((s) => s.id)).toEqual(expected);
     } catch (err) {
-      throw new Error(`seed ${seed}: ${(err as Error).message}`);
+      throw new Error(`seed ${seed}: ${(err as Error).message}`, { cause: err });
     }
   });
 

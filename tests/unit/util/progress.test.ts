@@ -28,7 +28,7 @@ describe('the shared progress line', () => {
     now = 1000;
     progress.tick(1024);
     progress.finish();
-    expect(out[0]).toMatch(/^\r\[#{12}-{12}\]  50\.0% 1024\/2048 events  1024\/s  ETA 1\.0s/);
+    expect(out[0]).toMatch(/^\r\[#{12}-{12}\] {2}50\.0% 1024\/2048 events {2}1024\/s {2}ETA 1\.0s/);
     expect(out.at(-1)).toMatch(/^\r.* 50\.0% 1024\/2048 events.*\n$/);
   });
 });
