@@ -5,7 +5,7 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { buildGatewaySchema } from '../src/schema/build';
+import { buildGatewaySchema } from '../src/gatewaySchema';
 
 export const SCHEMA_FILE = path.resolve(__dirname, '..', 'schema.graphql');
 

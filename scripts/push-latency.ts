@@ -110,8 +110,8 @@ async function main(): Promise<void> {
   process.stdout.write('\nevent-to-push latency (mutation answer -> websocket push), real Kafka + Redis\n');
   for (const [k, v] of rows) process.stdout.write(`  ${k!.padEnd(24)} ${v}\n`);
   disposers.forEach((d) => d());
-  await Promise.all(clients.map((c) => c.dispose()));
-  await gateway.services.store.clear();
+  await Promise.all(clients.map(async (c) => c.dispose()));
+  await gateway.store.clear();
   await gateway.stop();
 }
 

@@ -83,7 +83,8 @@ async function main(options: SimulateOptions): Promise<number> {
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  let lastRefusal: string | null = null;
+  // Set from the runner's callback: a holder, so the type checker does not narrow it to its initial null.
+  const refusals: { last: string | null } = { last: null };
   /** Resolves with how many of the request's events the gateway refused. */
   const send = async (request: TrackRequest | BatchRequest): Promise<number> => {
     const data = await post(request.query, request.variables);
@@ -91,7 +92,7 @@ async function main(options: SimulateOptions): Promise<number> {
     if (Array.isArray(result)) {
       const refused = result.filter((a) => a?.accepted !== true);
       const last = refused[refused.length - 1]?.error;
-      if (last) lastRefusal = `${last.message ?? 'refused'} (${last.code ?? 'no code'})`;
+      if (last) refusals.last = `${last.message ?? 'refused'} (${last.code ?? 'no code'})`;
       return refused.length;
     }
     if (result?.accepted !== true) throw new Error('the gateway did not accept the event');
@@ -113,7 +114,7 @@ async function main(options: SimulateOptions): Promise<number> {
   process.stderr.write(tty ? `\r${line}\x1b[K\n` : `${line}\n`);
   if (replayReport) process.stderr.write(`simulate: ${replayReport()}\n`);
   if (stats.lastError) process.stderr.write(`simulate: last error: ${stats.lastError}\n`);
-  if (lastRefusal) process.stderr.write(`simulate: last event refused: ${lastRefusal}\n`);
+  if (refusals.last) process.stderr.write(`simulate: last event refused: ${refusals.last}\n`);
   return stats.sent === 0 && stats.errors > 0 ? 1 : 0;
 }
 

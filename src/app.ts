@@ -24,7 +24,7 @@ import { sharedAdmin } from './log/kafkaAdmin';
 import { KafkaEventConsumer, KafkaPublisher } from './log/kafkaLog';
 import type { EventConsumer, EventPublisher } from './log/types';
 import type { GatewayServices } from './resolvers/context';
-import { buildGatewaySchema } from './schema/build';
+import { buildGatewaySchema } from './gatewaySchema';
 import { createAuthenticator } from './server/auth';
 import { startHttpGateway, type HttpGateway } from './server/gateway';
 import { createSharedTrackLimiter, type TrackLimiter } from './server/security';
@@ -34,14 +34,15 @@ import { UnavailableError } from './errors';
 import { pause, retryWithBackoff, START_BACKOFF } from './util/backoff';
 import { runSteps, type Step } from './util/steps';
 import { RANKING } from './recommend';
-import { Recommender } from './services/recommender';
+import { Recommender } from './recommender/recommender';
+import { OutOfStock } from './recommender/outOfStock';
 import { ReadService } from './services/reads';
 import { MemoryStore } from './store/memoryStore';
 import { RedisFeed } from './store/redisFeed';
 import { failingAsUnavailable, redisClientOptions } from './store/redisErrors';
 import { RedisStore } from './store/redisStore';
 import { createRedisClient } from './store/redisClient';
-import type { CatalogChanges, RecStore, RecsFeed } from './store/types';
+import type { CatalogChanges, ClearableStore, RecStore, RecsFeed } from './store/types';
 import { RedisCatalogChanges } from './store/redisCatalogChanges';
 import { LiveHub } from './live/liveHub';
 import { LocalSubscribers } from './live/localSubscribers';
@@ -55,15 +56,19 @@ import { DEMO_CATALOG } from './demo/catalog';
 export interface Gateway extends HttpGateway {
   mode: Config['mode'];
   services: GatewayServices;
+  /** The whole store, for tests and benches that seed or clear it (the modules get their parts). */
+  store: RecStore & ClearableStore;
   /** This gateway's Prometheus registry (served at GET /metrics). */
   metrics: Registry;
 }
 
 /** The clients of one process; null where its roles (RECSYS_ROLES) do not use the part. */
 interface Parts {
-  store: RecStore;
+  store: RecStore & ClearableStore;
   /** push */
   feed: RecsFeed | null;
+  /** Redis channels the feed listens on (the metric), null where the feed is not Redis pub/sub. */
+  feedChannels(): number | null;
   /** Out-of-stock notices from whichever gateway wrote the catalogue (push: its sweeps). */
   catalog: CatalogChanges | null;
   /** api */
@@ -158,7 +163,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
       )
     : null;
   const redisConnected = (subscriber ? [redis, subscriber] : [redis]).map((client) => {
-    client.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+    client.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
     return client.connect().catch(() => undefined);
   });
   await settlesWithin(Promise.all(redisConnected).then(() => true), REDIS_START_WAIT_MS);
@@ -235,6 +240,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
   return {
     store,
     feed,
+    feedChannels: () => feed?.channelCount ?? null,
     catalog,
     trackLimiter: createSharedTrackLimiter({ redis, keyPrefix: redisConfig.keyPrefix, ...config.security.trackRate }),
     // Until the topics exist, a write would let the broker auto-create them with its own settings:
@@ -310,6 +316,7 @@ function embeddedParts(config: Config, logger: Logger, metrics: GatewayMetrics, 
   return {
     store,
     feed: store,
+    feedChannels: () => null,
     catalog: store,
     publisher: log,
     consumer: log,
@@ -342,7 +349,7 @@ export async function startGateway(
   const metrics = createGatewayMetrics({
     registry,
     sources: {
-      feedChannels: () => (parts.feed && 'channelCount' in parts.feed ? (parts.feed as RedisFeed).channelCount : null),
+      feedChannels: () => parts.feedChannels(),
       flags: () => parts.flags.status(),
       readiness: async () => (readiness ? readiness() : {}),
     },
@@ -357,19 +364,21 @@ export async function startGateway(
   // Embedded mode starts with the demo catalogue (src/demo/catalog.ts), so the storefront page shows names at once.
   if (config.mode === 'embedded') await parts.store.upsertProducts(DEMO_CATALOG.map((p) => ({ ...p })));
   const flags = () => parts.flags.current();
-  const recommender = new Recommender({ store: parts.store, flags });
+  // One out-of-stock cache for the lists and the public reads; this gateway's catalogue writes drop it.
+  const outOfStock = new OutOfStock(parts.store);
+  const recommender = new Recommender({ store: parts.store, flags, outOfStock });
   const { roles } = config;
   const subscribers = new LocalSubscribers();
   const services: GatewayServices = {
     publisher: parts.publisher ?? refusingPublisher(roles),
-    store: parts.store,
+    store: outOfStock.writingThrough(parts.store),
     live: new LiveHub({
       feed: parts.feed ? subscribers.track(instrumentFeed(parts.feed, metrics)) : refusingFeed(roles),
       recommender,
       onError: (err) => logger.warn({ err }, 'could not produce a subscribed list'),
     }),
     recommender,
-    reads: new ReadService(parts.store),
+    reads: new ReadService(parts.store, outOfStock),
     flags: parts.flags,
     flagWriter: parts.flagWriter,
     instances: parts.instances,
@@ -486,6 +495,7 @@ export async function startGateway(
     ...http,
     mode: config.mode,
     services,
+    store: parts.store,
     metrics: registry,
     async stop() {
       parts.abortStart();

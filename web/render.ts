@@ -1,5 +1,5 @@
 // DOM building for the demo page: small functions that return elements, no state of their own.
-import { CATEGORY_LABELS, type DemoCategory } from '../src/demo/catalog';
+import { CATEGORY_LABELS } from '../src/demo/catalog';
 import { formatPrice, reasonLabel } from '../src/demo/page';
 import type { Product } from '../src/store/types';
 
@@ -40,7 +40,7 @@ export interface CardHandlers {
 
 export function productCard(product: Product, on: CardHandlers): HTMLLIElement {
   const thumbAttrs: Record<string, string> = { class: 'thumb', 'aria-hidden': 'true' };
-  if (product.category) thumbAttrs['data-category'] = product.category as DemoCategory;
+  if (product.category) thumbAttrs['data-category'] = product.category;
   const open = el(
     'button',
     { type: 'button', class: 'open', 'data-testid': 'product-open', title: `View ${product.name}` },

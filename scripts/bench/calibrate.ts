@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import type { EventEnvelope } from '../../src/events/envelope';
 import { defaultFlags } from '../../src/flags/definitions';
 import { RANKING } from '../../src/recommend';
-import { Recommender } from '../../src/services/recommender';
+import { Recommender } from '../../src/recommender/recommender';
 import { RedisStore } from '../../src/store/redisStore';
 import type { Product } from '../../src/store/types';
 import { createScorer } from '../../src/streams/scorer';

@@ -51,11 +51,14 @@ async function main(): Promise<void> {
       );
     } else if (msg.type === 'stop') {
       const force = setTimeout(() => process.exit(0), 10_000);
-      stop().finally(() => {
-        clearTimeout(force);
-        send({ type: 'stopped' });
-        process.exit(0);
-      });
+      // Fire-and-forget: the parent learns the outcome from the messages, and the process exits either way.
+      void stop()
+        .catch((err: unknown) => send({ type: 'error', message: String(err) }))
+        .finally(() => {
+          clearTimeout(force);
+          send({ type: 'stopped' });
+          process.exit(0);
+        });
     }
   });
   // Never outlive the bench: if the parent goes away, so do we.

@@ -44,7 +44,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     ({ values } = parseCli(argv, BENCH_CLI));
   } catch (err) {
     const message = err instanceof CliUsageError && err.kind === 'unknown' ? `unknown argument "${err.option}"` : (err as Error).message;
-    throw new Error(`${message}\n${BENCH_USAGE}`);
+    throw new Error(`${message}\n${BENCH_USAGE}`, { cause: err });
   }
   const onlyText = stringValue(values, 'only');
   const only = onlyText === undefined ? new Set(SCENARIO_IDS) : new Set(onlyText.split(',').map((s) => s.trim().toLowerCase()));

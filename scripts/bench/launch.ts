@@ -50,7 +50,7 @@ if (roles === 'split') {
   process.env.BENCH_GATEWAY_ROLES = 'each';
   process.stderr.write('bench: --roles each: each gateway runs as three processes, RECSYS_ROLES=api, RECSYS_ROLES=push and RECSYS_ROLES=scorer\n');
 }
-let built = 0;
+let built: number;
 try {
   built = statSync(target).mtimeMs;
 } catch {

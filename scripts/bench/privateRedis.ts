@@ -32,7 +32,7 @@ export async function startPrivateRedis(command = '/usr/bin/redis-server'): Prom
   const server = spawn(command, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   // Never outlive the bench, whatever way it ends.
-  const orphan = () => server.pid !== undefined && server.exitCode === null && server.signalCode === null && process.kill(server.pid!, 'SIGKILL');
+  const orphan = () => server.pid !== undefined && server.exitCode === null && server.signalCode === null && process.kill(server.pid, 'SIGKILL');
   process.once('exit', orphan);
   void exited.then(() => process.off('exit', orphan));
   const failed = new Promise<never>((_, reject) => server.once('error', (err) => reject(new Error(`${command}: ${err.message}`))));

@@ -62,7 +62,7 @@ export async function openSubscribers(
     ready: () => ready,
     errors: () => errors,
     async dispose() {
-      for (let i = 0; i < clients.length; i += 500) await Promise.all(clients.slice(i, i + 500).map((c) => c.dispose()));
+      for (let i = 0; i < clients.length; i += 500) await Promise.all(clients.slice(i, i + 500).map(async (c) => c.dispose()));
     },
   };
 }

@@ -1,10 +1,10 @@
-// Imports a catalogue file into a RecStore: every row validated (validateProduct, as the
+// Imports a catalogue file into a CatalogStore: every row validated (validateProduct, as the
 // upsertProducts mutation does), valid rows written in batches, refused rows counted with their
 // line and reason. Idempotent: a product already stored exactly as in the file is not written
 // again, so re-running the same file writes nothing and changes nothing.
 import { RecsysError } from '../errors';
 import { validateProduct } from '../services/catalog';
-import type { Product, RecStore } from '../store/types';
+import type { CatalogStore, Product } from '../store/types';
 import type { ChunkSource } from './csv';
 import { readRows, type CatalogFormat } from './rows';
 
@@ -33,7 +33,7 @@ export interface ImportOptions {
   source: ChunkSource;
   format: CatalogFormat;
   /** Where valid rows go; null with dryRun (validation only, nothing read or written). */
-  store: RecStore | null;
+  store: CatalogStore | null;
   dryRun?: boolean;
   /** Products per store round trip. */
   batchSize?: number;

@@ -1,12 +1,9 @@
-// The importer's progress on stderr: a redrawn bar on a terminal, a plain line every 10 % (or every
-// 5 s without a known size) when stderr is a file or a pipe, so CI logs stay readable.
+// The importer's line on the shared progress bar (src/util/progress.ts): bytes read of the file's
+// size when it is known, and the row counts.
+import { bar, ProgressLine, type ProgressSink } from '../util/progress';
 import type { ImportProgress } from './import';
 
-export interface ProgressOutput {
-  write(text: string): unknown;
-  isTTY?: boolean;
-  columns?: number;
-}
+export type ProgressOutput = ProgressSink;
 
 export interface ProgressBar {
   update(progress: ImportProgress): void;
@@ -20,37 +17,18 @@ export function describe(p: ImportProgress): string {
 }
 
 export function createProgressBar(out: ProgressOutput, totalBytes: number | null, now: () => number = Date.now): ProgressBar {
-  let lastDraw = -Infinity;
-  let lastTenth = -1;
+  const progress = new ProgressLine(out, now);
   const fraction = (p: ImportProgress) => (totalBytes ? Math.min(1, p.bytes / totalBytes) : null);
 
   const line = (p: ImportProgress): string => {
     const f = fraction(p);
     if (f === null) return describe(p);
     const width = Math.max(10, Math.min(30, (out.columns ?? 80) - 70));
-    const filled = Math.round(f * width);
-    return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.floor(f * 100)).padStart(3)}% ${describe(p)}`;
+    return `${bar(f, width)} ${String(Math.floor(f * 100)).padStart(3)}% ${describe(p)}`;
   };
 
   return {
-    update(p) {
-      const t = now();
-      if (out.isTTY) {
-        if (t - lastDraw < 100) return;
-        lastDraw = t;
-        out.write(`\r${line(p)}\x1b[K`);
-        return;
-      }
-      const f = fraction(p);
-      const tenth = f === null ? -1 : Math.floor(f * 10);
-      if ((f !== null && tenth > lastTenth) || (f === null && t - lastDraw >= 5000)) {
-        lastTenth = tenth;
-        lastDraw = t;
-        out.write(`${line(p)}\n`);
-      }
-    },
-    done(p) {
-      out.write(out.isTTY ? `\r${line(p)}\x1b[K\n` : `${line(p)}\n`);
-    },
+    update: (p) => progress.update(fraction(p), () => line(p)),
+    done: (p) => progress.finish(line(p)),
   };
 }

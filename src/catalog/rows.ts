@@ -65,7 +65,7 @@ export async function* readCsvRows(source: ChunkSource): AsyncGenerator<CatalogR
     } else {
       const fields: Record<string, unknown> = {};
       columns.forEach((column, i) => (fields[column] = csvValue(column, record.values[i]!)));
-      yield { line: record.line, fields: fields as ProductFields, error: null, bytes: record.bytes };
+      yield { line: record.line, fields: fields, error: null, bytes: record.bytes };
     }
   }
   if (!columns) throw new CatalogFormatError(1, `the file is empty; a CSV catalogue starts with the header ${COLUMNS.join(',')}`);
@@ -91,7 +91,7 @@ export async function* readJsonlRows(source: ChunkSource): AsyncGenerator<Catalo
       yield { line, fields: null, error: `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; expected ${COLUMNS.join(', ')}`, bytes };
       continue;
     }
-    yield { line, fields: value as ProductFields, error: null, bytes };
+    yield { line, fields: value, error: null, bytes };
   }
 }
 

@@ -1,7 +1,6 @@
 // Runs the leader's maintenance every interval while leading: never two runs at once, errors logged.
 import type { Logger } from '../logger';
 import type { Maintenance } from './types';
-import type { RecStore } from '../store/types';
 
 export class MaintenanceTimer {
   private timer: NodeJS.Timeout | null = null;
@@ -64,7 +63,8 @@ export const PRUNE_BUDGET = 10_000;
 export function createLeaderMaintenance(deps: {
   instances: { list(): Promise<{ id: string; host: string; port: number }[]> };
   flags: { status(): { connected: boolean; unknownKeys?: string[]; invalidKeys?: string[] } };
-  store: Pick<RecStore, 'prune'>;
+  /** The store's bounded clean-up (src/store: prune), described here so coordination needs no store types. */
+  store: { prune(budget: number, nowMs: number): Promise<{ examined: number; removed: number }> };
   logger: Logger;
   now?: () => number;
   pruneBudget?: number;

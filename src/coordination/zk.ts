@@ -48,6 +48,7 @@ function bounded<T>(what: string, timeoutMs: number, run: (done: (err: unknown, 
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- ZooKeeper's Exception (no Error subclass in its types), read by callers with zkCode()
         if (err) reject(err);
         else resolve(value as T);
       });

@@ -7,7 +7,7 @@ import { checkZooKeeper } from './zookeeper';
 export { checkKafka, type KafkaCheckOptions, type ReceivedMessage } from './kafka';
 export { checkRedis, DOCTOR_KEY_PREFIX, type RedisCheckOptions } from './redis';
 export { checkZooKeeper, type ZooKeeperCheckOptions } from './zookeeper';
-export { DOCTOR_HEADER, DOCTOR_KEY, isDoctorMessage } from './marker';
+export { DOCTOR_HEADER, DOCTOR_KEY, isDoctorMessage } from '../log/doctorMarker';
 
 export type DoctorPart = 'Kafka' | 'Redis' | 'ZooKeeper';
 

@@ -7,7 +7,7 @@ import { inspect } from 'node:util';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { TOPICS } from '../config';
 import { UnavailableError } from '../errors';
-import { DOCTOR_HEADER, DOCTOR_KEY } from './marker';
+import { DOCTOR_HEADER, DOCTOR_KEY } from '../log/doctorMarker';
 import { remaining, within } from './timeout';
 
 export interface KafkaCheckOptions {

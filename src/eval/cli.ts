@@ -21,7 +21,8 @@ import {
 import type { MethodResult } from './protocols/common';
 import { evaluateSessionRec, sessionRecWork, splitSessionRec } from './protocols/sessionrec';
 import { evaluateStream, planStream, streamWork } from './protocols/stream';
-import { Progress, formatDuration, type ProgressSink } from './report/progress';
+import { Progress } from './report/progress';
+import { formatDuration, type ProgressSink } from '../util/progress';
 import { renderHitRateSvg } from './report/svg';
 import { renderTable } from './report/table';
 import type { MethodDefinition } from './types';
@@ -158,7 +159,7 @@ export function parseCliArgs(argv: string[], registry: readonly MethodDefinition
   if (testFraction >= 1) throw new UsageError('--test-fraction must be below 1');
   return {
     dataset: values.dataset,
-    format: (values.format as DatasetFormat | undefined) ?? null,
+    format: (values.format) ?? null,
     protocol,
     k: positive('k', values.k, 20, true),
     methods,

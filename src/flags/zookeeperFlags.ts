@@ -231,7 +231,7 @@ export class ZooKeeperFlags implements FlagProvider {
     }
     const present = new Set(children);
     await Promise.all(
-      FLAG_KEYS.map((key) => (present.has(key) ? this.readKey(client, generation, key) : this.apply(key, null))),
+      FLAG_KEYS.map(async (key) => (present.has(key) ? this.readKey(client, generation, key) : this.apply(key, null))),
     );
   }
 
@@ -281,7 +281,7 @@ export class ZooKeeperFlags implements FlagProvider {
 
   private set(key: FlagKey, value: unknown, message: string): void {
     const previous = this.flags[key];
-    this.flags = { ...this.flags, [key]: value } as RecFlags;
+    this.flags = { ...this.flags, [key]: value };
     this.logger.info({ flag: key, value, previous }, message);
   }
 }

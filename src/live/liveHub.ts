@@ -4,7 +4,7 @@
 // subscription is one small object (LiveSubscription) in a Set, with no closures of its own: at
 // 10,000 held subscriptions, what each one carries is what the process's memory is made of.
 // Each message is a whole list, so a slow subscriber only ever needs the newest one.
-import type { Recommender } from '../services/recommender';
+import type { Recommender } from '../recommender/recommender';
 import type { RecsFeed, StoredRecs } from '../store/types';
 
 /** Turns a list version into what its subscribers receive (the execution of their document). */

@@ -7,15 +7,15 @@
 // state than the scorer's (putRecs is conditional on the state's stamp either way).
 import type { RecFlags } from '../flags/definitions';
 import { emptyUserState } from '../recommend';
-import type { Recommender } from '../services/recommender';
-import type { CatalogChanges, RecStore } from '../store/types';
+import type { Recommender, RecommenderStore } from '../recommender/recommender';
+import type { CatalogChanges } from '../store/types';
 import { createReadCache } from '../streams/readCache';
 import { createRefreshQueue, type RefreshQueue } from '../streams/refreshQueue';
-import { flagsStamp } from './flagsStamp';
+import { flagsStamp } from '../recommender/flagsStamp';
 import type { LocalSubscribers } from './localSubscribers';
 
 export interface LiveListsOptions {
-  store: RecStore;
+  store: RecommenderStore;
   recommender: Recommender;
   flags: () => RecFlags;
   subscribers: LocalSubscribers;

@@ -126,11 +126,10 @@ export class CoPartitionedAssignment {
   }
 
   readonly assigner: PartitionAssigner = ({ cluster }) => {
-    const self = this;
     const assigner: Assigner = {
       name: CO_PARTITIONED.name,
       version: CO_PARTITIONED.version,
-      async assign({ members, topics }) {
+      assign: async ({ members, topics }) => {
         const claims = members.map(({ memberId, memberMetadata }) => ({
           memberId,
           ...decodeClaim(AssignerProtocol.MemberMetadata.decode(memberMetadata)?.userData),
@@ -150,12 +149,10 @@ export class CoPartitionedAssignment {
           };
         });
       },
-      protocol({ topics }) {
-        return {
-          name: CO_PARTITIONED.name,
-          metadata: AssignerProtocol.MemberMetadata.encode({ version: CO_PARTITIONED.version, topics, userData: encodeClaim(self.held) }),
-        };
-      },
+      protocol: ({ topics }) => ({
+        name: CO_PARTITIONED.name,
+        metadata: AssignerProtocol.MemberMetadata.encode({ version: CO_PARTITIONED.version, topics, userData: encodeClaim(this.held) }),
+      }),
     };
     return assigner;
   };

@@ -13,7 +13,7 @@
 import { Partitioners, type Kafka, type Producer, type Consumer, type Message, type PartitionAssigner } from 'kafkajs';
 import { UnavailableError, UncertainWriteError } from '../errors';
 import { decodeEnvelope, encodeEnvelope, TOPIC_OF, type EventEnvelope } from '../events/envelope';
-import { isDoctorMessage } from '../doctor/marker';
+import { isDoctorMessage } from './doctorMarker';
 import { backoffDelay, pause, retryWithBackoff, START_BACKOFF, type BackoffOptions } from '../util/backoff';
 import type { KafkaAdmin } from './kafkaAdmin';
 import type { ConsumedBatch, ConsumerStatus, EventConsumer, EventPublisher } from './types';
@@ -315,6 +315,7 @@ export class KafkaEventConsumer implements EventConsumer {
 
   private setState(state: ConsumerStatus['state'], error: unknown, crashed = false): void {
     if (this.current.state === 'stopped') return; // nothing moves after stop()
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- whatever was thrown that is not an Error, as String() shows it
     const lastError = error === null ? this.current.lastError : error instanceof Error ? error.message : String(error);
     const restarts = this.current.restarts + (crashed ? 1 : 0); // crashes, not the attempts that follow one
     if (state !== this.current.state) this.current = { state, since: new Date().toISOString(), restarts, lastError };

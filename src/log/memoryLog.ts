@@ -2,7 +2,7 @@
 // loop that delivers batches per partition and advances its committed offset only after the
 // handler succeeded, so the same at-least-once semantics hold as with Kafka.
 import { decodeEnvelope, encodeEnvelope, TOPIC_OF, type EventEnvelope } from '../events/envelope';
-import { hashUserId } from '../recommend/arms';
+import { fnv1a32 } from '../util/hash';
 import type { ConsumedBatch, ConsumerStatus, EventConsumer, EventPublisher } from './types';
 
 export class MemoryLog implements EventPublisher, EventConsumer {
@@ -21,7 +21,7 @@ export class MemoryLog implements EventPublisher, EventConsumer {
   ) {}
 
   async publish(event: EventEnvelope): Promise<void> {
-    const source = `${TOPIC_OF[event.type]}/${hashUserId(event.userId) % this.partitionCount}`;
+    const source = `${TOPIC_OF[event.type]}/${fnv1a32(event.userId) % this.partitionCount}`;
     let log = this.partitions.get(source);
     if (!log) this.partitions.set(source, (log = []));
     log.push(encodeEnvelope(event));

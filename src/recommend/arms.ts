@@ -1,14 +1,10 @@
 // Deterministic experiment assignment: the same user always lands in the same arm.
 import type { RecFlags, Strategy } from '../flags/definitions';
+import { fnv1a32 } from '../util/hash';
 
-/** FNV-1a 32-bit: stable across processes and languages, good enough spread for bucketing. */
+/** A user's bucket in an experiment: FNV-1a (src/util/hash.ts), the same in every process. */
 export function hashUserId(userId: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < userId.length; i++) {
-    h ^= userId.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
+  return fnv1a32(userId);
 }
 
 export interface Assignment {

@@ -53,14 +53,14 @@ export function parseReplayArgs(argv: string[], defaults: { keyPrefix: string; g
     throw new ReplayUsageError((err as Error).message);
   }
   const toPrefix = values['to-prefix'] ?? defaults.keyPrefix;
-  if (!/^[A-Za-z0-9._\-]{1,100}$/.test(toPrefix)) throw new ReplayUsageError(`--to-prefix must be 1 to 100 letters, digits, ".", "_" or "-", got "${toPrefix}"`);
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(toPrefix)) throw new ReplayUsageError(`--to-prefix must be 1 to 100 letters, digits, ".", "_" or "-", got "${toPrefix}"`);
   let from: ReplayArgs['from'] = 'earliest';
   if (values.from !== 'earliest') {
-    const t = Date.parse(values.from!);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(values.from!) || Number.isNaN(t)) throw new ReplayUsageError(`--from must be "earliest" or an ISO 8601 time like 2026-11-26T09:00:00Z, got "${values.from}"`);
+    const t = Date.parse(values.from);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(values.from) || Number.isNaN(t)) throw new ReplayUsageError(`--from must be "earliest" or an ISO 8601 time like 2026-11-26T09:00:00Z, got "${values.from}"`);
     from = t;
   }
   const maxRate = Number(values['max-rate']);
   if (!Number.isInteger(maxRate) || maxRate < 0 || maxRate > 10_000_000) throw new ReplayUsageError(`--max-rate must be a whole number of events per second (0 = no limit), got "${values['max-rate']}"`);
-  return { from, toPrefix, groupId: values.group || `${defaults.groupId}-replay-${toPrefix}`, maxRate, help: values.help! };
+  return { from, toPrefix, groupId: values.group || `${defaults.groupId}-replay-${toPrefix}`, maxRate, help: values.help };
 }

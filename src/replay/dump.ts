@@ -63,7 +63,7 @@ export function diffDumps(a: Dump, b: Dump, tolerance = 1e-9, max = 20): string[
     if (x && y && typeof x === 'object' && typeof y === 'object') {
       const kx = Object.keys(x);
       const ky = Object.keys(y);
-      return kx.length === ky.length && kx.every((k, i) => ky[i] === k && same((x as any)[k], (y as any)[k]));
+      return kx.length === ky.length && kx.every((k, i) => ky[i] === k && same((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k]));
     }
     return x === y;
   };

@@ -6,11 +6,11 @@
 // and prefix continues where the replay stopped.
 import type { Kafka } from 'kafkajs';
 import { TOPICS } from '../config';
-import { decodeEnvelope, type EventEnvelope } from '../events/envelope';
-import { isDoctorMessage } from '../doctor/marker';
+import { decodeEnvelope } from '../events/envelope';
+import { isDoctorMessage } from '../log/doctorMarker';
 import type { RecFlags } from '../flags/definitions';
 import { RANKING } from '../recommend';
-import { Recommender } from '../services/recommender';
+import { Recommender } from '../recommender/recommender';
 import { RedisStore } from '../store/redisStore';
 import { scanEach, type RedisClient } from '../store/redisClient';
 import { MemoryDeadLetters } from '../log/deadLetters';
@@ -176,7 +176,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
             batch.topic,
             batch.messages.map((m) => {
               const decoded = isDoctorMessage(m.headers) ? { invalid: 'doctor probe' } : decodeEnvelope(m.value);
-              const event = 'invalid' in decoded ? null : (decoded as EventEnvelope);
+              const event = 'invalid' in decoded ? null : (decoded);
               return { offset: Number(m.offset), receivedAt: event?.receivedAt ?? '', event };
             }),
           );

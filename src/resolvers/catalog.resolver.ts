@@ -5,7 +5,7 @@ import type { ListedProduct } from '../services/reads';
 import { Product } from '../schema/product.type';
 import { ProductInput } from '../schema/product.input';
 import { ScoredProduct, type RecommendationReason } from '../schema/recommendation.type';
-import { limitedListCost, perItemCost } from '../server/security/cost';
+import { limitedListCost, perItemCost } from './fieldCost';
 import { assertAdmin } from './authz';
 import type { GatewayContext } from './context';
 import { validateProducts } from '../services/catalog';

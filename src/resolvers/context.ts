@@ -5,14 +5,14 @@ import type { InstanceRegistry } from '../coordination/types';
 import type { LiveHub } from '../live/liveHub';
 import type { FlagProvider, FlagWriter } from '../flags/types';
 import type { EventPublisher } from '../log/types';
-import type { Recommender } from '../services/recommender';
+import type { Recommender } from '../recommender/recommender';
 import type { ReadService } from '../services/reads';
-import type { ClientLimits } from '../server/security/rateLimit';
-import type { Product, RecStore } from '../store/types';
+import type { CatalogStore, Product } from '../store/types';
 
 export interface GatewayServices {
   publisher: EventPublisher;
-  store: RecStore;
+  /** The products (the resolvers' loader and catalogue writes). */
+  store: CatalogStore;
   /** Subscriptions to shoppers' lists, shared per shopper and document (src/live/liveHub.ts). */
   live: LiveHub;
   recommender: Recommender;
@@ -22,6 +22,15 @@ export interface GatewayServices {
   flagWriter: FlagWriter;
   /** Live gateway instances and leadership (ZooKeeper; in embedded mode this process alone). */
   instances: InstanceRegistry;
+}
+
+/** What a resolver sees: the limits of the client that sent the request. */
+export interface ClientLimits {
+  /**
+   * Throws (or, shared in Redis, rejects with) RATE_LIMITED with retryAfterSeconds when this user or
+   * this client address is over its rate.
+   */
+  track(userId: string): void | Promise<void>;
 }
 
 export interface Viewer {

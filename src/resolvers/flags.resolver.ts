@@ -4,7 +4,7 @@ import { InvalidInputError } from '../errors';
 import { requireFlagKey, validateFlag } from '../flags/definitions';
 import type { FlagEntry } from '../flags/types';
 import { FeatureFlag, type FlagSource } from '../schema/flag.type';
-import { listCost } from '../server/security/cost';
+import { listCost } from './fieldCost';
 import { assertAdmin } from './authz';
 import type { GatewayContext } from './context';
 

@@ -4,7 +4,7 @@ import { checkId } from '../events/validate';
 import { checkLimit } from '../services/reads';
 import type { StoredRecs } from '../store/types';
 import { Recommendations, type RecommendationReason } from '../schema/recommendation.type';
-import { limitedListCost } from '../server/security/cost';
+import { limitedListCost } from './fieldCost';
 import { assertActsFor } from './authz';
 import type { GatewayContext } from './context';
 

@@ -3,7 +3,7 @@ import { addToCartEnvelope, purchaseEnvelope, viewEnvelope } from '../events/val
 import type { EventEnvelope } from '../events/envelope';
 import { TrackAddToCartInput, TrackEventInput, TrackPurchaseInput, TrackViewInput } from '../schema/track.input';
 import { TrackEventResult, TrackResult } from '../schema/track.type';
-import { perItemCost } from '../server/security/cost';
+import { perItemCost } from './fieldCost';
 import { assertActsFor } from './authz';
 import type { GatewayContext } from './context';
 import { MAX_BATCH_EVENTS, trackEach } from './trackEvents';

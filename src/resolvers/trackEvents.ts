@@ -58,7 +58,7 @@ export async function trackEach(
   }
   assertSignedIn(viewer); // no token at all: one answer for the call, not one per event
   return Promise.all(
-    inputs.map((input, i) => {
+    inputs.map(async (input, i) => {
       let event: EventEnvelope;
       try {
         event = mixedEnvelope(input, now, `input[${i}]`);

@@ -2,7 +2,8 @@
 import { InvalidInputError } from '../errors';
 import { checkId } from '../events/validate';
 import type { Reason, Scored } from '../recommend';
-import type { RecStore } from '../store/types';
+import type { OutOfStock } from '../recommender/outOfStock';
+import type { StatsStore } from '../store/types';
 
 export const LIMIT_BOUNDS = { min: 1, max: 100, default: 10 } as const;
 
@@ -21,10 +22,14 @@ export interface ListedProduct {
 }
 
 export class ReadService {
-  constructor(private readonly store: RecStore) {}
+  constructor(
+    private readonly store: Pick<StatsStore, 'trending' | 'alsoViewed' | 'boughtTogether'>,
+    /** Shared with the recommender: one read of the set per second at most, dropped on catalogue changes. */
+    private readonly outOfStock: OutOfStock,
+  ) {}
 
   private async listed(list: Scored[], reason: Reason, limit: number, exclude?: string): Promise<ListedProduct[]> {
-    const unavailable = await this.store.unavailableProducts();
+    const unavailable = await this.outOfStock.ids();
     return list
       .filter((s) => s.id !== exclude && !unavailable.has(s.id))
       .slice(0, limit)

@@ -61,7 +61,7 @@ export class MemoryStats {
     }
     for (const [group, offset] of raised) {
       let marks = this.watermarks.get(group);
-      if (!marks) this.watermarks.set(group, (marks = new Map()));
+      if (!marks) this.watermarks.set(group, (marks = new Map<string, number>()));
       marks.set(source, Math.max(marks.get(source) ?? -1, offset));
       if (this.expiry) this.watermarkDeadlines.set(group, this.deadline());
     }

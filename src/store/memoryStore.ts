@@ -1,7 +1,7 @@
 // Embedded-mode store: the same semantics as the Redis store, held in this process.
 import { EventEmitter } from 'node:events';
 import type { RecentItem, Scored, UserState } from '../recommend';
-import { basisOf, nextVersion, storedSignature, type CatalogChanges, type PositionedDelta, type Product, type PruneResult, type PutResult, type RecStore, type RecsFeed, type SaveResult, type StoredRecs } from './types';
+import { basisOf, nextVersion, storedSignature, type CatalogChanges, type PositionedDelta, type Product, type PruneResult, type PutResult, type ClearableStore, type RecStore, type RecsFeed, type SaveResult, type StoredRecs } from './types';
 import { MemoryStats } from './memoryStats';
 import { defaultFlags, retentionMs } from '../flags/definitions';
 
@@ -12,7 +12,7 @@ export interface MemoryStoreOptions {
   retentionMs?: () => number;
 }
 
-export class MemoryStore implements RecStore, RecsFeed, CatalogChanges {
+export class MemoryStore implements RecStore, ClearableStore, RecsFeed, CatalogChanges {
   private readonly users = new Map<string, UserState>();
   private readonly stats: MemoryStats;
   /** Per user: when all their entries expire (the Redis store's TTLs), moved forward by each write. */

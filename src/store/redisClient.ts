@@ -124,7 +124,7 @@ export function channelSubscriber(client: RedisClient): ChannelSubscriber {
   };
 }
 
-type Pipeline = ReturnType<RedisClient['pipeline']>;
+export type Pipeline = ReturnType<RedisClient['pipeline']>;
 
 /**
  * Sends one command per item in pipelines and returns the replies in the items' order. A single

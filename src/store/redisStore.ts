@@ -3,24 +3,26 @@
 import { USER_BOUNDS, type RecentItem, type Scored, type UserState } from '../recommend';
 import { CorruptStateError } from '../errors';
 import { decodeUserState } from './userStateCodec';
-import { basisOf, storedSignature, type CorruptState, type PositionedDelta, type Product, type PruneResult, type PutResult, type RecStore, type SaveResult, type StoredRecs } from './types';
+import { storedSignature, type CorruptState, type PositionedDelta, type Product, type PruneResult, type PutResult, type ClearableStore, type RecStore, type SaveResult, type StoredRecs } from './types';
 import { redisKeys, type RedisKeys } from './redisKeys';
 import { APPLY_DELTAS, PUT_RECS } from './redisScripts';
 import { deltaCalls } from './redisDeltaCalls';
 import { expirySlackMs } from './expirySlack';
 import { defineSaveUsers, saveUsersFenced, userKeys } from './redisUserWrites';
 import { defaultFlags, retentionMs } from '../flags/definitions';
-import { pipelinedOrThrow, primaries, publishCommand, scanEach, subscriberCounts, type RedisClient } from './redisClient';
+import { pipelinedOrThrow, primaries, publishCommand, scanEach, subscriberCounts, type Pipeline, type RedisClient } from './redisClient';
 
 type ScriptedRedis = RedisClient & {
   recsApplyDeltas(numKeys: number, ...args: (string | number)[]): Promise<number>;
   recsPutRecs(...args: (string | number)[]): Promise<[number, string | null]>;
 };
+/** The same script queued on a pipeline: it answers with the pipeline, its reply comes with exec(). */
+type ScriptedPipeline = Pipeline & { recsApplyDeltas(numKeys: number, ...args: (string | number)[]): Pipeline };
 
 /** Updates per APPLY_DELTAS call: a call holds Redis for roughly 10-15 µs per update. */
 const OPS_PER_CALL = 1000;
 
-export class RedisStore implements RecStore {
+export class RedisStore implements RecStore, ClearableStore {
   readonly keys: RedisKeys;
   private readonly redis: ScriptedRedis;
 
@@ -102,7 +104,7 @@ export class RedisStore implements RecStore {
     const ttl = String(retention);
     const slack = String(expirySlackMs(retention));
     await pipelinedOrThrow(this.redis, calls, (call) => call.keys[0]!, (pipeline, { keys, args }) =>
-      (pipeline as unknown as ScriptedRedis).recsApplyDeltas(keys.length, ...keys, ...args, ttl, slack),
+      (pipeline as ScriptedPipeline).recsApplyDeltas(keys.length, ...keys, ...args, ttl, slack),
     );
   }
 
@@ -224,7 +226,7 @@ export class RedisStore implements RecStore {
     const nodes = primaries(this.redis);
     let examined = 0;
     let removed = 0;
-    let complete = false;
+    let complete: boolean;
     do {
       if (this.pruneAt.node >= nodes.length) this.pruneAt = { node: 0, cursor: '0' }; // the cluster shrank
       const [next, keys] = await nodes[this.pruneAt.node]!.scan(this.pruneAt.cursor, 'MATCH', pattern, 'COUNT', Math.min(budget, 1000));

@@ -4,7 +4,7 @@
 import { basisOf, type SaveResult } from './types';
 import type { RedisKeys } from './redisKeys';
 import type { UserState } from '../recommend';
-import { pipelined, type RedisClient } from './redisClient';
+import { pipelined, type Pipeline, type RedisClient } from './redisClient';
 import { expirySlackMs } from './expirySlack';
 
 /**
@@ -65,7 +65,8 @@ end
 return refused
 `;
 
-type WithSaveUsers = { recsSaveUsers(numKeys: number, ...args: string[]): Promise<number[]> };
+/** SAVE_USERS queued on a pipeline: it answers with the pipeline, its reply comes with exec(). */
+type WithSaveUsers = Pipeline & { recsSaveUsers(numKeys: number, ...args: string[]): Pipeline };
 
 export function defineSaveUsers(redis: RedisClient): void {
   redis.defineCommand('recsSaveUsers', { lua: SAVE_USERS });
@@ -99,7 +100,7 @@ export async function saveUsersFenced(
   };
   const parts = redis.isCluster ? ids.map((id) => [id]) : [ids];
   const refused: string[] = [];
-  const results = await pipelined(redis, parts, (part) => keys.userState(part[0]!), (pipeline, part) => (pipeline as unknown as WithSaveUsers).recsSaveUsers(...callOf(part)));
+  const results = await pipelined(redis, parts, (part) => keys.userState(part[0]!), (pipeline, part) => (pipeline as WithSaveUsers).recsSaveUsers(...callOf(part)));
   results.forEach(([err, indexes], call) => {
     if (err) throw err;
     for (const i of indexes as number[]) refused.push(parts[call]![i]!);

@@ -1,4 +1,4 @@
-// The narrow storage interface the scoring and read paths use. Two adapters implement it:
+// The storage interfaces the scoring and read paths use. Two adapters implement them:
 // Redis (production) and memory (embedded mode); one contract suite tests both.
 import { newestFrame, type DecayFrame, type RankedItem, type RecentItem, type Scored, type StatDelta, type UserState } from '../recommend';
 import type { Strategy } from '../flags/definitions';
@@ -22,7 +22,7 @@ export interface StoredRecs {
   items: RankedItem[];
   /** When the gateway accepted the newest event behind this version (absent for lists not caused by an event). */
   receivedAt?: string;
-  /** Stamp of the flags the list was computed under (src/live/flagsStamp.ts): another stamp = stale. */
+  /** Stamp of the flags the list was computed under (src/recommender/flagsStamp.ts): another stamp = stale. */
   flags?: string;
 }
 
@@ -46,7 +46,11 @@ export function batchFrame(deltas: readonly PositionedDelta[]): DecayFrame | nul
   return newestFrame(frames);
 }
 
-export interface RecStore {
+// The store is split by what its callers need; an engine implements the parts it serves, and the
+// contract suite (tests/contract/store.contract.ts) checks each part.
+
+/** A shopper's own state: scoring loads and saves it, the recommender reads it (and neighbours' recent items). */
+export interface ShopperStore {
   /**
    * The users' stored states (absent: a new user). A state that no longer decodes is left out and
    * reported in `corrupt` when the caller passes it (scoring sets it aside), else it throws
@@ -63,25 +67,31 @@ export interface RecStore {
    * user absent from `basis` is written unfenced (a corrupt stored state has no stamp to check).
    */
   saveUsers(users: ReadonlyMap<string, UserState>, basis?: ReadonlyMap<string, string>): Promise<SaveResult>;
-  /**
-   * The users among these that someone is subscribed to right now, on any instance: their lists
-   * are recomputed at once; the others' lists stay stale until somebody reads them.
-   */
-  listening(userIds: string[]): Promise<Set<string>>;
+  /** The `limit` most recent items of each user (as saved with their state); users without state are absent. */
+  recentItems(userIds: string[], limit: number): Promise<Map<string, RecentItem[]>>;
+}
+
+/** The statistics every shopper's events add to: scoring writes them, lists and public reads read them. */
+export interface StatsStore {
   /**
    * Adds the deltas of one partition's batch. Per group of keys the store remembers the highest
    * offset applied per source (topic/partition), so a batch delivered again (after a crash or rebalance) adds nothing twice.
    */
   applyDeltas(source: string, deltas: PositionedDelta[]): Promise<void>;
-  /** Products marked out of stock: left out of every list. */
-  unavailableProducts(): Promise<Set<string>>;
   alsoViewed(productIds: string[], limit: number): Promise<Map<string, Scored[]>>;
   boughtTogether(productIds: string[], limit: number): Promise<Map<string, Scored[]>>;
   trending(categories: (string | null)[], limit: number): Promise<Map<string | null, Scored[]>>;
   /** Per product, the `limit` users who touched it most recently: id = user, score = time (ms), newest first. */
   recentSessions(productIds: string[], limit: number): Promise<Map<string, Scored[]>>;
-  /** The `limit` most recent items of each user (as saved with their state); users without state are absent. */
-  recentItems(userIds: string[], limit: number): Promise<Map<string, RecentItem[]>>;
+  /**
+   * The leader's bounded clean-up (src/coordination/maintenance.ts): removes what expiry leaves
+   * behind, at most `budget` keys examined per call, resuming where the last call stopped.
+   */
+  prune(budget: number, nowMs: number): Promise<PruneResult>;
+}
+
+/** Each shopper's stored list; storing a changed one publishes it (RecsFeed is the listening side). */
+export interface ListStore {
   /** The stored list and whether a newer user state was saved since it was computed (one round trip). */
   readRecs(userId: string): Promise<{ recs: StoredRecs | null; stale: boolean }>;
   /**
@@ -92,13 +102,30 @@ export interface RecStore {
    * (`superseded`), so a slow reader never overwrites a newer list.
    */
   putRecs(userId: string, list: Omit<StoredRecs, 'userId' | 'version'>, basis?: string): Promise<PutResult>;
+}
+
+/** Who is subscribed right now, on any instance. */
+export interface PresenceStore {
+  /**
+   * The users among these that someone is subscribed to right now, on any instance: their lists
+   * are recomputed at once; the others' lists stay stale until somebody reads them.
+   */
+  listening(userIds: string[]): Promise<Set<string>>;
+}
+
+/** The products, and which of them are out of stock. */
+export interface CatalogStore {
+  /** Products marked out of stock: left out of every list. */
+  unavailableProducts(): Promise<Set<string>>;
   upsertProducts(products: Product[]): Promise<number>;
   getProducts(ids: readonly string[]): Promise<(Product | null)[]>;
-  /**
-   * The leader's bounded clean-up (src/coordination/maintenance.ts): removes what expiry leaves
-   * behind, at most `budget` keys examined per call, resuming where the last call stopped.
-   */
-  prune(budget: number, nowMs: number): Promise<PruneResult>;
+}
+
+/** Everything a production engine serves (the composition root hands out the parts). */
+export interface RecStore extends ShopperStore, StatsStore, ListStore, PresenceStore, CatalogStore {}
+
+/** Tests and benches only: not part of what the gateway uses. */
+export interface ClearableStore {
   /** Drops everything under this store's prefix (tests, replays). */
   clear(): Promise<void>;
 }

@@ -11,7 +11,7 @@
 // is passed in, not read here). Writes and every other method pass straight through. Callers must
 // not mutate what they get (the ranking code does not: the embedded store hands out frozen lists too).
 import type { RecentItem, Scored } from '../recommend';
-import type { RecStore } from '../store/types';
+import type { RecommenderStore } from '../recommender/recommender';
 
 type Lookup<K, V> = (keys: K[], limit: number) => Promise<Map<K, V>>;
 
@@ -92,7 +92,7 @@ function memoised<K, V>(lookup: Lookup<K, V>, fallback: V | undefined, { ttlMs, 
   return async (keys, limit) => {
     const t = now();
     let cache = byLimit.get(limit);
-    if (cache === undefined) byLimit.set(limit, (cache = new Map()));
+    if (cache === undefined) byLimit.set(limit, (cache = new Map<K, Entry<V>>()));
     // This call's entries, in the order of `keys` (held here: the bound may evict one meanwhile).
     const entries: Entry<V>[] = [];
     let waiting = false;
@@ -106,7 +106,7 @@ function memoised<K, V>(lookup: Lookup<K, V>, fallback: V | undefined, { ttlMs, 
         let batch = queued.get(limit);
         if (batch === undefined) {
           if (queued.size === 0) process.nextTick(flush);
-          queued.set(limit, (batch = new Map()));
+          queued.set(limit, (batch = new Map<K, Entry<V>>()));
         }
         batch.set(k, entry);
         added = true;
@@ -131,7 +131,7 @@ function memoised<K, V>(lookup: Lookup<K, V>, fallback: V | undefined, { ttlMs, 
   };
 }
 
-export function createReadCache(store: RecStore, options: ReadCacheOptions): RecStore {
+export function createReadCache(store: RecommenderStore, options: ReadCacheOptions): RecommenderStore {
   const alsoViewed = memoised<string, Scored[]>((ids, limit) => store.alsoViewed(ids, limit), [], options);
   const boughtTogether = memoised<string, Scored[]>((ids, limit) => store.boughtTogether(ids, limit), [], options);
   const trending = memoised<string | null, Scored[]>((cats, limit) => store.trending(cats, limit), [], options);
@@ -141,9 +141,7 @@ export function createReadCache(store: RecStore, options: ReadCacheOptions): Rec
   return {
     loadUsers: (ids) => store.loadUsers(ids),
     saveUsers: (users, basis) => store.saveUsers(users, basis),
-    listening: (ids) => store.listening(ids),
     applyDeltas: (source, deltas) => store.applyDeltas(source, deltas),
-    prune: (budget, nowMs) => store.prune(budget, nowMs),
     unavailableProducts: () => store.unavailableProducts(), // the Recommender keeps its own short cache
     alsoViewed,
     boughtTogether,
@@ -152,8 +150,5 @@ export function createReadCache(store: RecStore, options: ReadCacheOptions): Rec
     recentItems,
     readRecs: (u) => store.readRecs(u),
     putRecs: (u, list, basis) => store.putRecs(u, list, basis),
-    upsertProducts: (p) => store.upsertProducts(p),
-    getProducts: (ids) => store.getProducts(ids),
-    clear: () => store.clear(),
   };
 }

@@ -7,11 +7,11 @@
 import { productsOf, type EventEnvelope } from '../events/envelope';
 import type { RecFlags } from '../flags/definitions';
 import { emptyUserState, learnEvent, type ScoringEvent, type UserState } from '../recommend';
-import type { Recommender } from '../services/recommender';
+import type { Recommender, RecommenderStore } from '../recommender/recommender';
 import { StaleWriteError } from '../errors';
 import type { DeadLetterSink } from '../log/deadLetters';
 import { parseSource } from '../log/types';
-import { basisOf, type CorruptState, type PositionedDelta, type RecStore } from '../store/types';
+import { basisOf, type CatalogStore, type CorruptState, type PositionedDelta, type PresenceStore } from '../store/types';
 import { createReadCache } from './readCache';
 import { createRefreshQueue, type RefreshQueue } from './refreshQueue';
 
@@ -34,7 +34,8 @@ export interface BatchResult {
 }
 
 export interface ScorerOptions {
-  store: RecStore;
+  /** What scoring touches: the recommender's parts, who is listening, products' categories. */
+  store: RecommenderStore & PresenceStore & Pick<CatalogStore, 'getProducts'>;
   recommender: Recommender;
   flags: () => RecFlags;
   /** How long refreshes share a statistics read (ms): other shoppers' latest fraction of a second may be missing from a list. */

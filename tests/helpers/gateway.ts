@@ -6,6 +6,9 @@ import { loadConfig, type Env } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startGateway, type Gateway } from '../../src/app';
 import { trackNamespace } from './stackCleanup';
+import { print } from 'graphql';
+import { RECOMMENDATIONS, RECOMMENDATIONS_UPDATED, TRACK_ADD_TO_CART, TRACK_PURCHASE, TRACK_VIEW } from '../../src/demo/operations';
+import { TrackEventsDocument } from '../../src/generated/graphql';
 
 export const uniqueId = (label: string) => `${label}-${randomBytes(4).toString('hex')}`;
 
@@ -80,13 +83,14 @@ export function subscribe<T = Record<string, any>>(client: Client, query: string
   };
 }
 
+/** The operations tests send: the storefront contract's (generated from operations/storefront.graphql) and the bulk ingest one. */
 export const OPS = {
-  trackView: `mutation TrackView($input: TrackViewInput!) { trackView(input: $input) { accepted eventId } }`,
-  trackAddToCart: `mutation TrackAddToCart($input: TrackAddToCartInput!) { trackAddToCart(input: $input) { accepted eventId } }`,
-  trackPurchase: `mutation TrackPurchase($input: TrackPurchaseInput!) { trackPurchase(input: $input) { accepted eventId } }`,
-  trackEvents: `mutation TrackEvents($input: [TrackEventInput!]!) { trackEvents(input: $input) { accepted eventId error { code message field retriable retryAfterSeconds written } } }`,
-  recommendations: `query Recommendations($userId: ID!, $limit: Int) { recommendations(userId: $userId, limit: $limit) { userId version generatedAt items { score reason product { id name category price } } } }`,
-  recommendationsUpdated: `subscription RecommendationsUpdated($userId: ID!, $limit: Int) { recommendationsUpdated(userId: $userId, limit: $limit) { userId version generatedAt items { score reason product { id name } } } }`,
+  trackView: TRACK_VIEW,
+  trackAddToCart: TRACK_ADD_TO_CART,
+  trackPurchase: TRACK_PURCHASE,
+  trackEvents: print(TrackEventsDocument),
+  recommendations: RECOMMENDATIONS,
+  recommendationsUpdated: RECOMMENDATIONS_UPDATED,
 };
 
 export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000, every = 50): Promise<T> {

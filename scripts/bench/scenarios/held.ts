@@ -120,7 +120,7 @@ export async function heldScenario(ctx: BenchContext): Promise<ScenarioResult> {
       pending.clear();
       const burst = quick ? 200 : 400;
       const close = await openWindow([gw], null);
-      await sendAtRate(burst, 200, 128, async (i) => {
+      await sendAtRate(burst, 200, 128, async () => {
         const userId = `${id}-u${Math.floor(random() * open)}`;
         const ok = await trackView(gw.url, userId, pickProduct(random, products).id);
         if (ok) pending.set(userId, performance.now());

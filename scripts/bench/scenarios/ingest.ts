@@ -105,7 +105,7 @@ export async function loadGateway(
   const profiles: ScenarioResult['profiles'] = [];
   let ours: LoadResult;
   let oursWindow: WindowResult;
-  let scrape = '';
+  let scrape: string;
   const slug = name.replace(/\W+/g, '-');
   const profileDir = `${ctx.profileDir}/${slug}`;
   const gw = await startChild('gateway', { env: gatewayEnv(ctx, ctx.id(slug), env), cpuProfDir: ctx.options.profile ? profileDir : undefined });

@@ -82,8 +82,8 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
   let gentle: PushRun;
   let ours: PushRun;
   let baseline: PushRun;
-  let scrape = '';
-  let refreshedBefore = NaN;
+  let scrape: string;
+  let refreshedBefore: number;
   const windows: Record<'gentle' | 'ours' | 'baseline', WindowResult | null> = { gentle: null, ours: null, baseline: null };
   const metrics = () => gw.metrics();
   try {
@@ -135,7 +135,7 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
       for (let i = 0; i < users.length; i += 500) {
         const chunk = users.slice(i, i + 500);
         const raws = await redis.mget(chunk.map((u) => keys.recs(u)));
-        chunk.forEach((u, k) => raws[k] && docs.set(u, JSON.parse(raws[k]!) as Record<string, unknown>));
+        chunk.forEach((u, k) => raws[k] && docs.set(u, JSON.parse(raws[k]) as Record<string, unknown>));
       }
       let version = Math.max(0, ...[...docs.values()].map((d) => Number(d.version) || 0));
       close = await openWindow([gw], ctx.redisMeter);

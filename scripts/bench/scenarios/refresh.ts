@@ -8,7 +8,7 @@
 import Redis from 'ioredis';
 import { defaultFlags } from '../../../src/flags/definitions';
 import { MemoryDeadLetters } from '../../../src/log/deadLetters';
-import { Recommender } from '../../../src/services/recommender';
+import { Recommender } from '../../../src/recommender/recommender';
 import { RANKING } from '../../../src/recommend';
 import { failingAsUnavailable } from '../../../src/store/redisErrors';
 import { RedisStore } from '../../../src/store/redisStore';

@@ -11,7 +11,7 @@
 //
 // Every method gets a fresh instance per run, learns through `learn(event)` (and optionally a
 // batch `fit(train)`), and answers `recommend(session, k)`; see SessionRecommender.
-import type { MethodDefinition, MethodOptions, SessionRecommender } from '../types';
+import type { MethodDefinition, SessionRecommender } from '../types';
 import { AssociationRules } from './ar';
 import { Sknn, type SknnOptions } from './knn/sknn';
 import { Stan, Vstan, type StanOptions, type VstanOptions } from './knn/stan';
@@ -123,5 +123,5 @@ export function defaultMethodKeys(registry: readonly MethodDefinition[] = METHOD
 
 /** A fresh instance of the method a spec names. */
 export function createMethod(spec: MethodSpec, registry: readonly MethodDefinition[] = METHODS): SessionRecommender {
-  return findMethod(spec.key, registry).create(spec.options as MethodOptions);
+  return findMethod(spec.key, registry).create(spec.options);
 }

@@ -1,6 +1,6 @@
 // The plain-text result table.
 import type { MethodResult } from '../protocols/common';
-import { formatCount } from './progress';
+import { formatCount } from '../../util/progress';
 
 function pad(text: string, width: number, right: boolean): string {
   return right ? text.padStart(width) : text.padEnd(width);

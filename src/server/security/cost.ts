@@ -1,6 +1,6 @@
 // The cost limit: every field costs 1 plus its children; a list field whose `limit` argument sets
-// its length costs its children once per item (type-graphql `complexity` on the field, read by
-// graphql-query-complexity's field-extensions estimator). Checked once the operation and its
+// its length costs its children once per item (type-graphql `complexity` on the field, from
+// src/resolvers/fieldCost.ts, read by graphql-query-complexity's field-extensions estimator). Checked once the operation and its
 // variables are known: Apollo's didResolveOperation on HTTP, onSubscribe on the websocket.
 import {
   getVariableValues,
@@ -16,30 +16,8 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
-import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
-import { LIMIT_BOUNDS } from '../../services/reads';
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { limitError } from './errors';
-
-/** For `complexity` on a list field with a `limit` argument (null = the default length). */
-export const limitedListCost: ComplexityEstimator = ({ args, childComplexity }) => {
-  const raw = args.limit;
-  // Out-of-range limits are refused by the resolver with a BAD_USER_INPUT naming `limit`; here they count as the bound.
-  const length = typeof raw === 'number' && Number.isFinite(raw) ? Math.min(Math.max(Math.trunc(raw), LIMIT_BOUNDS.min), LIMIT_BOUNDS.max) : LIMIT_BOUNDS.default;
-  return 1 + length * childComplexity;
-};
-
-/** For `complexity` on a list field whose length is not a request argument: its expected length. */
-export function listCost(expectedLength: number): ComplexityEstimator {
-  return ({ childComplexity }) => 1 + expectedLength * childComplexity;
-}
-
-/** For `complexity` on a field taking a list argument, e.g. upsertProducts(products). */
-export function perItemCost(argument: string): ComplexityEstimator {
-  return ({ args, childComplexity }) => {
-    const list = args[argument];
-    return 1 + childComplexity + (Array.isArray(list) ? list.length : 1);
-  };
-}
 
 /**
  * Selections measured (fragments counted where spread) before giving up and refusing. Real
@@ -76,9 +54,9 @@ export function operationCost({ schema, document, operation, variables }: Omit<C
   const cost = getComplexity({ schema, query: document, operationName: operation.name?.value, variables: variables ?? {}, estimators, maxQueryNodes: MAX_MEASURED_NODES });
   if (key === null) return cost;
   let byName = COSTS.get(document);
-  if (!byName) COSTS.set(document, (byName = new Map()));
+  if (!byName) COSTS.set(document, (byName = new Map<string, Map<string, number>>()));
   let byKey = byName.get(operationName);
-  if (!byKey) byName.set(operationName, (byKey = new Map()));
+  if (!byKey) byName.set(operationName, (byKey = new Map<string, number>()));
   if (byKey.size < MAX_COSTS_PER_OPERATION) byKey.set(key, cost);
   return cost;
 }

@@ -2,6 +2,7 @@
 // (each gateway instance counts for itself: N instances allow N times the rate overall).
 import type { RateConfig } from '../../config';
 import { RateLimitedError } from '../../errors';
+import type { ClientLimits } from '../../resolvers/context';
 
 interface Bucket {
   tokens: number;
@@ -53,26 +54,22 @@ export class TokenBuckets {
   }
 }
 
-/** What a resolver sees: the limits of the client that sent the request. */
-export interface ClientLimits {
-  /**
-   * Throws (or, shared in Redis, rejects with) RATE_LIMITED with retryAfterSeconds when this user or
-   * this client address is over its rate.
-   */
-  track(userId: string): void | Promise<void>;
-}
-
 export interface TrackLimiter {
   forClient(address: string): ClientLimits;
 }
 
-export function createTrackLimiter(options: { user: RateConfig; ip: RateConfig; now?: () => number; maxKeys?: number }): TrackLimiter {
+/** The in-process limiter: its answer is synchronous (a throw), unlike the shared one's promise. */
+export interface LocalTrackLimiter extends TrackLimiter {
+  forClient(address: string): { track(userId: string): void };
+}
+
+export function createTrackLimiter(options: { user: RateConfig; ip: RateConfig; now?: () => number; maxKeys?: number }): LocalTrackLimiter {
   const users = new TokenBuckets(options.user, options.maxKeys, options.now);
   const addresses = new TokenBuckets(options.ip, options.maxKeys, options.now);
   return {
     forClient(address) {
       return {
-        track(userId) {
+        track(userId: string): void {
           const [userWait, addressWait] = [users.waitSeconds(userId), addresses.waitSeconds(address)];
           if (userWait > 0 || addressWait > 0) {
             const retryAfterSeconds = Math.max(1, Math.ceil(Math.max(userWait, addressWait)));

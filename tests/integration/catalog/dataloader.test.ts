@@ -74,7 +74,7 @@ describe('a 50-item recommendations query', () => {
 
   beforeAll(async () => {
     stack = await startStackGateway();
-    const { store } = stack.gateway.services;
+    const { store } = stack.gateway;
     // 48 products known to the catalogue, 2 unknown: those still cost nothing extra.
     await store.upsertProducts(items.slice(0, 48).map((i) => product(i.productId)));
     await store.putRecs(userId, { generatedAt: new Date().toISOString(), strategy: 'personalized', arm: null, items });

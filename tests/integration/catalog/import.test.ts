@@ -135,7 +135,7 @@ describe('an imported catalogue', () => {
     try {
       const chair = await runOperation(gateway.url, ProductDocument, { id: 'chair-07' });
       expect(chair).toEqual({ data: { product: { id: 'chair-07', name: 'Chair, oak', category: 'furniture', price: 149, inStock: false } } });
-      await gateway.services.store.applyDeltas('seed/0', [
+      await gateway.store.applyDeltas('seed/0', [
         { offset: 0, delta: { kind: 'trending', category: null, product: 'chair-07', incr: 9, frame: FIXED_FRAME } },
         { offset: 1, delta: { kind: 'trending', category: null, product: 'lamp-03', incr: 5, frame: FIXED_FRAME } },
       ]);

@@ -29,7 +29,7 @@ async function seedStatistics(scores: Record<string, number>) {
     deltas.push({ offset: offset++, delta: { kind: 'covis', from: ANCHOR, to: id, incr, frame: FIXED_FRAME } });
     deltas.push({ offset: offset++, delta: { kind: 'bought', from: ANCHOR, to: id, incr, frame: FIXED_FRAME } });
   }
-  await stack.gateway.services.store.applyDeltas('seed/0', deltas);
+  await stack.gateway.store.applyDeltas('seed/0', deltas);
 }
 
 const LISTS = {

@@ -23,7 +23,7 @@ const printed = new WeakMap<object, string>();
 export function runOperation<R, V>(url: string, document: TypedDocumentNode<R, V>, variables: V): Promise<GqlResponse<R>> {
   let text = printed.get(document);
   if (text === undefined) printed.set(document, (text = print(document)));
-  return gql<R>(url, text, (variables ?? {}) as Record<string, unknown>);
+  return gql<R>(url, text, (variables ?? {}));
 }
 
 export async function startStackGateway(): Promise<StackGateway> {
@@ -34,7 +34,7 @@ export async function startStackGateway(): Promise<StackGateway> {
     prefix: env.REDIS_KEY_PREFIX!,
     run: (document, variables) => runOperation(gateway.url, document, variables),
     async stop() {
-      await gateway.services.store.clear().catch(() => {});
+      await gateway.store.clear().catch(() => {});
       await gateway.stop();
     },
   };

@@ -113,8 +113,8 @@ export function captureLog(): CapturedLog {
 
 /** Everything a test opens, closed in reverse order by `dispose()`. */
 export class Disposer {
-  private readonly tasks: (() => Promise<unknown> | unknown)[] = [];
-  add<T>(task: () => Promise<unknown> | unknown, value?: T): T {
+  private readonly tasks: (() => unknown)[] = [];
+  add<T>(task: () => unknown, value?: T): T {
     this.tasks.push(task);
     return value as T;
   }
@@ -294,8 +294,8 @@ export class PrivateZooKeeper {
       zooCfg: cfg,
     });
     const child = spawn(java.command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (d) => (this.output = (this.output + d).slice(-20_000)));
-    child.stderr!.on('data', (d) => (this.output = (this.output + d).slice(-20_000)));
+    child.stdout.on('data', (d) => (this.output = (this.output + d).slice(-20_000)));
+    child.stderr.on('data', (d) => (this.output = (this.output + d).slice(-20_000)));
     this.child = child;
     const deadline = Date.now() + timeoutMs;
     while (!(await zookeeperAnswers('127.0.0.1', this.port, 500))) {

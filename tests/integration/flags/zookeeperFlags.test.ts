@@ -6,7 +6,7 @@ import { ZooKeeperSession } from '../../../src/coordination/zkSession';
 import { defaultFlags } from '../../../src/flags/definitions';
 import { startZooKeeperFlags, type ZooKeeperFlags } from '../../../src/flags/zookeeperFlags';
 import { emptyUserState, type UserState } from '../../../src/recommend';
-import { Recommender } from '../../../src/services/recommender';
+import { Recommender } from '../../../src/recommender/recommender';
 import { MemoryStore } from '../../../src/store/memoryStore';
 import { Disposer, captureLog, expireSession, freePort, openProxy, openSession, scratchRoot, waitFor, writeFlag } from './zkTestKit';
 import { FIXED_FRAME } from '../../helpers/decay';

@@ -7,7 +7,7 @@ import { TOPIC_OF, type ViewEnvelope } from '../../../src/events/envelope';
 import { KafkaPublisher } from '../../../src/log/kafkaLog';
 import { MemoryDeadLetters } from '../../../src/log/deadLetters';
 import { defaultFlags } from '../../../src/flags/definitions';
-import { Recommender } from '../../../src/services/recommender';
+import { Recommender } from '../../../src/recommender/recommender';
 import { MemoryStore } from '../../../src/store/memoryStore';
 import { RedisStore } from '../../../src/store/redisStore';
 import { createScorer } from '../../../src/streams/scorer';

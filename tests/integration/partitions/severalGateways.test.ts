@@ -14,7 +14,7 @@ import Redis from 'ioredis';
 import type { Admin } from 'kafkajs';
 import { defaultFlags } from '../../../src/flags/definitions';
 import { diffDumps, dumpPrefix } from '../../../src/replay/dump';
-import { Recommender } from '../../../src/services/recommender';
+import { Recommender } from '../../../src/recommender/recommender';
 import { RedisStore } from '../../../src/store/redisStore';
 import { eventually, realStackEnv } from '../../helpers/gateway';
 import { freePort, killHard, spawnGateway, type GatewayProcess } from '../../helpers/processes';
@@ -93,7 +93,7 @@ test(`3 gateways, one killed, one added, two in turn stopped past the session ti
         const raws = await redis.mget(users.map((u) => `${prefix}:{u:${u}}:state`));
         users.forEach((u, i) => {
           const w = waiting.get(u)!;
-          if (raws[i] && (JSON.parse(raws[i]!) as { seen: string[] }).seen.includes(w.eventId)) {
+          if (raws[i] && (JSON.parse(raws[i]) as { seen: string[] }).seen.includes(w.eventId)) {
             waiting.delete(u);
             scored += 1;
             w.resolve();

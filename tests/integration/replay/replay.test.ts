@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import type { Gateway } from '../../../src/app';
 import { defaultFlags } from '../../../src/flags/definitions';
 import { diffDumps, dumpPrefix } from '../../../src/replay/dump';
-import { Recommender } from '../../../src/services/recommender';
+import { Recommender } from '../../../src/recommender/recommender';
 import { RedisStore } from '../../../src/store/redisStore';
 import { realStackEnv, startTestGateway } from '../../helpers/gateway';
 import { dropGroup, dropPrefix, groupPosition, startReplay, track, upsertCatalog, waitScored } from './replayKit';

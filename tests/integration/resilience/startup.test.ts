@@ -30,10 +30,10 @@ async function readinessMetric(gateway: Gateway, check: string): Promise<number 
 
 async function proxies() {
   const env = realStackEnv();
-  const kafka = await new TcpProxy(env.KAFKA_BROKERS!.split(',')[0]!).start();
+  const kafka = await new TcpProxy(env.KAFKA_BROKERS!.split(',')[0]).start();
   const redisUrl = new URL(env.REDIS_URL!);
   const redis = await new TcpProxy(`${redisUrl.hostname}:${redisUrl.port || 6379}`).start();
-  const zookeeper = await new TcpProxy(env.ZOOKEEPER_CONNECT!.split(',')[0]!).start();
+  const zookeeper = await new TcpProxy(env.ZOOKEEPER_CONNECT!.split(',')[0]).start();
   const gatewayEnv = {
     ...env,
     KAFKA_BROKERS: kafka.connect,

@@ -28,7 +28,7 @@ import {
   type GraphQLInputType,
   type GraphQLObjectType,
 } from 'graphql';
-import { buildGatewaySchema } from '../../../src/schema/build';
+import { buildGatewaySchema } from '../../../src/gatewaySchema';
 import type { Gateway } from '../../../src/app';
 import { OPS, realStackEnv, startTestGateway } from '../../helpers/gateway';
 import { SECRET, bearer, kafkaLogged, token } from './kit';

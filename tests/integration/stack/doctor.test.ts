@@ -88,6 +88,7 @@ describe('the doctor against the local stack', () => {
     const client = zookeeper.createClient(zkConnect);
     try {
       const children = await new Promise<string[]>((resolve, reject) => {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- ZooKeeper's Exception, as the client hands it
         client.once('connected', () => client.getChildren('/', (err, c) => (err ? reject(err) : resolve(c))));
         client.connect();
       });

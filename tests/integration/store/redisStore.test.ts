@@ -77,7 +77,7 @@ describe("the Redis store's decay frames (APPLY_DELTAS keeps step with src/recom
         expect(r.map((s) => s.id)).toEqual(m.map((s) => s.id));
         r.forEach((s, i) => expect(s.score / m[i]!.score).toBeCloseTo(1, 12));
       } catch (err) {
-        throw new Error(`seed ${seed}: ${(err as Error).message}`);
+        throw new Error(`seed ${seed}: ${(err as Error).message}`, { cause: err });
       }
     } finally {
       await store.clear();

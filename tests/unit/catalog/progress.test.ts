@@ -8,7 +8,7 @@ describe('the import progress bar', () => {
     const bar = createProgressBar({ write: (t: string) => lines.push(t), isTTY: false }, 1000);
     for (let b = 0; b <= 1000; b += 50) bar.update(at(b));
     expect(lines).toHaveLength(11);
-    expect(lines[5]).toMatch(/^\[#####-----\]  50% 1 rows, 1 written, 0 unchanged, 0 refused\n$/);
+    expect(lines[5]).toMatch(/^\[#####-----\] {2}50% 1 rows, 1 written, 0 unchanged, 0 refused\n$/);
   });
 
   it('redraws one line in place on a terminal, at most every 100 ms, and ends it with a line break', () => {

@@ -1,9 +1,9 @@
-// The page and the simulator send only the storefront contract's operations, copied unchanged.
+// The page and the simulator send only the storefront contract's operations, generated from it unchanged.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, validate } from 'graphql';
-import { buildGatewaySchema } from '../../../src/schema/build';
-import { DEMO_OPERATIONS } from '../../../src/demo/operations';
+import { buildGatewaySchema } from '../../../src/gatewaySchema';
+import { STOREFRONT_OPERATIONS as DEMO_OPERATIONS } from '../../../src/demo/operations';
 
 const CONTRACT = path.resolve(__dirname, '../../../operations/storefront.graphql');
 

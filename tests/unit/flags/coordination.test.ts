@@ -1,4 +1,6 @@
 // The pure parts of coordination, and the `instances` query of an embedded gateway.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import pino from 'pino';
 import { LocalInstances } from '../../../src/coordination/localInstances';
 import { MaintenanceTimer } from '../../../src/coordination/maintenance';
@@ -81,7 +83,7 @@ describe('this instance', () => {
   });
 
   it("reads the gateway's version from package.json", () => {
-    expect(packageVersion()).toBe(require('../../../package.json').version);
+    expect(packageVersion()).toBe((JSON.parse(readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as { version: string }).version);
   });
 });
 

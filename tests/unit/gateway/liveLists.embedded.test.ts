@@ -8,7 +8,7 @@ import { defaultFlags, type RecFlags } from '../../../src/flags/definitions';
 import { LocalSubscribers } from '../../../src/live/localSubscribers';
 import { startLiveLists } from '../../../src/live/liveLists';
 import { LiveHub } from '../../../src/live/liveHub';
-import { Recommender } from '../../../src/services/recommender';
+import { Recommender } from '../../../src/recommender/recommender';
 import { MemoryStore } from '../../../src/store/memoryStore';
 import type { StoredRecs } from '../../../src/store/types';
 import { OPS, eventually, gql, startTestGateway, subscribe, uniqueId, wsClient } from '../../helpers/gateway';

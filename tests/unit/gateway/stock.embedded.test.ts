@@ -13,7 +13,7 @@ describe('stock changes and stored lists', () => {
   test('a product marked out of stock leaves a stored list at once, before the user acts again', async () => {
     const user = uniqueId('u');
     const [kept, sold] = [uniqueId('kept'), uniqueId('sold')];
-    const { store } = gateway.services;
+    const { store } = gateway;
     await store.upsertProducts([kept, sold].map((id) => ({ id, name: id, category: null, price: 1, inStock: true, imageUrl: null })));
     await store.putRecs(user, {
       generatedAt: new Date().toISOString(),
@@ -40,7 +40,7 @@ describe('stock changes and stored lists', () => {
   test("a subscription's later pushes show a product's current details, not the ones its first push read", async () => {
     const user = uniqueId('u');
     const [shoe, sock] = [uniqueId('shoe'), uniqueId('sock')];
-    const { store } = gateway.services;
+    const { store } = gateway;
     const product = (id: string, name: string) => ({ id, name, category: null, price: 1, inStock: true, imageUrl: null });
     const list = (...ids: string[]) => ({
       generatedAt: new Date().toISOString(),

@@ -28,7 +28,8 @@ describe('trackEach', () => {
       bug: new TypeError('cannot read properties of undefined (secret detail)'),
     };
     const answers = await trackEach(['ok', 'limited', 'down', 'maybe', 'bug'].map((u) => view(u)), open, async (e) => {
-      if (failures[e.userId]) throw failures[e.userId];
+      const failure = failures[e.userId];
+      if (failure) throw failure;
     });
     expect(answers.map((a) => [a.accepted, a.error?.code ?? null, a.error?.retriable ?? null, a.error?.retryAfterSeconds ?? null])).toEqual([
       [true, null, null, null],

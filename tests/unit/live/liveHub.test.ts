@@ -3,7 +3,7 @@
 import { defaultFlags } from '../../../src/flags/definitions';
 import { LiveHub } from '../../../src/live/liveHub';
 import { LocalSubscribers } from '../../../src/live/localSubscribers';
-import { Recommender } from '../../../src/services/recommender';
+import { Recommender } from '../../../src/recommender/recommender';
 import { MemoryStore } from '../../../src/store/memoryStore';
 import type { StoredRecs } from '../../../src/store/types';
 import { eventually } from '../../helpers/gateway';

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kind, parse, validate, type OperationDefinitionNode } from 'graphql';
-import { buildGatewaySchema } from '../../../src/schema/build';
+import { buildGatewaySchema } from '../../../src/gatewaySchema';
 import { itWhenShared, sharedPath } from '../../helpers/shared';
 
 const ROOT = path.resolve(__dirname, '../../..');

@@ -1,7 +1,7 @@
 // Apollo Sandbox at GET /graphql in development, with the storefront's operations preloaded; in
 // production no Sandbox and no introspection. Embedded gateways: nothing else needs to run.
 import { parse, validate } from 'graphql';
-import { buildGatewaySchema } from '../../../src/schema/build';
+import { buildGatewaySchema } from '../../../src/gatewaySchema';
 import { SANDBOX_DOCUMENT, SANDBOX_VARIABLES } from '../../../src/server/sandbox';
 import type { Gateway } from '../../../src/app';
 import { gql, startTestGateway } from '../../helpers/gateway';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSchema, findBreakingChanges, findDangerousChanges } from 'graphql';
 import { printGatewaySchema, SCHEMA_FILE } from '../../../scripts/emit-schema';
-import { buildGatewaySchema } from '../../../src/schema/build';
+import { buildGatewaySchema } from '../../../src/gatewaySchema';
 
 describe('the committed schema.graphql', () => {
   it('is exactly the SDL the code builds (otherwise run `npm run schema:emit`)', () => {

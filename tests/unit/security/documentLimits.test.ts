@@ -13,7 +13,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { loadSecurityConfig } from '../../../src/config';
-import { buildGatewaySchema } from '../../../src/schema/build';
+import { buildGatewaySchema } from '../../../src/gatewaySchema';
 import { costError, costKey, operationCost, securityValidationRules, INTROSPECTION_MAX_DEPTH } from '../../../src/server/security';
 
 const schema = buildGatewaySchema();

@@ -4,7 +4,7 @@
 // compared with the unbounded 400-field document measured in the same run.
 import { GraphQLError, parse, specifiedRules, validate, type ValidationRule } from 'graphql';
 import { loadSecurityConfig } from '../../../src/config';
-import { buildGatewaySchema } from '../../../src/schema/build';
+import { buildGatewaySchema } from '../../../src/gatewaySchema';
 import { countFields, securityValidationRules } from '../../../src/server/security';
 import { DocumentCache } from '../../../src/server/security/documentCache';
 

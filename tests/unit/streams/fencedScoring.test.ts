@@ -4,7 +4,7 @@ import { StaleWriteError } from '../../../src/errors';
 import type { EventEnvelope } from '../../../src/events/envelope';
 import { defaultFlags } from '../../../src/flags/definitions';
 import { MemoryDeadLetters } from '../../../src/log/deadLetters';
-import { Recommender } from '../../../src/services/recommender';
+import { Recommender } from '../../../src/recommender/recommender';
 import { MemoryStore } from '../../../src/store/memoryStore';
 import type { RecStore } from '../../../src/store/types';
 import { createScorer, type ScoredRecord } from '../../../src/streams/scorer';
@@ -39,7 +39,7 @@ function paused(store: MemoryStore) {
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  return { store: held as MemoryStore, release, atSave };
+  return { store: held, release, atSave };
 }
 
 test("a stale owner's state write is refused and counted, its batch fails uncommitted, and the owner's state keeps every event", async () => {

@@ -1,7 +1,7 @@
 // The scorer learns with the half-life in force for each batch (the flag), through the memory store.
 import { defaultFlags, type RecFlags } from '../../../src/flags/definitions';
 import type { ViewEnvelope } from '../../../src/events/envelope';
-import { Recommender } from '../../../src/services/recommender';
+import { Recommender } from '../../../src/recommender/recommender';
 import { MemoryStore } from '../../../src/store/memoryStore';
 import { MemoryDeadLetters } from '../../../src/log/deadLetters';
 import { createScorer } from '../../../src/streams/scorer';
@@ -52,7 +52,7 @@ describe('the scorer over simulated years', () => {
       expect(stored.every((s) => Number.isFinite(s.score) && s.score > 0)).toBe(true);
       expect(stored.slice(0, expected.length).map((s) => s.id)).toEqual(expected);
     } catch (err) {
-      throw new Error(`seed ${seed}: ${(err as Error).message}`);
+      throw new Error(`seed ${seed}: ${(err as Error).message}`, { cause: err });
     }
   });
 

@@ -2,12 +2,12 @@ import 'reflect-metadata';
 import { GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchemaSync } from 'type-graphql';
-import { CatalogResolver } from '../resolvers/catalog.resolver';
-import { FlagsResolver } from '../resolvers/flags.resolver';
-import { InstanceResolver } from '../resolvers/instances.resolver';
-import { RecommendationsResolver } from '../resolvers/recommendations.resolver';
-import { ScoredProductResolver } from '../resolvers/scoredProduct.resolver';
-import { TrackResolver } from '../resolvers/track.resolver';
+import { CatalogResolver } from './resolvers/catalog.resolver';
+import { FlagsResolver } from './resolvers/flags.resolver';
+import { InstanceResolver } from './resolvers/instances.resolver';
+import { RecommendationsResolver } from './resolvers/recommendations.resolver';
+import { ScoredProductResolver } from './resolvers/scoredProduct.resolver';
+import { TrackResolver } from './resolvers/track.resolver';
 
 export const RESOLVERS = [TrackResolver, RecommendationsResolver, ScoredProductResolver, CatalogResolver, FlagsResolver, InstanceResolver] as const;
 

@@ -2,46 +2,39 @@
 // (and every subscriber) up to date. The same code serves embedded and distributed mode.
 import type { RecFlags } from '../flags/definitions';
 import { assignStrategy, emptyUserState, planLookups, planNeighbours, rankForUser, RANKING, servedStrategy, type UserState } from '../recommend';
-import { basisOf, type RecStore, type StoredRecs } from '../store/types';
-import { flagsStamp } from '../live/flagsStamp';
+import { basisOf, type CatalogStore, type ListStore, type ShopperStore, type StatsStore, type StoredRecs } from '../store/types';
+import { flagsStamp } from './flagsStamp';
+import { OutOfStock } from './outOfStock';
+
+/** What the recommender reads and writes: shopper states, statistics, lists, the out-of-stock set. */
+export type RecommenderStore = ShopperStore & Omit<StatsStore, 'prune'> & ListStore & Pick<CatalogStore, 'unavailableProducts'>;
 
 export interface RecommenderOptions {
-  store: RecStore;
+  store: RecommenderStore;
   flags: () => RecFlags;
-  /** How long the out-of-stock set may be reused (ms). */
+  /** The out-of-stock set shared with the public reads (default: one of its own over `store`). */
+  outOfStock?: OutOfStock;
+  /** How long the out-of-stock set may be reused (ms) when the recommender makes its own. */
   catalogCacheMs?: number;
   now?: () => number;
 }
 
 export class Recommender {
-  private readonly store: RecStore;
+  private readonly store: RecommenderStore;
   private readonly flags: () => RecFlags;
   private readonly now: () => number;
-  private readonly catalogCacheMs: number;
-  private unavailable: { at: number; ids: Promise<Set<string>> } | null = null;
+  private readonly outOfStock: OutOfStock;
 
-  constructor({ store, flags, catalogCacheMs = 1000, now = Date.now }: RecommenderOptions) {
+  constructor({ store, flags, outOfStock, catalogCacheMs = 1000, now = Date.now }: RecommenderOptions) {
     this.store = store;
     this.flags = flags;
     this.now = now;
-    this.catalogCacheMs = catalogCacheMs;
+    this.outOfStock = outOfStock ?? new OutOfStock(store, catalogCacheMs, now);
   }
 
-  private unavailableProducts(): Promise<Set<string>> {
-    const now = this.now();
-    if (!this.unavailable || now - this.unavailable.at > this.catalogCacheMs) {
-      const ids = this.store.unavailableProducts();
-      this.unavailable = { at: now, ids };
-      ids.catch(() => (this.unavailable = null));
-    }
-    return this.unavailable.ids;
-  }
-
-  /** The same recommender reading through another view of the store (a batch's read cache). */
-  readingThrough(store: RecStore): Recommender {
-    const view = new Recommender({ store, flags: this.flags, catalogCacheMs: this.catalogCacheMs, now: this.now });
-    view.unavailable = this.unavailable;
-    return view;
+  /** The same recommender reading through another view of the store (a batch's read cache); the out-of-stock set stays shared. */
+  readingThrough(store: RecommenderStore): Recommender {
+    return new Recommender({ store, flags: this.flags, outOfStock: this.outOfStock, now: this.now });
   }
 
   /** Computes a list from scratch; no write. */
@@ -53,7 +46,7 @@ export class Recommender {
       this.store.alsoViewed(plan.recent, plan.neighbourLimit),
       this.store.boughtTogether(plan.basket, plan.neighbourLimit),
       this.store.trending([null, ...plan.categories], plan.trendingLimit),
-      this.unavailableProducts(),
+      this.outOfStock.ids(),
       // Second step of the plan: the users who touched the same items lately, then their recent items.
       this.store.recentSessions(plan.sessionItems, plan.usersPerItem).then((users) =>
         this.store.recentItems(planNeighbours(userId, users, RANKING.neighbourhood), RANKING.neighbourhood.itemsPerNeighbour),
@@ -107,7 +100,7 @@ export class Recommender {
 
   /** The catalogue changed: the next computation reads the out-of-stock set afresh. */
   catalogChanged(): void {
-    this.unavailable = null;
+    this.outOfStock.invalidate();
   }
 
   /**
@@ -115,7 +108,7 @@ export class Recommender {
    * dropped (the list is recomputed at the user's next event; until then it must not show them).
    */
   async visible(recs: StoredRecs): Promise<StoredRecs> {
-    const unavailable = await this.unavailableProducts();
+    const unavailable = await this.outOfStock.ids();
     if (unavailable.size === 0 || !recs.items.some((i) => unavailable.has(i.productId))) return recs;
     return { ...recs, items: recs.items.filter((i) => !unavailable.has(i.productId)) };
   }
