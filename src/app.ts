@@ -51,6 +51,11 @@ import { refusingFeed, refusingPublisher } from './roles/notServedHere';
 import { startScoringLoop } from './streams/scoring';
 import { ensureTopics } from './streams/topics';
 import { DEMO_CATALOG } from './demo/catalog';
+import { ExperimentCounter } from './experiments/counter';
+import { registerExperimentMetrics } from './experiments/metrics';
+import { mountExperimentsPage } from './experiments/route';
+import { MemoryExperimentStore, type ExperimentStore } from './experiments/store';
+import { RedisExperimentStore } from './experiments/redisExperimentStore';
 
 export interface Gateway extends HttpGateway {
   mode: Config['mode'];
@@ -62,6 +67,8 @@ export interface Gateway extends HttpGateway {
 /** The clients of one process; null where its roles (RECSYS_ROLES) do not use the part. */
 interface Parts {
   store: RecStore;
+  /** Attribution states and experiment counters (src/experiments). */
+  experimentStore: ExperimentStore;
   /** push */
   feed: RecsFeed | null;
   /** Out-of-stock notices from whichever gateway wrote the catalogue (push: its sweeps). */
@@ -234,6 +241,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
   flagsProvider = flags;
   return {
     store,
+    experimentStore: failingAsUnavailable(new RedisExperimentStore(redis, redisConfig.keyPrefix)),
     feed,
     catalog,
     trackLimiter: createSharedTrackLimiter({ redis, keyPrefix: redisConfig.keyPrefix, ...config.security.trackRate }),
@@ -309,6 +317,7 @@ function embeddedParts(config: Config, logger: Logger, metrics: GatewayMetrics, 
   const log = new MemoryLog(3, 500, (err) => logger.error({ err }, 'embedded scoring failed; the batch will be retried'));
   return {
     store,
+    experimentStore: new MemoryExperimentStore(),
     feed: store,
     catalog: store,
     publisher: log,
@@ -360,6 +369,13 @@ export async function startGateway(
   const recommender = new Recommender({ store: parts.store, flags });
   const { roles } = config;
   const subscribers = new LocalSubscribers();
+  const experiments = new ExperimentCounter({
+    store: parts.experimentStore,
+    flags,
+    products: (ids) => parts.store.getProducts(ids),
+    onError: (err) => logger.warn({ err }, 'could not count a pushed list for the experiment report'),
+  });
+  registerExperimentMetrics(registry, () => experiments);
   const services: GatewayServices = {
     publisher: parts.publisher ?? refusingPublisher(roles),
     store: parts.store,
@@ -373,6 +389,7 @@ export async function startGateway(
     flags: parts.flags,
     flagWriter: parts.flagWriter,
     instances: parts.instances,
+    experiments,
   };
   const streamsLogger = logger.child({ name: 'streams' });
   // push: flag changes and products going out of stock re-push this process's subscribed lists.
@@ -400,6 +417,7 @@ export async function startGateway(
       // The list stays marked stale: its next read recomputes it.
       onRefreshError: (userId, err) => streamsLogger.warn({ userId, err }, 'could not refresh a subscribed list; its next read will'),
       onStaleWrites: (count) => partitionMetrics.staleWritesRefused.inc(count),
+      attribution: experiments,
     });
     // The loop starts once the log is there; the API serves meanwhile (and while the group forms).
     const loop = parts.logReady.then((ready) =>
@@ -455,7 +473,10 @@ export async function startGateway(
     probes,
     drainMs: SHUTDOWN_LIMITS.httpMs,
     webDir: options.webDir ?? path.resolve(__dirname, '../web'),
-    routes: (app) => mountMetrics(app, registry, { token: config.security.metricsToken, open: !config.production }),
+    routes: (app) => {
+      mountMetrics(app, registry, { token: config.security.metricsToken, open: !config.production });
+      mountExperimentsPage(app, experiments, createAuthenticator(config.auth));
+    },
     plugins: [createTrackMetricsPlugin(metrics)],
     roles,
   });

@@ -12,6 +12,14 @@ export type FlagSource =
   | 'FILE'
   | 'ZOOKEEPER';
 
+/** The recommendation list an event came from: attributes the click (and the add-to-carts and purchases within the attribution window after it) to the list's experiment arm */
+export type FromRecommendationInput = {
+  /** The list's listId, as the recommendations query or subscription gave it */
+  listId: string;
+  /** Place of the item in the list, 0 for the first */
+  position: number;
+};
+
 /** A product to create or replace in the catalogue */
 export type ProductInput = {
   category?: string | null | undefined;
@@ -44,6 +52,8 @@ export type RecommendationReason =
 export type TrackAddToCartInput = {
   /** Give one to make client retries idempotent; default a new UUID */
   eventId?: string | number | null | undefined;
+  /** The list the shopper acted from, for the experiment report */
+  fromRecommendation?: FromRecommendationInput | null | undefined;
   /** When it happened (client clock); default now */
   occurredAt?: string | null | undefined;
   productId: string | number;
@@ -56,6 +66,8 @@ export type TrackAddToCartInput = {
 export type TrackEventInput = {
   /** Give one to make client retries idempotent; default a new UUID */
   eventId?: string | number | null | undefined;
+  /** The list the shopper acted from, for the experiment report */
+  fromRecommendation?: FromRecommendationInput | null | undefined;
   /** PURCHASE only */
   items?: Array<PurchaseItemInput> | null | undefined;
   /** When it happened (client clock); default now */
@@ -80,6 +92,8 @@ export type TrackEventType =
 export type TrackPurchaseInput = {
   /** Give one to make client retries idempotent; default a new UUID */
   eventId?: string | number | null | undefined;
+  /** The list the shopper acted from, for the experiment report */
+  fromRecommendation?: FromRecommendationInput | null | undefined;
   items: Array<PurchaseItemInput>;
   /** When it happened (client clock); default now */
   occurredAt?: string | null | undefined;
@@ -91,6 +105,8 @@ export type TrackPurchaseInput = {
 export type TrackViewInput = {
   /** Give one to make client retries idempotent; default a new UUID */
   eventId?: string | number | null | undefined;
+  /** The list the shopper acted from, for the experiment report */
+  fromRecommendation?: FromRecommendationInput | null | undefined;
   /** When it happened (client clock); default now */
   occurredAt?: string | null | undefined;
   productId: string | number;
