@@ -49,7 +49,10 @@ export function decodeListId(listId: unknown, field: string): ListRef {
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) throw bad();
   if (typeof experiment !== 'string' || !NAME.test(experiment) || typeof arm !== 'string' || !NAME.test(arm)) throw bad();
   if (!STRATEGIES.includes(strategy as Strategy)) throw bad();
-  return { version, experiment, arm, strategy: strategy as Strategy };
+  const ref = { version, experiment, arm, strategy: strategy as Strategy };
+  // Base64 decoding forgives stray characters: only the exact encoding of a list is one.
+  if (encodeListId(ref) !== listId) throw bad();
+  return ref;
 }
 
 export interface FromRecommendation {

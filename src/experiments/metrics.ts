@@ -20,21 +20,34 @@ export function registerExperimentMetrics(registry: Registry, experiments: () =>
     clickers: 'Shoppers who clicked a recommended item',
     buyers: 'Shoppers who bought a clicked item within the attribution window',
   };
-  const gauges = new Map<string, Gauge<'experiment' | 'arm' | 'strategy'>>();
-  // One gauge collects for all (the store is read once per scrape); it is registered first, so collected first.
-  const collect = async () => {
+  type Row = { labels: { experiment: string; arm: string; strategy: string }; values: Partial<Record<keyof typeof help, number>> };
+  // The registry asks every gauge at once: they share one read of the store per scrape.
+  let reading: Promise<Row[]> | null = null;
+  const read = async (): Promise<Row[]> => {
     const counter = experiments();
-    if (!counter) return;
-    for (const g of gauges.values()) g.reset();
+    if (!counter) return [];
+    const rows: Row[] = [];
     for (const name of (await counter.experiments()).slice(-MAX_EXPERIMENTS)) {
       const report = await counter.report(name);
       for (const arm of report.arms) {
-        for (const s of arm.strategies) for (const m of lists) gauges.get(m)!.set({ experiment: name, arm: arm.arm, strategy: s.strategy }, s[m]);
-        for (const m of shoppers) gauges.get(m)!.set({ experiment: name, arm: arm.arm, strategy: '*' }, arm[m]);
+        for (const s of arm.strategies) rows.push({ labels: { experiment: name, arm: arm.arm, strategy: s.strategy }, values: Object.fromEntries(lists.map((m) => [m, s[m]])) });
+        rows.push({ labels: { experiment: name, arm: arm.arm, strategy: '*' }, values: Object.fromEntries(shoppers.map((m) => [m, arm[m]])) });
       }
     }
+    return rows;
   };
+  const shared = () => (reading ??= read().finally(() => (reading = null)));
   for (const name of [...lists, ...shoppers]) {
-    gauges.set(name, new Gauge({ name: `recsys_experiment_${name}`, help: help[name], labelNames: ['experiment', 'arm', 'strategy'] as const, registers: [registry], ...(name === 'lists' ? { collect } : {}) }));
+    new Gauge({
+      name: `recsys_experiment_${name}`,
+      help: help[name],
+      labelNames: ['experiment', 'arm', 'strategy'] as const,
+      registers: [registry],
+      async collect() {
+        const rows = await shared();
+        this.reset();
+        for (const row of rows) if (row.values[name] !== undefined) this.set(row.labels, row.values[name]!);
+      },
+    });
   }
 }
