@@ -373,6 +373,7 @@ export async function startGateway(
     store: parts.experimentStore,
     flags,
     products: (ids) => parts.store.getProducts(ids),
+    bucketMs: config.experimentBucketMs,
     onError: (err) => logger.warn({ err }, 'could not count a pushed list for the experiment report'),
   });
   registerExperimentMetrics(registry, () => experiments);

@@ -33,6 +33,8 @@ export interface ExperimentCounterOptions {
   /** Catalogue prices, for purchase lines sent without one. */
   products: (ids: readonly string[]) => Promise<(Product | null)[]>;
   now?: () => number;
+  /** Width of the report's time buckets (ms); default 5 minutes. */
+  bucketMs?: number;
   /** A push's delivery that could not be counted (pushes do not wait for the count). */
   onError?: (err: unknown) => void;
 }
@@ -100,6 +102,9 @@ export class ExperimentCounter {
         state = step.state;
         increments.push(...step.increments);
       }
+      // Per-shopper metrics are kept per time bucket too: their `at` becomes the bucket's start.
+      const bucketMs = this.options.bucketMs ?? 5 * 60_000;
+      for (const inc of increments) inc.at = Math.floor(inc.at / bucketMs) * bucketMs;
       if (state === before) return; // all counted before
       if (await this.options.store.saveAttribution(userId, revision, state, increments, Math.max(retentionMs(flags), 2 * windowMs))) return;
       if (attempt >= MAX_ATTEMPTS) throw new Error(`attribution of ${userId}: ${MAX_ATTEMPTS} saves in a row lost to other writers`);

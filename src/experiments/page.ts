@@ -35,11 +35,11 @@ export function renderRatePlot(series: readonly SeriesPoint[], arms: readonly st
   for (let t = 0; t <= 4; t++) {
     const v = (ymax * t) / 4;
     out.push(`<line x1="${m.left}" y1="${y(v).toFixed(1)}" x2="${m.left + pw}" y2="${y(v).toFixed(1)}" stroke="#e5e5e5"/>`);
-    out.push(`<text x="${m.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${(v * 100).toFixed(0)} %</text>`);
+    out.push(`<text x="${m.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${(v * 100).toFixed(ymax < 0.2 ? 1 : 0)} %</text>`);
   }
   out.push(`<line x1="${m.left}" y1="${m.top + ph}" x2="${m.left + pw}" y2="${m.top + ph}" stroke="#333"/>`);
   if (usable.length > 0) {
-    const clock = (t: number) => new Date(t).toISOString().slice(11, 16);
+    const clock = (t: number) => new Date(t).toISOString().slice(11, 19);
     out.push(`<text x="${m.left}" y="${height - 12}">${clock(t0)} UTC</text><text x="${m.left + pw}" y="${height - 12}" text-anchor="end">${clock(t1)} UTC</text>`);
   } else {
     out.push(`<text x="${m.left + pw / 2}" y="${m.top + ph / 2}" text-anchor="middle" fill="#777">no shoppers counted yet</text>`);
@@ -48,6 +48,8 @@ export function renderRatePlot(series: readonly SeriesPoint[], arms: readonly st
     const colour = COLOURS[i % COLOURS.length]!;
     const line = usable.filter((p) => p.arm === arm).map((p) => `${x(p.at).toFixed(1)},${y(p[rate] / p.shoppers).toFixed(1)}`);
     if (line.length > 0) out.push(`<polyline fill="none" stroke="${colour}" stroke-width="2" points="${line.join(' ')}"/>`);
+    // Markers too: a run shorter than two buckets is a single point.
+    for (const xy of line) out.push(`<circle cx="${xy.split(',')[0]}" cy="${xy.split(',')[1]}" r="2.5" fill="${colour}"/>`);
     out.push(`<rect x="${m.left + pw + 14}" y="${m.top + i * 18}" width="12" height="3" fill="${colour}"/><text x="${m.left + pw + 30}" y="${m.top + i * 18 + 5}">${esc(arm)}</text>`);
   });
   out.push('</svg>');

@@ -3,16 +3,13 @@
 // memory (embedded mode) and Redis (src/experiments/redisExperimentStore.ts); one contract suite.
 import { emptyAttribution, SHOPPER_METRICS, type AttributionState, type Increment, type Metric } from './attribution';
 
-/** Width of a time-series bucket (ms) for the per-shopper metrics: the report's plot over time. */
-export const SERIES_BUCKET_MS = 5 * 60_000;
-
 export interface LoadedAttribution {
   state: AttributionState;
   /** The stored revision (0: none stored): a save names it, and is refused if another save came first. */
   revision: number;
 }
 
-/** Counter totals of one experiment: `${arm}|${strategy}|${metric}` -> n; series `${bucketStartMs}|${arm}|${metric}` -> n added in that bucket. */
+/** Counter totals of one experiment: `${arm}|${strategy}|${metric}` -> n; series `${at}|${arm}|${metric}` -> n added at that time (the counter gives bucket starts). */
 export interface ExperimentTotals {
   counts: Map<string, number>;
   series: Map<string, number>;
@@ -32,7 +29,7 @@ export interface ExperimentStore {
 }
 
 export const countField = (i: Pick<Increment, 'arm' | 'strategy' | 'metric'>) => `${i.arm}|${i.strategy}|${i.metric}`;
-export const seriesField = (i: Pick<Increment, 'arm' | 'metric' | 'at'>) => `${Math.floor(i.at / SERIES_BUCKET_MS) * SERIES_BUCKET_MS}|${i.arm}|${i.metric}`;
+export const seriesField = (i: Pick<Increment, 'arm' | 'metric' | 'at'>) => `${i.at}|${i.arm}|${i.metric}`;
 export const inSeries = (metric: Metric) => SHOPPER_METRICS.includes(metric);
 
 export class MemoryExperimentStore implements ExperimentStore {

@@ -90,7 +90,7 @@ export class ArmComparison {
   verdict!: string;
 }
 
-@ObjectType({ description: 'Cumulative per-shopper figures of an arm at the end of a 5-minute bucket' })
+@ObjectType({ description: 'Cumulative per-shopper figures of an arm up to a time bucket (RECSYS_EXPERIMENT_BUCKET_MS wide, default 5 minutes)' })
 export class ExperimentPoint {
   @Field(() => Date)
   at!: Date;
