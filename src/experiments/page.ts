@@ -3,12 +3,7 @@
 // over time as inline SVG. It reloads itself every 10 s while open.
 import type { ExperimentReport, SeriesPoint } from './report';
 import type { Interval } from './stats';
-
-const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
-
-export function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+import { CHART_COLOURS as COLOURS, escapeHtml as esc } from '../util/html';
 
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 const interval = (i: Interval) => `${pct(i.estimate)} <span class="ci">[${pct(i.low)}, ${pct(i.high)}]</span>`;

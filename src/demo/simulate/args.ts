@@ -74,7 +74,7 @@ contract's track mutations), for a bounded time and number of events, on this ma
     'load-catalog': { type: 'boolean', description: 'upsert the demo catalogue first (needs the admin role where auth is on)' },
     experiment: {
       type: 'boolean',
-      description: 'run a two-arm experiment: sets experiment.recs (arms A and B, half each), then --users\nshoppers get a list, click an item with their arm\'s probability (A 30 %, B 36 %) and buy\nit (A 12 %, B 20 % of clickers); prints the experiment report (admin token where auth is on)',
+      description: 'run a two-arm experiment: sets experiment.recs (arms A and B, half each), then --users\nshoppers get a list, click an item with their arm\'s probability (A 30 %, B 40 %) and buy\nit (A 12 %, B 25 % of clickers); prints the experiment report (admin token where auth is on)',
     },
     aa: { type: 'boolean', description: 'with --experiment: both arms behave alike (an A/A test)' },
     help: { type: 'boolean', short: 'h', description: 'this text' },

@@ -10,7 +10,7 @@ describe('a simulated experiment', () => {
     const { report, truth } = await simulateInProcess({ seed: 7, shoppers: 1_000, behaviours: armBehaviours(false) });
     expect(report.arms.map((a) => a.arm)).toEqual(['A', 'B']);
     // Both arms saw clicks and purchases: the equalities below are not about zeros.
-    for (const t of truth.values()) expect(Math.min(t.clicks, t.purchases)).toBeGreaterThan(10);
+    for (const t of truth.values()) expect(Math.min(t.clicks, t.purchases)).toBeGreaterThan(5);
     for (const arm of report.arms) {
       const t = truth.get(arm.arm)!;
       expect(arm.shoppers).toBe(t.shoppers);
@@ -24,11 +24,13 @@ describe('a simulated experiment', () => {
     }
   });
 
-  test('an A/B run where B clicks and buys more names B the winner', async () => {
-    const { report } = await simulateInProcess({ seed: 1, shoppers: 8_000, behaviours: armBehaviours(false) });
-    console.log(`A/B, 8000 shoppers: ${report.verdict}`);
-    expect(report.winner).toBe('B');
-    expect(report.verdict).toMatch(/^B beats A on conversion/);
+  test('A/B runs where B clicks and buys more name B the winner (5 seeds)', async () => {
+    for (let seed = 1; seed <= 5; seed++) {
+      const { report } = await simulateInProcess({ seed, shoppers: 2_000, behaviours: armBehaviours(false) });
+      console.log(`A/B seed ${seed}, 2000 shoppers: ${report.verdict}`);
+      expect(report.winner).toBe('B');
+      expect(report.verdict).toMatch(/^B beats A on conversion/);
+    }
   });
 
   test('A/A runs (identical arms) report no difference in at least 19 of 20 seeds', async () => {
