@@ -4,7 +4,7 @@
 // Run against the embedded stand-ins (unit) and the real Kafka, Redis and ZooKeeper (integration).
 import type { Env } from '../../src/config';
 import type { Gateway } from '../../src/app';
-import { eventually, gql, startTestGateway, uniqueId } from '../helpers/gateway';
+import { eventually, gql, startTestGateway, subscribe, uniqueId, wsClient } from '../helpers/gateway';
 import { SECRET, bearer, token } from '../integration/security/kit';
 
 const LIST = 'query($u: ID!) { recommendations(userId: $u, limit: 5) { version arm strategy listId } }';
@@ -55,6 +55,25 @@ export function experimentsApiContract(mode: string, env: () => Env): void {
       );
       expect(report.experiment).toBe(experiment);
       expect(report.arms.find((a: { arm: string }) => a.arm === arm)).toEqual({ arm, shoppers: 1, lists: 1, items: expect.any(Number), clicks: 1, clickers: 1, purchases: 1, buyers: 1, revenue: 25 });
+    });
+
+    test('counts a pushed list (the subscription\'s first answer) as delivered, with the same listId a query gives', async () => {
+      const shopper = uniqueId('pushed');
+      const lists = async () => (await gql(gateway.url, REPORT, { e: experiment }, admin)).data!.experimentReport.arms.reduce((n: number, a: { lists: number }) => n + a.lists, 0);
+      const before = await lists();
+      const client = wsClient(gateway.wsUrl, as(shopper));
+      const sub = subscribe(client, 'subscription($u: ID!) { recommendationsUpdated(userId: $u, limit: 3) { version listId } }', { u: shopper });
+      try {
+        await sub.until((m) => m.length >= 1);
+        const pushed = sub.received[0]!.data!.recommendationsUpdated;
+        expect(await eventually(lists, (n) => n === before + 1)).toBe(before + 1);
+        // Asked again by query: the same version, the same list, not counted twice.
+        expect((await gql(gateway.url, LIST, { u: shopper }, as(shopper))).data!.recommendations.listId).toBe(pushed.listId);
+        expect(await lists()).toBe(before + 1);
+      } finally {
+        sub.dispose();
+        await client.dispose();
+      }
     });
 
     test('refuses a listId or position it did not give out, naming the field, in single mutations and batches', async () => {
