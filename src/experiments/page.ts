@@ -22,15 +22,19 @@ export function renderRatePlot(series: readonly SeriesPoint[], arms: readonly st
   const t0 = Math.min(...times);
   const t1 = Math.max(...times);
   const values = usable.map((p) => p[rate] / p.shoppers);
-  const ymax = Math.min(1, Math.max(0.05, Math.ceil(Math.max(0, ...values) / 0.05) * 0.05));
+  // Round ticks: the smallest step among these that needs at most 6 of them.
+  const top = Math.max(0.01, ...values);
+  const step = [0.005, 0.01, 0.02, 0.05, 0.1, 0.2].find((st) => Math.ceil(top / st) <= 6) ?? 0.2;
+  const ticks = Math.ceil(top / step);
+  const ymax = Math.min(1, ticks * step);
   const x = (t: number) => m.left + (t1 === t0 ? pw / 2 : ((t - t0) / (t1 - t0)) * pw);
   const y = (v: number) => m.top + ph - (v / ymax) * ph;
   const out: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(title)}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`];
   out.push(`<text x="${m.left}" y="18" font-size="13" font-weight="bold">${esc(title)}</text>`);
-  for (let t = 0; t <= 4; t++) {
-    const v = (ymax * t) / 4;
+  for (let t = 0; t <= ticks; t++) {
+    const v = Math.min(1, t * step);
     out.push(`<line x1="${m.left}" y1="${y(v).toFixed(1)}" x2="${m.left + pw}" y2="${y(v).toFixed(1)}" stroke="#e5e5e5"/>`);
-    out.push(`<text x="${m.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${(v * 100).toFixed(ymax < 0.2 ? 1 : 0)} %</text>`);
+    out.push(`<text x="${m.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${(v * 100).toFixed(step < 0.01 ? 1 : 0)} %</text>`);
   }
   out.push(`<line x1="${m.left}" y1="${m.top + ph}" x2="${m.left + pw}" y2="${m.top + ph}" stroke="#333"/>`);
   if (usable.length > 0) {
