@@ -1,5 +1,5 @@
 // npm run simulate -- --users N --rate R --duration S [--url http://127.0.0.1:$PORT/graphql]
-//                     [--replay <dataset file> --speed X --batch N]
+//                     [--replay <dataset file> --speed X --batch N] [--experiment [--aa]]
 // Shoppers browsing, carting and buying through the gateway's GraphQL API (the storefront
 // contract's track mutations), bounded in time and count, loopback targets only. One progress
 // line on stderr. Exit code: 0 done, 1 gateway unreachable or every event failed, 2 bad usage.
@@ -13,6 +13,8 @@ import { batchedReplayPlan, openReplay, replayPlan } from '../src/demo/simulate/
 import type { BatchRequest, TrackRequest } from '../src/demo/simulate/requests';
 import { formatProgress, runPlan, type PlannedEvent, type RunStats } from '../src/demo/simulate/runner';
 import { shopperPlan } from '../src/demo/simulate/shoppers';
+import { runExperiment } from '../src/demo/simulate/experimentRun';
+import { formatReport } from '../src/experiments/reportTable';
 
 const REQUEST_TIMEOUT_MS = 5_000;
 /** A replay batch holds the events due within this long of its first one. */
@@ -62,6 +64,7 @@ async function main(options: SimulateOptions): Promise<number> {
   }
 
   const runId = randomBytes(3).toString('hex');
+  if (options.experiment) return experiment(options, post, runId);
   let plan: AsyncIterable<PlannedEvent<TrackRequest | BatchRequest>> | Iterable<PlannedEvent<TrackRequest | BatchRequest>>;
   let describe: string;
   let replayReport: (() => string) | null = null;
@@ -116,6 +119,28 @@ async function main(options: SimulateOptions): Promise<number> {
   if (stats.lastError) process.stderr.write(`simulate: last error: ${stats.lastError}\n`);
   if (refusals.last) process.stderr.write(`simulate: last event refused: ${refusals.last}\n`);
   return stats.sent === 0 && stats.errors > 0 ? 1 : 0;
+}
+
+/** --experiment: the shoppers of a two-arm experiment, then its report (stdout). */
+async function experiment(options: SimulateOptions, post: ReturnType<typeof client>, runId: string): Promise<number> {
+  const shoppers = options.users ?? 2_000;
+  process.stderr.write(`simulate: experiment with ${shoppers} shoppers (${options.aa ? 'A/A: both arms alike' : 'A/B: B clicks and buys more'}), seed ${options.seed}, at most ${options.durationMs / 1000}s -> ${options.url.href}\n`);
+  const run = await runExperiment({
+    post,
+    shoppers,
+    seed: options.seed,
+    aa: options.aa,
+    durationMs: options.durationMs,
+    maxInFlight: 16,
+    runId,
+    catalog: DEMO_CATALOG,
+    onProgress: (line) => process.stderr.write(`${line}\n`),
+  });
+  const truth = Object.entries(run.behaviours).map(([arm, b]) => `${arm}: click ${(b.click * 100).toFixed(0)} %, buy ${(b.buy * 100).toFixed(0)} % of clickers (conversion ${(b.click * b.buy * 100).toFixed(1)} %)`);
+  process.stdout.write(`${formatReport(run.report)}\nwinner: ${run.report.winner ?? 'none yet'}\nsimulated truth: ${truth.join('; ')}\n`);
+  const origin = new URL(options.url).origin;
+  process.stderr.write(`simulate: the page: ${origin}/experiments?experiment=${run.experiment}\n`);
+  return run.sent.shoppers === 0 ? 1 : 0;
 }
 
 let options: SimulateOptions;

@@ -52,6 +52,11 @@ import { refusingFeed, refusingPublisher } from './roles/notServedHere';
 import { startScoringLoop } from './streams/scoring';
 import { ensureTopics } from './streams/topics';
 import { DEMO_CATALOG } from './demo/catalog';
+import { ExperimentCounter } from './experiments/counter';
+import { registerExperimentMetrics } from './experiments/metrics';
+import { mountExperimentsPage } from './server/experimentsRoute';
+import { MemoryExperimentStore, type ExperimentStore } from './experiments/store';
+import { RedisExperimentStore } from './experiments/redisExperimentStore';
 
 export interface Gateway extends HttpGateway {
   mode: Config['mode'];
@@ -65,6 +70,8 @@ export interface Gateway extends HttpGateway {
 /** The clients of one process; null where its roles (RECSYS_ROLES) do not use the part. */
 interface Parts {
   store: RecStore & ClearableStore;
+  /** Attribution states and experiment counters (src/experiments). */
+  experimentStore: ExperimentStore;
   /** push */
   feed: RecsFeed | null;
   /** Redis channels the feed listens on (the metric), null where the feed is not Redis pub/sub. */
@@ -239,6 +246,7 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
   flagsProvider = flags;
   return {
     store,
+    experimentStore: failingAsUnavailable(new RedisExperimentStore(redis, redisConfig.keyPrefix)),
     feed,
     feedChannels: () => feed?.channelCount ?? null,
     catalog,
@@ -315,6 +323,7 @@ function embeddedParts(config: Config, logger: Logger, metrics: GatewayMetrics, 
   const log = new MemoryLog(3, 500, (err) => logger.error({ err }, 'embedded scoring failed; the batch will be retried'));
   return {
     store,
+    experimentStore: new MemoryExperimentStore(),
     feed: store,
     feedChannels: () => null,
     catalog: store,
@@ -369,6 +378,14 @@ export async function startGateway(
   const recommender = new Recommender({ store: parts.store, flags, outOfStock });
   const { roles } = config;
   const subscribers = new LocalSubscribers();
+  const experiments = new ExperimentCounter({
+    store: parts.experimentStore,
+    flags,
+    products: (ids) => parts.store.getProducts(ids),
+    bucketMs: config.experimentBucketMs,
+    onError: (err) => logger.warn({ err }, 'could not count a pushed list for the experiment report'),
+  });
+  registerExperimentMetrics(registry, () => experiments);
   const services: GatewayServices = {
     publisher: parts.publisher ?? refusingPublisher(roles),
     store: outOfStock.writingThrough(parts.store),
@@ -382,6 +399,7 @@ export async function startGateway(
     flags: parts.flags,
     flagWriter: parts.flagWriter,
     instances: parts.instances,
+    experiments,
   };
   const streamsLogger = logger.child({ name: 'streams' });
   // push: flag changes and products going out of stock re-push this process's subscribed lists.
@@ -409,6 +427,7 @@ export async function startGateway(
       // The list stays marked stale: its next read recomputes it.
       onRefreshError: (userId, err) => streamsLogger.warn({ userId, err }, 'could not refresh a subscribed list; its next read will'),
       onStaleWrites: (count) => partitionMetrics.staleWritesRefused.inc(count),
+      attribution: experiments,
     });
     // The loop starts once the log is there; the API serves meanwhile (and while the group forms).
     const loop = parts.logReady.then((ready) =>
@@ -464,7 +483,10 @@ export async function startGateway(
     probes,
     drainMs: SHUTDOWN_LIMITS.httpMs,
     webDir: options.webDir ?? path.resolve(__dirname, '../web'),
-    routes: (app) => mountMetrics(app, registry, { token: config.security.metricsToken, open: !config.production }),
+    routes: (app) => {
+      mountMetrics(app, registry, { token: config.security.metricsToken, open: !config.production });
+      mountExperimentsPage(app, experiments, createAuthenticator(config.auth));
+    },
     plugins: [createTrackMetricsPlugin(metrics)],
     roles,
   });

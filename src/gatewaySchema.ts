@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchemaSync } from 'type-graphql';
+import { ExperimentsResolver, ListIdResolver } from './resolvers/experiments.resolver';
 import { CatalogResolver } from './resolvers/catalog.resolver';
 import { FlagsResolver } from './resolvers/flags.resolver';
 import { InstanceResolver } from './resolvers/instances.resolver';
@@ -9,7 +10,7 @@ import { RecommendationsResolver } from './resolvers/recommendations.resolver';
 import { ScoredProductResolver } from './resolvers/scoredProduct.resolver';
 import { TrackResolver } from './resolvers/track.resolver';
 
-export const RESOLVERS = [TrackResolver, RecommendationsResolver, ScoredProductResolver, CatalogResolver, FlagsResolver, InstanceResolver] as const;
+export const RESOLVERS = [TrackResolver, RecommendationsResolver, ScoredProductResolver, CatalogResolver, FlagsResolver, InstanceResolver, ExperimentsResolver, ListIdResolver] as const;
 
 // type-graphql insists on a PubSub once any @Subscription exists. Ours never use it: each brings
 // its own `subscribe` over the store's feed (Redis pub/sub), so this one refuses to be used.

@@ -134,6 +134,8 @@ export interface Config {
    * waits this long first, to make scoring slower than the consumer's session timeout.
    */
   scoringDelayMs: number;
+  /** RECSYS_EXPERIMENT_BUCKET_MS: width of the experiment report's time buckets (its plot over time); default 5 min. */
+  experimentBucketMs: number;
 }
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -334,6 +336,7 @@ export function loadConfig(env: Env = process.env): Config {
     security: loadSecurityConfig(env, production),
     instanceId: env.RECSYS_INSTANCE_ID || `${process.pid}`,
     scoringDelayMs: scoringDelay(env, production),
+    experimentBucketMs: int(env, 'RECSYS_EXPERIMENT_BUCKET_MS', 5 * 60_000, 1_000, 24 * 3_600_000),
   };
 }
 

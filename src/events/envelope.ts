@@ -19,6 +19,8 @@ interface EnvelopeBase {
   occurredAt: string;
   /** When the gateway accepted it (server clock); ISO-8601. */
   receivedAt: string;
+  /** The list the shopper acted from (validated at the API; absent in older envelopes). */
+  fromRecommendation?: { listId: string; position: number };
 }
 export interface ViewEnvelope extends EnvelopeBase {
   type: 'view';

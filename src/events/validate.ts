@@ -1,6 +1,7 @@
 // Turns a track mutation's input into an envelope, or refuses it naming the field.
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError } from '../errors';
+import { checkFromRecommendation } from './listId';
 import type { AddToCartEnvelope, EventEnvelope, EventType, PurchaseEnvelope, PurchaseItem, ViewEnvelope } from './envelope';
 
 export const LIMITS = {
@@ -62,11 +63,13 @@ interface CommonInput {
   sessionId?: unknown;
   occurredAt?: unknown;
   eventId?: unknown;
+  fromRecommendation?: unknown;
 }
 
 // `at` is where the input sits in the request: "input" for a single mutation, "input[3]" for a
 // batch's fourth event, so every message names the field the client must fix.
 function common(input: CommonInput, now: number, at: string) {
+  const fromRecommendation = checkFromRecommendation(input.fromRecommendation, at);
   return {
     v: 1 as const,
     eventId: optionalId(`${at}.eventId`, input.eventId) ?? randomUUID(),
@@ -74,6 +77,8 @@ function common(input: CommonInput, now: number, at: string) {
     sessionId: optionalId(`${at}.sessionId`, input.sessionId),
     occurredAt: checkOccurredAt(`${at}.occurredAt`, input.occurredAt, now),
     receivedAt: new Date(now).toISOString(),
+    // Only when given: envelopes without it stay as they were.
+    ...(fromRecommendation ? { fromRecommendation } : {}),
   };
 }
 

@@ -20,8 +20,10 @@ export interface RecFlags {
   'decay.halfLifeHours': number;
   'filters.excludePurchased': boolean;
   'filters.excludeInCart': boolean;
-  /** null = no experiment; otherwise users are split by a hash of their id. */
-  'experiment.recs': { arms: ExperimentArm[] } | null;
+  /** null = no experiment; otherwise users are split by a hash of their id. `name` (default "recs") names it in the experiment report. */
+  'experiment.recs': { name?: string; arms: ExperimentArm[] } | null;
+  /** How long after a click from a list an add-to-cart or purchase of that product counts for the list (ms). */
+  'attribution.windowMs': number;
   /** Days of inactivity after which a shopper's keys (and statistics unwritten as long) expire. */
   'retention.shopperDays': number;
 }
@@ -69,7 +71,12 @@ function experiment(key: string) {
     if (value === null) return null;
     const arms = (value as { arms?: unknown })?.arms;
     if (typeof value !== 'object' || !Array.isArray(arms) || arms.length < 1 || arms.length > 10) {
-      throw new InvalidInputError(key, `expected null or {"arms":[{"name","strategy","share"}, ...]} with 1 to 10 arms, got ${JSON.stringify(value)}`);
+      throw new InvalidInputError(key, `expected null or {"name"?, "arms":[{"name","strategy","share"}, ...]} with 1 to 10 arms, got ${JSON.stringify(value)}`);
+    }
+    const name = (value as { name?: unknown }).name;
+    // "none" is where lists outside any experiment are counted (src/events/listId.ts).
+    if (name !== undefined && (typeof name !== 'string' || !/^[\w.-]{1,40}$/.test(name) || name === 'none')) {
+      throw new InvalidInputError(`${key}.name`, `expected 1 to 40 letters, digits, '.', '_' or '-' (not "none"), got ${JSON.stringify(name)}`);
     }
     const parsed = arms.map((arm: unknown, i: number): ExperimentArm => {
       const a = arm as Partial<ExperimentArm>;
@@ -81,7 +88,7 @@ function experiment(key: string) {
     });
     const total = parsed.reduce((sum, a) => sum + a.share, 0);
     if (Math.abs(total - 1) > 1e-6) throw new InvalidInputError(`${key}.arms`, `shares must add up to 1, got ${total}`);
-    return { arms: parsed };
+    return name === undefined ? { arms: parsed } : { name: name as string, arms: parsed };
   };
 }
 
@@ -132,6 +139,12 @@ export const FLAG_DEFINITIONS: { [K in FlagKey]: FlagDefinition<K> } = {
     default: null,
     parse: experiment('experiment.recs'),
   },
+  'attribution.windowMs': {
+    key: 'attribution.windowMs',
+    description: 'how long after a click from a list an add-to-cart or purchase of that product counts for the list (ms)',
+    default: 24 * 3_600_000,
+    parse: number('attribution.windowMs', 1_000, 30 * 24 * 3_600_000, true),
+  },
   'retention.shopperDays': {
     key: 'retention.shopperDays',
     description: "days after a shopper's last event when all their keys expire (statistics: after their last write)",
@@ -143,8 +156,8 @@ export const FLAG_DEFINITIONS: { [K in FlagKey]: FlagDefinition<K> } = {
 
 export const FLAG_KEYS = Object.keys(FLAG_DEFINITIONS) as FlagKey[];
 
-/** The flags that shape a list (src/live/flagsStamp.ts): a change of the others leaves lists fresh. */
-export const LIST_FLAG_KEYS = FLAG_KEYS.filter((key) => key !== 'retention.shopperDays');
+/** The flags that shape a list (src/recommender/flagsStamp.ts): a change of the others leaves lists fresh. */
+export const LIST_FLAG_KEYS = FLAG_KEYS.filter((key) => key !== 'retention.shopperDays' && key !== 'attribution.windowMs');
 
 const DAY_MS = 86_400_000;
 

@@ -2,6 +2,7 @@
 // reads, dropped with the request) and who is asking.
 import DataLoader from 'dataloader';
 import type { InstanceRegistry } from '../coordination/types';
+import type { ExperimentCounter } from '../experiments/counter';
 import type { LiveHub } from '../live/liveHub';
 import type { FlagProvider, FlagWriter } from '../flags/types';
 import type { EventPublisher } from '../log/types';
@@ -22,6 +23,8 @@ export interface GatewayServices {
   flagWriter: FlagWriter;
   /** Live gateway instances and leadership (ZooKeeper; in embedded mode this process alone). */
   instances: InstanceRegistry;
+  /** Attribution counts and the experiment report (src/experiments). */
+  experiments: ExperimentCounter;
 }
 
 /** What a resolver sees: the limits of the client that sent the request. */

@@ -41,7 +41,9 @@ export class RecommendationsResolver {
     const max = checkLimit(limit);
     assertActsFor(viewer, id);
     const { recommender } = services;
-    return toRecommendations(await recommender.visible(await recommender.current(id)), max);
+    const list = toRecommendations(await recommender.visible(await recommender.current(id)), max);
+    await services.experiments.delivered(list, list.items.length);
+    return list;
   }
 
   @Subscription(() => Recommendations, {
@@ -60,6 +62,9 @@ export class RecommendationsResolver {
     @Arg('limit', () => Int, { nullable: true }) limit: number | null,
     @Ctx() { services }: GatewayContext,
   ): Promise<Recommendations> {
-    return toRecommendations(await services.recommender.visible(recs), checkLimit(limit));
+    const list = toRecommendations(await services.recommender.visible(recs), checkLimit(limit));
+    // A push does not wait for its count (a slow count must not delay every subscriber).
+    services.experiments.deliveredInBackground(list, list.items.length);
+    return list;
   }
 }

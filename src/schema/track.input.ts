@@ -1,4 +1,5 @@
 import { Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { FromRecommendationInput } from './attribution.input';
 
 @InputType({ description: "Fields every track input shares" })
 abstract class TrackInputBase {
@@ -13,6 +14,9 @@ abstract class TrackInputBase {
 
   @Field(() => ID, { nullable: true, description: 'Give one to make client retries idempotent; default a new UUID' })
   eventId?: string | null;
+
+  @Field(() => FromRecommendationInput, { nullable: true, description: 'The list the shopper acted from, for the experiment report' })
+  fromRecommendation?: FromRecommendationInput | null;
 }
 
 @InputType()

@@ -48,6 +48,8 @@ export interface ScorerOptions {
   deadLetters: DeadLetterSink;
   /** State writes refused as stale (the batch then fails with StaleWriteError and is not committed). */
   onStaleWrites?: (count: number) => void;
+  /** Counts the batch's clicks and conversions for the experiment report (idempotent by eventId: a redelivered batch counts nothing twice). */
+  attribution?: { recordEvents(events: readonly EventEnvelope[]): Promise<void> };
 }
 
 export interface Scorer {
@@ -66,7 +68,7 @@ export function toScoringEvent(event: EventEnvelope): ScoringEvent {
   };
 }
 
-export function createScorer({ store, recommender, flags, readCacheMs = 500, refreshConcurrency = 64, onRefreshed, onRefreshError, deadLetters, onStaleWrites }: ScorerOptions): Scorer {
+export function createScorer({ store, recommender, flags, readCacheMs = 500, refreshConcurrency = 64, onRefreshed, onRefreshError, deadLetters, onStaleWrites, attribution }: ScorerOptions): Scorer {
   // Refreshes share their reads (popular products are in most lists): one read per key per readCacheMs.
   const reading = recommender.readingThrough(createReadCache(store, { ttlMs: readCacheMs, maxEntries: 20_000 }));
   const refreshes = createRefreshQueue({
@@ -113,6 +115,9 @@ export function createScorer({ store, recommender, flags, readCacheMs = 500, ref
     // Statistics first, user states second: if we die in between, the redelivered batch finds
     // the old states, recomputes the same deltas, and the store skips the ones it has.
     for (const [from, positioned] of deltas) await store.applyDeltas(from, positioned);
+    // Every record, duplicates included: attribution keeps its own record of what it counted
+    // (a crash between here and the state save must not lose the count on redelivery).
+    await attribution?.recordEvents(records.map((r) => r.event));
     // Saving marks each user's list stale. Only lists somebody is subscribed to are recomputed
     // now; the rest wait for their next read (most shoppers never look at most versions). Asked
     // after the save: a subscriber who arrives later finds the list stale and recomputes it.

@@ -26,6 +26,9 @@ export interface SimulateOptions {
   seed: number;
   /** Upsert the demo catalogue first (for a gateway that is not in embedded mode). */
   loadCatalog: boolean;
+  /** A two-arm experiment instead of free browsing (B's shoppers click and buy more); with `aa` both arms alike. */
+  experiment: boolean;
+  aa: boolean;
   help: boolean;
 }
 
@@ -49,7 +52,7 @@ Shoppers browsing, carting and buying through the gateway's GraphQL API (the sto
 contract's track mutations), for a bounded time and number of events, on this machine only.`,
   column: 16,
   options: {
-    users: { type: 'string', value: 'N', description: `synthetic shoppers (default 20, at most ${LIMITS.users}); with --replay: replay at most\nN distinct users of the file (default all)` },
+    users: { type: 'string', value: 'N', description: `synthetic shoppers (default 20; 2000 with --experiment; at most ${LIMITS.users}); with --replay: replay at most\nN distinct users of the file (default all)` },
     rate: { type: 'string', value: 'R', description: `events per second (default 20; with --replay a ceiling, default 200; at most ${LIMITS.rate},\nor ${LIMITS.batchedRate} for a replay in batches)` },
     duration: { type: 'string', value: 'S', description: `stop after S seconds (default 30, at most ${LIMITS.durationS})` },
     url: { type: 'string', value: 'URL', description: 'the gateway (default http://127.0.0.1:$PORT/graphql, PORT 4000 when unset, as\nnpm start reads it); loopback addresses only' },
@@ -69,6 +72,11 @@ contract's track mutations), for a bounded time and number of events, on this ma
     'max-events': { type: 'string', value: 'N', description: `stop after N events (default rate x duration, at most ${LIMITS.maxEvents})` },
     seed: { type: 'string', value: 'N', description: 'seed of the synthetic shoppers (default 1)' },
     'load-catalog': { type: 'boolean', description: 'upsert the demo catalogue first (needs the admin role where auth is on)' },
+    experiment: {
+      type: 'boolean',
+      description: 'run a two-arm experiment: sets experiment.recs (arms A and B, half each), then --users\nshoppers get a list, click an item with their arm\'s probability (A 30 %, B 40 %) and buy\nit (A 12 %, B 25 % of clickers); prints the experiment report (admin token where auth is on)',
+    },
+    aa: { type: 'boolean', description: 'with --experiment: both arms behave alike (an A/A test)' },
     help: { type: 'boolean', short: 'h', description: 'this text' },
   },
   footer: 'Where auth is on, set RECSYS_TOKEN to an admin token (it may act for every user).',
@@ -121,7 +129,10 @@ export function parseSimulateArgs(argv: readonly string[], defaultUrl = localGat
   const replay = raw['--replay'] ?? null;
   if (replay !== null && replay.trim() === '') throw new UsageError('--replay needs a file');
   if (raw['--batch'] !== undefined && replay === null) throw new UsageError('--batch applies only with --replay');
-  const users = raw['--users'] !== undefined ? number('--users', raw['--users'], 1, LIMITS.users, true) : replay ? null : 20;
+  const experiment = values.experiment === true;
+  if (experiment && replay !== null) throw new UsageError('--experiment and --replay exclude each other');
+  if (values.aa === true && !experiment) throw new UsageError('--aa applies only with --experiment');
+  const users = raw['--users'] !== undefined ? number('--users', raw['--users'], 1, LIMITS.users, true) : replay ? null : experiment ? 2_000 : 20;
   const batch = raw['--batch'] !== undefined ? number('--batch', raw['--batch'], 1, LIMITS.batch, true) : LIMITS.batch;
   const maxRate = replay !== null && batch > 1 ? LIMITS.batchedRate : LIMITS.rate;
   const rate = raw['--rate'] !== undefined ? number('--rate', raw['--rate'], 0.1, maxRate, false) : replay ? 200 : 20;
@@ -143,6 +154,8 @@ export function parseSimulateArgs(argv: readonly string[], defaultUrl = localGat
     batch,
     seed: raw['--seed'] !== undefined ? number('--seed', raw['--seed'], 0, 2 ** 32 - 1, true) : 1,
     loadCatalog: values['load-catalog'] === true,
+    experiment,
+    aa: values.aa === true,
     help: values.help === true,
   };
 }

@@ -1,11 +1,6 @@
 // A hand-written SVG line chart of HR@1..K per method (no dependencies, no network).
 import type { MethodResult } from '../protocols/common';
-
-const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
-
-function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+import { CHART_COLOURS as COLOURS, escapeHtml as esc } from '../../util/html';
 
 /** A "nice" upper bound for the y axis: 0.05 steps up to 1. */
 function niceMax(value: number): number {

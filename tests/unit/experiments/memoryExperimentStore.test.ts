@@ -1,0 +1,4 @@
+import { MemoryExperimentStore } from '../../../src/experiments/store';
+import { experimentStoreContract } from '../../contract/experimentStore.contract';
+
+experimentStoreContract('memory', async () => ({ store: new MemoryExperimentStore(), close: async () => {} }));

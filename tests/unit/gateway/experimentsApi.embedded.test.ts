@@ -1,0 +1,3 @@
+import { experimentsApiContract } from '../../contract/experimentsApi.contract';
+
+experimentsApiContract('embedded stand-ins', () => ({}));
