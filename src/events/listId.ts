@@ -2,6 +2,7 @@
 // strategy. Opaque to clients (base64url of a small JSON array); the stream decodes it (src/experiments) to count
 // clicks and conversions per arm without any lookup.
 import { InvalidInputError } from '../errors';
+import { STRATEGIES, type Strategy } from '../flags/definitions';
 
 /** The experiment name lists outside any experiment are counted under. */
 export const NO_EXPERIMENT = 'none';
@@ -10,8 +11,8 @@ export interface ListRef {
   version: number;
   experiment: string;
   arm: string;
-  /** The strategy the list was served under (flags' STRATEGIES; checked where lists are made, src/experiments/listRef.ts). */
-  strategy: string;
+  /** The strategy the list was served under. */
+  strategy: Strategy;
 }
 
 const NAME = /^[\w.-]{1,40}$/;
@@ -36,8 +37,8 @@ export function decodeListId(listId: unknown, field: string): ListRef {
   const [version, experiment, arm, strategy] = raw as unknown[];
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) throw bad();
   if (typeof experiment !== 'string' || !NAME.test(experiment) || typeof arm !== 'string' || !NAME.test(arm)) throw bad();
-  if (typeof strategy !== 'string' || !NAME.test(strategy)) throw bad();
-  const ref = { version, experiment, arm, strategy };
+  if (!STRATEGIES.includes(strategy as Strategy)) throw bad();
+  const ref = { version, experiment, arm, strategy: strategy as Strategy };
   // Base64 decoding forgives stray characters: only the exact encoding of a list is one.
   if (encodeListId(ref) !== listId) throw bad();
   return ref;

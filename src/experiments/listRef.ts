@@ -1,5 +1,5 @@
-// The attribution reference of a list as it is served: the codec lives with the events that carry it
-// (src/events/listId.ts); which strategies exist is the flags' fact.
+// The attribution reference of a list as it is served; its codec lives with the events that carry it
+// (src/events/listId.ts).
 import { NO_EXPERIMENT, type ListRef } from '../events/listId';
 import { STRATEGIES, type Strategy } from '../flags/definitions';
 
