@@ -93,7 +93,8 @@ export function createScorer({ store, recommender, flags, readCacheMs = 500, ref
     const touched = new Map<string, UserState>();
     const receivedAt = new Map<string, string>(); // per user, the newest event's (ISO strings sort by time)
     let duplicates = 0;
-    for (const [index, { offset, event }] of events.entries()) {
+    for (let index = 0; index < events.length; index++) {
+      const { offset, event } = events[index]!;
       const before = touched.get(event.userId) ?? users.get(event.userId) ?? emptyUserState();
       const learned = learnEvent(before, event, ctx);
       if (!learned.applied) {
