@@ -6,7 +6,7 @@
 // Written as packed text, version 2: scoring saves every touched shopper's state each batch, and
 // JSON of objects cost more to write and read than the rest of learning an event (issue 17). Ids
 // are printable ASCII without spaces (src/events/validate.ts), so a space separates them; lines:
-//   u2 | catsFrame '<epoch>:<half-life hours>' or '' | recent 'p t p t ...' (t in base 36) | cart |
+//   u2 | catsFrame '<epoch>:<half-life hours>' or '' | recent 'p t p d ...' (d: the time's difference from the one before) | cart |
 //   purchased | cats as JSON (category names may hold any character; JSON escapes line breaks) | seen
 // `seen` is the last line so that SAVE_USERS's Lua finds the state's stamp (its last id) without
 // decoding it. Version 1 (JSON) still decodes: states written before, and states holding an id
@@ -25,7 +25,8 @@ export function encodeUserState(user: UserState): string {
   const seen = joinIds(user.seen);
   if (recent === null || cart === null || purchased === null || seen === null) return JSON.stringify(user);
   const frame = user.catsFrame ? `${user.catsFrame.epoch}:${user.catsFrame.halfLifeHours}` : '';
-  return `${STATE_TAG}\n${frame}\n${recent}\n${cart}\n${purchased}\n${JSON.stringify(user.cats)}\n${seen}`;
+  // join, not +: it gives one flat string, which the Redis client would otherwise flatten again.
+  return [STATE_TAG, frame, recent, cart, purchased, JSON.stringify(user.cats), seen].join('\n');
 }
 
 /** What neighbour lookups read of a user: their `limit` latest items. */
@@ -38,22 +39,25 @@ export function encodeRecent(recent: readonly RecentItem[], limit: number): stri
 const packs = (id: string) => id.length > 0 && id.indexOf(' ') < 0 && id.indexOf('\n') < 0;
 
 function joinIds(list: readonly string[]): string | null {
-  let out = '';
-  for (let i = 0; i < list.length; i++) {
-    if (!packs(list[i]!)) return null;
-    out += i === 0 ? list[i] : ` ${list[i]}`;
-  }
-  return out;
+  for (let i = 0; i < list.length; i++) if (!packs(list[i]!)) return null;
+  return list.join(' ');
 }
 
+/**
+ * 'p t p t ...': the first time in ms, each next one as its difference from the one before (short:
+ * the items are newest first, mostly close in time), all in decimal (V8's fast number printing).
+ */
 function packRecent(recent: readonly RecentItem[], n: number): string | null {
-  let out = '';
+  const parts = new Array<string | number>(n * 2);
+  let previous = 0;
   for (let i = 0; i < n; i++) {
     const { p, t } = recent[i]!;
-    if (!packs(p) || !Number.isSafeInteger(t)) return null; // base 36 carries whole numbers
-    out += `${i === 0 ? '' : ' '}${p} ${t.toString(36)}`;
+    if (!packs(p) || !Number.isSafeInteger(t)) return null; // whole ms only: differences stay exact
+    parts[2 * i] = p;
+    parts[2 * i + 1] = i === 0 ? t : previous - t;
+    previous = t;
   }
-  return out;
+  return parts.join(' ');
 }
 
 export function decodeUserState(raw: string): DecodedUserState {
@@ -98,26 +102,15 @@ function unpackRecent(line: string): RecentItem[] | null {
   const parts = line.split(' ');
   if (parts.length % 2 !== 0) return null;
   const out: RecentItem[] = new Array(parts.length / 2);
+  let t = 0;
   for (let i = 0; i < parts.length; i += 2) {
-    const t = base36(parts[i + 1]!);
-    if (Number.isNaN(t) || parts[i]!.length === 0) return null;
+    const text = parts[i + 1]!;
+    const n = text === '' ? NaN : Number(text);
+    if (!Number.isSafeInteger(n) || parts[i]!.length === 0) return null;
+    t = i === 0 ? n : t - n;
     out[i / 2] = { p: parts[i]!, t };
   }
   return out;
-}
-
-/** A whole number in base 36 (as Number#toString(36) writes it), NaN for anything else (parseInt stops at a bad character instead). */
-function base36(text: string): number {
-  const negative = text.charCodeAt(0) === 45; // '-'
-  if (text.length === (negative ? 1 : 0)) return NaN;
-  let value = 0;
-  for (let i = negative ? 1 : 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 122 ? c - 87 : -1;
-    if (digit < 0) return NaN;
-    value = value * 36 + digit;
-  }
-  return negative ? -value : value;
 }
 
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');

@@ -79,8 +79,14 @@ export function createScorer({ store, recommender, flags, readCacheMs = 500, ref
     if (records.length === 0) return { learned: 0, duplicates: 0, listsRefreshed: 0, listsDeferred: 0, corruptStates: 0 };
     const events = records.map((r) => ({ offset: r.offset, event: toScoringEvent(r.event) }));
 
-    const productIds = [...new Set(events.flatMap((e) => e.event.productIds))];
-    const userIds = [...new Set(events.map((e) => e.event.userId))];
+    const batchProducts = new Set<string>();
+    const batchUsers = new Set<string>();
+    for (const { event } of events) {
+      for (const id of event.productIds) batchProducts.add(id);
+      batchUsers.add(event.userId);
+    }
+    const productIds = [...batchProducts];
+    const userIds = [...batchUsers];
     const corrupt: CorruptState[] = [];
     const [products, users] = await Promise.all([store.getProducts(productIds), store.loadUsers(userIds, corrupt)]);
     // A state that no longer decodes would fail this batch on every retry (a poison pill): it goes
