@@ -5,7 +5,7 @@ import { helpText, parseCli, stringValue, CliUsageError, type CliDefinition } fr
 export const SCENARIO_IDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
 
 export const BENCH_CLI: CliDefinition = {
-  usage: 'usage: npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e,f,g] [--profile] [--roles one|split]',
+  usage: 'usage: npm run bench -- [--quick] [--json] [--report <dir>] [--only a,b,c,d,e,f,g] [--profile] [--roles one|split|each]',
   options: {
     quick: { type: 'boolean', description: 'each scenario a few seconds (whole run under two minutes)' },
     json: { type: 'boolean', description: 'the results as JSON on stdout (the table goes to stderr)' },
@@ -16,12 +16,16 @@ export const BENCH_CLI: CliDefinition = {
         'scenarios to run (comma-separated; default all): a ingest, b scoring, c push latency,\nd subscribers held, e read, f batched ingest (trackEvents, 500 per call),\ng several gateways (1, 2, 3 scoring processes), h refresh CPU (per subscribed list)',
     },
     profile: { type: 'boolean', description: 'CPU-profile the gateway child (node --cpu-prof) and summarise it in the report' },
-    roles: { type: 'string', description: 'one (default): the gateway in one process; split: api,push and scorer in two' },
+    roles: { type: 'string', description: 'one (default): the gateway in one process; split: api,push and scorer in two;\neach: api, push and scorer in three' },
     help: { type: 'boolean', short: 'h', description: 'this text' },
   },
 };
 
 export const BENCH_USAGE = helpText(BENCH_CLI);
+
+/** How a bench gateway is laid out in processes (RECSYS_ROLES of each). */
+export type BenchRoles = 'one' | 'split' | 'each';
+const ROLE_SHAPES: readonly BenchRoles[] = ['one', 'split', 'each'];
 
 export interface BenchArgs {
   quick: boolean;
@@ -29,7 +33,7 @@ export interface BenchArgs {
   reportDir: string;
   only: Set<string>;
   profile: boolean;
-  roles: 'one' | 'split';
+  roles: BenchRoles;
   help: boolean;
 }
 
@@ -46,14 +50,14 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const only = onlyText === undefined ? new Set(SCENARIO_IDS) : new Set(onlyText.split(',').map((s) => s.trim().toLowerCase()));
   for (const s of only) if (!SCENARIO_IDS.includes(s)) throw new Error(`--only: unknown scenario "${s}" (known: ${SCENARIO_IDS.join(', ')})\n${BENCH_USAGE}`);
   const roles = stringValue(values, 'roles') ?? 'one';
-  if (roles !== 'one' && roles !== 'split') throw new Error(`--roles expects one or split, got "${roles}"\n${BENCH_USAGE}`);
+  if (!ROLE_SHAPES.includes(roles as BenchRoles)) throw new Error(`--roles expects one, split or each, got "${roles}"\n${BENCH_USAGE}`);
   return {
     quick: values.quick === true,
     json: values.json === true,
     reportDir: stringValue(values, 'report') ?? 'bench-report',
     only,
     profile: values.profile === true,
-    roles,
+    roles: roles as BenchRoles,
     help: values.help === true,
   };
 }

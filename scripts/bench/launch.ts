@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { BENCH_USAGE, parseBenchArgs } from './cli';
+import { BENCH_USAGE, parseBenchArgs, type BenchRoles } from './cli';
 
 const root = path.resolve(__dirname, '../..');
 const target = path.join(root, 'dist/scripts/bench.js');
@@ -24,7 +24,7 @@ function run(command: string, args: string[], quiet = false): number {
   return r.status ?? 1;
 }
 
-let roles: 'one' | 'split';
+let roles: BenchRoles;
 let help: boolean;
 try {
   ({ roles, help } = parseBenchArgs(process.argv.slice(2)));
@@ -46,6 +46,9 @@ function withoutRoles(argv: string[]): string[] {
 if (roles === 'split') {
   process.env.BENCH_GATEWAY_ROLES = 'split';
   process.stderr.write('bench: --roles split: each gateway runs as two processes, RECSYS_ROLES=api,push and RECSYS_ROLES=scorer\n');
+} else if (roles === 'each') {
+  process.env.BENCH_GATEWAY_ROLES = 'each';
+  process.stderr.write('bench: --roles each: each gateway runs as three processes, RECSYS_ROLES=api, RECSYS_ROLES=push and RECSYS_ROLES=scorer\n');
 }
 let built = 0;
 try {

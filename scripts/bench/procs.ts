@@ -1,7 +1,7 @@
 // Starts bench children (scripts/bench/child.ts) and talks to them over IPC. With
 // BENCH_GATEWAY_ROLES=split (`npm run bench -- --roles split`, scripts/bench/launch.ts) the gateway
-// is two processes on the same prefix: RECSYS_ROLES=api,push (the one the scenarios talk to and
-// measure) and RECSYS_ROLES=scorer.
+// is two processes on the same prefix, RECSYS_ROLES=api,push and RECSYS_ROLES=scorer; with `each`
+// three, api, push and scorer. The scenarios talk to the api and push processes and measure all.
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
@@ -32,6 +32,8 @@ export interface BenchChild extends ChildInfo {
   cpu(): Promise<CpuSample>;
   /** The gateway's /metrics text (Prometheus format). */
   metrics(): Promise<string>;
+  /** /readyz's status of each process ("ready" once, among others, the consumer joined its group). */
+  readiness(): Promise<string[]>;
   request<T>(msg: object, answer: string, ms?: number): Promise<T>;
   /** Stops cleanly (the profile, if any, is written) and waits for the exit; kills after 15 s. */
   stop(): Promise<void>;
@@ -45,14 +47,33 @@ export interface ChildOptions {
 
 type ChildRole = 'gateway' | 'baseline-http' | 'baseline-scoring';
 
+/** RECSYS_ROLES of each process of one bench gateway, the first answering HTTP, the second (or the first) holding the websockets. */
+const SHAPES: Record<string, { api: string; push: string | null; rest: string[] }> = {
+  split: { api: 'api,push', push: null, rest: ['scorer'] },
+  each: { api: 'api', push: 'push', rest: ['scorer'] },
+};
+
 export async function startChild(role: ChildRole, options: ChildOptions = {}): Promise<BenchChild> {
-  if (role !== 'gateway' || process.env.BENCH_GATEWAY_ROLES !== 'split') return startOne(role, options);
+  const shape = role === 'gateway' ? SHAPES[process.env.BENCH_GATEWAY_ROLES ?? ''] : undefined;
+  if (!shape) return startOne(role, options);
   const withRoles = (roles: string) => ({ ...options, env: { ...options.env, RECSYS_ROLES: roles } });
-  const [front, scorer] = await Promise.all([startOne(role, withRoles('api,push')), startOne(role, withRoles('scorer'))]);
+  const all = await Promise.all([shape.api, ...(shape.push ? [shape.push] : []), ...shape.rest].map((roles) => startOne(role, withRoles(roles))));
+  const front = all[0]!;
+  const push = shape.push ? all[1]! : front;
+  // Measured as one gateway: CPU summed over its processes, the metrics of all of them (the
+  // scorer counts refreshes, the push process pushes), the memory of the one holding the sockets.
   return {
     ...front,
+    wsUrl: push.wsUrl,
+    memory: () => push.memory(),
+    async cpu() {
+      const samples = await Promise.all(all.map((c) => c.cpu()));
+      return { user: samples.reduce((n, c) => n + c.user, 0), system: samples.reduce((n, c) => n + c.system, 0) };
+    },
+    metrics: async () => (await Promise.all(all.map((c) => c.metrics()))).join('\n'),
+    readiness: async () => (await Promise.all(all.map((c) => c.readiness()))).flat(),
     async stop() {
-      await Promise.all([front.stop(), scorer.stop()]);
+      await Promise.all(all.map((c) => c.stop()));
     },
   };
 }
@@ -101,6 +122,11 @@ async function startOne(role: ChildRole, options: ChildOptions): Promise<BenchCh
     memory: () => request<MemorySample>({ type: 'mem' }, 'mem', 30_000),
     cpu: () => request<CpuSample>({ type: 'cpu' }, 'cpu', 30_000),
     metrics: async () => (await fetch(info.url.replace('/graphql', '/metrics'))).text(),
+    async readiness() {
+      const res = await fetch(info.url.replace('/graphql', '/readyz')).catch(() => null);
+      const body = res ? ((await res.json().catch(() => ({}))) as { status?: string }) : {};
+      return [body.status ?? 'unanswered'];
+    },
     async stop() {
       if (child.exitCode !== null) return;
       child.send({ type: 'stop' });

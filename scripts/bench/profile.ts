@@ -77,13 +77,21 @@ export function renderSummary(s: ProfileSummary, top = 15): string {
   return lines.join('\n');
 }
 
-/** Summarises the newest .cpuprofile in `dir` (the bench writes one folder per child). */
+/**
+ * Summarises the .cpuprofile files in `dir` (the bench writes one folder per child): the one
+ * there is, or with a gateway split into processes (--roles split|each) each of them, by pid.
+ */
 export async function summariseProfile(dir: string): Promise<string> {
   try {
     const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile')).sort();
     if (files.length === 0) return '(no profile written)';
-    const profile = JSON.parse(await readFile(path.join(dir, files[files.length - 1]!), 'utf8')) as CpuProfile;
-    return renderSummary(summarise(profile));
+    const parts: string[] = [];
+    for (const file of files) {
+      const profile = JSON.parse(await readFile(path.join(dir, file), 'utf8')) as CpuProfile;
+      // node names them CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile
+      parts.push(`${files.length > 1 ? `Process ${file.split('.')[3]}:\n\n` : ''}${renderSummary(summarise(profile))}`);
+    }
+    return parts.join('\n\n');
   } catch (err) {
     return `(profile unreadable: ${(err as Error).message})`;
   }

@@ -50,19 +50,23 @@ export async function waitFor(test: () => boolean | Promise<boolean>, ms: number
   return test();
 }
 
-/** Prometheus text format: the value of one series (exact name with labels), or NaN. */
+/** Prometheus text format: the value of one series (exact name with labels), or NaN; summed when the text holds several processes' scrapes. */
 export function promSample(text: string, series: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? NaN : Number(line.slice(series.length + 1));
+  const values = text.split('\n').filter((l) => l.startsWith(`${series} `)).map((l) => Number(l.slice(series.length + 1)));
+  return values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0);
 }
 
 /** A quantile estimated from a Prometheus histogram's cumulative buckets (upper bound of the bucket), in the metric's unit. */
 export function promQuantile(text: string, name: string, q: number): number {
-  const buckets: [number, number][] = [];
+  const counts = new Map<number, number>(); // several processes' scrapes add up per bucket
   for (const line of text.split('\n')) {
     const m = line.match(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`));
-    if (m) buckets.push([m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2])]);
+    if (m) {
+      const le = m[1] === '+Inf' ? Infinity : Number(m[1]);
+      counts.set(le, (counts.get(le) ?? 0) + Number(m[2]));
+    }
   }
+  const buckets = [...counts].sort((a, b) => a[0] - b[0]);
   const total = buckets[buckets.length - 1]?.[1] ?? 0;
   if (total === 0) return NaN;
   return buckets.find(([, c]) => c >= q * total)?.[0] ?? NaN;

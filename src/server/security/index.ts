@@ -1,6 +1,6 @@
 // Authentication edges, abuse limits and production posture, the same over HTTP and websocket.
 export { clientAddress, originAllowed } from './client';
-export { costError, limitedListCost, listCost, operationCost, perItemCost } from './cost';
+export { costError, costKey, limitedListCost, listCost, operationCost, perItemCost } from './cost';
 export { limitError, RequestErrorCode, withoutSuggestions } from './errors';
 export { createErrorFormatter, formatForWebSocket, type ErrorFormatter } from './format';
 export { createSecurityPlugin, httpViewer } from './http';

@@ -1,5 +1,6 @@
 // The bench's command line: scenario selection including g (several gateways), and clear refusals.
 import { parseArgs } from '../../../scripts/bench';
+import { parseBenchArgs } from '../../../scripts/bench/cli';
 
 describe('bench arguments', () => {
   it('runs every scenario, f and g included, when --only is not given', () => {
@@ -15,5 +16,17 @@ describe('bench arguments', () => {
     expect(() => parseArgs(['--only', 'b,i'])).toThrow(/unknown scenario "i" \(known: a, b, c, d, e, f, g, h\)/);
     expect(() => parseArgs(['--only', 'ab'])).toThrow(/unknown scenario "ab"/);
     expect(() => parseArgs(['--fast'])).toThrow(/unknown argument "--fast"/);
+  });
+});
+
+describe('bench process shapes (--roles)', () => {
+  it('takes one, split and each, one by default', () => {
+    expect(parseBenchArgs([]).roles).toBe('one');
+    expect(parseBenchArgs(['--roles', 'split']).roles).toBe('split');
+    expect(parseBenchArgs(['--roles', 'each', '--only', 'c']).roles).toBe('each');
+  });
+
+  it('refuses another shape, naming it and the known ones', () => {
+    expect(() => parseBenchArgs(['--roles', 'three'])).toThrow(/--roles expects one, split or each, got "three"/);
   });
 });

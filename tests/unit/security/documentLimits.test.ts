@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   getIntrospectionQuery,
+  getVariableValues,
   Kind,
   parse,
   specifiedRules,
@@ -13,7 +14,7 @@ import {
 } from 'graphql';
 import { loadSecurityConfig } from '../../../src/config';
 import { buildGatewaySchema } from '../../../src/schema/build';
-import { costError, operationCost, securityValidationRules, INTROSPECTION_MAX_DEPTH } from '../../../src/server/security';
+import { costError, costKey, operationCost, securityValidationRules, INTROSPECTION_MAX_DEPTH } from '../../../src/server/security';
 
 const schema = buildGatewaySchema();
 const DEFAULTS = loadSecurityConfig({}, false);
@@ -140,6 +141,26 @@ describe('the cost limit', () => {
 
   test('variables that do not coerce are left to execution, which refuses them with BAD_USER_INPUT', () => {
     expect(costOf('query($n: Int) { trending(limit: $n) { score } }', { n: 'many' })).toBeNull();
+  });
+
+  test("a track mutation's cost is remembered whoever and whatever it tracks, and per number of events", () => {
+    const keyOf = (query: string, variables: Record<string, unknown>) => {
+      const operation = parse(query).definitions[0] as OperationDefinitionNode;
+      const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
+      expect(coerced.errors).toBeUndefined();
+      return costKey(schema, operation, coerced.coerced ?? {});
+    };
+    const view = 'mutation($i: TrackViewInput!) { trackView(input: $i) { accepted } }';
+    const first = keyOf(view, { i: { userId: 'u1', productId: 'p1' } });
+    expect(first).not.toBeNull();
+    expect(keyOf(view, { i: { userId: 'u2', productId: 'p9', sessionId: 's', occurredAt: '2026-11-30T01:00:00Z' } })).toBe(first);
+
+    const batch = 'mutation($e: [TrackEventInput!]!) { trackEvents(input: $e) { accepted } }';
+    const one = [{ type: 'VIEW', userId: 'u1', productId: 'p1' }];
+    const three = [...one, { type: 'ADD_TO_CART', userId: 'u2', productId: 'p2', quantity: 2 }, { type: 'VIEW', userId: 'u3', productId: 'p3' }];
+    expect(keyOf(batch, { e: one })).toBe(keyOf(batch, { e: [{ type: 'VIEW', userId: 'u7', productId: 'p7' }] }));
+    expect(keyOf(batch, { e: three })).not.toBe(keyOf(batch, { e: one }));
+    expect(costOf(batch, { e: three })).toBeGreaterThan(costOf(batch, { e: one })!);
   });
 
   test('an operation at the bound passes and one over it is refused, naming cost, bound and value', () => {
