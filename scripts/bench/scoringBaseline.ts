@@ -62,6 +62,11 @@ export async function startScoringBaseline(o: ScoringBaselineOptions): Promise<{
               case 'set': pipeline.set(`${p}:{u:${u}}:state`, STATE); break;
               case 'hget': pipeline.hget(`${p}:{p:${prod}}:wm`, 'src'); break;
               case 'hset': pipeline.hset(`${p}:{p:${prod}}:wm`, 'src', offset); break;
+              case 'hmget': pipeline.hmget(`${p}:{p:${prod}}:wm`, 'src', 'x', 'n'); break;
+              case 'pexpire': pipeline.pexpire(`${p}:{p:${prod}}:covis`, 86_400_000); break;
+              case 'pexpireat': pipeline.pexpireat(`${p}:{p:${prod}}:covis`, Date.now() + 86_400_000); break;
+              case 'pexpiretime': pipeline.pexpiretime(`${p}:{u:${u}}:state`); break;
+              case 'exists': pipeline.exists(`${p}:{u:${u}}:recs`); break;
               case 'incr': pipeline.incr(`${p}:{u:${u}}:recver`); break;
               case 'publish': pipeline.publish(`${p}:recs:${u}`, DOC); break;
               case 'smembers': pipeline.smembers(`${p}:outofstock`); break;

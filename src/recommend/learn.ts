@@ -1,7 +1,7 @@
 // Learning one event: the user's new state and the increments to the shared statistics.
 import type { RecFlags } from '../flags/definitions';
 import { decayedWeight, inFrame, rebase } from './decay';
-import { USER_BOUNDS, type InteractionType, type ScoringEvent, type StatDelta, type UserState } from './types';
+import { USER_BOUNDS, type InteractionType, type RecentItem, type ScoringEvent, type StatDelta, type UserState } from './types';
 
 export type LearnFlags = Pick<RecFlags, 'weights.view' | 'weights.addToCart' | 'weights.purchase' | 'decay.halfLifeHours'>;
 
@@ -59,7 +59,7 @@ export function learnEvent(before: UserState, event: ScoringEvent, ctx: LearnCon
       deltas.push({ kind: 'covis', from: prior.p, to: product, incr, frame });
       deltas.push({ kind: 'covis', from: product, to: prior.p, incr: incr * BACKWARD_SHARE, frame });
     }
-    recent = [{ p: product, t: event.at }, ...recent.filter((r) => r.p !== product)].slice(0, USER_BOUNDS.recent);
+    recent = withFirst(recent, { p: product, t: event.at }, USER_BOUNDS.recent);
   }
 
   if (event.type === 'add_to_cart') {
@@ -94,6 +94,13 @@ export function learnEvent(before: UserState, event: ScoringEvent, ctx: LearnCon
   };
 }
 
+/** `item` first, then `list` without its product, `bound` items at most: one array (learning runs per event). */
+function withFirst(list: readonly RecentItem[], item: RecentItem, bound: number): RecentItem[] {
+  const out = [item];
+  for (let i = 0; i < list.length && out.length < bound; i++) if (list[i]!.p !== item.p) out.push(list[i]!);
+  return out;
+}
+
 /** A copy of `list` with `item` appended, the oldest dropped beyond `bound` (one copy). */
 function appendBounded(list: readonly string[], item: string, bound: number): string[] {
   const out = list.slice(list.length >= bound ? list.length - bound + 1 : 0);
@@ -111,8 +118,10 @@ function scaled(values: Record<string, number>, factor: number): Record<string, 
 }
 
 function topCategories(cats: Record<string, number>): Record<string, number> {
+  let count = 0;
+  for (const _ in cats) count += 1; // counted without building the entries: most states are within the bound
+  if (count <= USER_BOUNDS.categories) return cats;
   const entries = Object.entries(cats);
-  if (entries.length <= USER_BOUNDS.categories) return cats;
   entries.sort((a, b) => b[1] - a[1]);
   return Object.fromEntries(entries.slice(0, USER_BOUNDS.categories));
 }

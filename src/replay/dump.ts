@@ -6,6 +6,7 @@
 // and when a frame moves depends on batch boundaries; so scores are dumped as log2(score) + e, which
 // does not, and two stores whose sets moved at different times compare equal.
 import { scanEach, type RedisClient } from '../store/redisClient';
+import { decodeRecent, decodeUserState } from '../store/userStateCodec';
 
 export type Dump = Map<string, unknown>;
 
@@ -20,6 +21,16 @@ async function frameEpoch(redis: RedisClient, key: string): Promise<number> {
   const tag = /\{[^}]*\}/.exec(key)?.[0];
   const frame = tag ? await redis.hget(`${key.slice(0, key.indexOf(tag))}${tag}:wm`, `frame:${key}`) : null;
   return frame === null ? 0 : Number(frame.split(':')[0]);
+}
+
+/** A user's state and recent items as objects, whichever version stored them (userStateCodec.ts); other strings are JSON. */
+function stringValue(name: string, raw: string): Record<string, unknown> {
+  if (name.endsWith(':state')) {
+    const decoded = decodeUserState(raw);
+    return 'state' in decoded ? { ...decoded.state } : { corrupt: decoded.corrupt };
+  }
+  if (name.endsWith(':recent')) return decodeRecent(raw) as unknown as Record<string, unknown>; // an array, as before
+  return JSON.parse(raw) as Record<string, unknown>;
 }
 
 export async function dumpPrefix(redis: RedisClient, prefix: string): Promise<Dump> {
@@ -40,7 +51,7 @@ export async function dumpPrefix(redis: RedisClient, prefix: string): Promise<Du
         const fields = Object.entries(await redis.hgetall(key)).filter(([f]) => !BOOKKEEPING_FIELD.test(f));
         out.set(name, Object.fromEntries(fields.sort((x, y) => x[0].localeCompare(y[0]))));
       } else if (type === 'string') {
-        const value = JSON.parse((await redis.get(key))!) as Record<string, unknown>;
+        const value = stringValue(name, (await redis.get(key))!);
         if (name.endsWith(':state') && value.cats) {
           const epoch = (value.catsFrame as { epoch?: number } | undefined)?.epoch ?? 0;
           value.cats = Object.fromEntries(Object.entries(value.cats as Record<string, number>).map(([c, v]) => [c, norm(v, epoch)]));

@@ -2,8 +2,8 @@
 // where it can (per node on a cluster): pipelines for reads, one script call per key group for writes.
 import { USER_BOUNDS, type RecentItem, type Scored, type UserState } from '../recommend';
 import { CorruptStateError } from '../errors';
-import { decodeUserState } from './userStateCodec';
-import { storedSignature, type CorruptState, type PositionedDelta, type Product, type PruneResult, type PutResult, type ClearableStore, type RecStore, type SaveResult, type StoredRecs } from './types';
+import { decodeRecent, decodeUserState } from './userStateCodec';
+import { basisOf, storedSignature, type CorruptState, type PositionedDelta, type Product, type PruneResult, type PutResult, type ClearableStore, type RecStore, type SaveResult, type StoredRecs } from './types';
 import { redisKeys, type RedisKeys } from './redisKeys';
 import { APPLY_DELTAS, PUT_RECS } from './redisScripts';
 import { deltaCalls } from './redisDeltaCalls';
@@ -144,7 +144,10 @@ export class RedisStore implements RecStore, ClearableStore {
     const raws = await this.getMany(userIds.map((id) => this.keys.userRecent(id)));
     userIds.forEach((id, i) => {
       const raw = raws[i];
-      if (typeof raw === 'string') out.set(id, (JSON.parse(raw) as RecentItem[]).slice(0, limit));
+      if (typeof raw !== 'string') return;
+      const items = decodeRecent(raw);
+      if (items === null) throw new CorruptStateError(this.keys.userRecent(id), 'expected the recent items packed or as a JSON array of { p, t }');
+      out.set(id, items.length > limit ? items.slice(0, limit) : items);
     });
     return out;
   }

@@ -6,13 +6,14 @@ import type { RedisKeys } from './redisKeys';
 import type { UserState } from '../recommend';
 import { pipelined, type Pipeline, type RedisClient } from './redisClient';
 import { expirySlackMs } from './expirySlack';
+import { encodeRecent, encodeUserState } from './userStateCodec';
 
 /**
  * KEYS: per user (7 each) its state, recent items, saved mark, listed mark, list, list signature
  * and list version.
  * ARGV[1]: '1' when fenced; ARGV[2]: the retention (ms); ARGV[3]: the expiry slack (ms, see
  * expirySlack.ts); then per user: '=' and the expected stamp (or '*': this user is not fenced, e.g.
- * a corrupt stored state being replaced), state JSON, recent JSON, new stamp.
+ * a corrupt stored state being replaced), the state and its recent items (userStateCodec.ts), new stamp.
  * The stored state's stamp is the saved mark, else the listed mark (PUT_RECS moves the stamp from
  * one to the other, see redisScripts.ts), else, for a state written without them, its last seen id.
  * Every key of a user shares one expiry: the state's, kept while it is within the slack of the
@@ -37,7 +38,10 @@ for i = 0, #KEYS / 7 - 1 do
     if not current then
       current = ''
       local raw = at ~= -2 and redis.call('GET', KEYS[k + 1])
-      if raw then
+      if raw and string.sub(raw, 1, 3) == 'u2\\n' then
+        -- Packed (src/store/userStateCodec.ts): the seen ids are the last line, the newest last.
+        current = string.match(raw, '([^ \\n]*)$')
+      elseif raw then
         local decoded, state = pcall(cjson.decode, raw)
         local seen = decoded and type(state) == 'table' and state.seen
         if type(seen) == 'table' and #seen > 0 then current = seen[#seen] end
@@ -94,7 +98,7 @@ export async function saveUsersFenced(
       callKeys.push(...userKeys(keys, id));
       // What neighbour lookups read of a user: their latest items alone, small.
       const expected = basis?.get(id);
-      args.push(expected === undefined ? '*' : `=${expected}`, JSON.stringify(user), JSON.stringify(user.recent.slice(0, neighbourItems)), basisOf(user));
+      args.push(expected === undefined ? '*' : `=${expected}`, encodeUserState(user), encodeRecent(user.recent, neighbourItems), basisOf(user));
     }
     return [callKeys.length, ...callKeys, ...args] as [number, ...string[]];
   };

@@ -82,8 +82,14 @@ export function createScorer({ store, recommender, flags, readCacheMs = 500, ref
     if (records.length === 0) return { learned: 0, duplicates: 0, listsRefreshed: 0, listsDeferred: 0, corruptStates: 0 };
     const events = records.map((r) => ({ offset: r.offset, event: toScoringEvent(r.event) }));
 
-    const productIds = [...new Set(events.flatMap((e) => e.event.productIds))];
-    const userIds = [...new Set(events.map((e) => e.event.userId))];
+    const batchProducts = new Set<string>();
+    const batchUsers = new Set<string>();
+    for (const { event } of events) {
+      for (const id of event.productIds) batchProducts.add(id);
+      batchUsers.add(event.userId);
+    }
+    const productIds = [...batchProducts];
+    const userIds = [...batchUsers];
     const corrupt: CorruptState[] = [];
     const [products, users] = await Promise.all([store.getProducts(productIds), store.loadUsers(userIds, corrupt)]);
     // A state that no longer decodes would fail this batch on every retry (a poison pill): it goes
@@ -96,7 +102,8 @@ export function createScorer({ store, recommender, flags, readCacheMs = 500, ref
     const touched = new Map<string, UserState>();
     const receivedAt = new Map<string, string>(); // per user, the newest event's (ISO strings sort by time)
     let duplicates = 0;
-    for (const [index, { offset, event }] of events.entries()) {
+    for (let index = 0; index < events.length; index++) {
+      const { offset, event } = events[index]!;
       const before = touched.get(event.userId) ?? users.get(event.userId) ?? emptyUserState();
       const learned = learnEvent(before, event, ctx);
       if (!learned.applied) {

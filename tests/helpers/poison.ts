@@ -10,6 +10,7 @@ import type { Env } from '../../src/config';
 import { TOPIC_OF } from '../../src/events/envelope';
 import { DEAD_LETTER_HEADERS, deadLetterTopic } from '../../src/log/deadLetters';
 import { redisKeys } from '../../src/store/redisKeys';
+import { decodeUserState } from '../../src/store/userStateCodec';
 import { OPS, eventually, gql } from './gateway';
 
 export interface Letter {
@@ -62,12 +63,8 @@ export async function learnedEventIds(env: Env, userId: string): Promise<string[
   try {
     const raw = await redis.get(redisKeys(env.REDIS_KEY_PREFIX!).userState(userId));
     if (raw === null) return [];
-    try {
-      const seen = (JSON.parse(raw) as { seen?: unknown }).seen;
-      return Array.isArray(seen) ? (seen as string[]) : null;
-    } catch {
-      return null;
-    }
+    const decoded = decodeUserState(raw);
+    return 'state' in decoded ? decoded.state.seen : null;
   } finally {
     await redis.quit();
   }

@@ -16,6 +16,7 @@ import { defaultFlags } from '../../../src/flags/definitions';
 import { diffDumps, dumpPrefix } from '../../../src/replay/dump';
 import { Recommender } from '../../../src/recommender/recommender';
 import { RedisStore } from '../../../src/store/redisStore';
+import { decodeUserState } from '../../../src/store/userStateCodec';
 import { eventually, realStackEnv } from '../../helpers/gateway';
 import { freePort, killHard, spawnGateway, type GatewayProcess } from '../../helpers/processes';
 import { dropGroup, dropPrefix, startReplay, upsertCatalog, waitScored } from '../replay/replayKit';
@@ -93,7 +94,8 @@ test(`3 gateways, one killed, one added, two in turn stopped past the session ti
         const raws = await redis.mget(users.map((u) => `${prefix}:{u:${u}}:state`));
         users.forEach((u, i) => {
           const w = waiting.get(u)!;
-          if (raws[i] && (JSON.parse(raws[i]) as { seen: string[] }).seen.includes(w.eventId)) {
+          const decoded = raws[i] ? decodeUserState(raws[i]) : null;
+          if (decoded && 'state' in decoded && decoded.state.seen.includes(w.eventId)) {
             waiting.delete(u);
             scored += 1;
             w.resolve();

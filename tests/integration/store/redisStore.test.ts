@@ -44,6 +44,50 @@ describe('the Redis store neighbour copy', () => {
   });
 });
 
+describe('the Redis store reading states written before the packed encoding', () => {
+  const old = { recent: [{ p: 'b', t: 1_796_000_000_002 }, { p: 'a', t: 1_796_000_000_001 }], cart: ['b'], purchased: [], cats: { shoes: 0.5 }, catsFrame: { epoch: 41, halfLifeHours: 24 }, seen: ['e1', 'e2'] };
+
+  test("a JSON state and recent copy left by the old code are read, and the state's last seen id fences its successor", async () => {
+    const redis = new Redis(url);
+    const store = new RedisStore(redis, uniqueId('oldjson'));
+    try {
+      // What the code before wrote (JSON), with no saved or listed mark: the stamp is the last seen id.
+      await redis.set(store.keys.userState('u1'), JSON.stringify(old));
+      await redis.set(store.keys.userRecent('u1'), JSON.stringify(old.recent));
+      expect((await store.loadUsers(['u1'])).get('u1')).toEqual(old);
+      expect((await store.recentItems(['u1'], 1)).get('u1')).toEqual(old.recent.slice(0, 1));
+      const next = { ...old, seen: ['e1', 'e2', 'e3'] };
+      expect(await store.saveUsers(new Map([['u1', next]]), new Map([['u1', 'e1']]))).toEqual({ refused: ['u1'] });
+      expect(await store.saveUsers(new Map([['u1', next]]), new Map([['u1', 'e2']]))).toEqual({ refused: [] });
+      expect((await redis.get(store.keys.userState('u1')))!.startsWith('u2\n')).toBe(true); // written packed from now on
+      expect((await store.loadUsers(['u1'])).get('u1')).toEqual(next);
+    } finally {
+      await store.clear();
+      await redis.quit();
+    }
+  });
+
+  test("a packed state without marks is fenced by its last seen id, read in Lua without decoding", async () => {
+    const redis = new Redis(url);
+    const store = new RedisStore(redis, uniqueId('packed'));
+    try {
+      await store.saveUsers(new Map([['u1', old]]));
+      await redis.del(store.keys.recsSaved('u1'), store.keys.recsListed('u1'));
+      const next = { ...old, seen: ['e1', 'e2', 'e3'] };
+      expect(await store.saveUsers(new Map([['u1', next]]), new Map([['u1', 'e1']]))).toEqual({ refused: ['u1'] });
+      expect(await store.saveUsers(new Map([['u1', next]]), new Map([['u1', 'e2']]))).toEqual({ refused: [] });
+      // A packed state with nothing seen: its stamp is ''.
+      const empty = { recent: [], cart: [], purchased: [], cats: {}, seen: [] };
+      await store.saveUsers(new Map([['u3', empty]]));
+      await redis.del(store.keys.recsSaved('u3'));
+      expect(await store.saveUsers(new Map([['u3', { ...empty, seen: ['f1'] }]]), new Map([['u3', '']]))).toEqual({ refused: [] });
+    } finally {
+      await store.clear();
+      await redis.quit();
+    }
+  });
+});
+
 describe("the Redis store's decay frames (APPLY_DELTAS keeps step with src/recommend/decay.ts)", () => {
   const HOUR = 3_600_000;
   const covisAt = (offset: number, to: string, weight: number, at: number, halfLifeHours: number): PositionedDelta => {
