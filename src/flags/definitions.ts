@@ -88,19 +88,6 @@ function experiment(key: string) {
   };
 }
 
-function rankerModel(key: string) {
-  return (value: unknown): RankerModel | null => {
-    if (value === null) return null;
-    try {
-      return parseRankerModel(value, key);
-    } catch (err) {
-      const message = (err as Error).message;
-      const colon = message.indexOf(': ');
-      throw new InvalidInputError(message.slice(0, colon), message.slice(colon + 2));
-    }
-  };
-}
-
 export const FLAG_DEFINITIONS: { [K in FlagKey]: FlagDefinition<K> } = {
   'recs.strategy': {
     key: 'recs.strategy',
@@ -159,7 +146,7 @@ export const FLAG_DEFINITIONS: { [K in FlagKey]: FlagDefinition<K> } = {
     key: 'ranker.model',
     description: 'null (the hand blend), or {"name", "weights": {feature: weight}} re-ranking its best 100 (npm run train writes one)',
     default: null,
-    parse: rankerModel('ranker.model'),
+    parse: (value) => (value === null ? null : parseRankerModel(value, 'ranker.model')),
   },
 };
 

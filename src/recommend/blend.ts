@@ -4,6 +4,7 @@
 // (flag `ranker.model`) those are re-ranked by the model's weighted sum of their features. The
 // hand blend is itself one such sum: (sessions + .2 covis + repeat) x (1 + idf) + bought, so
 // `HAND_MODEL` expresses it in the same features and training starts from it.
+import { InvalidInputError } from '../errors';
 import type { Scored, UserState } from './types';
 
 /** Every feature a model may weigh, in the order of a feature row. */
@@ -18,6 +19,10 @@ export const FEATURES = [
   'repeatIdf',
   'popularity', // trending score, normalised to the top item
   'category', // trending in the shopper's strongest categories, the i-th / (i + 1)
+  'onScreen', // 1 for the item the shopper is looking at (only where the list may keep viewed items)
+  'handRank', // 1 / (1 + the item's place in the hand blend's order)
+  'sessionsLog', // log(1 + 100 sessions): lets a model weigh weak and strong evidence unevenly
+  'covisLog', // log(1 + 100 covis)
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 export const FEATURE_COUNT = FEATURES.length;
@@ -96,6 +101,7 @@ export function featureRows(ids: readonly string[], x: FeatureInputs): Float32Ar
       if (o !== undefined) rows[o + 9] = Math.max(rows[o + 9]!, s.score / top / (i + 1));
     }
   });
+  const onScreen = x.keepViewed ? x.user.recent[0]?.p : undefined;
   ids.forEach((id, i) => {
     const o = i * F;
     const idf = x.idf(id);
@@ -103,6 +109,10 @@ export function featureRows(ids: readonly string[], x: FeatureInputs): Float32Ar
     rows[o + 5] = rows[o]! * idf;
     rows[o + 6] = rows[o + 1]! * idf;
     rows[o + 7] = rows[o + 3]! * idf;
+    rows[o + 10] = id === onScreen ? 1 : 0;
+    rows[o + 11] = 1 / (1 + i);
+    rows[o + 12] = Math.log1p(100 * rows[o]!);
+    rows[o + 13] = Math.log1p(100 * rows[o + 1]!);
   });
   return rows;
 }
@@ -117,22 +127,22 @@ export function rowScore(rows: Float32Array, i: number, w: Float64Array): number
 
 const NAME = /^[\w.-]{1,60}$/;
 
-/** A model as the flag, a model file or the CLI gives it; throws naming what is wrong. */
+/** A model as the flag or a model file gives it; an InvalidInputError names the field that is wrong. */
 export function parseRankerModel(value: unknown, where: string): RankerModel {
   const v = value as { name?: unknown; weights?: unknown } | null;
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new TypeError(`${where}: expected {"name": ..., "weights": {...}}, got ${JSON.stringify(value)?.slice(0, 80)}`);
-  if (typeof v.name !== 'string' || !NAME.test(v.name)) throw new TypeError(`${where}.name: expected 1 to 60 letters, digits, '.', '_' or '-', got ${JSON.stringify(v.name)}`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InvalidInputError(where, `expected {"name": ..., "weights": {...}}, got ${JSON.stringify(value)?.slice(0, 80)}`);
+  if (typeof v.name !== 'string' || !NAME.test(v.name)) throw new InvalidInputError(`${where}.name`, `expected 1 to 60 letters, digits, '.', '_' or '-', got ${JSON.stringify(v.name)}`);
   const w = v.weights as Record<string, unknown> | undefined;
-  if (typeof w !== 'object' || w === null || Array.isArray(w)) throw new TypeError(`${where}.weights: expected an object of feature weights, got ${JSON.stringify(w)}`);
+  if (typeof w !== 'object' || w === null || Array.isArray(w)) throw new InvalidInputError(`${where}.weights`, `expected an object of feature weights, got ${JSON.stringify(w)}`);
   const weights: Partial<Record<FeatureName, number>> = {};
   for (const [key, weight] of Object.entries(w)) {
-    if (!(FEATURES as readonly string[]).includes(key)) throw new TypeError(`${where}.weights.${key}: unknown feature; known: ${FEATURES.join(', ')}`);
+    if (!(FEATURES as readonly string[]).includes(key)) throw new InvalidInputError(`${where}.weights.${key}`, `unknown feature; known: ${FEATURES.join(', ')}`);
     if (typeof weight !== 'number' || !Number.isFinite(weight) || Math.abs(weight) > 1e6) {
-      throw new TypeError(`${where}.weights.${key}: expected a number from -1e6 to 1e6, got ${JSON.stringify(weight)}`);
+      throw new InvalidInputError(`${where}.weights.${key}`, `expected a number from -1e6 to 1e6, got ${JSON.stringify(weight)}`);
     }
     weights[key as FeatureName] = weight;
   }
   const extra = Object.keys(v).filter((k) => k !== 'name' && k !== 'weights');
-  if (extra.length > 0) throw new TypeError(`${where}: unknown field "${extra[0]}" (a model has name and weights)`);
+  if (extra.length > 0) throw new InvalidInputError(where, `unknown field "${extra[0]}" (a model has name and weights)`);
   return { name: v.name, weights };
 }

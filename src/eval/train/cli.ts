@@ -4,17 +4,19 @@
 //
 // Training part: for session-rec files the session-rec split's train (the test day is never
 // read); otherwise the events before the stream protocol's test period. Examples come from a
-// time-ordered replay of that part in which its later `--example-fraction` is predicted.
+// replay of that part shaped as the evaluation's protocol: session-rec files split it again
+// (its last `--test-days` predicted, not learnt), others replay it in time order with its later
+// `--example-fraction` predicted.
 import { writeFileSync } from 'node:fs';
 import { FEATURES, HAND_MODEL, weightVector, type RankerModel } from '../../recommend';
 import { helpText, parseCli, stringValue, type CliDefinition } from '../../util/cli';
 import { UsageError, type CliIo } from '../cli';
 import { assignSessions, detectFormat, firstLineOf, isFormat, parseFile, FORMATS, SESSION_GAP_MS, type DatasetFormat } from '../parsers';
-import { splitSessionRec } from '../protocols/sessionrec';
+import { sessionRecWork, splitSessionRec } from '../protocols/sessionrec';
 import { evaluateStream, planStream, streamWork } from '../protocols/stream';
 import { Progress } from '../report/progress';
 import type { EvalEvent } from '../types';
-import { ExampleRecorder } from './examples';
+import { ExampleRecorder, sessionRecExamples } from './examples';
 import { meanLoss, trainSoftmax, type Example } from './softmax';
 
 export const TRAIN_CLI: CliDefinition = {
@@ -33,6 +35,8 @@ export const TRAIN_CLI: CliDefinition = {
     'limit-events': { type: 'string', value: '<n>', description: 'read at most n events' },
     'test-days': { type: 'string', value: '<d>', description: 'session-rec files: days held out as the test split (default 1, as eval)' },
     'test-fraction': { type: 'string', value: '<f>', description: 'other files: the stream test period held out (default 0.2, as eval)' },
+    loss: { type: 'string', value: '<l>', description: 'top20 (default: pairwise logistic of the clicked item against the 20th best other,\nplus --mrr-share x softmax) | softmax (listwise)' },
+    'mrr-share': { type: 'string', value: '<x>', description: 'weight of the softmax part in the top20 loss (default 0.1)' },
     quiet: { type: 'boolean', description: 'no progress bar' },
     help: { type: 'boolean', description: '' },
   },
@@ -51,6 +55,8 @@ export interface TrainCliOptions {
   limitEvents: number | null;
   testDays: number;
   testFraction: number;
+  loss: 'top20' | 'softmax';
+  mrrShare: number;
   quiet: boolean;
 }
 
@@ -82,6 +88,8 @@ export function parseTrainArgs(argv: string[]): TrainCliOptions | 'help' {
   const name = text('name') ?? `blend-${seed}`;
   if (!/^[\w.-]{1,60}$/.test(name)) throw new UsageError(`--name: 1 to 60 letters, digits, '.', '_' or '-', got "${name}"`);
   const limit = text('limit-events');
+  const loss = text('loss') ?? 'top20';
+  if (loss !== 'top20' && loss !== 'softmax') throw new UsageError(`--loss must be top20 or softmax, got "${loss}"`);
   return {
     dataset,
     out,
@@ -95,6 +103,8 @@ export function parseTrainArgs(argv: string[]): TrainCliOptions | 'help' {
     limitEvents: limit === undefined ? null : num('limit-events', limit, 0, { integer: true }),
     testDays: num('test-days', text('test-days'), 1),
     testFraction: num('test-fraction', text('test-fraction'), 0.2, { below1: true }),
+    loss,
+    mrrShare: num('mrr-share', text('mrr-share'), 0.1, { zero: true }),
     quiet: parsed.quiet === true,
   };
 }
@@ -142,13 +152,23 @@ export async function runTrain(o: TrainCliOptions, io: CliIo): Promise<TrainRepo
   const { events } = await parseFile(o.dataset, format, o.limitEvents === null ? {} : { limitEvents: o.limitEvents });
   assignSessions(events, SESSION_GAP_MS);
   const train = trainingPart(events, format, o);
-  const plan = planStream(train, { testFraction: o.exampleFraction });
-  if (plan.stats.predictions === 0) throw new UsageError('the training part has no predictions (more data, or a larger --example-fraction)');
   const recorder = new ExampleRecorder();
-  const progress = new Progress(streamWork(plan), o.quiet ? null : io.stderr);
-  progress.setLabel('features');
-  evaluateStream(recorder, 'features', plan, 20, progress);
-  progress.finish();
+  if (format === 'session-rec') {
+    // As the evaluation asks: the training part's last `testDays` are predicted, not learnt.
+    const inner = splitSessionRec(train, { testDays: o.testDays });
+    if (inner.stats.predictions === 0) throw new UsageError('the training part leaves no inner test predictions (more data, or --test-days)');
+    const progress = new Progress(sessionRecWork(inner), o.quiet ? null : io.stderr);
+    progress.setLabel('features');
+    sessionRecExamples(recorder, inner, 20, progress);
+    progress.finish();
+  } else {
+    const plan = planStream(train, { testFraction: o.exampleFraction });
+    if (plan.stats.predictions === 0) throw new UsageError('the training part has no predictions (more data, or a larger --example-fraction)');
+    const progress = new Progress(streamWork(plan), o.quiet ? null : io.stderr);
+    progress.setLabel('features');
+    evaluateStream(recorder, 'features', plan, 20, progress);
+    progress.finish();
+  }
   const examples = recorder.examples;
   if (examples.length === 0) throw new UsageError('no prediction had its next item among the candidates; nothing to learn from');
   const F = FEATURES.length;
@@ -162,6 +182,7 @@ export async function runTrain(o: TrainCliOptions, io: CliIo): Promise<TrainRepo
     l2: o.l2,
     batchSize: 256,
     seed: o.seed,
+    topK: o.loss === 'softmax' ? null : { k: 20, mrrShare: o.mrrShare },
     onEpoch: (epoch, loss) => {
       if (!o.quiet && (epoch === 1 || epoch % 5 === 0 || epoch === o.epochs)) log(`epoch ${epoch}/${o.epochs}: mean loss ${loss.toFixed(4)}`);
     },

@@ -24,6 +24,8 @@ export interface TrainOptions {
   l2: number;
   batchSize: number;
   seed: number;
+  /** null: listwise softmax; otherwise the pairwise top-K loss (topKLoss) with this K and MRR share. */
+  topK: { k: number; mrrShare: number } | null;
   /** Called after each epoch with its mean loss. */
   onEpoch?: (epoch: number, loss: number) => void;
 }
@@ -51,6 +53,40 @@ export function exampleLoss(e: Example, w: Float64Array, features: number, grad?
   return loss;
 }
 
+/**
+ * Pairwise logistic loss of the clicked item against the K-th best other candidate under `w`:
+ * log(1 + exp(s_K - s_clicked)), a smooth "is the clicked item in the top K" (HR@K), plus
+ * `mrrShare` x the softmax loss for the order above it. The K-th candidate is chosen afresh at
+ * every step (which one it is depends on the weights).
+ */
+export function topKLoss(e: Example, w: Float64Array, features: number, k: number, mrrShare: number, grad?: Float64Array): number {
+  const scores = new Float64Array(e.candidates);
+  for (let j = 0; j < e.candidates; j++) {
+    let s = 0;
+    for (let f = 0; f < features; f++) s += w[f]! * e.rows[j * features + f]!;
+    scores[j] = s;
+  }
+  const others: number[] = [];
+  for (let j = 0; j < e.candidates; j++) if (j !== e.positive) others.push(j);
+  let loss = 0;
+  if (others.length >= k) {
+    others.sort((a, b) => scores[b]! - scores[a]!);
+    const n = others[k - 1]!;
+    const margin = scores[n]! - scores[e.positive]!;
+    loss = margin > 30 ? margin : Math.log1p(Math.exp(margin));
+    if (grad) {
+      const g = 1 / (1 + Math.exp(-margin));
+      for (let f = 0; f < features; f++) grad[f] = grad[f]! + g * (e.rows[n * features + f]! - e.rows[e.positive * features + f]!);
+    }
+  }
+  if (mrrShare > 0) {
+    const part = new Float64Array(features);
+    loss += mrrShare * exampleLoss(e, w, features, grad ? part : undefined);
+    if (grad) for (let f = 0; f < features; f++) grad[f] = grad[f]! + mrrShare * part[f]!;
+  }
+  return loss;
+}
+
 export function meanLoss(examples: readonly Example[], w: Float64Array, features: number): number {
   let total = 0;
   for (const e of examples) total += exampleLoss(e, w, features);
@@ -74,7 +110,10 @@ export function trainSoftmax(examples: readonly Example[], o: TrainOptions): Flo
     for (let b = 0; b < order.length; b += o.batchSize) {
       const grad = new Float64Array(F);
       const end = Math.min(order.length, b + o.batchSize);
-      for (let i = b; i < end; i++) total += exampleLoss(examples[order[i]!]!, w, F, grad);
+      for (let i = b; i < end; i++) {
+        const e = examples[order[i]!]!;
+        total += o.topK ? topKLoss(e, w, F, o.topK.k, o.topK.mrrShare, grad) : exampleLoss(e, w, F, grad);
+      }
       step++;
       for (let f = 0; f < F; f++) {
         const g = grad[f]! / (end - b) + o.l2 * (w[f]! - o.init[f]!);
