@@ -31,7 +31,8 @@ export const TRAIN_CLI: CliDefinition = {
     'learning-rate': { type: 'string', value: '<x>', description: 'Adam step size (default 0.05)' },
     l2: { type: 'string', value: '<x>', description: 'pull of the weights towards the hand blend (default 0.001)' },
     seed: { type: 'string', value: '<n>', description: 'shuffling seed (default 42)' },
-    'example-fraction': { type: 'string', value: '<f>', description: 'the later part of the training period that is predicted (default 0.5)' },
+    'example-fraction': { type: 'string', value: '<f>', description: 'other files: the later part of the training period that is predicted (default 0.5)' },
+    'example-days': { type: 'string', value: '<d>', description: 'session-rec files: the training part\'s last d days are predicted (default 1)' },
     'limit-events': { type: 'string', value: '<n>', description: 'read at most n events' },
     'test-days': { type: 'string', value: '<d>', description: 'session-rec files: days held out as the test split (default 1, as eval)' },
     'test-fraction': { type: 'string', value: '<f>', description: 'other files: the stream test period held out (default 0.2, as eval)' },
@@ -52,6 +53,7 @@ export interface TrainCliOptions {
   l2: number;
   seed: number;
   exampleFraction: number;
+  exampleDays: number;
   limitEvents: number | null;
   testDays: number;
   testFraction: number;
@@ -100,6 +102,7 @@ export function parseTrainArgs(argv: string[]): TrainCliOptions | 'help' {
     l2: num('l2', text('l2'), 0.001, { zero: true }),
     seed,
     exampleFraction: num('example-fraction', text('example-fraction'), 0.5, { below1: true }),
+    exampleDays: num('example-days', text('example-days'), 1),
     limitEvents: limit === undefined ? null : num('limit-events', limit, 0, { integer: true }),
     testDays: num('test-days', text('test-days'), 1),
     testFraction: num('test-fraction', text('test-fraction'), 0.2, { below1: true }),
@@ -154,9 +157,9 @@ export async function runTrain(o: TrainCliOptions, io: CliIo): Promise<TrainRepo
   const train = trainingPart(events, format, o);
   const recorder = new ExampleRecorder();
   if (format === 'session-rec') {
-    // As the evaluation asks: the training part's last `testDays` are predicted, not learnt.
-    const inner = splitSessionRec(train, { testDays: o.testDays });
-    if (inner.stats.predictions === 0) throw new UsageError('the training part leaves no inner test predictions (more data, or --test-days)');
+    // As the evaluation asks: the training part's last `exampleDays` are predicted, not learnt.
+    const inner = splitSessionRec(train, { testDays: o.exampleDays });
+    if (inner.stats.predictions === 0) throw new UsageError('the training part leaves no inner test predictions (more data, or --example-days)');
     const progress = new Progress(sessionRecWork(inner), o.quiet ? null : io.stderr);
     progress.setLabel('features');
     sessionRecExamples(recorder, inner, 20, progress);
