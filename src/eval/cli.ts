@@ -3,6 +3,7 @@
 // the whole run is testable and nothing here touches process state.
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { localGatewayUrl, loopbackUrl } from '../util/loopbackUrl';
 import { helpText, parseCli, stringValue, type CliDefinition } from '../util/cli';
 import { MetricAccumulator } from './metrics';
 import { createMethod, defaultMethodKeys, findMethod, METHODS } from './methods';
@@ -17,6 +18,7 @@ import {
   parseFile,
   FORMATS,
   type DatasetFormat,
+  type ParseReport,
 } from './parsers';
 import type { MethodResult } from './protocols/common';
 import { evaluateSessionRec, sessionRecWork, splitSessionRec } from './protocols/sessionrec';
@@ -24,8 +26,10 @@ import { evaluateStream, planStream, streamWork } from './protocols/stream';
 import { Progress } from './report/progress';
 import { formatDuration, type ProgressSink } from '../util/progress';
 import { renderHitRateSvg } from './report/svg';
+import { httpGateway } from './served/client';
+import { renderServed, runServed, servedWork, type ServedReport } from './served/run';
 import { renderTable } from './report/table';
-import type { MethodDefinition } from './types';
+import type { EvalEvent, MethodDefinition } from './types';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -53,6 +57,14 @@ export const EVAL_CLI: CliDefinition = {
     'test-days': { type: 'string', value: '<d>', description: 'session-rec protocol: test = sessions ending in the last d days (default 1)' },
     'test-fraction': { type: 'string', value: '<f>', description: 'stream protocol: predict the last f of the time span (default 0.2)' },
     'session-gap-minutes': { type: 'string', value: '<m>', description: 'sessions end after m minutes of inactivity where the data has no session id (default 30)' },
+    served: {
+      type: 'boolean',
+      description: 'replay the dataset in time order through a running gateway (trackEvents batches), read each\nshopper\'s list just before their event, and compare HR@K / MRR@K with the offline stream\nreplay of the same events (paired); the offline method is --methods (default ours:keepViewed=false)',
+    },
+    url: { type: 'string', value: '<url>', description: 'with --served: the gateway (default http://127.0.0.1:$PORT/graphql; loopback only)' },
+    limit: { type: 'string', value: '<n>', description: 'with --served: read at most n events (as --limit-events)' },
+    speed: { type: 'string', value: '<x>', description: 'with --served: pace batches at x data seconds per second instead of waiting until\neach batch is scored (lists may then lag behind their shopper)' },
+    batch: { type: 'string', value: '<n>', description: 'with --served: events per trackEvents call, 1..500 (default 500)' },
     quiet: { type: 'boolean', description: 'no progress bar' },
     help: { type: 'boolean', description: '' },
   },
@@ -78,6 +90,8 @@ export interface CliOptions {
   testFraction: number;
   sessionGapMs: number;
   quiet: boolean;
+  /** `--served`: the gateway to replay through, and how. */
+  served: { url: URL; speed: number | null; batchSize: number } | null;
 }
 
 function positive(name: string, raw: string | undefined, fallback: number, integer = false): number {
@@ -110,7 +124,7 @@ function pairedMethods(argv: readonly string[], first: string | undefined, posit
   return [first, second];
 }
 
-export function parseCliArgs(argv: string[], registry: readonly MethodDefinition[] = METHODS): CliOptions | 'help' {
+export function parseCliArgs(argv: string[], registry: readonly MethodDefinition[] = METHODS, defaultUrl = localGatewayUrl(4000)): CliOptions | 'help' {
   let parsed: Record<string, string | boolean | undefined>;
   let positionals: string[];
   try {
@@ -134,6 +148,11 @@ export function parseCliArgs(argv: string[], registry: readonly MethodDefinition
     'test-fraction': text('test-fraction'),
     'session-gap-minutes': text('session-gap-minutes'),
     quiet: parsed.quiet === true,
+    served: parsed.served === true,
+    url: text('url'),
+    limit: text('limit'),
+    speed: text('speed'),
+    batch: text('batch'),
   };
   if (values.help) return 'help';
   if (!values.dataset) throw new UsageError('--dataset <path> is required');
@@ -145,9 +164,19 @@ export function parseCliArgs(argv: string[], registry: readonly MethodDefinition
     throw new UsageError(`--protocol must be session-rec or stream, got "${protocol}"`);
   }
   const paired = pairedMethods(argv, values.paired, positionals);
+  if (!values.served) {
+    const stray = (['url', 'limit', 'speed', 'batch'] as const).find((o) => values[o] !== undefined);
+    if (stray) throw new UsageError(`--${stray} belongs to --served`);
+  } else {
+    if (paired) throw new UsageError('--served compares the served lists with one offline method; leave out --paired');
+    if (protocol === 'session-rec') throw new UsageError('--served replays in time order: the stream protocol (leave out --protocol session-rec)');
+    if (values.limit !== undefined && values['limit-events'] !== undefined) throw new UsageError('--limit and --limit-events say the same; give one');
+  }
+  const methodsText = values.methods ?? (values.served ? SERVED_OFFLINE_METHOD : undefined);
   if (paired && values.methods !== undefined) throw new UsageError('--paired names the two methods to run; leave out --methods');
-  const methods = paired ? paired.map(parseMethodSpec) : parseMethodList(values.methods ?? defaultMethodKeys(registry).join(','));
+  const methods = paired ? paired.map(parseMethodSpec) : parseMethodList(methodsText ?? defaultMethodKeys(registry).join(','));
   if (methods.length === 0) throw new UsageError('--methods lists no method');
+  if (values.served && methods.length !== 1) throw new UsageError('--served compares with one offline method; --methods names more');
   for (const m of methods) {
     try {
       findMethod(m.key, registry).create(m.options); // validates options early
@@ -155,6 +184,7 @@ export function parseCliArgs(argv: string[], registry: readonly MethodDefinition
       throw new UsageError((err as Error).message);
     }
   }
+  const limitText = values.limit ?? values['limit-events'];
   const testFraction = positive('test-fraction', values['test-fraction'], 0.2);
   if (testFraction >= 1) throw new UsageError('--test-fraction must be below 1');
   return {
@@ -166,12 +196,28 @@ export function parseCliArgs(argv: string[], registry: readonly MethodDefinition
     paired: paired !== null,
     json: values.json ?? false,
     plot: values.plot ?? null,
-    limitEvents: values['limit-events'] === undefined ? null : positive('limit-events', values['limit-events'], 0, true),
+    limitEvents: limitText === undefined ? null : positive(values.limit !== undefined ? 'limit' : 'limit-events', limitText, 0, true),
     testDays: positive('test-days', values['test-days'], 1),
     testFraction,
     sessionGapMs: positive('session-gap-minutes', values['session-gap-minutes'], SESSION_GAP_MS / 60_000) * 60_000,
     quiet: values.quiet ?? false,
+    served: values.served ? servedOptions(values.url ?? defaultUrl, values.speed, values.batch) : null,
   };
+}
+
+/** The offline side of `--served` unless --methods says otherwise: the strategy as the live list runs it (the item on screen left out). */
+export const SERVED_OFFLINE_METHOD = 'ours:keepViewed=false';
+
+function servedOptions(url: string, speed: string | undefined, batch: string | undefined): NonNullable<CliOptions['served']> {
+  let parsedUrl: URL;
+  try {
+    parsedUrl = loopbackUrl(url);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const batchSize = positive('batch', batch, 500, true);
+  if (batchSize > 500) throw new UsageError(`--batch must be at most 500 (a trackEvents call's limit), got "${batch}"`);
+  return { url: parsedUrl, speed: speed === undefined ? null : positive('speed', speed, 1), batchSize };
 }
 
 export interface EvalReport {
@@ -186,6 +232,8 @@ export interface EvalReport {
   results: MethodResult[];
   /** With `--paired A B`: A against B over the same predictions. */
   paired?: PairedComparison;
+  /** With `--served`: the served lists against the offline method over the same events. */
+  served?: ServedReport;
   elapsedMs: number;
 }
 
@@ -205,6 +253,7 @@ export async function runEval(opts: CliOptions, io: CliIo, registry: readonly Me
   if (!opts.quiet) {
     log(`read ${report.eventsEmitted} events from ${report.linesRead} lines; ${report.badRows} bad rows${sessionsAssigned ? `; ${sessionsAssigned} sessions cut at ${opts.sessionGapMs / 60_000} min gaps` : ''}`);
   }
+  if (opts.served) return runServedEval(opts, events, io, registry, { format, report, sessionsAssigned, started });
   const results: MethodResult[] = [];
   // Every method's predictions, kept so `--paired` can score both on the same resampled sessions.
   const predictions = opts.methods.map(() => new MetricAccumulator(opts.k));
@@ -254,6 +303,45 @@ export async function runEval(opts: CliOptions, io: CliIo, registry: readonly Me
   return out;
 }
 
+async function runServedEval(
+  opts: CliOptions,
+  events: EvalEvent[],
+  io: CliIo,
+  registry: readonly MethodDefinition[],
+  read: { format: DatasetFormat; report: ParseReport; sessionsAssigned: number; started: number },
+): Promise<EvalReport> {
+  const served = opts.served!;
+  const spec = opts.methods[0]!;
+  const plan = planStream(events, { testFraction: opts.testFraction });
+  if (plan.stats.predictions === 0) throw new UsageError('the stream has no predictions in its test period (try --test-fraction)');
+  const progress = new Progress(servedWork(plan), opts.quiet ? null : io.stderr);
+  progress.setLabel(`served ${served.url.href}, then ${spec.text}`);
+  const result = await runServed(
+    events,
+    httpGateway(served.url),
+    { spec: spec.text, method: createMethod(spec, registry) },
+    { k: opts.k, testFraction: opts.testFraction, batchSize: served.batchSize, speed: served.speed, concurrency: 8 },
+    progress,
+  );
+  progress.finish();
+  const out: EvalReport = {
+    dataset: opts.dataset,
+    format: read.format,
+    protocol: 'stream',
+    k: opts.k,
+    parse: read.report.toJSON(),
+    sessionsAssigned: read.sessionsAssigned,
+    split: plan.stats,
+    confidence: '95% percentile bootstrap over test sessions (1000 resamples, seed 42)',
+    results: [],
+    paired: result.paired,
+    served: result,
+    elapsedMs: Date.now() - read.started,
+  };
+  io.stdout(opts.json ? `${JSON.stringify(out, null, 2)}\n` : `${renderServed(result)}\n`);
+  return out;
+}
+
 export function renderHuman(r: EvalReport): string {
   const lines: string[] = [];
   lines.push(`dataset   ${r.dataset} (${r.format}), protocol ${r.protocol}, K=${r.k}`);
@@ -284,9 +372,9 @@ export function renderHuman(r: EvalReport): string {
 }
 
 /** Runs the CLI; returns the process exit code. */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], io: CliIo, defaultUrl?: string): Promise<number> {
   try {
-    const opts = parseCliArgs(argv);
+    const opts = parseCliArgs(argv, METHODS, defaultUrl);
     if (opts === 'help') {
       io.stdout(`${USAGE}\n`);
       return 0;

@@ -1,6 +1,7 @@
 // Every feature flag: its JSON type, default and allowed range. ZooKeeper holds one znode per
 // flag (`/recsys/flags/<key>`, data = the JSON value); the embedded mode reads an optional file.
 import { InvalidInputError } from '../errors';
+import { parseRankerModel, type RankerModel } from './rankerModel';
 
 export type Strategy = 'personalized' | 'trending';
 export const STRATEGIES: readonly Strategy[] = ['personalized', 'trending'];
@@ -26,6 +27,8 @@ export interface RecFlags {
   'attribution.windowMs': number;
   /** Days of inactivity after which a shopper's keys (and statistics unwritten as long) expire. */
   'retention.shopperDays': number;
+  /** null = the hand blend; otherwise a learned blend re-ranking its best candidates (npm run train). */
+  'ranker.model': RankerModel | null;
 }
 export type FlagKey = keyof RecFlags;
 
@@ -151,6 +154,12 @@ export const FLAG_DEFINITIONS: { [K in FlagKey]: FlagDefinition<K> } = {
     default: 30,
     // At least a day: shorter would drop the state of shoppers in the middle of a visit.
     parse: number('retention.shopperDays', 1, 3650),
+  },
+  'ranker.model': {
+    key: 'ranker.model',
+    description: 'null (the hand blend), or {"name", "weights": {feature: weight}} re-ranking its best 100 (npm run train writes one)',
+    default: null,
+    parse: (value) => (value === null ? null : parseRankerModel(value, 'ranker.model')),
   },
 };
 

@@ -4,3 +4,4 @@ export * from './learn';
 export * from './rank';
 export * from './arms';
 export * from './neighbourhood';
+export * from './blend';

@@ -1,6 +1,7 @@
 // Ranking one user's list from their state and the neighbour lists a store looked up.
 import type { RecFlags, Strategy } from '../flags/definitions';
 import { candidateOf, NEIGHBOURHOOD, neighbourScores, queryItems, type Candidate, type NeighbourhoodParams, type NeighbourItems } from './neighbourhood';
+import { featureRows, RERANK_DEPTH, rowScore, weightVector, type RankerModel } from './blend';
 import type { RankedItem, Reason, Scored, UserState } from './types';
 
 /** How much of the user's state feeds the candidates (bounded work per user). */
@@ -106,17 +107,25 @@ export interface RankInput {
    */
   keepViewed?: boolean;
   tuning?: RankTuning;
+  /** A learned blend (flag `ranker.model`) re-ranking the hand blend's best RERANK_DEPTH; absent or null: the hand blend. */
+  model?: RankerModel | null;
 }
 
 /** Fill items rank below every personal item; within a tier by score. */
 const TIER: Record<Reason, number> = { ALSO_VIEWED: 0, BOUGHT_TOGETHER: 0, RECENTLY_VIEWED: 0, CATEGORY_AFFINITY: 1, TRENDING: 2 };
 
-export function rankForUser(input: RankInput): RankedItem[] {
-  const { user, limit } = input;
+function excludedFor(input: RankInput): Set<string> {
+  const { user } = input;
   const excluded = new Set(input.unavailable);
   if (user.recent[0] && !input.keepViewed) excluded.add(user.recent[0].p); // never the item the shopper is looking at
   if (input.flags['filters.excludePurchased']) user.purchased.forEach((p) => excluded.add(p));
   if (input.flags['filters.excludeInCart']) user.cart.forEach((p) => excluded.add(p));
+  return excluded;
+}
+
+export function rankForUser(input: RankInput): RankedItem[] {
+  const { user, limit } = input;
+  const excluded = excludedFor(input);
 
   const picked: RankedItem[] = [];
   const taken = new Set<string>();
@@ -175,11 +184,38 @@ function normalised(list: Scored[]): Scored[] {
   return top > 0 ? list.map((s) => ({ id: s.id, score: s.score / top })) : [];
 }
 
+function personalScores(input: RankInput, excluded: ReadonlySet<string>, limit: number): RankedItem[] {
+  if (!input.model) return handBlend(input, excluded, limit).items;
+  const stage = handBlend(input, excluded, Math.max(limit, RERANK_DEPTH));
+  return reranked(stage.items, stage.features(), input.model, limit);
+}
+
+/**
+ * The candidates a model re-ranks for this input (the hand blend's best RERANK_DEPTH, the
+ * personal part only) and their feature rows: what training learns from.
+ */
+export function rerankCandidates(input: RankInput): { ids: string[]; rows: Float32Array } {
+  const stage = handBlend(input, excludedFor(input), RERANK_DEPTH);
+  return { ids: stage.items.map((i) => i.productId), rows: stage.features() };
+}
+
+const WEIGHTS = new WeakMap<RankerModel, Float64Array>();
+
+function reranked(items: RankedItem[], rows: Float32Array, model: RankerModel, limit: number): RankedItem[] {
+  let w = WEIGHTS.get(model);
+  if (w === undefined) WEIGHTS.set(model, (w = weightVector(model)));
+  const best = new TopList(limit);
+  // Shown as a probability-like score in (0, 1); the order is the model's.
+  items.forEach((item, i) => best.offer(item.productId, 1 / (1 + Math.exp(-rowScore(rows, i, w))), item.reason));
+  return best.items;
+}
+
 /**
  * Session neighbours, co-visitation of the recent items (nearer = stronger) and bought-together of
- * the basket, each normalised to its best item and blended by the tuning's weights.
+ * the basket, each normalised to its best item and blended by the tuning's weights; `features`
+ * computes the model's feature rows of the items picked (blend.ts).
  */
-function personalScores(input: RankInput, excluded: ReadonlySet<string>, limit: number): RankedItem[] {
+function handBlend(input: RankInput, excluded: ReadonlySet<string>, limit: number): { items: RankedItem[]; features: () => Float32Array } {
   const t = input.tuning ?? RANKING;
   const { recent, basket } = candidateKeys(input.user);
   // One entry per candidate item, shared by every part (each part looks an item up once).
@@ -216,7 +252,30 @@ function personalScores(input: RankInput, excluded: ReadonlySet<string>, limit: 
     const v = damping && raw > 0 ? raw * damping.of(id) : raw;
     best.offer(id, v + c.bought, c.bought > v ? 'BOUGHT_TOGETHER' : 'ALSO_VIEWED');
   }
-  return best.items;
+  const features = () => {
+    const unit = damping ? null : popularityDamping(input.trending, 1);
+    const { categories } = candidateKeys(input.user);
+    return featureRows(
+      best.items.map((i) => i.productId),
+      {
+        user: input.user,
+        recent,
+        basket,
+        categories,
+        alsoViewed: input.alsoViewed,
+        boughtTogether: input.boughtTogether,
+        trending: input.trending,
+        trendingByCategory: input.trendingByCategory,
+        sessions: (id) => (sessionsTop > 0 ? (table.get(id)?.sessions ?? 0) / sessionsTop : 0),
+        idf: (id) => (damping ? (damping.of(id) - 1) / t.idf : unit ? unit.of(id) - 1 : 0),
+        keepViewed: input.keepViewed === true,
+        covisItems: t.covisItems,
+        covisDecay: t.covisDecay,
+        repeatDecay: t.repeatDecay,
+      },
+    );
+  };
+  return { items: best.items, features };
 }
 
 class TopList {

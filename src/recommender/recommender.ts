@@ -64,6 +64,7 @@ export class Recommender {
       unavailable,
       neighbours,
       now: this.now(),
+      model: flags['ranker.model'],
     });
     return { generatedAt: new Date(this.now()).toISOString(), strategy: servedStrategy(strategy, items), arm, items, flags: flagsStamp(flags) };
   }

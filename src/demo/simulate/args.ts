@@ -1,6 +1,7 @@
 // `npm run simulate` options: parsed and bounded here (pure), so a typo or an unbounded run is
 // refused before anything is sent.
 import { CliUsageError, helpText, parseCli, stringValue, type CliDefinition } from '../../util/cli';
+import { loopbackUrl as checkedLoopbackUrl, localGatewayUrl } from '../../util/loopbackUrl';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -93,28 +94,16 @@ function number(flag: string, raw: string | undefined, min: number, max: number,
   return value;
 }
 
-const LOOPBACK_NAMES = new Set(['localhost', '[::1]', '::1']);
-
 /** Only a gateway on this machine: the simulator is a load source, never pointed elsewhere. */
 export function loopbackUrl(raw: string): URL {
-  let url: URL;
   try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError(`--url: "${raw}" is not a URL (e.g. http://127.0.0.1:4000/graphql)`);
+    return checkedLoopbackUrl(raw);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url: expected http(s)://, got "${url.protocol}"`);
-  const host = url.hostname.toLowerCase();
-  const loopback = LOOPBACK_NAMES.has(host) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-  if (!loopback) throw new UsageError(`--url: only loopback gateways are allowed (127.0.0.1, localhost, ::1), got "${url.hostname}"`);
-  if (url.username || url.password) throw new UsageError('--url: credentials in the URL are not allowed');
-  return url;
 }
 
-/** The gateway `npm start` runs on this machine when it listens on `port`. */
-export function localGatewayUrl(port: number): string {
-  return `http://127.0.0.1:${port}/graphql`;
-}
+export { localGatewayUrl };
 
 export function parseSimulateArgs(argv: readonly string[], defaultUrl = localGatewayUrl(4000)): SimulateOptions {
   let values: Record<string, string | boolean | undefined>;

@@ -1,16 +1,20 @@
 // "ours": the strategy the gateway serves, evaluated through exactly its code. Learning is the
 // production learnEvent into the same statistics the embedded store keeps (MemoryStats); a list
 // is planned, looked up and ranked as the Recommender does it, only without the async store.
+import { readFileSync } from 'node:fs';
 import { defaultFlags, type RecFlags } from '../../flags/definitions';
 import {
   emptyUserState,
   learnEvent,
   planLookups,
   planNeighbours,
+  parseRankerModel,
   rankForUser,
   RANKING,
   type InteractionType,
   type LearnContext,
+  type RankInput,
+  type RankerModel,
   type RankTuning,
   type RecentItem,
   type ScoringEvent,
@@ -27,6 +31,8 @@ export interface OursOptions {
   tuning?: RankTuning;
   /** Whether items of the current session may be predicted (the live list leaves out the item on screen). */
   keepViewed?: boolean;
+  /** A learned blend re-ranking the hand blend's best (as the flag `ranker.model` does live). */
+  model?: RankerModel | null;
 }
 
 export class Ours implements SessionRecommender {
@@ -38,11 +44,13 @@ export class Ours implements SessionRecommender {
   private readonly flags: RecFlags;
   private readonly tuning: RankTuning;
   private readonly keepViewed: boolean;
+  private readonly model: RankerModel | null;
   private lastQuery: { sessionId: string; length: number; user: UserState } | null = null;
   private counter = 0;
 
-  constructor({ flags = defaultFlags(), tuning = RANKING, keepViewed = true }: OursOptions = {}) {
+  constructor({ flags = defaultFlags(), tuning = RANKING, keepViewed = true, model = null }: OursOptions = {}) {
     this.flags = flags;
+    this.model = model;
     this.tuning = tuning;
     this.keepViewed = keepViewed;
     this.ctx = { flags: this.flags, categoryOf: (id) => this.categories.get(id) ?? null };
@@ -78,6 +86,11 @@ export class Ours implements SessionRecommender {
   }
 
   recommend(session: SessionContext, k: number): string[] {
+    return rankForUser(this.rankInput(session, k)).map((item) => item.productId);
+  }
+
+  /** What the gateway's Recommender would hand the ranking for this session now. */
+  protected rankInput(session: SessionContext, k: number): RankInput {
     // The session's own state from its events so far; what it would add to the shared
     // statistics is dropped, so asking never changes later answers.
     // (Protocols ask for a session's prefixes in order: the state of the previous prefix is kept and
@@ -100,7 +113,7 @@ export class Ours implements SessionRecommender {
       if (recent) lists.push(recent);
     }
     const neighbours = { size: lists.length, values: () => lists };
-    return rankForUser({
+    return {
       user,
       strategy: 'personalized',
       flags: this.flags,
@@ -114,7 +127,8 @@ export class Ours implements SessionRecommender {
       now: session.now,
       keepViewed: this.keepViewed,
       tuning: this.tuning,
-    }).map((item) => item.productId);
+      model: this.model,
+    };
   }
 }
 
@@ -142,14 +156,31 @@ const NUMERIC = {
   inh: 'number',
   ipw: 'number',
 } as const;
-type OursCliOptions = { [K in keyof typeof NUMERIC]?: number } & { keepViewed?: boolean };
+type OursCliOptions = { [K in keyof typeof NUMERIC]?: number } & { keepViewed?: boolean; model?: string };
+
+/** A model file as `npm run train` writes it. */
+export function readModelFile(path: string): RankerModel {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`model file ${path}: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`model file ${path}: not JSON`);
+  }
+  return parseRankerModel(json, `model file ${path}`);
+}
 
 export const ours: MethodDefinition = {
   key: 'ours',
-  description: 'the strategy the gateway serves (src/recommend through MemoryStats), flag defaults; options override flags and tuning',
+  description: 'the strategy the gateway serves (src/recommend through MemoryStats), flag defaults; options override flags and tuning; model=<file> re-ranks with a learned blend',
   inDefaultRun: true,
   create: (o) => {
-    const opts = checkOptions<OursCliOptions>('ours', o, { ...NUMERIC, keepViewed: 'boolean' });
+    const opts = checkOptions<OursCliOptions>('ours', o, { ...NUMERIC, keepViewed: 'boolean', model: 'string' });
     const flags = defaultFlags();
     if (opts.halfLifeHours !== undefined) flags['decay.halfLifeHours'] = opts.halfLifeHours;
     if (opts.view !== undefined) flags['weights.view'] = opts.view;
@@ -178,6 +209,6 @@ export const ours: MethodDefinition = {
         ipw: opts.ipw ?? n.ipw,
       },
     };
-    return new Ours({ flags, tuning, keepViewed: opts.keepViewed ?? true });
+    return new Ours({ flags, tuning, keepViewed: opts.keepViewed ?? true, model: opts.model === undefined ? null : readModelFile(opts.model) });
   },
 };
