@@ -34,6 +34,7 @@ import {
   type TrackLimiter,
 } from './security';
 import type { WsExtra } from './security/wsGuard';
+import { createDirectSubscriptions } from './security/wsDirect';
 import { serveLean } from './wsServe';
 import { DocumentCache } from './security/documentCache';
 import { SocketsPerAddress } from './security/socketsPerAddress';
@@ -103,15 +104,18 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
     });
     wsServer.on('connection', (socket, req) => socket.once('close', socketsPerAddress.opened(addressOf(req))));
     const forClient = (address: string) => limiter.forClient(address);
-    const { sweep, ...wsGuard } = createWsGuard({ schema, security, introspection, authenticate, format: formatError });
+    const { sweep, direct, ...wsGuard } = createWsGuard({ schema, security, introspection, authenticate, format: formatError });
+    const context = (extra: WsExtra) => new SocketContext(services, extra.viewer ?? authenticate(undefined), forClient, extra.clientAddress ?? 'unknown');
     return serveLean<Record<string, unknown> | undefined, WsExtra>(
-      {
-        schema,
-        ...wsGuard,
-        context: (ctx) => new SocketContext(services, ctx.extra.viewer ?? authenticate(undefined), forClient, ctx.extra.clientAddress ?? 'unknown'),
-      },
+      { schema, ...wsGuard, context: (ctx) => context(ctx.extra) },
       wsServer,
-      { ...sweep, keepAliveMs: WS_KEEPALIVE_MS, isProd: production },
+      {
+        ...sweep,
+        keepAliveMs: WS_KEEPALIVE_MS,
+        isProd: production,
+        // Subscriptions are served by the direct path (no graphql-ws frame held per subscription).
+        direct: createDirectSubscriptions({ guard: { ...wsGuard, direct }, context }),
+      },
     );
   }
 
