@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import cors from 'cors';
 import express from 'express';
@@ -63,6 +63,17 @@ export interface HttpGatewayOptions {
   /** What this process runs (default: every role). */
   roles?: Roles;
 }
+
+/** `cache-control: no-store` on every answer, as Apollo's cache-control plugin sets it when nothing is cacheable. */
+const noStorePlugin: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (!response.http.headers.has('cache-control')) response.http.headers.set('cache-control', 'no-store');
+      },
+    };
+  },
+};
 
 /** graphql-ws's default keep-alive: a socket that does not answer a ping within this time is dropped. */
 const WS_KEEPALIVE_MS = 12_000;
@@ -134,6 +145,11 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainMs ?? 2_500 }),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
       createSecurityPlugin<GatewayContext>({ maxCost: security.maxCost, refusals }),
+      // No field has a cache hint, so Apollo's cache-control plugin only ever answered `no-store`,
+      // at the price of a hook on every field of every answer (and every resolver of the schema
+      // wrapped for it). The same header, set once per answer.
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin,
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, document: SANDBOX_DOCUMENT, variables: SANDBOX_VARIABLES }),
