@@ -8,7 +8,7 @@ const [beforeRoot, afterRoot] = [process.argv[2], process.argv[3]];
 const rounds = Number(process.argv[4] || 8);
 const autocannon = require(`${afterRoot}/node_modules/autocannon`);
 const Redis = require(`${afterRoot}/node_modules/ioredis`);
-const { Kafka, logLevel } = require(`${afterRoot}/node_modules/kafkajs`);
+const { removeLeftovers } = require('../held-profile/leftovers');
 const { RedisStore } = require(`${afterRoot}/dist/src/store/redisStore`);
 const { catalogue, rng } = require(`${afterRoot}/dist/scripts/bench/workload`);
 const id = `bench-abread${Math.random().toString(16).slice(2, 8)}`;
@@ -55,14 +55,6 @@ async function burst(url, seconds) {
     for (const k of ['before', 'after']) console.log(`${k}: ${(sum[k].cpu / sum[k].q).toFixed(0)} µs CPU per query over ${sum[k].q} queries`);
   } finally {
     for (const k of Object.values(kids)) await k.stop().catch(() => {});
-    let cursor = '0';
-    do { const [next, keys] = await redis.scan(cursor, 'MATCH', `${id}*`, 'COUNT', 5000); cursor = next; if (keys.length) await redis.unlink(...keys); } while (cursor !== '0');
-    redis.disconnect();
-    const admin = new Kafka({ brokers: ['127.0.0.1:9093'], logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(id));
-    if (topics.length) await admin.deleteTopics({ topics, timeout: 10000 }).catch(() => {});
-    await admin.deleteGroups([`${id}-a-scorer`, `${id}-b-scorer`]).catch(() => {});
-    await admin.disconnect();
+    await removeLeftovers({ redis, kafkajs: require(`${afterRoot}/node_modules/kafkajs`), id, groups: [`${id}-a-scorer`, `${id}-b-scorer`] });
   }
 })().catch((e) => { console.error(e); process.exit(1); });
