@@ -11,7 +11,7 @@ const { openSubscribers } = require(`${root}/dist/scripts/bench/ws`);
 const { catalogue } = require(`${root}/dist/scripts/bench/workload`);
 const { RedisStore } = require(`${root}/dist/src/store/redisStore`);
 const Redis = require(`${root}/node_modules/ioredis`);
-const { Kafka, logLevel } = require(`${root}/node_modules/kafkajs`);
+const { removeLeftovers } = require('./leftovers');
 const fs = require('fs');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const id = `bench-leanprof${Math.random().toString(16).slice(2, 8)}-held`;
@@ -49,14 +49,6 @@ async function waitSnap(before) {
   } finally {
     if (subs) await subs.dispose();
     await gw.stop();
-    let cursor = '0';
-    do { const [next, keys] = await redis.scan(cursor, 'MATCH', `${id}*`, 'COUNT', 5000); cursor = next; if (keys.length) await redis.unlink(...keys); } while (cursor !== '0');
-    redis.disconnect();
-    const admin = new Kafka({ brokers: ['127.0.0.1:9093'], logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(id));
-    if (topics.length) await admin.deleteTopics({ topics, timeout: 10000 });
-    await admin.deleteGroups([`${id}-scorer`]).catch(() => {});
-    await admin.disconnect();
+    await removeLeftovers({ redis, kafkajs: require(`${root}/node_modules/kafkajs`), id, groups: [`${id}-scorer`] });
   }
 })().catch((e) => { console.error(e); process.exit(1); });

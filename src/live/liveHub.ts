@@ -13,6 +13,17 @@ export type Produce<R> = (recs: StoredRecs) => Promise<R> | R;
 /** A subscription source whose events can be produced once for every subscriber of the same key. */
 export interface SharedSource {
   share<R>(key: string, produce: Produce<R>): AsyncIterableIterator<R>;
+  /** The same, with each value pushed to `target` (tagged) instead of pulled through next(). */
+  forward<R>(key: string, produce: Produce<R>, target: PushTarget<R>, tag: string): AsyncIterableIterator<R>;
+}
+
+/**
+ * Where a forwarded subscription's values go (a websocket): one object per socket serves all of
+ * its subscriptions, told apart by `tag`. `sent` is called once the value is written (or cannot
+ * be); until then newer versions wait, and only the newest of them goes next.
+ */
+export interface PushTarget<R> {
+  push(tag: string, value: R, sent: () => void): void;
 }
 
 export function isSharedSource(value: unknown): value is SharedSource {
@@ -183,7 +194,8 @@ export class LiveHub {
 /**
  * One subscriber: the current list first, then every newer version it has not seen. graphql-ws
  * asks for the next value only after it has sent the last one, so the next call to next() is
- * the moment a push left (reported to the feed's `delivered`).
+ * the moment a push left (reported to the feed's `delivered`). Forwarded (`forward`), it pushes
+ * each value to its target itself, with the same newest-only rule, and nothing waits in next().
  */
 export class LiveSubscription<R> implements AsyncIterableIterator<R>, SharedSource {
   private group: Group | null = null;
@@ -198,6 +210,10 @@ export class LiveSubscription<R> implements AsyncIterableIterator<R>, SharedSour
   private closed = false;
   /** The list read at open, until the subscription joins its group. */
   private first: StoredRecs | null;
+  /** Forwarded: where values go, this subscription's tag there, and whether one is being written. */
+  private target: PushTarget<R> | null = null;
+  private tag = '';
+  private sending = false;
 
   constructor(
     private readonly hub: LiveHub,
@@ -217,6 +233,13 @@ export class LiveSubscription<R> implements AsyncIterableIterator<R>, SharedSour
     return self;
   }
 
+  forward<T>(key: string, produce: Produce<T>, target: PushTarget<T>, tag: string): LiveSubscription<T> {
+    const self = this as unknown as LiveSubscription<T>;
+    self.target = target;
+    self.tag = tag;
+    return self.share(key, produce);
+  }
+
   [Symbol.asyncIterator](): LiveSubscription<R> {
     return this.group || this.closed ? this : (this.share(RAW, asIs) as unknown as LiveSubscription<R>);
   }
@@ -224,7 +247,8 @@ export class LiveSubscription<R> implements AsyncIterableIterator<R>, SharedSour
   /** @internal A group's newest value; only newer versions than the last handed out count. */
   offer(value: unknown, recs: StoredRecs): void {
     if (this.closed || recs.version <= this.last) return;
-    if (this.waiting) {
+    if (this.target && !this.sending) this.push(value as R, recs);
+    else if (this.waiting) {
       const resolve = this.waiting;
       this.waiting = null;
       this.handOut(recs);
@@ -269,6 +293,26 @@ export class LiveSubscription<R> implements AsyncIterableIterator<R>, SharedSour
   async throw(err?: unknown): Promise<IteratorResult<R>> {
     await this.return();
     throw err;
+  }
+
+  private push(value: R, recs: StoredRecs): void {
+    const change = this.started;
+    this.handOut(recs);
+    this.handedOut = null;
+    this.sending = true;
+    this.target!.push(this.tag, value, () => this.pushed(change ? recs : null));
+  }
+
+  /** The last push was written: report it, then push the newest version that came meanwhile. */
+  private pushed(change: StoredRecs | null): void {
+    this.sending = false;
+    if (change) this.hub.delivered(change);
+    const recs = this.pendingRecs;
+    if (this.closed || !recs) return;
+    const value = this.pending as R;
+    this.pending = undefined;
+    this.pendingRecs = null;
+    if (recs.version > this.last) this.push(value, recs);
   }
 
   private handOut(recs: StoredRecs): void {

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import cors from 'cors';
 import express from 'express';
@@ -34,6 +34,7 @@ import {
   type TrackLimiter,
 } from './security';
 import type { WsExtra } from './security/wsGuard';
+import { createDirectSubscriptions } from './security/wsDirect';
 import { serveLean } from './wsServe';
 import { DocumentCache } from './security/documentCache';
 import { SocketsPerAddress } from './security/socketsPerAddress';
@@ -62,6 +63,17 @@ export interface HttpGatewayOptions {
   /** What this process runs (default: every role). */
   roles?: Roles;
 }
+
+/** `cache-control: no-store` on every answer, as Apollo's cache-control plugin sets it when nothing is cacheable. */
+const noStorePlugin: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (!response.http.headers.has('cache-control')) response.http.headers.set('cache-control', 'no-store');
+      },
+    };
+  },
+};
 
 /** graphql-ws's default keep-alive: a socket that does not answer a ping within this time is dropped. */
 const WS_KEEPALIVE_MS = 12_000;
@@ -103,15 +115,18 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
     });
     wsServer.on('connection', (socket, req) => socket.once('close', socketsPerAddress.opened(addressOf(req))));
     const forClient = (address: string) => limiter.forClient(address);
-    const { sweep, ...wsGuard } = createWsGuard({ schema, security, introspection, authenticate, format: formatError });
+    const { sweep, direct, ...wsGuard } = createWsGuard({ schema, security, introspection, authenticate, format: formatError });
+    const context = (extra: WsExtra) => new SocketContext(services, extra.viewer ?? authenticate(undefined), forClient, extra.clientAddress ?? 'unknown');
     return serveLean<Record<string, unknown> | undefined, WsExtra>(
-      {
-        schema,
-        ...wsGuard,
-        context: (ctx) => new SocketContext(services, ctx.extra.viewer ?? authenticate(undefined), forClient, ctx.extra.clientAddress ?? 'unknown'),
-      },
+      { schema, ...wsGuard, context: (ctx) => context(ctx.extra) },
       wsServer,
-      { ...sweep, keepAliveMs: WS_KEEPALIVE_MS, isProd: production },
+      {
+        ...sweep,
+        keepAliveMs: WS_KEEPALIVE_MS,
+        isProd: production,
+        // Subscriptions are served by the direct path (no graphql-ws frame held per subscription).
+        direct: createDirectSubscriptions({ guard: { ...wsGuard, direct }, context }),
+      },
     );
   }
 
@@ -130,6 +145,11 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainMs ?? 2_500 }),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
       createSecurityPlugin<GatewayContext>({ maxCost: security.maxCost, refusals }),
+      // No field has a cache hint, so Apollo's cache-control plugin only ever answered `no-store`,
+      // at the price of a hook on every field of every answer (and every resolver of the schema
+      // wrapped for it). The same header, set once per answer.
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin,
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, document: SANDBOX_DOCUMENT, variables: SANDBOX_VARIABLES }),

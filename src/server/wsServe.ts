@@ -26,7 +26,21 @@ export interface LeanServeOptions<E extends HeldSocket> {
   sweepMs: number;
   /** The caller's check of each socket on each sweep (for example an idle timeout). */
   check?: (extra: E, now: number) => void;
+  /**
+   * Serves a message itself (true), or leaves it to graphql-ws (false): the lean path of held
+   * subscriptions (./security/wsDirect.ts). Whatever it does not take, graphql-ws handles as usual.
+   */
+  direct?: (socket: DirectSocket<E>, data: string) => boolean;
   isProd: boolean;
+}
+
+/** One socket as the direct path sees it: its extra, and graphql-ws frames written to it. */
+export interface DirectSocket<E extends HeldSocket> {
+  readonly extra: E;
+  /** Writes a whole message (resolves once written, or at once when the socket is not open). */
+  send(data: string): Promise<void>;
+  /** Writes a `next` message whose payload is already JSON (shared by every socket of a group). */
+  push(id: string, payload: string, sent: () => void): void;
 }
 
 /** graphql-ws's view of one socket; methods on the prototype, so no closures per socket. */
@@ -50,6 +64,13 @@ class Connection {
       if (socket.readyState !== socket.OPEN) return resolve();
       socket.send(data, (err) => (err ? reject(err) : resolve()));
     });
+  }
+
+  /** The bytes graphql-ws's stringifyMessage writes for {id, type: 'next', payload}. */
+  push(id: string, payload: string, sent: () => void): void {
+    const { socket } = this;
+    if (socket.readyState !== socket.OPEN) return sent();
+    socket.send(`{"id":${JSON.stringify(id)},"type":"next","payload":${payload}}`, sent);
   }
 
   close(code: number, reason: string): void {
@@ -77,7 +98,15 @@ export function serveLean<P extends Record<string, unknown> | undefined, E exten
   // subscribe message settles when the subscription ends: a promise with one handler, not an
   // async frame of ours, waits for it.
   function onMessage(this: Held, data: unknown): void {
-    const handling = this[CONNECTION]?.onMessageCallback?.(String(data));
+    const connection = this[CONNECTION];
+    if (!connection) return;
+    const text = String(data);
+    try {
+      if (options.direct?.(connection as unknown as DirectSocket<E>, text)) return;
+    } catch (err) {
+      return failed(this, err);
+    }
+    const handling = connection.onMessageCallback?.(text);
     if (handling) handling.catch((err: unknown) => failed(this, err));
   }
   function failed(socket: Held, err: unknown): void {

@@ -88,6 +88,37 @@ export function createWsGuard(options: WsGuardOptions) {
     }
   };
 
+  const documentOf = (query: string): DocumentNode | readonly GraphQLError[] => {
+    let document = documents.get(query);
+    if (document === undefined) {
+      try {
+        document = parse(query, { maxTokens: security.maxTokens });
+        const invalid = validate(schema, document, rules);
+        if (invalid.length > 0) document = invalid.map((e) => withCode(e, RequestErrorCode.VALIDATION_FAILED));
+      } catch (err) {
+        document = [withCode(err instanceof GraphQLError ? err : new GraphQLError(String(err)), RequestErrorCode.PARSE_FAILED)];
+      }
+      documents.set(query, document);
+    }
+    return document;
+  };
+
+  /** One execution of the document per event, each with a context of its own (contextForExecution). */
+  const runner = (args: ExecutionArgs) => (rootValue: unknown) => executeSafely({ ...args, rootValue, contextValue: contextForExecution(args.contextValue) });
+
+  /** graphql-js's source event stream, or the result it answered instead (an error for this operation when it throws). */
+  const sourceOf = async (args: ExecutionArgs): Promise<AsyncIterable<unknown> | ExecutionResult> => {
+    try {
+      return await createSourceEventStream(args);
+    } catch (err) {
+      return { errors: [internal(err)] };
+    }
+  };
+
+  /** A result as graphql-ws sends it in `next` (with onNext above: errors formatted as on HTTP). */
+  const payloadOf = (result: ExecutionResult): FormattedExecutionResult | ExecutionResult =>
+    result.errors ? { ...result, errors: formatAll(result.errors) } : result;
+
   const prepare = (ctx: WsContext, payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[] => {
     // graphql-ws has already registered this operation, so the count includes it.
     const running = Object.keys(ctx.subscriptions).length;
@@ -98,17 +129,7 @@ export function createWsGuard(options: WsGuardOptions) {
         }),
       ];
     }
-    let document = documents.get(payload.query);
-    if (document === undefined) {
-      try {
-        document = parse(payload.query, { maxTokens: security.maxTokens });
-        const invalid = validate(schema, document, rules);
-        if (invalid.length > 0) document = invalid.map((e) => withCode(e, RequestErrorCode.VALIDATION_FAILED));
-      } catch (err) {
-        document = [withCode(err instanceof GraphQLError ? err : new GraphQLError(String(err)), RequestErrorCode.PARSE_FAILED)];
-      }
-      documents.set(payload.query, document);
-    }
+    const document = documentOf(payload.query);
     if (isErrors(document)) return document;
     const operation = getOperationAST(document, payload.operationName);
     if (!operation) {
@@ -181,21 +202,33 @@ export function createWsGuard(options: WsGuardOptions) {
     // validation lets through; graphql-ws would close the whole socket with 4500. An error for
     // this operation instead.
     async subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
-      try {
-        const source = await createSourceEventStream(args);
-        if (!isAsyncIterable(source)) return source;
-        const run = (rootValue: unknown) => executeSafely({ ...args, rootValue, contextValue: contextForExecution(args.contextValue) });
-        return isSharedSource(source) ? source.share(executionKey(args), run) : mapEvents(source, run);
-      } catch (err) {
-        return { errors: [internal(err)] };
-      }
+      const source = await sourceOf(args);
+      if (!isAsyncIterable(source)) return source;
+      const run = runner(args);
+      return isSharedSource(source) ? source.share(executionKey(args), run) : mapEvents(source, run);
     },
 
     execute: executeSafely,
 
     onNext(_ctx: WsContext, _id: string, _payload: SubscribePayload, _args: ExecutionArgs, result: ExecutionResult): FormattedExecutionResult | void {
-      if (!result.errors) return;
-      return { ...result, errors: formatAll(result.errors) };
+      if (result.errors) return payloadOf(result);
+    },
+
+    /** For the direct path (./wsDirect.ts): the same steps as above, one at a time. */
+    direct: {
+      /** A subscription operation that validates: the direct path may serve it. */
+      isSubscription(payload: SubscribePayload): boolean {
+        if (typeof payload?.query !== 'string') return false;
+        const document = documentOf(payload.query);
+        return !isErrors(document) && getOperationAST(document, payload.operationName)?.operation === 'subscription';
+      },
+      sourceOf,
+      runner,
+      mapEvents,
+      executionKey,
+      internal,
+      formatAll,
+      payloadOf,
     },
 
     onError(_ctx: WsContext, _id: string, _payload: SubscribePayload, errors: readonly GraphQLError[]) {
@@ -203,6 +236,9 @@ export function createWsGuard(options: WsGuardOptions) {
     },
   };
 }
+
+export type WsGuard = ReturnType<typeof createWsGuard>;
+export type { WsContext };
 
 /** Runs `run` on every event of a source that is not shared (graphql-js's own mapping). */
 async function* mapEvents(source: AsyncIterable<unknown>, run: (event: unknown) => Promise<ExecutionResult>): AsyncGenerator<ExecutionResult> {

@@ -109,3 +109,33 @@ test('a feed that cannot listen rejects open, and leaves nothing behind', async 
   await expect(hub.open('u1')).rejects.toThrow('feed down');
   expect(hub.size).toBe(0);
 });
+
+test('a forwarded subscription pushes to its target, and while a push is being written only the newest version waits', async () => {
+  const { hub, change } = setup();
+  await change('u1');
+  const produced: number[] = [];
+  const pushed: [string, number][] = [];
+  const written: (() => void)[] = [];
+  const target = {
+    push(tag: string, value: number, sent: () => void) {
+      pushed.push([tag, value]);
+      written.push(sent);
+    },
+  };
+  const sub = (await hub.open('u1')).forward('doc', (recs) => (produced.push(recs.version), recs.version), target, 'op-1');
+  await eventually(async () => pushed.length, (n) => n === 1);
+  const first = pushed[0]![1];
+
+  // The first push is not written yet: two newer versions arrive and are produced meanwhile.
+  await change('u1');
+  const newest = (await change('u1')).recs!.version;
+  await eventually(async () => produced.includes(newest), (ok) => ok);
+  expect(pushed).toEqual([['op-1', first]]);
+
+  written.shift()!();
+  expect(pushed).toEqual([['op-1', first], ['op-1', newest]]);
+  written.shift()!();
+  expect(pushed).toHaveLength(2);
+
+  await sub.return();
+});
