@@ -19,7 +19,7 @@ describe('held subscriptions over the websocket', () => {
   };
   /** A new version of the shopper's list, published to subscribers. */
   const change = async (userId: string, productId: string) => {
-    const { recs } = await gateway.services.store.putRecs(userId, {
+    const { recs } = await gateway.store.putRecs(userId, {
       generatedAt: new Date().toISOString(),
       strategy: 'personalized',
       arm: null,
