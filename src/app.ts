@@ -383,7 +383,7 @@ export async function startGateway(
     flags,
     products: (ids) => parts.store.getProducts(ids),
     bucketMs: config.experimentBucketMs,
-    onError: (err) => logger.warn({ err }, 'could not count a pushed list for the experiment report'),
+    onError: (err) => logger.warn({ err }, 'could not count a delivered list for the experiment report'),
   });
   registerExperimentMetrics(registry, () => experiments);
   const services: GatewayServices = {

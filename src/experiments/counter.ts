@@ -57,6 +57,12 @@ export class ExperimentCounter {
     await this.update(recs.userId, [{ kind: 'delivery', id: `L:${listId}`, ref: decodeListId(listId, 'listId'), items, at: this.now() }]);
   }
 
+  /** delivered() for a query's answer: waited for (a report read right after counts it), but a failure
+   *  is only reported: the shopper's list never fails because its count did. */
+  deliveredBeforeAnswer(recs: DeliveredList, items: number): Promise<void> {
+    return this.delivered(recs, items).catch((err) => this.options.onError?.(err));
+  }
+
   /** delivered() for a push, which must not wait for it: a failure is reported, the push goes on. */
   deliveredInBackground(recs: DeliveredList, items: number): void {
     this.delivered(recs, items).catch((err) => this.options.onError?.(err));

@@ -42,7 +42,7 @@ export class RecommendationsResolver {
     assertActsFor(viewer, id);
     const { recommender } = services;
     const list = toRecommendations(await recommender.visible(await recommender.current(id)), max);
-    await services.experiments.delivered(list, list.items.length);
+    await services.experiments.deliveredBeforeAnswer(list, list.items.length);
     return list;
   }
 
