@@ -46,7 +46,7 @@ export function registerExperimentMetrics(registry: Registry, experiments: () =>
       async collect() {
         const rows = await shared();
         this.reset();
-        for (const row of rows) if (row.values[name] !== undefined) this.set(row.labels, row.values[name]!);
+        for (const row of rows) if (row.values[name] !== undefined) this.set(row.labels, row.values[name]);
       },
     });
   }

@@ -91,7 +91,7 @@ function experiment(key: string) {
     });
     const total = parsed.reduce((sum, a) => sum + a.share, 0);
     if (Math.abs(total - 1) > 1e-6) throw new InvalidInputError(`${key}.arms`, `shares must add up to 1, got ${total}`);
-    return name === undefined ? { arms: parsed } : { name: name as string, arms: parsed };
+    return name === undefined ? { arms: parsed } : { name: name, arms: parsed };
   };
 }
 

@@ -81,12 +81,12 @@ export function featureRows(ids: readonly string[], x: FeatureInputs): Float32Ar
     const o = i * F;
     const idf = x.idf(id);
     rows[o] = x.sessions(id);
-    rows[o + 5] = rows[o]! * idf;
+    rows[o + 5] = rows[o] * idf;
     rows[o + 6] = rows[o + 1]! * idf;
     rows[o + 7] = rows[o + 3]! * idf;
     rows[o + 10] = id === onScreen ? 1 : 0;
     rows[o + 11] = 1 / (1 + i);
-    rows[o + 12] = Math.log1p(100 * rows[o]!);
+    rows[o + 12] = Math.log1p(100 * rows[o]);
     rows[o + 13] = Math.log1p(100 * rows[o + 1]!);
   });
   return rows;

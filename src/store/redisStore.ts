@@ -3,7 +3,7 @@
 import { USER_BOUNDS, type RecentItem, type Scored, type UserState } from '../recommend';
 import { CorruptStateError } from '../errors';
 import { decodeRecent, decodeUserState } from './userStateCodec';
-import { basisOf, storedSignature, type CorruptState, type PositionedDelta, type Product, type PruneResult, type PutResult, type ClearableStore, type RecStore, type SaveResult, type StoredRecs } from './types';
+import { storedSignature, type CorruptState, type PositionedDelta, type Product, type PruneResult, type PutResult, type ClearableStore, type RecStore, type SaveResult, type StoredRecs } from './types';
 import { redisKeys, type RedisKeys } from './redisKeys';
 import { APPLY_DELTAS, PUT_RECS } from './redisScripts';
 import { deltaCalls } from './redisDeltaCalls';

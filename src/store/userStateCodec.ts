@@ -101,7 +101,7 @@ function unpackRecent(line: string): RecentItem[] | null {
   if (line === '') return [];
   const parts = line.split(' ');
   if (parts.length % 2 !== 0) return null;
-  const out: RecentItem[] = new Array(parts.length / 2);
+  const out = new Array<RecentItem>(parts.length / 2);
   let t = 0;
   for (let i = 0; i < parts.length; i += 2) {
     const text = parts[i + 1]!;

@@ -78,7 +78,7 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const stages: [number, number][] = [];
   let splitStages = false;
   /** The bench process's own CPU over the 500/s phase: its sender and 1,000 websocket clients share the machine with the gateway. */
-  let benchMicros = NaN;
+  let benchMicros: number;
   let gentle: PushRun;
   let ours: PushRun;
   let baseline: PushRun;
@@ -165,7 +165,7 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const pushes = (run: PushRun) => run.perSecond.reduce((sum, [, n]) => sum + n, 0);
   const accepted = (run: PushRun) => run.sent - run.failed;
   const refreshed = promSample(scrape, 'recsys_lists_refreshed_total') - refreshedBefore;
-  const [wGentle, wOurs, wBase] = [windows.gentle!, windows.ours!, windows.baseline!];
+  const [wGentle, wOurs, wBase] = [windows.gentle, windows.ours, windows.baseline];
   const stageNote = (name: string, run: PushRun) => {
     const scored = distribution(run.stages.map(([a]) => a));
     const pushed = distribution(run.stages.map(([, b]) => b));

@@ -164,7 +164,7 @@ export function readModelFile(path: string): RankerModel {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`model file ${path}: ${(err as Error).message}`);
+    throw new Error(`model file ${path}: ${(err as Error).message}`, { cause: err });
   }
   let json: unknown;
   try {

@@ -95,7 +95,7 @@ export function parseTrainArgs(argv: string[]): TrainCliOptions | 'help' {
   return {
     dataset,
     out,
-    format: (format as DatasetFormat | undefined) ?? null,
+    format: (format) ?? null,
     name,
     epochs: num('epochs', text('epochs'), 30, { integer: true }),
     learningRate: num('learning-rate', text('learning-rate'), 0.05),

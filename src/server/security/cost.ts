@@ -111,7 +111,7 @@ function shapeOf(type: GraphQLInputType, value: unknown): unknown {
     const fields = named.getFields();
     const out: Record<string, unknown> = {};
     for (const [field, v] of Object.entries(value as Record<string, unknown>)) {
-      const shape = fields[field] ? shapeOf(fields[field]!.type, v) : v;
+      const shape = fields[field] ? shapeOf(fields[field].type, v) : v;
       if (shape !== undefined) out[field] = shape;
     }
     return out;
