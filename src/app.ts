@@ -24,6 +24,7 @@ import { sharedAdmin } from './log/kafkaAdmin';
 import { KafkaEventConsumer, KafkaPublisher } from './log/kafkaLog';
 import type { EventConsumer, EventPublisher } from './log/types';
 import type { GatewayServices } from './resolvers/context';
+import { RefreshedLists } from './services/refreshedLists';
 import { buildGatewaySchema } from './schema/build';
 import { createAuthenticator } from './server/auth';
 import { startHttpGateway, type HttpGateway } from './server/gateway';
@@ -366,9 +367,16 @@ export async function startGateway(
     live: new LiveHub({
       feed: parts.feed ? subscribers.track(instrumentFeed(parts.feed, metrics)) : refusingFeed(roles),
       recommender,
+      coalesceMs: () => flags()['push.coalesceMs'],
       onError: (err) => logger.warn({ err }, 'could not produce a subscribed list'),
     }),
     recommender,
+    refreshed: new RefreshedLists({
+      store: parts.store,
+      recommender,
+      timeoutMs: config.refreshedTimeoutMs,
+      onError: (err) => logger.warn({ err }, 'could not read a shopper for a refreshed list; answered without it'),
+    }),
     reads: new ReadService(parts.store),
     flags: parts.flags,
     flagWriter: parts.flagWriter,

@@ -134,6 +134,8 @@ export interface Config {
    * waits this long first, to make scoring slower than the consumer's session timeout.
    */
   scoringDelayMs: number;
+  /** A track mutation's `refreshed` field waits at most this long for the event to be scored (RECSYS_REFRESHED_TIMEOUT_MS). */
+  refreshedTimeoutMs: number;
 }
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -334,6 +336,7 @@ export function loadConfig(env: Env = process.env): Config {
     security: loadSecurityConfig(env, production),
     instanceId: env.RECSYS_INSTANCE_ID || `${process.pid}`,
     scoringDelayMs: scoringDelay(env, production),
+    refreshedTimeoutMs: int(env, 'RECSYS_REFRESHED_TIMEOUT_MS', 2000, 10, 30_000),
   };
 }
 

@@ -24,6 +24,8 @@ export interface RecFlags {
   'experiment.recs': { arms: ExperimentArm[] } | null;
   /** Days of inactivity after which a shopper's keys (and statistics unwritten as long) expire. */
   'retention.shopperDays': number;
+  /** At most one push per shopper per this many ms (the newest list wins); 0 = every change is pushed at once. */
+  'push.coalesceMs': number;
 }
 export type FlagKey = keyof RecFlags;
 
@@ -139,12 +141,19 @@ export const FLAG_DEFINITIONS: { [K in FlagKey]: FlagDefinition<K> } = {
     // At least a day: shorter would drop the state of shoppers in the middle of a visit.
     parse: number('retention.shopperDays', 1, 3650),
   },
+  'push.coalesceMs': {
+    key: 'push.coalesceMs',
+    description: 'at most one push per shopper per this many ms, the newest list winning (0 = off)',
+    default: 0,
+    // Up to a minute: longer and a shopper's own action would look ignored.
+    parse: number('push.coalesceMs', 0, 60_000, true),
+  },
 };
 
 export const FLAG_KEYS = Object.keys(FLAG_DEFINITIONS) as FlagKey[];
 
 /** The flags that shape a list (src/live/flagsStamp.ts): a change of the others leaves lists fresh. */
-export const LIST_FLAG_KEYS = FLAG_KEYS.filter((key) => key !== 'retention.shopperDays');
+export const LIST_FLAG_KEYS = FLAG_KEYS.filter((key) => key !== 'retention.shopperDays' && key !== 'push.coalesceMs');
 
 const DAY_MS = 86_400_000;
 

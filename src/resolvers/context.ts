@@ -7,6 +7,7 @@ import type { FlagProvider, FlagWriter } from '../flags/types';
 import type { EventPublisher } from '../log/types';
 import type { Recommender } from '../services/recommender';
 import type { ReadService } from '../services/reads';
+import type { RefreshedLists } from '../services/refreshedLists';
 import type { ClientLimits } from '../server/security/rateLimit';
 import type { Product, RecStore } from '../store/types';
 
@@ -16,6 +17,8 @@ export interface GatewayServices {
   /** Subscriptions to shoppers' lists, shared per shopper and document (src/live/liveHub.ts). */
   live: LiveHub;
   recommender: Recommender;
+  /** Read-your-writes: a shopper's list once a tracked event is scored (the track mutations' `refreshed`). */
+  refreshed: RefreshedLists;
   reads: ReadService;
   flags: FlagProvider;
   /** The setFlag / deleteFlag mutations: ZooKeeper (distributed) or the in-process flags (embedded). */
