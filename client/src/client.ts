@@ -1,6 +1,7 @@
 // createRecsClient: the storefront's typed way to the gateway. Track mutations, the list query and
 // the live list, each sending a document generated from operations/*.graphql, so a schema change
 // that breaks the storefront breaks the build (npm run codegen), not the shop.
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { Client } from 'graphql-ws';
 import type { BackoffOptions } from '../../src/util/backoff';
 import {
@@ -69,6 +70,8 @@ export interface RecsClient {
    * dropped sockets and gateway restarts (reconnects with backoff).
    */
   watchRecommendations(userId: string, onList: (list: RecsList) => void, options?: WatchOptions): RecsWatch;
+  /** Any other generated operation over HTTP, typed by its document (e.g. TrendingDocument from src/generated). */
+  request<R, V>(document: TypedDocumentNode<R, V>, variables: V): Promise<R>;
   /** The live socket's state changes (for a "live / reconnecting" badge); returns a function that stops listening. */
   onConnection(listener: (state: 'connecting' | 'connected' | 'closed') => void): () => void;
   /** Closes the socket and ends every watch. */
@@ -80,7 +83,7 @@ const DEFAULT_RETRY: BackoffOptions = { initialMs: 250, maxMs: 10_000 };
 export function createRecsClient(options: RecsClientOptions): RecsClient {
   const { token, retry = DEFAULT_RETRY } = options;
   const url = absoluteUrl(options.url);
-  const wsUrl = options.wsUrl ?? url.replace(/^http/, 'ws');
+  const wsUrl = options.wsUrl ?? wsUrlOf(url);
   const fetchImpl = options.fetch ?? globalThis.fetch?.bind(globalThis);
   if (!fetchImpl) throw new RecsClientError(CLIENT_CODES.CONFIG, 'no fetch in this runtime: pass options.fetch');
   const bearer = () => {
@@ -142,6 +145,7 @@ export function createRecsClient(options: RecsClientOptions): RecsClient {
     async recommendations(userId, o = {}) {
       return (await request(http, ClientRecommendationsDocument, { userId, ...(o.limit === undefined ? {} : { limit: o.limit }) })).recommendations;
     },
+    request: (document, variables) => request(http, document, variables),
     watchRecommendations(userId, onList, o) {
       return watch(socketOf(), userId, onList, o);
     },
@@ -155,6 +159,13 @@ export function createRecsClient(options: RecsClientOptions): RecsClient {
       socket = null;
     },
   };
+}
+
+/** The websocket URL of a gateway's GraphQL endpoint, from the HTTP one (same host and path). */
+export function wsUrlOf(httpUrl: string): string {
+  const url = new URL(httpUrl);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.toString();
 }
 
 function absoluteUrl(raw: string): string {
