@@ -1,12 +1,13 @@
 // npm run simulate -- --users N --rate R --duration S [--url http://127.0.0.1:$PORT/graphql]
 //                     [--replay <dataset file> --speed X --batch N]
-// Shoppers browsing, carting and buying through the gateway's GraphQL API (the storefront
-// contract's track mutations), bounded in time and count, loopback targets only. One progress
-// line on stderr. Exit code: 0 done, 1 gateway unreachable or every event failed, 2 bad usage.
+// Shoppers browsing, carting and buying through the gateway's GraphQL API, sent by the storefront
+// client (client/: the contract's track mutations, trackEvents for batches), bounded in time and
+// count, loopback targets only. One progress line on stderr. Exit code: 0 done, 1 gateway unreachable or every event failed, 2 bad usage.
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
+import { createRecsClient, type RecsClient, type TrackAddToCartInput, type TrackEventInput, type TrackPurchaseInput, type TrackViewInput } from '../client/src';
 import { DEMO_CATALOG } from '../src/demo/catalog';
-import { TRENDING, UPSERT_PRODUCTS } from '../src/demo/operations';
+import { TrendingDocument, UpsertProductsDocument } from '../src/generated/graphql';
 import { gatewayPort } from '../src/config';
 import { localGatewayUrl, parseSimulateArgs, UsageError, USAGE, type SimulateOptions } from '../src/demo/simulate/args';
 import { batchedReplayPlan, openReplay, replayPlan } from '../src/demo/simulate/replay';
@@ -24,23 +25,22 @@ const ENDED: Record<NonNullable<RunStats['ended']>, string> = {
   stopped: 'stopped',
 };
 
-function client(url: URL, token: string | undefined) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  return async function post(query: string, variables: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-    const body = (await res.json().catch(() => null)) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: { code?: string } }[] } | null;
-    if (body?.errors?.length) {
-      const e = body.errors[0]!;
-      throw new Error(e.extensions?.code ? `${e.message} (${e.extensions.code})` : e.message);
-    }
-    if (!res.ok || !body?.data) throw new Error(`HTTP ${res.status}`);
-    return body.data;
-  };
+function client(url: URL, token: string | undefined): RecsClient {
+  // Each request gives up after REQUEST_TIMEOUT_MS (counted as an error, the run goes on).
+  const timed: typeof fetch = (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  return createRecsClient({ url: url.href, token, fetch: timed });
 }
 
+/** The planned inputs are built untyped (src/demo/simulate/requests.ts); each goes to its typed client call. */
+const SEND = {
+  trackView: (c: RecsClient, input: Record<string, unknown>) => c.trackView(input as TrackViewInput),
+  trackAddToCart: (c: RecsClient, input: Record<string, unknown>) => c.trackAddToCart(input as TrackAddToCartInput),
+  trackPurchase: (c: RecsClient, input: Record<string, unknown>) => c.trackPurchase(input as TrackPurchaseInput),
+};
+
 function reachError(url: URL, err: unknown): string {
-  const cause = (err as { cause?: { code?: string } })?.cause?.code;
+  // The client's NETWORK error wraps fetch's TypeError, which wraps the socket error.
+  const cause = (err as { cause?: { cause?: { code?: string } } })?.cause?.cause?.code;
   const what = cause === 'ECONNREFUSED' ? 'nothing listens there' : err instanceof Error ? err.message : String(err);
   return `cannot reach the gateway at ${url.href} (${what}). Start it with \`npm start\`, or pass --url.`;
 }
@@ -49,15 +49,15 @@ async function main(options: SimulateOptions): Promise<number> {
   if (options.replay && !(existsSync(options.replay) && statSync(options.replay).isFile())) {
     throw new UsageError(`--replay: no such file: ${options.replay}`);
   }
-  const post = client(options.url, process.env.RECSYS_TOKEN || undefined);
+  const recs = client(options.url, process.env.RECSYS_TOKEN || undefined);
   try {
-    await post(TRENDING, { limit: 1 });
+    await recs.request(TrendingDocument, { limit: 1 });
   } catch (err) {
     process.stderr.write(`simulate: ${reachError(options.url, err)}\n`);
     return 1;
   }
   if (options.loadCatalog) {
-    const data = await post(UPSERT_PRODUCTS, { products: DEMO_CATALOG });
+    const data = await recs.request(UpsertProductsDocument, { products: DEMO_CATALOG.map((p) => ({ ...p })) });
     process.stderr.write(`simulate: loaded ${String(data.upsertProducts)} demo products\n`);
   }
 
@@ -86,15 +86,15 @@ async function main(options: SimulateOptions): Promise<number> {
   let lastRefusal: string | null = null;
   /** Resolves with how many of the request's events the gateway refused. */
   const send = async (request: TrackRequest | BatchRequest): Promise<number> => {
-    const data = await post(request.query, request.variables);
-    const result = Object.values(data)[0] as { accepted?: boolean; error?: { code?: string; message?: string } | null } | { accepted?: boolean; error?: { code?: string; message?: string } | null }[] | undefined;
-    if (Array.isArray(result)) {
-      const refused = result.filter((a) => a?.accepted !== true);
+    if (request.operation === 'trackEvents') {
+      const answers = await recs.trackEvents(request.variables.input as TrackEventInput[]);
+      const refused = answers.filter((a) => !a.accepted);
       const last = refused[refused.length - 1]?.error;
-      if (last) lastRefusal = `${last.message ?? 'refused'} (${last.code ?? 'no code'})`;
+      if (last) lastRefusal = `${last.message} (${last.code})`;
       return refused.length;
     }
-    if (result?.accepted !== true) throw new Error('the gateway did not accept the event');
+    const answer = await SEND[request.operation](recs, request.variables.input);
+    if (!answer.accepted) throw new Error('the gateway did not accept the event');
     return 0;
   };
   const stats: RunStats = await runPlan({
