@@ -1,19 +1,22 @@
 // npm run simulate -- --users N --rate R --duration S [--url http://127.0.0.1:$PORT/graphql]
 //                     [--replay <dataset file> --speed X --batch N] [--experiment [--aa]]
-// Shoppers browsing, carting and buying through the gateway's GraphQL API (the storefront
-// contract's track mutations), bounded in time and count, loopback targets only. One progress
-// line on stderr. Exit code: 0 done, 1 gateway unreachable or every event failed, 2 bad usage.
+// Shoppers browsing, carting and buying through the gateway's GraphQL API, sent by the storefront
+// client (client/: the contract's track mutations, trackEvents for batches), bounded in time and
+// count, loopback targets only. One progress line on stderr. Exit code: 0 done, 1 gateway unreachable or every event failed, 2 bad usage.
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
+import { parse } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { createRecsClient, type RecsClient, type TrackAddToCartInput, type TrackEventInput, type TrackPurchaseInput, type TrackViewInput } from '../client/src';
 import { DEMO_CATALOG } from '../src/demo/catalog';
-import { TRENDING, UPSERT_PRODUCTS } from '../src/demo/operations';
+import { TrendingDocument, UpsertProductsDocument } from '../src/generated/graphql';
 import { gatewayPort } from '../src/config';
 import { localGatewayUrl, parseSimulateArgs, UsageError, USAGE, type SimulateOptions } from '../src/demo/simulate/args';
 import { batchedReplayPlan, openReplay, replayPlan } from '../src/demo/simulate/replay';
 import type { BatchRequest, TrackRequest } from '../src/demo/simulate/requests';
 import { formatProgress, runPlan, type PlannedEvent, type RunStats } from '../src/demo/simulate/runner';
 import { shopperPlan } from '../src/demo/simulate/shoppers';
-import { runExperiment } from '../src/demo/simulate/experimentRun';
+import { runExperiment, type Post } from '../src/demo/simulate/experimentRun';
 import { formatReport } from '../src/experiments/reportTable';
 
 const REQUEST_TIMEOUT_MS = 5_000;
@@ -26,23 +29,22 @@ const ENDED: Record<NonNullable<RunStats['ended']>, string> = {
   stopped: 'stopped',
 };
 
-function client(url: URL, token: string | undefined) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  return async function post(query: string, variables: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-    const body = (await res.json().catch(() => null)) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: { code?: string } }[] } | null;
-    if (body?.errors?.length) {
-      const e = body.errors[0]!;
-      throw new Error(e.extensions?.code ? `${e.message} (${e.extensions.code})` : e.message);
-    }
-    if (!res.ok || !body?.data) throw new Error(`HTTP ${res.status}`);
-    return body.data;
-  };
+function client(url: URL, token: string | undefined): RecsClient {
+  // Each request gives up after REQUEST_TIMEOUT_MS (counted as an error, the run goes on).
+  const timed: typeof fetch = (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  return createRecsClient({ url: url.href, token, fetch: timed });
 }
 
+/** The planned inputs are built untyped (src/demo/simulate/requests.ts); each goes to its typed client call. */
+const SEND = {
+  trackView: (c: RecsClient, input: Record<string, unknown>) => c.trackView(input as TrackViewInput),
+  trackAddToCart: (c: RecsClient, input: Record<string, unknown>) => c.trackAddToCart(input as TrackAddToCartInput),
+  trackPurchase: (c: RecsClient, input: Record<string, unknown>) => c.trackPurchase(input as TrackPurchaseInput),
+};
+
 function reachError(url: URL, err: unknown): string {
-  const cause = (err as { cause?: { code?: string } })?.cause?.code;
+  // The client's NETWORK error wraps fetch's TypeError, which wraps the socket error.
+  const cause = (err as { cause?: { cause?: { code?: string } } })?.cause?.cause?.code;
   const what = cause === 'ECONNREFUSED' ? 'nothing listens there' : err instanceof Error ? err.message : String(err);
   return `cannot reach the gateway at ${url.href} (${what}). Start it with \`npm start\`, or pass --url.`;
 }
@@ -51,20 +53,20 @@ async function main(options: SimulateOptions): Promise<number> {
   if (options.replay && !(existsSync(options.replay) && statSync(options.replay).isFile())) {
     throw new UsageError(`--replay: no such file: ${options.replay}`);
   }
-  const post = client(options.url, process.env.RECSYS_TOKEN || undefined);
+  const recs = client(options.url, process.env.RECSYS_TOKEN || undefined);
   try {
-    await post(TRENDING, { limit: 1 });
+    await recs.request(TrendingDocument, { limit: 1 });
   } catch (err) {
     process.stderr.write(`simulate: ${reachError(options.url, err)}\n`);
     return 1;
   }
   if (options.loadCatalog) {
-    const data = await post(UPSERT_PRODUCTS, { products: DEMO_CATALOG });
+    const data = await recs.request(UpsertProductsDocument, { products: DEMO_CATALOG.map((p) => ({ ...p })) });
     process.stderr.write(`simulate: loaded ${String(data.upsertProducts)} demo products\n`);
   }
 
   const runId = randomBytes(3).toString('hex');
-  if (options.experiment) return experiment(options, post, runId);
+  if (options.experiment) return experiment(options, recs, runId);
   let plan: AsyncIterable<PlannedEvent<TrackRequest | BatchRequest>> | Iterable<PlannedEvent<TrackRequest | BatchRequest>>;
   let describe: string;
   let replayReport: (() => string) | null = null;
@@ -90,15 +92,15 @@ async function main(options: SimulateOptions): Promise<number> {
   const refusals: { last: string | null } = { last: null };
   /** Resolves with how many of the request's events the gateway refused. */
   const send = async (request: TrackRequest | BatchRequest): Promise<number> => {
-    const data = await post(request.query, request.variables);
-    const result = Object.values(data)[0] as { accepted?: boolean; error?: { code?: string; message?: string } | null } | { accepted?: boolean; error?: { code?: string; message?: string } | null }[] | undefined;
-    if (Array.isArray(result)) {
-      const refused = result.filter((a) => a?.accepted !== true);
+    if (request.operation === 'trackEvents') {
+      const answers = await recs.trackEvents(request.variables.input as TrackEventInput[]);
+      const refused = answers.filter((a) => !a.accepted);
       const last = refused[refused.length - 1]?.error;
       if (last) refusals.last = `${last.message ?? 'refused'} (${last.code ?? 'no code'})`;
       return refused.length;
     }
-    if (result?.accepted !== true) throw new Error('the gateway did not accept the event');
+    const answer = await SEND[request.operation](recs, request.variables.input);
+    if (!answer.accepted) throw new Error('the gateway did not accept the event');
     return 0;
   };
   const stats: RunStats = await runPlan({
@@ -122,7 +124,9 @@ async function main(options: SimulateOptions): Promise<number> {
 }
 
 /** --experiment: the shoppers of a two-arm experiment, then its report (stdout). */
-async function experiment(options: SimulateOptions, post: ReturnType<typeof client>, runId: string): Promise<number> {
+async function experiment(options: SimulateOptions, recs: RecsClient, runId: string): Promise<number> {
+  // The run sends the experiment's own documents as text; the client sends any document.
+  const post: Post = (query, variables) => recs.request(parse(query) as TypedDocumentNode<Record<string, unknown>, Record<string, unknown>>, variables);
   const shoppers = options.users ?? 2_000;
   process.stderr.write(`simulate: experiment with ${shoppers} shoppers (${options.aa ? 'A/A: both arms alike' : 'A/B: B clicks and buys more'}), seed ${options.seed}, at most ${options.durationMs / 1000}s -> ${options.url.href}\n`);
   const run = await runExperiment({

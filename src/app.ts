@@ -25,6 +25,7 @@ import { KafkaEventConsumer, KafkaPublisher } from './log/kafkaLog';
 import type { EventConsumer, EventPublisher } from './log/types';
 import type { GatewayServices } from './resolvers/context';
 import { buildGatewaySchema } from './gatewaySchema';
+import { RefreshedLists } from './services/refreshedLists';
 import { createAuthenticator } from './server/auth';
 import { startHttpGateway, type HttpGateway } from './server/gateway';
 import { createSharedTrackLimiter, type TrackLimiter } from './server/security';
@@ -392,9 +393,16 @@ export async function startGateway(
     live: new LiveHub({
       feed: parts.feed ? subscribers.track(instrumentFeed(parts.feed, metrics)) : refusingFeed(roles),
       recommender,
+      coalesceMs: () => flags()['push.coalesceMs'],
       onError: (err) => logger.warn({ err }, 'could not produce a subscribed list'),
     }),
     recommender,
+    refreshed: new RefreshedLists({
+      store: parts.store,
+      recommender,
+      timeoutMs: config.refreshedTimeoutMs,
+      onError: (err) => logger.warn({ err }, 'could not read a shopper for a refreshed list; answered without it'),
+    }),
     reads: new ReadService(parts.store, outOfStock),
     flags: parts.flags,
     flagWriter: parts.flagWriter,

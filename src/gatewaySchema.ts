@@ -9,8 +9,22 @@ import { InstanceResolver } from './resolvers/instances.resolver';
 import { RecommendationsResolver } from './resolvers/recommendations.resolver';
 import { ScoredProductResolver } from './resolvers/scoredProduct.resolver';
 import { TrackResolver } from './resolvers/track.resolver';
+import { ListOriginResolver } from './resolvers/listOrigin.resolver';
+import { TrackEventRefreshedResolver, TrackRefreshedResolver } from './resolvers/refreshed.resolver';
 
-export const RESOLVERS = [TrackResolver, RecommendationsResolver, ScoredProductResolver, CatalogResolver, FlagsResolver, InstanceResolver, ExperimentsResolver, ListIdResolver] as const;
+export const RESOLVERS = [
+  TrackResolver,
+  RecommendationsResolver,
+  ScoredProductResolver,
+  CatalogResolver,
+  FlagsResolver,
+  InstanceResolver,
+  ExperimentsResolver,
+  ListIdResolver,
+  ListOriginResolver,
+  TrackRefreshedResolver,
+  TrackEventRefreshedResolver,
+] as const;
 
 // type-graphql insists on a PubSub once any @Subscription exists. Ours never use it: each brings
 // its own `subscribe` over the store's feed (Redis pub/sub), so this one refuses to be used.

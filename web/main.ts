@@ -1,28 +1,22 @@
 // The storefront demo page: a product grid whose clicks, carts and purchases go to the gateway as
 // the contract's track mutations, and panels that show what the gateway makes of them, the
-// personal list live over the RecommendationsUpdated subscription.
+// personal list live. Every call goes through the storefront client (client/), so this page is
+// the client's browser test too.
+import { createRecsClient, type RecsList } from '../client/src';
 import { DEMO_CATALOG, DEMO_CATEGORIES, DEMO_USERS } from '../src/demo/catalog';
-import {
-  PRODUCT,
-  SIMILAR_PRODUCTS,
-  TRACK_ADD_TO_CART,
-  TRACK_PURCHASE,
-  TRACK_VIEW,
-  TRENDING,
-  UPSERT_PRODUCTS,
-} from '../src/demo/operations';
-import { changedItems, formatPrice, pickUser, shortId, wsUrlOf, type ListedItem } from '../src/demo/page';
+import { changedItems, formatPrice, pickUser, shortId, type ListedItem } from '../src/demo/page';
+import { ProductDocument, SimilarProductsDocument, TrendingDocument, UpsertProductsDocument } from '../src/generated/graphql';
 import type { Product } from '../src/store/types';
-import { Api, type LiveRecs } from './api';
 import { $, categoryLabel, el, fillList, flash, productCard } from './render';
 
 const RECS_LIMIT = 8;
+const CAUSE_LABELS = { VIEW: 'view', ADD_TO_CART: 'cart', PURCHASE: 'purchase' } as const;
 const SIDE_LIMIT = 6;
 const HIGHLIGHT_MS = 1600;
 const TRENDING_POLL_MS = 4000;
 
 const endpoint = new URL('/graphql', window.location.href).toString();
-const api = new Api(endpoint, wsUrlOf(endpoint));
+const client = createRecsClient({ url: endpoint });
 const catalog = new Map(DEMO_CATALOG.map((p) => [p.id, p]));
 
 const state = {
@@ -30,7 +24,7 @@ const state = {
   sessions: new Map<string, string>(),
   lastViewed: null as string | null,
   recs: null as ListedItem[] | null,
-  unsubscribe: null as (() => void) | null,
+  stopWatch: null as (() => void) | null,
   category: null as string | null,
 };
 
@@ -77,10 +71,11 @@ function detailOf(productId: string, extra: string): string {
 
 // --- tracking -----------------------------------------------------------------------------
 
-async function track(label: string, query: string, input: Record<string, unknown>, button?: HTMLButtonElement): Promise<void> {
+/** One of the client's track calls, for the shopper on screen; logged under that shopper. */
+async function track(label: string, send: (common: { userId: string; sessionId: string }) => Promise<unknown>, button?: HTMLButtonElement): Promise<void> {
   const userId = state.userId; // the shopper who acted, even if the page switches before the answer
   try {
-    await api.request(query, { input: { userId, sessionId: sessionOf(userId), ...input } });
+    await send({ userId, sessionId: sessionOf(userId) });
     log(label, true, userId);
     if (button) {
       button.classList.add('done');
@@ -96,23 +91,23 @@ function view(product: Product | string): void {
   state.lastViewed = p.id;
   document.querySelectorAll('.card.viewed').forEach((c) => c.classList.remove('viewed'));
   document.querySelector(`.card[data-product-id="${CSS.escape(p.id)}"]`)?.classList.add('viewed');
-  void track(`viewed ${p.name}`, TRACK_VIEW, { productId: p.id }).then(() => refreshSimilar());
+  void track(`viewed ${p.name}`, (common) => client.trackView({ ...common, productId: p.id })).then(() => refreshSimilar());
 }
 
 const handlers = {
   view,
   addToCart(product: Product, button: HTMLButtonElement) {
-    void track(`added ${product.name} to the cart`, TRACK_ADD_TO_CART, { productId: product.id, quantity: 1 }, button);
+    void track(`added ${product.name} to the cart`, (common) => client.trackAddToCart({ ...common, productId: product.id, quantity: 1 }), button);
   },
   buy(product: Product, button: HTMLButtonElement) {
     const items = [{ productId: product.id, quantity: 1, price: product.price }];
-    void track(`bought ${product.name}`, TRACK_PURCHASE, { orderId: shortId('order'), items }, button);
+    void track(`bought ${product.name}`, (common) => client.trackPurchase({ ...common, orderId: shortId('order'), items }), button);
   },
 };
 
 // --- panels --------------------------------------------------------------------------------
 
-function renderRecs(recs: LiveRecs): void {
+function renderRecs(recs: RecsList): void {
   const items = recs.items.map((i) => ({ productId: i.product.id, reason: i.reason }));
   const changed = changedItems(state.recs, items);
   state.recs = items;
@@ -128,7 +123,10 @@ function renderRecs(recs: LiveRecs): void {
   panel.dataset.version = String(recs.version);
   panel.dataset.user = recs.userId;
   panel.dataset.changed = String(changed.size);
-  $('recs-meta').textContent = `v${recs.version} · ${new Date(recs.generatedAt).toLocaleTimeString()}`;
+  // A push says which event caused it and how long that event took to come back as this list.
+  const cause = recs.latencyMs !== null && recs.causedBy ? ` · ${recs.latencyMs} ms after a ${CAUSE_LABELS[recs.causedBy.type]}` : '';
+  $('recs-meta').textContent = `v${recs.version} · ${new Date(recs.generatedAt).toLocaleTimeString()}${cause}`;
+  panel.dataset.latencyMs = recs.latencyMs === null ? '' : String(recs.latencyMs);
   if (changed.size > 0) {
     flash(panel, 'flash');
     setTimeout(() => panel.querySelectorAll('li.changed').forEach((li) => li.classList.remove('changed')), HIGHLIGHT_MS);
@@ -140,10 +138,7 @@ function renderRecs(recs: LiveRecs): void {
 
 async function refreshTrending(): Promise<void> {
   try {
-    const data = await api.request<{ trending: { score: number; product: { id: string; name: string | null; category: string | null } }[] }>(
-      TRENDING,
-      { category: state.category, limit: SIDE_LIMIT },
-    );
+    const data = await client.request(TrendingDocument, { category: state.category, limit: SIDE_LIMIT });
     fillList(
       $('trending-list'),
       $('trending-empty'),
@@ -166,10 +161,7 @@ async function refreshSimilar(): Promise<void> {
   }
   source.textContent = `with ${catalog.get(productId)?.name ?? productId}`;
   try {
-    const data = await api.request<{ similarProducts: { score: number; reason: string; product: { id: string; name: string | null } }[] }>(
-      SIMILAR_PRODUCTS,
-      { productId, limit: SIDE_LIMIT },
-    );
+    const data = await client.request(SimilarProductsDocument, { productId, limit: SIDE_LIMIT });
     if (state.lastViewed !== productId) return; // a newer click is on its way
     fillList(
       $('similar-list'),
@@ -186,7 +178,7 @@ async function refreshSimilar(): Promise<void> {
 // --- user, catalogue, connection -------------------------------------------------------------
 
 function showUser(userId: string): void {
-  state.unsubscribe?.();
+  state.stopWatch?.();
   state.userId = userId;
   state.recs = null;
   state.lastViewed = null;
@@ -200,7 +192,8 @@ function showUser(userId: string): void {
   const url = new URL(window.location.href);
   url.searchParams.set('user', userId);
   window.history.replaceState(null, '', url);
-  state.unsubscribe = api.liveRecommendations(userId, RECS_LIMIT, renderRecs, (message) => log(`live list: ${message}`, false, userId));
+  const watch = client.watchRecommendations(userId, renderRecs, { limit: RECS_LIMIT, onError: (err) => log(`live list: ${err.message} (${err.code})`, false, userId) });
+  state.stopWatch = () => watch.stop();
 }
 
 function renderSwitcher(): void {
@@ -232,7 +225,7 @@ async function checkCatalog(): Promise<void> {
   const first = DEMO_CATALOG[0];
   if (!first) return;
   try {
-    const data = await api.request<{ product: { id: string } | null }>(PRODUCT, { id: first.id });
+    const data = await client.request(ProductDocument, { id: first.id });
     if (data.product) return;
     notice('This gateway does not know the demo catalogue yet (it loads by itself in embedded mode only).', true);
   } catch (err) {
@@ -242,7 +235,7 @@ async function checkCatalog(): Promise<void> {
 
 async function loadCatalog(): Promise<void> {
   try {
-    const data = await api.request<{ upsertProducts: number }>(UPSERT_PRODUCTS, { products: DEMO_CATALOG });
+    const data = await client.request(UpsertProductsDocument, { products: DEMO_CATALOG.map((p) => ({ ...p })) });
     notice(null);
     log(`loaded ${data.upsertProducts} demo products`);
   } catch (err) {
@@ -256,9 +249,8 @@ function watchConnection(): void {
     badge.dataset.state = s;
     badge.textContent = text;
   };
-  api.ws.on('connecting', () => set('connecting', 'connecting…'));
-  api.ws.on('connected', () => set('connected', 'live'));
-  api.ws.on('closed', () => set('closed', 'offline, retrying'));
+  const TEXT = { connecting: 'connecting…', connected: 'live', closed: 'offline, retrying' } as const;
+  client.onConnection((s) => set(s, TEXT[s]));
 }
 
 function main(): void {

@@ -136,6 +136,8 @@ export interface Config {
   scoringDelayMs: number;
   /** RECSYS_EXPERIMENT_BUCKET_MS: width of the experiment report's time buckets (its plot over time); default 5 min. */
   experimentBucketMs: number;
+  /** A track mutation's `refreshed` field waits at most this long for the event to be scored (RECSYS_REFRESHED_TIMEOUT_MS). */
+  refreshedTimeoutMs: number;
 }
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -337,6 +339,7 @@ export function loadConfig(env: Env = process.env): Config {
     instanceId: env.RECSYS_INSTANCE_ID || `${process.pid}`,
     scoringDelayMs: scoringDelay(env, production),
     experimentBucketMs: int(env, 'RECSYS_EXPERIMENT_BUCKET_MS', 5 * 60_000, 1_000, 24 * 3_600_000),
+    refreshedTimeoutMs: int(env, 'RECSYS_REFRESHED_TIMEOUT_MS', 2000, 10, 30_000),
   };
 }
 

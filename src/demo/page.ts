@@ -47,13 +47,6 @@ export function shortId(prefix: string, random: () => number = Math.random): str
   return `${prefix}-${Math.floor(random() * 0x100000000).toString(36)}${Date.now().toString(36)}`;
 }
 
-/** The websocket URL of a gateway's GraphQL endpoint, from the HTTP one (same host and path). */
-export function wsUrlOf(httpUrl: string): string {
-  const url = new URL(httpUrl);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  return url.toString();
-}
-
 /**
  * The user to show: `?user=` when it is a valid id (a demo user, or any shopper, e.g. one the
  * simulator replays), else the first demo user.

@@ -29,6 +29,8 @@ export interface RecFlags {
   'retention.shopperDays': number;
   /** null = the hand blend; otherwise a learned blend re-ranking its best candidates (npm run train). */
   'ranker.model': RankerModel | null;
+  /** At most one push per shopper per this many ms (the newest list wins); 0 = every change is pushed at once. */
+  'push.coalesceMs': number;
 }
 export type FlagKey = keyof RecFlags;
 
@@ -161,12 +163,19 @@ export const FLAG_DEFINITIONS: { [K in FlagKey]: FlagDefinition<K> } = {
     default: null,
     parse: (value) => (value === null ? null : parseRankerModel(value, 'ranker.model')),
   },
+  'push.coalesceMs': {
+    key: 'push.coalesceMs',
+    description: 'at most one push per shopper per this many ms, the newest list winning (0 = off)',
+    default: 0,
+    // Up to a minute: longer and a shopper's own action would look ignored.
+    parse: number('push.coalesceMs', 0, 60_000, true),
+  },
 };
 
 export const FLAG_KEYS = Object.keys(FLAG_DEFINITIONS) as FlagKey[];
 
 /** The flags that shape a list (src/recommender/flagsStamp.ts): a change of the others leaves lists fresh. */
-export const LIST_FLAG_KEYS = FLAG_KEYS.filter((key) => key !== 'retention.shopperDays' && key !== 'attribution.windowMs');
+export const LIST_FLAG_KEYS = FLAG_KEYS.filter((key) => key !== 'retention.shopperDays' && key !== 'attribution.windowMs' && key !== 'push.coalesceMs');
 
 const DAY_MS = 86_400_000;
 

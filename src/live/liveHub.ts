@@ -83,12 +83,47 @@ class Entry {
   holders = 0;
   unsubscribe: (() => Promise<void>) | null = null;
   subscribed: Promise<void> = Promise.resolve();
+  /** Coalescing (push.coalesceMs): when the groups were last handed a list, and the newest list held back since. */
+  private forwardedAt = -Infinity;
+  private held: StoredRecs | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(readonly userId: string) {}
+  constructor(
+    readonly userId: string,
+    private readonly coalesceMs: () => number,
+  ) {}
 
+  /**
+   * A newer list goes to the groups at once, unless one went less than coalesceMs ago: then it is
+   * held, replacing any list held before, and handed over when the interval is up. The newest list
+   * is therefore always pushed, at most once per interval.
+   */
   offer(recs: StoredRecs): void {
     if (recs.version <= this.version) return;
     this.version = recs.version;
+    const interval = this.coalesceMs();
+    const now = performance.now();
+    if (this.timer === null && (interval <= 0 || now - this.forwardedAt >= interval)) return this.forward(recs, now);
+    this.held = recs;
+    this.timer ??= setTimeout(() => this.flush(), Math.max(0, this.forwardedAt + interval - now));
+  }
+
+  /** The entry is dropped: a list still held back has nobody left to go to. */
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.held = null;
+  }
+
+  private flush(): void {
+    this.timer = null;
+    const held = this.held;
+    this.held = null;
+    if (held) this.forward(held, performance.now());
+  }
+
+  private forward(recs: StoredRecs, now: number): void {
+    this.forwardedAt = now;
     for (const group of this.groups.values()) group.update(recs);
   }
 }
@@ -96,6 +131,8 @@ class Entry {
 export interface LiveHubOptions {
   feed: RecsFeed;
   recommender: Recommender;
+  /** At most one push per shopper per this many ms (the flag push.coalesceMs, read at each change); default 0 = off. */
+  coalesceMs?: () => number;
   /** A production failed (that version is skipped; the next one is produced as usual). */
   onError?: (err: unknown) => void;
 }
@@ -104,11 +141,15 @@ export class LiveHub {
   private readonly entries = new Map<string, Entry>();
   private readonly feed: RecsFeed;
   private readonly recommender: Recommender;
+  private readonly coalesceMs: () => number;
+  /** Lists read when a subscription opened: their first message is no push (latencyMs says nothing about them). */
+  private readonly readAtOpen = new WeakSet<StoredRecs>();
   readonly onError: (err: unknown) => void;
 
   constructor(options: LiveHubOptions) {
     this.feed = options.feed;
     this.recommender = options.recommender;
+    this.coalesceMs = options.coalesceMs ?? (() => 0);
     this.onError = options.onError ?? (() => {});
   }
 
@@ -126,12 +167,18 @@ export class LiveHub {
       // Read after listening, so nothing published in between is missed; every subscriber reads
       // (not only the first): a list stored under older flags is recomputed by this read.
       const current = await this.recommender.current(userId);
+      this.readAtOpen.add(current);
       entry.offer(current);
       return new LiveSubscription<StoredRecs>(this, entry, current);
     } catch (err) {
       await this.release(entry);
       throw err;
     }
+  }
+
+  /** The list was read when a subscription opened (its first message), not pushed by a change. */
+  wasReadAtOpen(recs: StoredRecs): boolean {
+    return this.readAtOpen.has(recs);
   }
 
   /** Shoppers with a subscription here. */
@@ -144,7 +191,7 @@ export class LiveHub {
   }
 
   private listen(userId: string): Entry {
-    const entry = new Entry(userId);
+    const entry = new Entry(userId, this.coalesceMs);
     this.entries.set(userId, entry);
     // After the feed's connection came back, pushes may have been missed: offer the current list
     // (after a Redis loss it is recomputed with a higher version; see nextVersion).
@@ -185,6 +232,7 @@ export class LiveHub {
     entry.holders -= 1;
     if (entry.holders > 0) return;
     if (this.entries.get(entry.userId) === entry) this.entries.delete(entry.userId);
+    entry.close();
     const unsubscribe = entry.unsubscribe;
     entry.unsubscribe = null;
     await unsubscribe?.();

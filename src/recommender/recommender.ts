@@ -70,13 +70,15 @@ export class Recommender {
   }
 
   /**
-   * Recomputes and stores the list; publishes it when it changed. `receivedAt` (of the newest
-   * event behind this refresh) travels with the list, for the event-to-push latency metric.
+   * Recomputes and stores the list; publishes it when it changed. The cause (`receivedAt` and
+   * `causedBy`: the newest event behind this refresh) travels with the list, for the pushed
+   * list's causedBy and latencyMs and the event-to-push latency metric.
    */
-  async refresh(userId: string, user?: UserState, cause?: { receivedAt?: string }): Promise<{ recs: StoredRecs; changed: boolean }> {
+  async refresh(userId: string, user?: UserState, cause?: Pick<StoredRecs, 'receivedAt' | 'causedBy'>): Promise<{ recs: StoredRecs; changed: boolean }> {
     const state = user ?? (await this.store.loadUsers([userId])).get(userId) ?? emptyUserState();
     const list = await this.compute(userId, state);
-    const put = await this.store.putRecs(userId, cause?.receivedAt ? { ...list, receivedAt: cause.receivedAt } : list, basisOf(state));
+    const caused = { ...list, ...(cause?.receivedAt && { receivedAt: cause.receivedAt }), ...(cause?.causedBy && { causedBy: cause.causedBy }) };
+    const put = await this.store.putRecs(userId, caused, basisOf(state));
     // Superseded: a newer state was saved meanwhile and its list comes from whoever saved it or
     // reads next. The stored list keeps versions consistent for subscribers; with none stored
     // yet, this unstored one (version 0) is the best there is.
@@ -86,12 +88,13 @@ export class Recommender {
   /**
    * The user's list as of their newest state and the flags in force: the stored one, or a fresh
    * one when their state or the flags changed since (the scorer recomputes at once only the lists somebody is subscribed to) or when
-   * they have none yet (trending for a newcomer).
+   * they have none yet (trending for a newcomer). `cause`: the newest event of the state, when
+   * the caller knows it (read-your-writes), for a recomputed list to name it.
    */
-  async current(userId: string): Promise<StoredRecs> {
+  async current(userId: string, cause?: Pick<StoredRecs, 'receivedAt' | 'causedBy'>): Promise<StoredRecs> {
     const { recs, stale } = await this.store.readRecs(userId);
     if (recs && !stale && !this.computedUnderOtherFlags(recs)) return recs;
-    return (await this.refresh(userId)).recs;
+    return (await this.refresh(userId, undefined, cause)).recs;
   }
 
   /** The list was computed under other flags than those in force (a list without a stamp, written by hand or an older gateway, is not judged). */

@@ -9,6 +9,7 @@ import type { EventPublisher } from '../log/types';
 import type { Recommender } from '../recommender/recommender';
 import type { ReadService } from '../services/reads';
 import type { CatalogStore, Product } from '../store/types';
+import type { RefreshedLists } from '../services/refreshedLists';
 
 export interface GatewayServices {
   publisher: EventPublisher;
@@ -17,6 +18,8 @@ export interface GatewayServices {
   /** Subscriptions to shoppers' lists, shared per shopper and document (src/live/liveHub.ts). */
   live: LiveHub;
   recommender: Recommender;
+  /** Read-your-writes: a shopper's list once a tracked event is scored (the track mutations' `refreshed`). */
+  refreshed: RefreshedLists;
   reads: ReadService;
   flags: FlagProvider;
   /** The setFlag / deleteFlag mutations: ZooKeeper (distributed) or the in-process flags (embedded). */

@@ -4,12 +4,15 @@ import { checkId } from '../events/validate';
 import { checkLimit } from '../services/reads';
 import type { StoredRecs } from '../store/types';
 import { Recommendations, type RecommendationReason } from '../schema/recommendation.type';
+import type { RecommendationsWithOrigin } from '../schema/push.type';
 import { limitedListCost } from './fieldCost';
 import { assertActsFor } from './authz';
 import type { GatewayContext } from './context';
 
-export function toRecommendations(recs: StoredRecs, limit: number): Recommendations {
+/** `pushed`: the list is a push of a change (its latencyMs is then measured). */
+export function toRecommendations(recs: StoredRecs, limit: number, pushed = false): RecommendationsWithOrigin {
   return {
+    origin: { causedBy: recs.causedBy ?? null, receivedAt: recs.receivedAt ?? null, pushed },
     userId: recs.userId,
     version: recs.version,
     generatedAt: new Date(recs.generatedAt),
@@ -62,7 +65,8 @@ export class RecommendationsResolver {
     @Arg('limit', () => Int, { nullable: true }) limit: number | null,
     @Ctx() { services }: GatewayContext,
   ): Promise<Recommendations> {
-    const list = toRecommendations(await services.recommender.visible(recs), checkLimit(limit));
+    // The subscription's first list was read when it opened: no push, so no latency to speak of.
+    const list = toRecommendations(await services.recommender.visible(recs), checkLimit(limit), !services.live.wasReadAtOpen(recs));
     // A push does not wait for its count (a slow count must not delay every subscriber).
     services.experiments.deliveredInBackground(list, list.items.length);
     return list;

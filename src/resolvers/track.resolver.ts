@@ -6,13 +6,14 @@ import { TrackEventResult, TrackResult } from '../schema/track.type';
 import { perItemCost } from './fieldCost';
 import { assertActsFor } from './authz';
 import type { GatewayContext } from './context';
+import { trackedFor, type TrackedFor } from './tracked';
 import { MAX_BATCH_EVENTS, trackEach } from './trackEvents';
 
-async function track(ctx: GatewayContext, event: EventEnvelope): Promise<TrackResult> {
+async function track(ctx: GatewayContext, event: EventEnvelope): Promise<TrackResult & TrackedFor> {
   assertActsFor(ctx.viewer, event.userId);
   await ctx.limits?.track(event.userId); // RATE_LIMITED before anything reaches Kafka
   await ctx.services.publisher.publish(event); // throws UNAVAILABLE unless Kafka acknowledged
-  return { accepted: true, eventId: event.eventId };
+  return { accepted: true, eventId: event.eventId, ...trackedFor(event) };
 }
 
 @Resolver()

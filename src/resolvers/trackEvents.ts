@@ -7,6 +7,7 @@ import { checkId, mixedEnvelope, type MixedEventInput } from '../events/validate
 import type { TrackEventResult } from '../schema/track.type';
 import { assertSignedIn } from './authz';
 import type { Viewer } from './context';
+import { trackedFor, type TrackedFor } from './tracked';
 
 /** Events per trackEvents call: 500 of a sensible shape stay under the body, token and cost limits. */
 export const MAX_BATCH_EVENTS = 500;
@@ -69,7 +70,7 @@ export async function trackEach(
       // rate limit) becomes this event's refusal, not the call's.
       const answer = (async () => track(event))();
       return answer.then(
-        (): TrackEventResult => ({ accepted: true, eventId: event.eventId, error: null }),
+        (): TrackEventResult & TrackedFor => ({ accepted: true, eventId: event.eventId, error: null, ...trackedFor(event) }),
         (err: unknown) => refusal(err, event.eventId),
       );
     }),

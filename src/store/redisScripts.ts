@@ -195,7 +195,7 @@ return 1
  * generatedAt, strategy JSON, arm JSON, items JSON, channel, receivedAt (ISO, or '' for none), basis
  * ('' for none), '1' when the write is conditional on the basis, the flags stamp, the retention (ms),
  * the publish command: PUBLISH, or SPUBLISH on a Redis Cluster (allowed in scripts since Redis 7.0:
- * the channel carries the user's hash tag, so it is in the script's slot).
+ * the channel carries the user's hash tag, so it is in the script's slot), causedBy JSON ('' for none).
  * Returns {status, document}: status 1 stored a new version, 0 unchanged, 2 superseded (computed
  * from an older state than the newest saved or listed one: nothing written). Unless superseded,
  * every key of the user gets the retention from now as its expiry (as SAVE_USERS gives them).
@@ -227,6 +227,7 @@ local doc = '{"userId":' .. ARGV[2] .. ',"version":' .. version .. ',"generatedA
   '","strategy":' .. ARGV[4] .. ',"arm":' .. ARGV[5] .. ',"items":' .. ARGV[6]
 if ARGV[8] and ARGV[8] ~= '' then doc = doc .. ',"receivedAt":"' .. ARGV[8] .. '"' end
 if ARGV[11] and ARGV[11] ~= '' then doc = doc .. ',"flags":"' .. ARGV[11] .. '"' end
+if ARGV[14] and ARGV[14] ~= '' then doc = doc .. ',"causedBy":' .. ARGV[14] end
 doc = doc .. '}'
 redis.call('SET', KEYS[1], doc)
 redis.call('SET', KEYS[2], ARGV[1])

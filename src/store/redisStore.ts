@@ -181,6 +181,7 @@ export class RedisStore implements RecStore, ClearableStore {
       list.flags ?? '',
       String(this.retentionMs()),
       publishCommand(this.redis),
+      list.causedBy ? JSON.stringify(list.causedBy) : '',
     );
     return { recs: doc ? (JSON.parse(doc) as StoredRecs) : null, changed: status === 1, superseded: status === 2 };
   }

@@ -2,6 +2,7 @@
 // Redis (production) and memory (embedded mode); one contract suite tests both.
 import { newestFrame, type DecayFrame, type RankedItem, type RecentItem, type Scored, type StatDelta, type UserState } from '../recommend';
 import type { Strategy } from '../flags/definitions';
+import type { EventType } from '../events/envelope';
 
 export interface Product {
   id: string;
@@ -22,8 +23,16 @@ export interface StoredRecs {
   items: RankedItem[];
   /** When the gateway accepted the newest event behind this version (absent for lists not caused by an event). */
   receivedAt?: string;
+  /** The newest event behind this version (absent for lists not caused by an event: a read, a flag or stock sweep). */
+  causedBy?: ListCause;
   /** Stamp of the flags the list was computed under (src/recommender/flagsStamp.ts): another stamp = stale. */
   flags?: string;
+}
+
+/** The event that made a list change. */
+export interface ListCause {
+  eventId: string;
+  type: EventType;
 }
 
 /** A stored user state that could not be read back: its raw text and why. */

@@ -5,11 +5,10 @@
 // shopper at once, and runs at most `concurrency` refreshes in all. If the process dies first,
 // nothing is lost: the list is still marked stale and is recomputed at its next read.
 import type { UserState } from '../recommend';
+import type { StoredRecs } from '../store/types';
 
-export interface RefreshCause {
-  /** When the gateway accepted the newest event behind this refresh (for the event-to-push metric). */
-  receivedAt?: string;
-}
+/** The newest event behind a refresh: when the gateway accepted it (receivedAt) and which it was (causedBy); both travel with the pushed list. */
+export type RefreshCause = Pick<StoredRecs, 'receivedAt' | 'causedBy'>;
 
 export interface RefreshQueueOptions {
   refresh(userId: string, user: UserState, cause: RefreshCause): Promise<{ changed: boolean }>;

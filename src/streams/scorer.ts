@@ -13,7 +13,7 @@ import type { DeadLetterSink } from '../log/deadLetters';
 import { parseSource } from '../log/types';
 import { basisOf, type CatalogStore, type CorruptState, type PositionedDelta, type PresenceStore } from '../store/types';
 import { createReadCache } from './readCache';
-import { createRefreshQueue, type RefreshQueue } from './refreshQueue';
+import { createRefreshQueue, type RefreshCause, type RefreshQueue } from './refreshQueue';
 
 export interface ScoredRecord {
   offset: number;
@@ -100,7 +100,7 @@ export function createScorer({ store, recommender, flags, readCacheMs = 500, ref
     const ctx = { flags: flags(), categoryOf: (id: string) => categories.get(id) ?? null };
     const deltas = new Map<string, PositionedDelta[]>(); // per source: the store skips positions per source
     const touched = new Map<string, UserState>();
-    const receivedAt = new Map<string, string>(); // per user, the newest event's (ISO strings sort by time)
+    const causes = new Map<string, RefreshCause>(); // per user, the newest event's (ISO strings sort by time)
     let duplicates = 0;
     for (let index = 0; index < events.length; index++) {
       const { offset, event } = events[index]!;
@@ -116,7 +116,7 @@ export function createScorer({ store, recommender, flags, readCacheMs = 500, ref
       for (const delta of learned.deltas) positioned.push({ offset, delta });
       touched.set(event.userId, learned.user);
       const at = records[index]!.event.receivedAt;
-      if (at > (receivedAt.get(event.userId) ?? '')) receivedAt.set(event.userId, at);
+      if (at >= (causes.get(event.userId)?.receivedAt ?? '')) causes.set(event.userId, { receivedAt: at, causedBy: { eventId: event.eventId, type: event.type } });
     }
 
     // Statistics first, user states second: if we die in between, the redelivered batch finds
@@ -137,7 +137,7 @@ export function createScorer({ store, recommender, flags, readCacheMs = 500, ref
     const { refused } = await store.saveUsers(touched, basis);
     for (const id of refused) touched.delete(id);
     const listened = await store.listening([...touched.keys()]);
-    for (const userId of listened) refreshes.schedule(userId, touched.get(userId)!, { receivedAt: receivedAt.get(userId) });
+    for (const userId of listened) refreshes.schedule(userId, touched.get(userId)!, causes.get(userId) ?? {});
     if (refused.length > 0) {
       onStaleWrites?.(refused.length);
       throw new StaleWriteError(source, refused);

@@ -1,31 +1,28 @@
-// What one simulated event sends: a contract mutation and its variables (pure).
-import { print } from 'graphql';
-import { TrackEventsDocument } from '../../generated/graphql';
-import { TRACK_ADD_TO_CART, TRACK_PURCHASE, TRACK_VIEW } from '../operations';
-
-/** The bulk operation as codegen read it from operations/ingest.graphql (not a storefront-contract operation). */
-const TRACK_EVENTS = print(TrackEventsDocument);
+// What one simulated event sends: which storefront-client call (client/: the contract's track
+// mutations, or trackEvents from operations/ingest.graphql) with which input (pure).
 
 export type ShopperEvent =
   | { type: 'view'; userId: string; productId: string; sessionId?: string }
   | { type: 'cart'; userId: string; productId: string; sessionId?: string }
   | { type: 'purchase'; userId: string; orderId: string; items: { productId: string; price?: number | null }[]; sessionId?: string };
 
+export type TrackOperation = 'trackView' | 'trackAddToCart' | 'trackPurchase';
+
 export interface TrackRequest {
   userId: string;
-  query: string;
+  operation: TrackOperation;
   variables: { input: Record<string, unknown> };
 }
 
 /** Several events in one trackEvents call; `userId` is the runner's ordering key (one batch after another). */
 export interface BatchRequest {
   userId: string;
-  query: string;
+  operation: 'trackEvents';
   variables: { input: Record<string, unknown>[] };
   events: number;
 }
 
-const QUERY = { view: TRACK_VIEW, cart: TRACK_ADD_TO_CART, purchase: TRACK_PURCHASE } as const;
+const OPERATION: Record<ShopperEvent['type'], TrackOperation> = { view: 'trackView', cart: 'trackAddToCart', purchase: 'trackPurchase' };
 const BATCH_TYPE = { view: 'VIEW', cart: 'ADD_TO_CART', purchase: 'PURCHASE' } as const;
 
 /** The mutation input for one event, stamped `occurredAt` = now (the gateway takes now-7d..now+5min). */
@@ -46,11 +43,11 @@ function eventInput(event: ShopperEvent, now: Date): Record<string, unknown> {
 
 /** The request for one event: its single contract mutation. */
 export function trackRequest(event: ShopperEvent, now: Date): TrackRequest {
-  return { userId: event.userId, query: QUERY[event.type], variables: { input: eventInput(event, now) } };
+  return { userId: event.userId, operation: OPERATION[event.type], variables: { input: eventInput(event, now) } };
 }
 
 /** One trackEvents request for several events, in their order. */
 export function batchRequest(events: readonly ShopperEvent[], now: Date): BatchRequest {
   const input = events.map((e) => ({ type: BATCH_TYPE[e.type], ...eventInput(e, now) }));
-  return { userId: 'batch', query: TRACK_EVENTS, variables: { input }, events: events.length };
+  return { userId: 'batch', operation: 'trackEvents', variables: { input }, events: events.length };
 }

@@ -4,6 +4,11 @@
 // order. Every answer is recorded per eventId.
 import { runPlan, type PlannedEvent } from '../../../src/demo/simulate/runner';
 import { trackRequest } from '../../../src/demo/simulate/requests';
+import { print } from 'graphql';
+import { TrackAddToCartDocument, TrackPurchaseDocument, TrackViewDocument } from '../../../src/generated/graphql';
+
+/** The contract mutation each planned request stands for (sent raw: the harness reads extensions.written). */
+const QUERY = { trackView: print(TrackViewDocument), trackAddToCart: print(TrackAddToCartDocument), trackPurchase: print(TrackPurchaseDocument) };
 
 /**
  * acked: `accepted: true`. not-written: refused, saying the event was not stored. unknown: refused
@@ -74,7 +79,7 @@ export function startLoad(options: LoadOptions): Load {
         const res = await fetch(options.url(), {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query: request.query, variables: request.variables }),
+          body: JSON.stringify({ query: QUERY[request.operation], variables: request.variables }),
           signal: AbortSignal.timeout(15_000),
         });
         const body = (await res.json()) as { data?: Record<string, { accepted?: boolean } | null>; errors?: { message: string; extensions?: Record<string, unknown> }[] };

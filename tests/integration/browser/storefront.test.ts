@@ -125,6 +125,8 @@ describe('the storefront demo page', () => {
       expect(panel.items.map((i) => i.split('|')[0])).not.toContain(productId); // never the item being looked at
       expect(panel.changed.length).toBeGreaterThan(0); // the changed rows are highlighted
       for (const item of panel.items) expect(REASONS).toContain(item.split('|')[1]);
+      // A push names its cause: the panel shows how long the view took to come back as this list.
+      expect(await ada.locator('[data-testid="recs-meta"]').textContent()).toMatch(/ \d+ ms after a view$/);
     }
     const adaAfter = await recsPanel(ada);
     // Viewed just before the chef's knife: back as a reminder of her own item, not as "viewed together".

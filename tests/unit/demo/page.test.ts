@@ -1,4 +1,5 @@
-import { changedItems, formatPrice, pickUser, reasonLabel, shortId, wsUrlOf, REASON_LABELS } from '../../../src/demo/page';
+import { changedItems, formatPrice, pickUser, reasonLabel, shortId, REASON_LABELS } from '../../../src/demo/page';
+import { wsUrlOf } from '../../../client/src';
 
 const list = (...pairs: string[]) => pairs.map((p) => ({ productId: p.split(':')[0]!, reason: p.split(':')[1]! }));
 

@@ -1,7 +1,7 @@
 import { formatProgress, runPlan, type PlannedEvent } from '../../../src/demo/simulate/runner';
 import type { TrackRequest } from '../../../src/demo/simulate/requests';
 
-const req = (userId: string, n: number): TrackRequest => ({ userId, query: 'q', variables: { input: { userId, n } } });
+const req = (userId: string, n: number): TrackRequest => ({ userId, operation: 'trackView', variables: { input: { userId, n } } });
 const plan = (events: [string, number, number][]): PlannedEvent[] => events.map(([u, n, at]) => ({ at, request: () => req(u, n) }));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -104,7 +104,7 @@ describe('the simulation runner', () => {
   });
 
   it('counts the events of a batch request, and the ones the gateway refused as errors', async () => {
-    const batch = (n: number) => ({ userId: 'batch', query: 'q', variables: { input: [] }, events: n });
+    const batch = (n: number) => ({ userId: 'batch', operation: 'trackEvents' as const, variables: { input: [] }, events: n });
     const stats = await runPlan({
       plan: [{ at: 0, request: () => batch(5) }, { at: 0, request: () => batch(3) }, { at: 0, request: () => batch(4) }],
       send: async (r) => {

@@ -139,3 +139,53 @@ test('a forwarded subscription pushes to its target, and while a push is being w
 
   await sub.return();
 });
+
+describe('coalescing (push.coalesceMs)', () => {
+  afterEach(() => jest.useRealTimers());
+
+  test('changes within the interval are held and only the newest goes out when it ends; a change after a quiet interval goes out at once', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const store = new MemoryStore();
+    const recommender = new Recommender({ store, flags: () => defaultFlags() });
+    const hub = new LiveHub({ feed: store, recommender, coalesceMs: () => 1000 });
+    let seq = 0;
+    const change = async () =>
+      (await store.putRecs('u1', { generatedAt: new Date().toISOString(), strategy: 'personalized', arm: null, items: [{ productId: `p${++seq}`, score: 1, reason: 'TRENDING' }] })).recs!.version;
+    await change();
+    const sub = (await hub.open('u1'))[Symbol.asyncIterator](); // its list is handed on at once, and starts the interval
+    const got = drain(sub);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(got).toHaveLength(1);
+
+    await change();
+    await change();
+    const newest = await change();
+    await jest.advanceTimersByTimeAsync(999);
+    expect(got).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(got.map((r) => r.version)).toEqual([got[0]!.version, newest]);
+
+    await jest.advanceTimersByTimeAsync(5000);
+    const later = await change();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(got.at(-1)?.version).toBe(later);
+    await sub.return();
+  });
+
+  test('a list held back when the last subscriber leaves is dropped, not pushed to nobody', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const store = new MemoryStore();
+    const recommender = new Recommender({ store, flags: () => defaultFlags() });
+    const hub = new LiveHub({ feed: store, recommender, coalesceMs: () => 1000 });
+    const put = (id: string) => store.putRecs('u1', { generatedAt: new Date().toISOString(), strategy: 'personalized', arm: null, items: [{ productId: id, score: 1, reason: 'TRENDING' }] });
+    await put('a');
+    const sub = (await hub.open('u1'))[Symbol.asyncIterator]();
+    const got = drain(sub);
+    await jest.advanceTimersByTimeAsync(0);
+    await put('b'); // held
+    await sub.return();
+    expect(jest.getTimerCount()).toBe(0);
+    await jest.advanceTimersByTimeAsync(2000);
+    expect(got).toHaveLength(1);
+  });
+});
