@@ -126,7 +126,7 @@ async function main(options: SimulateOptions): Promise<number> {
 /** --experiment: the shoppers of a two-arm experiment, then its report (stdout). */
 async function experiment(options: SimulateOptions, recs: RecsClient, runId: string): Promise<number> {
   // The run sends the experiment's own documents as text; the client sends any document.
-  const post: Post = (query, variables) => recs.request(parse(query) as TypedDocumentNode<Record<string, unknown>, Record<string, unknown>>, variables);
+  const post: Post = (query, variables) => recs.request(parse(query), variables);
   const shoppers = options.users ?? 2_000;
   process.stderr.write(`simulate: experiment with ${shoppers} shoppers (${options.aa ? 'A/A: both arms alike' : 'A/B: B clicks and buys more'}), seed ${options.seed}, at most ${options.durationMs / 1000}s -> ${options.url.href}\n`);
   const run = await runExperiment({

@@ -1,11 +1,11 @@
 // One GraphQL operation over HTTP POST, typed by its generated document.
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
+import { print, type DocumentNode } from 'graphql';
 import { CLIENT_CODES, RecsClientError, type GraphQLErrorShape } from './errors';
 
 // A document is printed once, however often it is sent.
 const printed = new WeakMap<object, string>();
-export function sourceOf(document: TypedDocumentNode<unknown, never> | TypedDocumentNode<any, any>): string {
+export function sourceOf(document: DocumentNode): string {
   let text = printed.get(document);
   if (text === undefined) printed.set(document, (text = print(document)));
   return text;

@@ -59,7 +59,7 @@ export function watch(socket: Client, userId: string, onList: (list: RecsList) =
     { query: sourceOf(ClientRecommendationsUpdatedDocument), variables: { userId, ...(limit === undefined ? {} : { limit }) } },
     {
       next: (message) => {
-        if (message.errors?.length) return fail(RecsClientError.fromGraphQL(message.errors as GraphQLErrorShape[]));
+        if (message.errors?.length) return fail(RecsClientError.fromGraphQL(message.errors));
         const list = message.data?.recommendationsUpdated;
         if (!list || stopped || list.version <= lastVersion) return;
         lastVersion = list.version;
@@ -83,7 +83,7 @@ export function watch(socket: Client, userId: string, onList: (list: RecsList) =
 /** What graphql-ws hands to `error`: GraphQL errors, a close event (fatal codes only, since every other is retried) or an Error. */
 function toClientError(err: unknown): RecsClientError {
   if (Array.isArray(err)) return RecsClientError.fromGraphQL(err as GraphQLErrorShape[]);
-  if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'number') {
+  if (err && typeof err === 'object' && 'code' in err && typeof (err).code === 'number') {
     const { code, reason } = err as { code: number; reason?: string };
     return new RecsClientError(code === 4401 || code === 4403 ? (code === 4401 ? 'UNAUTHENTICATED' : 'FORBIDDEN') : CLIENT_CODES.NETWORK, `the gateway closed the socket (${code}${reason ? `: ${reason}` : ''})`);
   }
