@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { parse } from 'graphql';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { createRecsClient, type RecsClient, type TrackAddToCartInput, type TrackEventInput, type TrackPurchaseInput, type TrackViewInput } from '../client/src';
 import { DEMO_CATALOG } from '../src/demo/catalog';
 import { TrendingDocument, UpsertProductsDocument } from '../src/generated/graphql';
