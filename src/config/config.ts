@@ -252,6 +252,15 @@ export function loadRoles(env: Env, mode: Config['mode']): Roles {
   return roles;
 }
 
+/** RECSYS_JWT_SECRET and RECSYS_JWT_MAX_AGE_SECONDS (also read by the bench's GraphQL baseline, which checks the same tokens). */
+export function loadAuthConfig(env: Env, production: boolean): AuthConfig {
+  const jwtSecret = env.RECSYS_JWT_SECRET || null;
+  if (production && !jwtSecret) {
+    throw new ConfigError('RECSYS_JWT_SECRET', 'required when NODE_ENV=production (auth may be off only outside production)');
+  }
+  return { jwtSecret, maxAgeSeconds: int(env, 'RECSYS_JWT_MAX_AGE_SECONDS', 24 * 3600, 1, 365 * 24 * 3600), requireExpiry: production };
+}
+
 /** Distributed mode needs each of these; Redis is either one server or a cluster, never both. */
 const SERVERS = [['KAFKA_BROKERS'], ['REDIS_URL', 'REDIS_CLUSTER_NODES'], ['ZOOKEEPER_CONNECT']] as const;
 
@@ -308,10 +317,8 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('ZOOKEEPER_AUTH', 'set, but embedded mode has no ZooKeeper (its flags live in the process); set the three servers for distributed mode, or unset it');
   }
 
-  const jwtSecret = env.RECSYS_JWT_SECRET || null;
-  if (production && !jwtSecret) {
-    throw new ConfigError('RECSYS_JWT_SECRET', 'required when NODE_ENV=production (auth may be off only outside production)');
-  }
+  const auth = loadAuthConfig(env, production);
+  const jwtSecret = auth.jwtSecret;
 
   const logLevel = env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'warn' : 'info');
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
@@ -330,7 +337,7 @@ export function loadConfig(env: Env = process.env): Config {
     redis,
     zookeeper,
     flagsFile: env.RECSYS_FLAGS_FILE || null,
-    auth: { jwtSecret, maxAgeSeconds: int(env, 'RECSYS_JWT_MAX_AGE_SECONDS', 24 * 3600, 1, 365 * 24 * 3600), requireExpiry: production },
+    auth,
     security: loadSecurityConfig(env, production),
     instanceId: env.RECSYS_INSTANCE_ID || `${process.pid}`,
     scoringDelayMs: scoringDelay(env, production),
