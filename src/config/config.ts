@@ -130,6 +130,11 @@ export interface Config {
   security: SecurityConfig;
   instanceId: string;
   /**
+   * RECSYS_PRODUCT_CACHE_ENTRIES: products a push process keeps in memory for its pushes (and
+   * reads), forgotten at each catalogue write's notice; 0 reads every push's products from Redis.
+   */
+  productCacheEntries: number;
+  /**
    * Fault testing only (RECSYS_TEST_SCORING_DELAY_MS, refused in production): each scored batch
    * waits this long first, to make scoring slower than the consumer's session timeout.
    */
@@ -341,6 +346,7 @@ export function loadConfig(env: Env = process.env): Config {
     security: loadSecurityConfig(env, production),
     instanceId: env.RECSYS_INSTANCE_ID || `${process.pid}`,
     scoringDelayMs: scoringDelay(env, production),
+    productCacheEntries: int(env, 'RECSYS_PRODUCT_CACHE_ENTRIES', 50_000, 0, 10_000_000),
   };
 }
 

@@ -9,10 +9,13 @@ import type { Recommender } from '../services/recommender';
 import type { ReadService } from '../services/reads';
 import type { ClientLimits } from '../server/security/rateLimit';
 import type { Product, RecStore } from '../store/types';
+import type { ProductSource } from '../store/productCache';
 
 export interface GatewayServices {
   publisher: EventPublisher;
   store: RecStore;
+  /** Product details for the GraphQL loaders: the store, or a cache of it kept exact by the catalogue's notices (push processes). */
+  products: ProductSource;
   /** Subscriptions to shoppers' lists, shared per shopper and document (src/live/liveHub.ts). */
   live: LiveHub;
   recommender: Recommender;
@@ -50,7 +53,7 @@ export function createContext(services: GatewayServices, viewer: Viewer, lifetim
 }
 
 function productLoader(services: GatewayServices, cache: boolean): DataLoader<string, Product | null> {
-  return new DataLoader((ids) => services.store.getProducts(ids), { maxBatchSize: 500, cache });
+  return new DataLoader((ids) => services.products.getProducts(ids), { maxBatchSize: 500, cache });
 }
 
 /**
