@@ -45,6 +45,7 @@ import { RedisStore } from './store/redisStore';
 import { createRedisClient } from './store/redisClient';
 import type { CatalogChanges, ClearableStore, RecStore, RecsFeed } from './store/types';
 import { RedisCatalogChanges } from './store/redisCatalogChanges';
+import { ProductCache } from './store/productCache';
 import { LiveHub } from './live/liveHub';
 import { LocalSubscribers } from './live/localSubscribers';
 import { startLiveLists } from './live/liveLists';
@@ -387,9 +388,12 @@ export async function startGateway(
     onError: (err) => logger.warn({ err }, 'could not count a delivered list for the experiment report'),
   });
   registerExperimentMetrics(registry, () => experiments);
+  // Where this process hears the catalogue's notices (push), pushes and reads take products from memory.
+  const productCache = parts.catalog && config.productCacheEntries > 0 ? new ProductCache(parts.store, parts.catalog, config.productCacheEntries) : null;
   const services: GatewayServices = {
     publisher: parts.publisher ?? refusingPublisher(roles),
     store: outOfStock.writingThrough(parts.store),
+    products: productCache ?? parts.store,
     live: new LiveHub({
       feed: parts.feed ? subscribers.track(instrumentFeed(parts.feed, metrics)) : refusingFeed(roles),
       recommender,

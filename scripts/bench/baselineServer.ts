@@ -2,7 +2,9 @@
 // express.json + a type-graphql schema) with resolvers that do no I/O. trackView answers
 // (and each event of trackEvents) accepted at once and writes nothing; recommendations answers a constant list of the same
 // shape as the gateway's (10 items with their products). Same GraphQL names as the gateway,
-// so the bench sends the very same requests to both.
+// so the bench sends the very same requests to both. With the bench's auth settings (production,
+// RECSYS_JWT_SECRET) it checks each request's token as the gateway does (src/server/auth.ts,
+// src/resolvers/authz.ts): a shopper acts only for themselves.
 import 'reflect-metadata';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +13,15 @@ import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import express from 'express';
-import { Arg, buildSchemaSync, Field, Float, ID, InputType, Int, Mutation, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
+import { Arg, buildSchemaSync, Ctx, Field, Float, ID, InputType, Int, Mutation, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
+import type { AuthConfig } from '../../src/config';
+import { createAuthenticator } from '../../src/server/auth';
+import { assertActsFor, assertSignedIn } from '../../src/resolvers/authz';
+import type { Viewer } from '../../src/resolvers/context';
+
+interface BaselineContext {
+  viewer: Viewer;
+}
 
 @InputType('TrackViewInput')
 class BaselineViewInput {
@@ -102,28 +112,33 @@ const ITEMS: BaselineScored[] = Array.from({ length: 20 }, (_, i) => ({
 @Resolver()
 class BaselineResolver {
   @Mutation(() => BaselineTrackResult)
-  trackView(@Arg('input', () => BaselineViewInput) input: BaselineViewInput): BaselineTrackResult {
+  trackView(@Arg('input', () => BaselineViewInput) input: BaselineViewInput, @Ctx() { viewer }: BaselineContext): BaselineTrackResult {
+    assertActsFor(viewer, input.userId);
     return { accepted: true, eventId: input.eventId ?? randomUUID() };
   }
 
   @Mutation(() => [BaselineEventResult])
-  trackEvents(@Arg('input', () => [BaselineEventInput]) input: BaselineEventInput[]): BaselineEventResult[] {
+  trackEvents(@Arg('input', () => [BaselineEventInput]) input: BaselineEventInput[], @Ctx() { viewer }: BaselineContext): BaselineEventResult[] {
+    assertSignedIn(viewer);
+    for (const e of input) assertActsFor(viewer, e.userId);
     return input.map((e) => ({ accepted: true, eventId: e.eventId ?? randomUUID(), error: null }));
   }
 
   @Query(() => BaselineRecs)
-  recommendations(@Arg('userId', () => ID) userId: string, @Arg('limit', () => Int, { nullable: true }) limit: number | null): BaselineRecs {
+  recommendations(@Arg('userId', () => ID) userId: string, @Arg('limit', () => Int, { nullable: true }) limit: number | null, @Ctx() { viewer }: BaselineContext): BaselineRecs {
+    assertActsFor(viewer, userId);
     return { userId, version: 1, generatedAt: new Date().toISOString(), items: ITEMS.slice(0, limit ?? 10) };
   }
 }
 
-export async function startBaselineServer(host = '127.0.0.1'): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+export async function startBaselineServer(auth: AuthConfig, host = '127.0.0.1'): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+  const authenticate = createAuthenticator(auth);
   const schema = buildSchemaSync({ resolvers: [BaselineResolver], validate: false, emitSchemaFile: false });
   const app = express();
   const httpServer = createServer(app);
-  const apollo = new ApolloServer({ schema, csrfPrevention: true, plugins: [ApolloServerPluginDrainHttpServer({ httpServer })] });
+  const apollo = new ApolloServer<BaselineContext>({ schema, csrfPrevention: true, plugins: [ApolloServerPluginDrainHttpServer({ httpServer })] });
   await apollo.start();
-  app.use('/graphql', express.json({ limit: 256 * 1024 }) /* the gateway's default RECSYS_MAX_BODY_BYTES */, expressMiddleware(apollo));
+  app.use('/graphql', express.json({ limit: 256 * 1024 }) /* the gateway's default RECSYS_MAX_BODY_BYTES */, expressMiddleware(apollo, { context: async ({ req }) => ({ viewer: authenticate(req.headers.authorization) }) }));
   await new Promise<void>((resolve) => httpServer.listen(0, host, resolve));
   const { port } = httpServer.address() as AddressInfo;
   return { url: `http://${host}:${port}/graphql`, port, stop: () => apollo.stop() };

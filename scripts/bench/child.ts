@@ -5,7 +5,7 @@
 // stops cleanly and exits, which lets --cpu-prof write its profile.
 // Usage (by the bench only): node dist/scripts/bench/child.js gateway|baseline-http|baseline-scoring
 import 'reflect-metadata';
-import { loadStackConfig } from '../../src/config';
+import { loadAuthConfig, loadStackConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startGateway } from '../../src/app';
 import { startBaselineServer } from './baselineServer';
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     stop = () => gateway.stop();
     send({ type: 'ready', url: gateway.url, wsUrl: gateway.wsUrl, port: gateway.port });
   } else if (role === 'baseline-http') {
-    const server = await startBaselineServer();
+    const server = await startBaselineServer(loadAuthConfig(process.env, process.env.NODE_ENV === 'production'));
     stop = () => server.stop();
     send({ type: 'ready', url: server.url, wsUrl: '', port: server.port });
   } else if (role === 'baseline-scoring') {

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { STACK_DEFAULTS } from '../../src/config';
 import type { RedisMeter } from './window';
+import { createBenchAuth, type BenchAuth } from './tokens';
 
 export interface BenchOptions {
   quick: boolean;
@@ -58,6 +59,8 @@ export interface BenchContext {
   done(text: string): void;
   /** Where profiles go (inside the report folder). */
   profileDir: string;
+  /** The run's JWT secret and the tokens minted with it (scripts/bench/tokens.ts). */
+  auth: BenchAuth;
 }
 
 export function createContext(options: BenchOptions, env: Record<string, string | undefined>, profileDir: string, redis: { url: string } & RedisMeter): BenchContext {
@@ -72,6 +75,7 @@ export function createContext(options: BenchOptions, env: Record<string, string 
     zookeeper: env.ZOOKEEPER_CONNECT || STACK_DEFAULTS.ZOOKEEPER_CONNECT,
     id: (label) => `bench-${run}-${label}`,
     profileDir,
+    auth: createBenchAuth(),
     progress(text) {
       if (tty) process.stderr.write(`\r\x1b[2K  ${text}`);
       else if (Date.now() - last > 2000) {
@@ -86,7 +90,10 @@ export function createContext(options: BenchOptions, env: Record<string, string 
   };
 }
 
-/** The environment of a gateway child on the local stack, isolated by `id`. */
+/**
+ * The environment of a gateway child on the local stack, isolated by `id`: run as a shop runs it,
+ * NODE_ENV=production with auth on (the bench presents ctx.auth's tokens).
+ */
 export function gatewayEnv(ctx: BenchContext, id: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     KAFKA_BROKERS: ctx.brokers.join(','),
@@ -99,7 +106,7 @@ export function gatewayEnv(ctx: BenchContext, id: string, extra: Record<string, 
     KAFKA_PARTITIONS: '6',
     HOST: '127.0.0.1',
     PORT: '0',
-    NODE_ENV: 'development',
+    ...ctx.auth.env,
     // The bench measures capacity: the per-user and per-address track limits would refuse most of its load.
     RECSYS_TRACK_RATE_USER_PER_SECOND: '0',
     RECSYS_TRACK_RATE_IP_PER_SECOND: '0',
@@ -107,6 +114,11 @@ export function gatewayEnv(ctx: BenchContext, id: string, extra: Record<string, 
     RECSYS_WS_MAX_SOCKETS_PER_ADDRESS: '1000000',
     ...extra,
   };
+}
+
+/** A GraphQL baseline child: production mode and the same token checks as the gateway (like with like). */
+export function baselineEnv(ctx: BenchContext): Record<string, string> {
+  return { ...ctx.auth.env };
 }
 
 export function row(r: Omit<Row, 'ratio'> & { ratio?: number | null }): Row {

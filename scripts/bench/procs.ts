@@ -121,7 +121,8 @@ async function startOne(role: ChildRole, options: ChildOptions): Promise<BenchCh
     request,
     memory: () => request<MemorySample>({ type: 'mem' }, 'mem', 30_000),
     cpu: () => request<CpuSample>({ type: 'cpu' }, 'cpu', 30_000),
-    metrics: async () => (await fetch(info.url.replace('/graphql', '/metrics'))).text(),
+    // Production refuses /metrics without the token the child was started with.
+    metrics: async () => (await fetch(info.url.replace('/graphql', '/metrics'), { headers: metricsHeaders(options.env) })).text(),
     async readiness() {
       const res = await fetch(info.url.replace('/graphql', '/readyz')).catch(() => null);
       const body = res ? ((await res.json().catch(() => ({}))) as { status?: string }) : {};
@@ -135,4 +136,9 @@ async function startOne(role: ChildRole, options: ChildOptions): Promise<BenchCh
       clearTimeout(timer);
     },
   };
+}
+
+function metricsHeaders(env: Record<string, string> | undefined): Record<string, string> {
+  const token = env?.RECSYS_METRICS_TOKEN;
+  return token ? { authorization: `Bearer ${token}` } : {};
 }

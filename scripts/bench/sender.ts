@@ -48,20 +48,20 @@ const TRACK = 'mutation($i: TrackViewInput!) { trackView(input: $i) { accepted }
  */
 const agent = new http.Agent({ keepAlive: true });
 
-/** One trackView over HTTP (keep-alive); true when accepted. */
-export function trackView(url: string, userId: string, productId: string): Promise<boolean> {
+/** One trackView over HTTP (keep-alive) with the shopper's `authorization` ("Bearer ..."); true when accepted. */
+export function trackView(url: string, userId: string, productId: string, authorization: string): Promise<boolean> {
   const body = JSON.stringify({ query: TRACK, variables: { i: { userId, productId } } });
-  return post(url, body).catch((err: NodeJS.ErrnoException & { reused?: boolean }) => {
+  return post(url, body, authorization).catch((err: NodeJS.ErrnoException & { reused?: boolean }) => {
     // A kept-alive socket the server closed as idle just as we reused it: sent again once, on a
     // fresh socket (node's documented pattern; fetch does the same).
-    if (err.reused && err.code === 'ECONNRESET') return post(url, body);
+    if (err.reused && err.code === 'ECONNRESET') return post(url, body, authorization);
     throw err;
   });
 }
 
-function post(url: string, body: string): Promise<boolean> {
+function post(url: string, body: string, authorization: string): Promise<boolean> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));

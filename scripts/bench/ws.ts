@@ -14,13 +14,17 @@ export interface Subscribers {
   dispose(): Promise<void>;
 }
 
-/** Calls `onPush(userId, version, at)` for each list after the first one (the current list). */
+/**
+ * Calls `onPush(userId, version, at)` for each list after the first one (the current list). Each
+ * socket presents its shopper's token (`authorization(userId)`, "Bearer ...") in connectionParams.
+ */
 export async function openSubscribers(
   wsUrl: string,
   userIds: readonly string[],
   onPush: (userId: string, version: number, at: number) => void,
   progress: (ready: number) => void,
   timeoutMs: number,
+  authorization: (userId: string) => string,
 ): Promise<Subscribers> {
   const versions = new Map<string, number>();
   const clients: Client[] = [];
@@ -30,7 +34,7 @@ export async function openSubscribers(
   const deadline = Date.now() + timeoutMs;
   for (let i = 0; i < userIds.length && Date.now() < deadline; i += wave) {
     for (const userId of userIds.slice(i, i + wave)) {
-      const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, keepAlive: 0 });
+      const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, keepAlive: 0, connectionParams: { authorization: authorization(userId) } });
       client.on('error', () => {});
       clients.push(client);
       client.subscribe<{ recommendationsUpdated: { version: number } }>(

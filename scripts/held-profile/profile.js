@@ -40,7 +40,7 @@ async function waitSnap(before) {
     const before = await gw.memory();
     if (snap) { process.kill(gw.pid, 'SIGUSR2'); await waitSnap(0); }
     const users = Array.from({ length: N }, (_, i) => `${id}-u${i}`);
-    subs = await openSubscribers(gw.wsUrl, users, () => {}, () => {}, 300000);
+    subs = await openSubscribers(gw.wsUrl, users, () => {}, () => {}, 300000, () => ''); // auth off here (development, no secret)
     await sleep(1000);
     const mem = await gw.memory();
     const per = (k) => ((mem[k] - before[k]) / 1024 / subs.ready()).toFixed(2);

@@ -130,6 +130,11 @@ export interface Config {
   security: SecurityConfig;
   instanceId: string;
   /**
+   * RECSYS_PRODUCT_CACHE_ENTRIES: products a push process keeps in memory for its pushes (and
+   * reads), forgotten at each catalogue write's notice; 0 reads every push's products from Redis.
+   */
+  productCacheEntries: number;
+  /**
    * Fault testing only (RECSYS_TEST_SCORING_DELAY_MS, refused in production): each scored batch
    * waits this long first, to make scoring slower than the consumer's session timeout.
    */
@@ -256,6 +261,15 @@ export function loadRoles(env: Env, mode: Config['mode']): Roles {
   return roles;
 }
 
+/** RECSYS_JWT_SECRET and RECSYS_JWT_MAX_AGE_SECONDS (also read by the bench's GraphQL baseline, which checks the same tokens). */
+export function loadAuthConfig(env: Env, production: boolean): AuthConfig {
+  const jwtSecret = env.RECSYS_JWT_SECRET || null;
+  if (production && !jwtSecret) {
+    throw new ConfigError('RECSYS_JWT_SECRET', 'required when NODE_ENV=production (auth may be off only outside production)');
+  }
+  return { jwtSecret, maxAgeSeconds: int(env, 'RECSYS_JWT_MAX_AGE_SECONDS', 24 * 3600, 1, 365 * 24 * 3600), requireExpiry: production };
+}
+
 /** Distributed mode needs each of these; Redis is either one server or a cluster, never both. */
 const SERVERS = [['KAFKA_BROKERS'], ['REDIS_URL', 'REDIS_CLUSTER_NODES'], ['ZOOKEEPER_CONNECT']] as const;
 
@@ -312,10 +326,8 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('ZOOKEEPER_AUTH', 'set, but embedded mode has no ZooKeeper (its flags live in the process); set the three servers for distributed mode, or unset it');
   }
 
-  const jwtSecret = env.RECSYS_JWT_SECRET || null;
-  if (production && !jwtSecret) {
-    throw new ConfigError('RECSYS_JWT_SECRET', 'required when NODE_ENV=production (auth may be off only outside production)');
-  }
+  const auth = loadAuthConfig(env, production);
+  const jwtSecret = auth.jwtSecret;
 
   const logLevel = env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'warn' : 'info');
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
@@ -334,12 +346,13 @@ export function loadConfig(env: Env = process.env): Config {
     redis,
     zookeeper,
     flagsFile: env.RECSYS_FLAGS_FILE || null,
-    auth: { jwtSecret, maxAgeSeconds: int(env, 'RECSYS_JWT_MAX_AGE_SECONDS', 24 * 3600, 1, 365 * 24 * 3600), requireExpiry: production },
+    auth,
     security: loadSecurityConfig(env, production),
     instanceId: env.RECSYS_INSTANCE_ID || `${process.pid}`,
     scoringDelayMs: scoringDelay(env, production),
     experimentBucketMs: int(env, 'RECSYS_EXPERIMENT_BUCKET_MS', 5 * 60_000, 1_000, 24 * 3_600_000),
     refreshedTimeoutMs: int(env, 'RECSYS_REFRESHED_TIMEOUT_MS', 2000, 10, 30_000),
+    productCacheEntries: int(env, 'RECSYS_PRODUCT_CACHE_ENTRIES', 50_000, 0, 10_000_000),
   };
 }
 

@@ -10,11 +10,14 @@ import type { Recommender } from '../recommender/recommender';
 import type { ReadService } from '../services/reads';
 import type { CatalogStore, Product } from '../store/types';
 import type { RefreshedLists } from '../services/refreshedLists';
+import type { ProductSource } from '../store/productCache';
 
 export interface GatewayServices {
   publisher: EventPublisher;
   /** The products (the resolvers' loader and catalogue writes). */
   store: CatalogStore;
+  /** Product details for the GraphQL loaders: the store, or a cache of it kept exact by the catalogue's notices (push processes). */
+  products: ProductSource;
   /** Subscriptions to shoppers' lists, shared per shopper and document (src/live/liveHub.ts). */
   live: LiveHub;
   recommender: Recommender;
@@ -65,7 +68,7 @@ export function createContext(services: GatewayServices, viewer: Viewer, lifetim
 }
 
 function productLoader(services: GatewayServices, cache: boolean): DataLoader<string, Product | null> {
-  return new DataLoader((ids) => services.store.getProducts(ids), { maxBatchSize: 500, cache });
+  return new DataLoader((ids) => services.products.getProducts(ids), { maxBatchSize: 500, cache });
 }
 
 /**

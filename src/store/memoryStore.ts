@@ -140,8 +140,14 @@ export class MemoryStore implements RecStore, ClearableStore, RecsFeed, CatalogC
   async upsertProducts(products: Product[]): Promise<number> {
     for (const p of products) this.products.set(p.id, { ...p });
     const outOfStock = products.filter((p) => !p.inStock).map((p) => p.id);
+    if (products.length > 0) this.catalog.emit('changed', products.map((p) => p.id));
     if (outOfStock.length > 0) this.catalog.emit('outOfStock', outOfStock);
     return products.length;
+  }
+
+  onProductsChanged(listener: (productIds: string[] | 'all') => void): () => void {
+    this.catalog.on('changed', listener);
+    return () => void this.catalog.off('changed', listener);
   }
 
   onOutOfStock(listener: (productIds: string[]) => void): () => void {

@@ -27,6 +27,13 @@ export function redisKeys(prefix: string) {
     outOfStock: `${prefix}:outofstock`,
     /** Pub/sub: JSON array of product ids just marked out of stock. */
     catalogChannel: `${prefix}:catalog:outofstock`,
+    /**
+     * Pub/sub: JSON array of the ids of every product written (any field), for the gateways'
+     * product caches. Its hash tag is the out-of-stock channel's whole name: on a cluster both
+     * live in one slot, so a write's two notices reach a gateway in the order they were sent
+     * (the cache forgets before the out-of-stock re-push reads).
+     */
+    productsChangedChannel: `{${prefix}:catalog:outofstock}:changed`,
     pattern: `${prefix}:*`,
   };
 }

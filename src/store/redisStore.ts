@@ -196,13 +196,17 @@ export class RedisStore implements RecStore, ClearableStore {
       const stock = this.keys.outOfStock;
       writes.push({ key: stock, send: (pipeline) => (p.inStock ? pipeline.srem(stock, p.id) : pipeline.sadd(stock, p.id)) });
     }
-    if (outOfStock.length > 0) {
-      const channel = this.keys.catalogChannel;
-      const message = JSON.stringify(outOfStock);
-      // On a cluster, SPUBLISH goes to the primary of the channel's slot, the node its sharded subscribers listen on.
-      const command = publishCommand(this.redis);
+    // After the writes: a gateway that hears of them reads the new values. Every write is
+    // announced (its product caches forget those ids, src/store/productCache.ts), the out-of-stock
+    // ones also on their own channel. On a cluster, SPUBLISH goes to the primary of the channel's
+    // slot, the node its sharded subscribers listen on.
+    const command = publishCommand(this.redis);
+    const announce = (channel: string, ids: string[]) => {
+      const message = JSON.stringify(ids);
       writes.push({ key: channel, send: (pipeline) => (command === 'SPUBLISH' ? pipeline.spublish(channel, message) : pipeline.publish(channel, message)) });
-    }
+    };
+    announce(this.keys.productsChangedChannel, products.map((p) => p.id));
+    if (outOfStock.length > 0) announce(this.keys.catalogChannel, outOfStock);
     await pipelinedOrThrow(this.redis, writes, (w) => w.key, (pipeline, w) => w.send(pipeline));
     return products.length;
   }

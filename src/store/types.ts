@@ -202,8 +202,14 @@ export function storedSignature(list: Pick<StoredRecs, 'items' | 'flags'>): stri
   return list.flags ? `${listSignature(list.items)}\n@${list.flags}` : listSignature(list.items);
 }
 
-/** Products just marked out of stock, heard by every gateway (whichever one wrote the catalogue). */
+/** Catalogue writes heard by every gateway (whichever one wrote the catalogue). */
 export interface CatalogChanges {
-  /** Returns a function that stops listening. */
+  /** Products just marked out of stock. Returns a function that stops listening. */
   onOutOfStock(listener: (productIds: string[]) => void): () => void;
+  /**
+   * Products just written (any field, out-of-stock ones included, heard before onOutOfStock's
+   * listeners hear them), or 'all' when notices may have been missed (the channel's connection
+   * dropped; again once it listens anew). Returns a function that stops listening.
+   */
+  onProductsChanged(listener: (productIds: string[] | 'all') => void): () => void;
 }

@@ -56,6 +56,36 @@ export function liveListsContract(mode: string, baseEnv: () => Env): void {
       }, 15_000);
     });
 
+    // Before the out-of-stock test: a sweep reads trending through a 500 ms cache (src/live/liveLists.ts),
+    // and one that read it just before this test's products were viewed would re-push lists without them.
+    test('a catalogue write on one gateway reaches the next push on both: a product renamed in the same write as another goes out of stock', async () => {
+      const [a, b] = gateways as [Gateway, Gateway];
+      const NAMED = `subscription($u: ID!) { recommendationsUpdated(userId: $u, limit: 20) { version items { product { id name } } } }`;
+      type Named = { recommendationsUpdated: { version: number; items: { product: { id: string; name: string | null } }[] } };
+      const [kept, gone] = [uniqueId('kept'), uniqueId('gone')];
+      const upsert = (g: Gateway, p: object[]) => gql(g.url, `mutation($p: [ProductInput!]!) { upsertProducts(products: $p) }`, { p });
+      expect((await upsert(a, [{ id: kept, name: 'Old name' }, { id: gone, name: 'Going' }])).errors).toBeUndefined();
+      for (const product of [kept, gone]) {
+        for (let i = 0; i < 3; i++) expect((await gql(a.url, OPS.trackView, { input: { userId: uniqueId('fan'), productId: product } })).errors).toBeUndefined();
+      }
+      await eventually(() => gql(a.url, `{ trending(limit: 20) { product { id } } }`), (r) => [kept, gone].every((p) => (r.data?.trending ?? []).some((t: { product: { id: string } }) => t.product.id === p)));
+      const shows = (d: Named | undefined, id: string) => d?.recommendationsUpdated.items.find((i) => i.product.id === id)?.product;
+      const latest = (m: { data?: Named }[]) => m[m.length - 1]?.data;
+      // Newcomers on both gateways: trending, both products in it, `kept` under its old name (each push process has read it now).
+      const subs = [a, b].map((g) => subscribe<Named>(openClient(g), NAMED, { u: uniqueId('reader') }));
+      for (const s of subs) await s.until((m) => shows(latest(m), kept)?.name === 'Old name' && shows(latest(m), gone) !== undefined);
+      const before = subs.map((s) => latest(s.received)!.recommendationsUpdated.version);
+
+      expect((await upsert(b, [{ id: kept, name: 'New name' }, { id: gone, name: 'Going', inStock: false }])).errors).toBeUndefined();
+      // The out-of-stock re-push is the next push: it must show the name written with it, on either gateway.
+      for (const [i, s] of subs.entries()) {
+        await s.until((m) => (latest(m)?.recommendationsUpdated.version ?? 0) > before[i]!, 5_000);
+        const next = s.received.find((x) => (x.data?.recommendationsUpdated.version ?? 0) > before[i]!)!.data!;
+        expect(shows(next, gone)).toBeUndefined();
+        expect(shows(next, kept)).toEqual({ id: kept, name: 'New name' });
+      }
+    });
+
     test('a product taken out of stock on one gateway is re-pushed out of the lists that hold it, on both gateways', async () => {
       const [a, b] = gateways as [Gateway, Gateway];
       const hot = uniqueId('hot');

@@ -28,7 +28,7 @@ function batchBody(n: number): string {
 const acceptedIn = (text: string) => text.split('"accepted":true').length - 1;
 
 const runBatchLoad = (ctx: BenchContext, url: string, label: string, seconds: number, connections: number) =>
-  runLoad(ctx, url, label, seconds, connections, batchBody, acceptedIn, BATCH);
+  runLoad(ctx, url, label, seconds, connections, batchBody, () => ctx.auth.admin(), acceptedIn, BATCH); // 5,000 shoppers' events per call: a forwarder's admin token
 
 export async function batchedScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const seconds = ctx.options.quick ? 5 : 20;
@@ -36,7 +36,8 @@ export async function batchedScenario(ctx: BenchContext): Promise<ScenarioResult
   const { baseline, baseWindow, ours, oursWindow, scrape, profiles } = await loadBothServers(ctx, 'batched ingest', (url, label, s) => runBatchLoad(ctx, url, label, s, connections));
   // Diagnostic: the same gateway with its in-process scoring held (every scored batch waits 120 s,
   // the fault suite's knob), to tell the ingest path's own capacity from the scoring sharing its CPU.
-  const held = await loadGateway(ctx, 'batched ingest, scoring held', (url, label, s) => runBatchLoad(ctx, url, label, s, connections), { RECSYS_TEST_SCORING_DELAY_MS: '120000' });
+  const held = await loadGateway(ctx, 'batched ingest, scoring held', (url, label, s) => runBatchLoad(ctx, url, label, s, connections), // The knob is refused in production: this diagnostic gateway alone runs in development mode.
+    { RECSYS_TEST_SCORING_DELAY_MS: '120000', NODE_ENV: 'development' });
   const oursRate = ours.accepted / ours.seconds;
   const baseRate = baseline.accepted / baseline.seconds;
   const heldRate = held.ours.accepted / held.ours.seconds;
@@ -64,7 +65,7 @@ export async function batchedScenario(ctx: BenchContext): Promise<ScenarioResult
     ],
     notes: [
       `${connections} concurrent connections each sending trackEvents calls of ${BATCH} events (90 % views, 5 % carts, 5 % purchases, 5,000 shoppers), ${seconds} s after a 2 s warm-up; the baseline is the no-op server answering the same calls accepted without writing. Track limits off as in a.`,
-      `Ours answers each event accepted only after Kafka acknowledged it (acks=all) and scores every event in the same process meanwhile. The diagnostic row runs a fresh gateway with scoring held (RECSYS_TEST_SCORING_DELAY_MS=120000: each scored batch waits 120 s), so only the ingest path uses its CPU: ${fmtInt(heldRate)} events/s (p99 ${held.ours.latency.p99} ms per call).`,
+      `Ours answers each event accepted only after Kafka acknowledged it (acks=all) and scores every event in the same process meanwhile. The diagnostic row runs a fresh gateway with scoring held (RECSYS_TEST_SCORING_DELAY_MS=120000: each scored batch waits 120 s; a fault-testing knob refused in production, so this one gateway runs with NODE_ENV=development, graphql-js's development checks on), so only the ingest path uses its CPU: ${fmtInt(heldRate)} events/s (p99 ${held.ours.latency.p99} ms per call).`,
       `Produce requests (whole gateway life): ${fmtInt(requests)}, mean ${(produced / requests).toFixed(1)} events per request.`,
       commandsNote('Ours', 'event', oursWindow, ours.accepted),
       `Events refused or failed: ours ${fmtInt(ours.refused)} (request errors ${ours.errors}, non-2xx ${ours.non2xx}), baseline ${fmtInt(baseline.refused)} (request errors ${baseline.errors}).`,

@@ -106,7 +106,7 @@ export async function heldScenario(ctx: BenchContext): Promise<ScenarioResult> {
           latencies.push(at - t);
           pending.delete(userId);
         }
-      }, (n) => ctx.progress(`held: ${fmtInt(open + n)}/${fmtInt(target)} subscriptions`), quick ? 60_000 : 180_000);
+      }, (n) => ctx.progress(`held: ${fmtInt(open + n)}/${fmtInt(target)} subscriptions`), quick ? 60_000 : 180_000, ctx.auth.shopper);
       held.push(subs);
       open += subs.ready();
       if (subs.ready() < users.length) {
@@ -122,7 +122,7 @@ export async function heldScenario(ctx: BenchContext): Promise<ScenarioResult> {
       const close = await openWindow([gw], null);
       await sendAtRate(burst, 200, 128, async () => {
         const userId = `${id}-u${Math.floor(random() * open)}`;
-        const ok = await trackView(gw.url, userId, pickProduct(random, products).id);
+        const ok = await trackView(gw.url, userId, pickProduct(random, products).id, ctx.auth.shopper(userId));
         if (ok) pending.set(userId, performance.now());
         return ok;
       }, () => ctx.progress(`held: ${fmtInt(open)} subscriptions, push burst`));

@@ -3,7 +3,7 @@
 // that writes nothing. Both servers run alone in a child process.
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
-import { gatewayEnv, row, type BenchContext, type ScenarioResult } from '../context';
+import { baselineEnv, gatewayEnv, row, type BenchContext, type ScenarioResult } from '../context';
 import { startChild, type BenchChild } from '../procs';
 import { lineChart } from '../svg';
 import { fmtInt, promSample, sleep } from '../stats';
@@ -23,10 +23,11 @@ export interface LoadResult {
 }
 
 /**
+ * `authorization(n)`: the bearer token request n presents (its shopper's, or admin for many shoppers' events);
  * `accepted`: whether an answer accepted its event, or how many events it accepted (trackEvents);
  * `eventsPerRequest`: how many each request sends, those not accepted counted refused.
  */
-export async function runLoad(ctx: BenchContext, url: string, label: string, seconds: number, connections: number, body: (n: number) => string, accepted: (body: string) => number | boolean, eventsPerRequest = 1): Promise<LoadResult> {
+export async function runLoad(ctx: BenchContext, url: string, label: string, seconds: number, connections: number, body: (n: number) => string, authorization: (n: number) => string, accepted: (body: string) => number | boolean, eventsPerRequest = 1): Promise<LoadResult> {
   let acceptedEvents = 0;
   let refused = 0;
   let n = 0;
@@ -41,7 +42,10 @@ export async function runLoad(ctx: BenchContext, url: string, label: string, sec
     requests: [
       {
         method: 'POST',
-        setupRequest: (req) => ({ ...req, body: body(++n) }),
+        setupRequest: (req) => {
+          ++n;
+          return { ...req, body: body(n), headers: { ...req.headers, authorization: authorization(n) } };
+        },
         onResponse: (status, text) => {
           const ok = status === 200 ? Number(accepted(text)) : 0; // true counts 1
           acceptedEvents += ok;
@@ -68,9 +72,10 @@ export async function runLoad(ctx: BenchContext, url: string, label: string, sec
   };
 }
 
-const trackBody = (n: number) => JSON.stringify({ query: QUERY, variables: { i: { userId: `bench-u${n % 5000}`, productId: `bench-p${n % 2000}`, eventId: randomUUID() } } });
+const trackUser = (n: number) => `bench-u${n % 5000}`;
+const trackBody = (n: number) => JSON.stringify({ query: QUERY, variables: { i: { userId: trackUser(n), productId: `bench-p${n % 2000}`, eventId: randomUUID() } } });
 const runTrackLoad = (ctx: BenchContext, url: string, label: string, seconds: number, connections: number) =>
-  runLoad(ctx, url, label, seconds, connections, trackBody, (text) => text.includes('"accepted":true'));
+  runLoad(ctx, url, label, seconds, connections, trackBody, (n) => ctx.auth.shopper(trackUser(n)), (text) => text.includes('"accepted":true'));
 
 /** Baseline and ours under the same load, each alone in its own process after a 2 s warm-up; ours' /metrics scraped at the end. */
 export async function loadBothServers(
@@ -81,7 +86,7 @@ export async function loadBothServers(
   const seconds = ctx.options.quick ? 5 : 20;
   let baseline: LoadResult;
   let baseWindow: WindowResult;
-  const base: BenchChild = await startChild('baseline-http');
+  const base: BenchChild = await startChild('baseline-http', { env: baselineEnv(ctx) });
   try {
     await load(base.url, `${name} warm-up (baseline)`, 2);
     const close = await openWindow([base], null);

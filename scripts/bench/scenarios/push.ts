@@ -95,7 +95,7 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
         pending.delete(userId);
         if (splitStages) stages.push([version - (performance.timeOrigin + t), performance.timeOrigin + at - version]);
       }
-    }, (n) => ctx.progress(`push: ${fmtInt(n)}/${fmtInt(subscribers)} subscribers ready`), 120_000);
+    }, (n) => ctx.progress(`push: ${fmtInt(n)}/${fmtInt(subscribers)} subscribers ready`), 120_000, ctx.auth.shopper);
     ctx.done(`push: ${fmtInt(subs.ready())} subscribers ready (${subs.errors()} errors)`);
     // A new consumer group takes seconds to join (longer on a busy machine): events sent before
     // would wait for it and be measured as push latency. Every process ready (/readyz) first.
@@ -104,7 +104,7 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
     try {
       const random = rng(3);
       const view = async (_i: number, userId: string) => {
-        const ok = await trackView(gw.url, userId, pickProduct(random, products).id);
+        const ok = await trackView(gw.url, userId, pickProduct(random, products).id, ctx.auth.shopper(userId));
         if (ok) pending.set(userId, performance.now());
         return ok;
       };

@@ -4,7 +4,7 @@
 import type autocannon from 'autocannon';
 import Redis from 'ioredis';
 import { RedisStore } from '../../../src/store/redisStore';
-import { gatewayEnv, row, type BenchContext, type ScenarioResult } from '../context';
+import { baselineEnv, gatewayEnv, row, type BenchContext, type ScenarioResult } from '../context';
 import { startChild } from '../procs';
 import { summariseProfile } from '../profile';
 import { fmtInt } from '../stats';
@@ -36,17 +36,19 @@ export async function readScenario(ctx: BenchContext): Promise<ScenarioResult> {
     ));
   }
   redis.disconnect();
-  const body = (n: number) => JSON.stringify({ query: QUERY, variables: { u: `${id}-u${n % shoppers}` } });
+  const shopper = (n: number) => `${id}-u${n % shoppers}`;
+  const body = (n: number) => JSON.stringify({ query: QUERY, variables: { u: shopper(n) } });
+  const token = (n: number) => ctx.auth.shopper(shopper(n));
   const ok = (text: string) => text.startsWith('{"data":{"recommendations":{');
   const profiles: ScenarioResult['profiles'] = [];
 
   let baseline: LoadResult;
   let baseWindow: WindowResult;
-  const base = await startChild('baseline-http');
+  const base = await startChild('baseline-http', { env: baselineEnv(ctx) });
   try {
-    await runLoad(ctx, base.url, 'read warm-up (baseline)', 2, connections, body, ok);
+    await runLoad(ctx, base.url, 'read warm-up (baseline)', 2, connections, body, token, ok);
     const close = await openWindow([base], null);
-    baseline = await runLoad(ctx, base.url, 'read baseline', seconds, connections, body, ok);
+    baseline = await runLoad(ctx, base.url, 'read baseline', seconds, connections, body, token, ok);
     baseWindow = await close();
   } finally {
     await base.stop();
@@ -56,9 +58,9 @@ export async function readScenario(ctx: BenchContext): Promise<ScenarioResult> {
   let oursWindow: WindowResult;
   const gw = await startChild('gateway', { env: gatewayEnv(ctx, id), cpuProfDir: ctx.options.profile ? `${ctx.profileDir}/read` : undefined });
   try {
-    await runLoad(ctx, gw.url, 'read warm-up (ours)', 2, connections, body, ok);
+    await runLoad(ctx, gw.url, 'read warm-up (ours)', 2, connections, body, token, ok);
     const close = await openWindow([gw], ctx.redisMeter);
-    ours = await runLoad(ctx, gw.url, 'read ours', seconds, connections, body, ok);
+    ours = await runLoad(ctx, gw.url, 'read ours', seconds, connections, body, token, ok);
     oursWindow = await close();
   } finally {
     await gw.stop();

@@ -73,7 +73,9 @@ describe('a 50-item recommendations query', () => {
   const items: RankedItem[] = Array.from({ length: 50 }, (_, i) => ({ productId: `p-${i}`, score: 50 - i, reason: 'TRENDING' }));
 
   beforeAll(async () => {
-    stack = await startStackGateway();
+    // The request's loader is what is counted here: without RECSYS_PRODUCT_CACHE_ENTRIES=0 this
+    // all-roles gateway would answer repeated products from its push product cache, not from Redis.
+    stack = await startStackGateway({ RECSYS_PRODUCT_CACHE_ENTRIES: '0' });
     const { store } = stack.gateway;
     // 48 products known to the catalogue, 2 unknown: those still cost nothing extra.
     await store.upsertProducts(items.slice(0, 48).map((i) => product(i.productId)));

@@ -4,6 +4,7 @@ import { print } from 'graphql';
 import Redis from 'ioredis';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { Gateway } from '../../../src/app';
+import type { Env } from '../../../src/config';
 import type { Product } from '../../../src/store/types';
 import { gql, realStackEnv, startTestGateway, type GqlResponse } from '../../helpers/gateway';
 
@@ -26,8 +27,9 @@ export function runOperation<R, V>(url: string, document: TypedDocumentNode<R, V
   return gql<R>(url, text, (variables ?? {}));
 }
 
-export async function startStackGateway(): Promise<StackGateway> {
-  const env = realStackEnv();
+/** `extra`: settings added to the real-stack namespace. */
+export async function startStackGateway(extra: Env = {}): Promise<StackGateway> {
+  const env = { ...realStackEnv(), ...extra };
   const gateway = await startTestGateway(env);
   return {
     gateway,
