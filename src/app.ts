@@ -385,9 +385,9 @@ export async function startGateway(
     flags,
     products: (ids) => parts.store.getProducts(ids),
     bucketMs: config.experimentBucketMs,
-    onError: (err) => logger.warn({ err }, 'could not count a delivered list for the experiment report'),
+    onError: (err) => logger.warn({ err }, 'could not count delivered lists for the experiment report'),
   });
-  registerExperimentMetrics(registry, () => experiments);
+  registerExperimentMetrics(registry, () => experiments, (err) => logger.warn({ err }, 'experiment counters left out of a /metrics scrape'));
   // Where this process hears the catalogue's notices (push), pushes and reads take products from memory.
   const productCache = parts.catalog && config.productCacheEntries > 0 ? new ProductCache(parts.store, parts.catalog, config.productCacheEntries) : null;
   const services: GatewayServices = {
@@ -518,6 +518,7 @@ export async function startGateway(
       { name: 'live lists', limitMs: SHUTDOWN_LIMITS.drainMs, run: async () => liveLists?.stop() },
       { name: 'publisher', limitMs: SHUTDOWN_LIMITS.drainMs, run: async () => parts.publisher?.stop() },
       { name: 'dead letters', limitMs: SHUTDOWN_LIMITS.drainMs, run: async () => parts.deadLetters?.stop() },
+      { name: 'experiment counts', limitMs: SHUTDOWN_LIMITS.drainMs, run: () => experiments.flush() },
     ],
     [
       { name: 'instances', limitMs: SHUTDOWN_LIMITS.coordinationMs, run: () => parts.instances.stop() },

@@ -14,6 +14,11 @@ import { buildReport, type ExperimentReport } from './report';
 /** Saves retried when other writers keep winning; then the batch fails and is delivered again. */
 const MAX_ATTEMPTS = 8;
 
+/** Deliveries wait at most this long in memory before they are saved... */
+const DELIVERY_FLUSH_MS = 200;
+/** ...or until this many shoppers have some. */
+const DELIVERY_FLUSH_SHOPPERS = 500;
+
 /** A list as a client receives it. */
 export interface DeliveredList {
   userId: string;
@@ -36,12 +41,14 @@ export interface ExperimentCounterOptions {
   now?: () => number;
   /** Width of the report's time buckets (ms); default 5 minutes. */
   bucketMs?: number;
-  /** A push's delivery that could not be counted (pushes do not wait for the count). */
+  /** Deliveries that could not be counted (nobody waits for their count). */
   onError?: (err: unknown) => void;
 }
 
 export class ExperimentCounter {
   private readonly now: () => number;
+  private pending = new Map<string, AttributionInput[]>();
+  private flushTimer: NodeJS.Timeout | null = null;
   constructor(private readonly options: ExperimentCounterOptions) {
     this.now = options.now ?? Date.now;
   }
@@ -51,25 +58,33 @@ export class ExperimentCounter {
     return encodeListId(listRefOf(recs, experimentName(this.options.flags())));
   }
 
-  /** A list reached the shopper (a query's answer or a push), `items` of it shown; a version counts once per shopper. */
-  async delivered(recs: DeliveredList, items: number): Promise<void> {
+  /**
+   * A list reached the shopper (a query's answer or a push), `items` of it shown; a version counts once
+   * per shopper. Never waited for: deliveries are buffered and saved a batch at a time (DELIVERY_FLUSH_MS),
+   * so a read costs Redis nothing more and a failing count never fails the read. The report flushes first.
+   */
+  delivered(recs: DeliveredList, items: number): void {
     const listId = this.listId(recs);
-    await this.update(recs.userId, [{ kind: 'delivery', id: `L:${listId}`, ref: decodeListId(listId, 'listId'), items, at: this.now() }]);
+    const input: AttributionInput = { kind: 'delivery', id: `L:${listId}`, ref: decodeListId(listId, 'listId'), items, at: this.now() };
+    const inputs = this.pending.get(recs.userId);
+    if (inputs) inputs.push(input);
+    else this.pending.set(recs.userId, [input]);
+    if (this.pending.size >= DELIVERY_FLUSH_SHOPPERS) void this.flush();
+    else this.flushTimer ??= setTimeout(() => void this.flush(), DELIVERY_FLUSH_MS);
   }
 
-  /** delivered() for a query's answer: waited for (a report read right after counts it), but a failure
-   *  is only reported: the shopper's list never fails because its count did. */
-  deliveredBeforeAnswer(recs: DeliveredList, items: number): Promise<void> {
-    return this.delivered(recs, items).catch((err) => this.options.onError?.(err));
-  }
-
-  /** delivered() for a push, which must not wait for it: a failure is reported, the push goes on. */
-  deliveredInBackground(recs: DeliveredList, items: number): void {
-    this.delivered(recs, items).catch((err) => this.options.onError?.(err));
+  /** Saves the buffered deliveries (a failure is reported: those deliveries go uncounted). */
+  async flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const batch = this.pending;
+    this.pending = new Map();
+    await Promise.all([...batch].map(([userId, inputs]) => this.update(userId, inputs).catch((err) => this.options.onError?.(err))));
   }
 
   /** The report of an experiment (default: the running one, else the lists counted outside any). */
   async report(experiment?: string | null): Promise<ExperimentReport> {
+    await this.flush();
     const flags = this.options.flags();
     const running = experimentName(flags);
     const name = experiment ?? running ?? NO_EXPERIMENT;
@@ -77,7 +92,8 @@ export class ExperimentCounter {
     return buildReport(name, await this.options.store.totals(name), armOrder);
   }
 
-  experiments(): Promise<string[]> {
+  async experiments(): Promise<string[]> {
+    await this.flush();
     return this.options.store.experiments();
   }
 

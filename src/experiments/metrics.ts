@@ -3,10 +3,13 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { ExperimentCounter } from './counter';
 
+/** A scrape waits at most this long for the counters: the rest of /metrics (readiness among them) must answer with the store down. */
+const READ_LIMIT_MS = 1000;
+
 /** Experiments reported per scrape: older ones stay in the store and the experimentReport query. */
 const MAX_EXPERIMENTS = 20;
 
-export function registerExperimentMetrics(registry: Registry, experiments: () => ExperimentCounter | null): void {
+export function registerExperimentMetrics(registry: Registry, experiments: () => ExperimentCounter | null, onError?: (err: unknown) => void): void {
   const lists = ['lists', 'items', 'clicks', 'carts', 'purchases', 'revenue'] as const;
   const shoppers = ['shoppers', 'clickers', 'buyers'] as const;
   const help: Record<(typeof lists)[number] | (typeof shoppers)[number], string> = {
@@ -22,7 +25,6 @@ export function registerExperimentMetrics(registry: Registry, experiments: () =>
   };
   type Row = { labels: { experiment: string; arm: string; strategy: string }; values: Partial<Record<keyof typeof help, number>> };
   // The registry asks every gauge at once: they share one read of the store per scrape.
-  let reading: Promise<Row[]> | null = null;
   const read = async (): Promise<Row[]> => {
     const counter = experiments();
     if (!counter) return [];
@@ -36,7 +38,21 @@ export function registerExperimentMetrics(registry: Registry, experiments: () =>
     }
     return rows;
   };
-  const shared = () => (reading ??= read().finally(() => (reading = null)));
+  // Counters that cannot be read in time are left out of this scrape (and reported), never failing it.
+  const bounded = async (): Promise<Row[] | null> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), READ_LIMIT_MS)));
+    try {
+      return await Promise.race([read(), late]);
+    } catch (err) {
+      onError?.(err);
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  let sharedRead: Promise<Row[] | null> | null = null;
+  const shared = () => (sharedRead ??= bounded().finally(() => (sharedRead = null)));
   for (const name of [...lists, ...shoppers]) {
     new Gauge({
       name: `recsys_experiment_${name}`,
@@ -45,6 +61,7 @@ export function registerExperimentMetrics(registry: Registry, experiments: () =>
       registers: [registry],
       async collect() {
         const rows = await shared();
+        if (rows === null) return;
         this.reset();
         for (const row of rows) if (row.values[name] !== undefined) this.set(row.labels, row.values[name]);
       },

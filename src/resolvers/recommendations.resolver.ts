@@ -45,7 +45,7 @@ export class RecommendationsResolver {
     assertActsFor(viewer, id);
     const { recommender } = services;
     const list = toRecommendations(await recommender.visible(await recommender.current(id)), max);
-    await services.experiments.deliveredBeforeAnswer(list, list.items.length);
+    services.experiments.delivered(list, list.items.length);
     return list;
   }
 
@@ -67,8 +67,7 @@ export class RecommendationsResolver {
   ): Promise<Recommendations> {
     // The subscription's first list was read when it opened: no push, so no latency to speak of.
     const list = toRecommendations(await services.recommender.visible(recs), checkLimit(limit), !services.live.wasReadAtOpen(recs));
-    // A push does not wait for its count (a slow count must not delay every subscriber).
-    services.experiments.deliveredInBackground(list, list.items.length);
+    services.experiments.delivered(list, list.items.length);
     return list;
   }
 }

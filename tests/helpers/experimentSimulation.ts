@@ -59,7 +59,7 @@ export async function simulateInProcess(options: { seed: number; shoppers: numbe
       const recs = await recommender.visible(await recommender.current(userId));
       const items = recs.items.slice(0, LIST_LENGTH);
       const arm = recs.arm!;
-      await counter.delivered(recs, items.length);
+      counter.delivered(recs, items.length);
       const t = truth.get(arm) ?? { shoppers: 0, clicks: 0, purchases: 0, revenue: 0 };
       truth.set(arm, t);
       t.shoppers += 1;
