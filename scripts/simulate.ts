@@ -29,7 +29,10 @@ function client(url: URL, token: string | undefined) {
   if (token) headers.authorization = `Bearer ${token}`;
   return async function post(query: string, variables: Record<string, unknown>): Promise<Record<string, unknown>> {
     const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-    const body = (await res.json().catch(() => null)) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: { code?: string } }[] } | null;
+    const body = (await res.json().catch(() => null)) as {
+      data?: Record<string, unknown>;
+      errors?: { message: string; extensions?: { code?: string } }[];
+    } | null;
     if (body?.errors?.length) {
       const e = body.errors[0]!;
       throw new Error(e.extensions?.code ? `${e.message} (${e.extensions.code})` : e.message);
@@ -67,9 +70,10 @@ async function main(options: SimulateOptions): Promise<number> {
   let replayReport: (() => string) | null = null;
   if (options.replay) {
     const source = await openReplay(options.replay);
-    plan = options.batch > 1
-      ? batchedReplayPlan(source.events, { ...options, runId, batchSize: options.batch, windowMs: BATCH_WINDOW_MS })
-      : replayPlan(source.events, { ...options, runId });
+    plan =
+      options.batch > 1
+        ? batchedReplayPlan(source.events, { ...options, runId, batchSize: options.batch, windowMs: BATCH_WINDOW_MS })
+        : replayPlan(source.events, { ...options, runId });
     describe = `replaying ${options.replay} (${source.format}) at ${options.speed}x, at most ${options.rate}/s, ${options.batch > 1 ? `in trackEvents batches of up to ${options.batch}` : 'one mutation per event'}`;
     replayReport = () => `${source.report.linesRead} lines read, ${source.report.badRows} bad rows skipped`;
   } else {
@@ -88,7 +92,10 @@ async function main(options: SimulateOptions): Promise<number> {
   /** Resolves with how many of the request's events the gateway refused. */
   const send = async (request: TrackRequest | BatchRequest): Promise<number> => {
     const data = await post(request.query, request.variables);
-    const result = Object.values(data)[0] as { accepted?: boolean; error?: { code?: string; message?: string } | null } | { accepted?: boolean; error?: { code?: string; message?: string } | null }[] | undefined;
+    const result = Object.values(data)[0] as
+      | { accepted?: boolean; error?: { code?: string; message?: string } | null }
+      | { accepted?: boolean; error?: { code?: string; message?: string } | null }[]
+      | undefined;
     if (Array.isArray(result)) {
       const refused = result.filter((a) => a?.accepted !== true);
       const last = refused[refused.length - 1]?.error;
@@ -132,7 +139,9 @@ if (options.help) {
 main(options).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`simulate: ${err instanceof Error ? err.message : String(err)}${err instanceof UsageError ? ' (see npm run simulate -- --help)' : ''}\n`);
+    process.stderr.write(
+      `simulate: ${err instanceof Error ? err.message : String(err)}${err instanceof UsageError ? ' (see npm run simulate -- --help)' : ''}\n`,
+    );
     process.exit(err instanceof UsageError ? 2 : 1);
   },
 );

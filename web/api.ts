@@ -24,7 +24,10 @@ interface GqlError {
 export class Api {
   readonly ws: Client;
 
-  constructor(private readonly endpoint: string, wsEndpoint: string) {
+  constructor(
+    private readonly endpoint: string,
+    wsEndpoint: string,
+  ) {
     this.ws = createClient({ url: wsEndpoint, retryAttempts: Infinity, shouldRetry: () => true, keepAlive: 15_000 });
   }
 

@@ -2,15 +2,7 @@
 // the contract's track mutations, and panels that show what the gateway makes of them, the
 // personal list live over the RecommendationsUpdated subscription.
 import { DEMO_CATALOG, DEMO_CATEGORIES, DEMO_USERS } from '../src/demo/catalog';
-import {
-  PRODUCT,
-  SIMILAR_PRODUCTS,
-  TRACK_ADD_TO_CART,
-  TRACK_PURCHASE,
-  TRACK_VIEW,
-  TRENDING,
-  UPSERT_PRODUCTS,
-} from '../src/demo/operations';
+import { PRODUCT, SIMILAR_PRODUCTS, TRACK_ADD_TO_CART, TRACK_PURCHASE, TRACK_VIEW, TRENDING, UPSERT_PRODUCTS } from '../src/demo/operations';
 import { changedItems, formatPrice, pickUser, shortId, wsUrlOf, type ListedItem } from '../src/demo/page';
 import type { Product } from '../src/store/types';
 import { Api, type LiveRecs } from './api';
@@ -26,7 +18,10 @@ const api = new Api(endpoint, wsUrlOf(endpoint));
 const catalog = new Map(DEMO_CATALOG.map((p) => [p.id, p]));
 
 const state = {
-  userId: pickUser(window.location.search, DEMO_USERS.map((u) => u.id)),
+  userId: pickUser(
+    window.location.search,
+    DEMO_USERS.map((u) => u.id),
+  ),
   sessions: new Map<string, string>(),
   lastViewed: null as string | null,
   recs: null as ListedItem[] | null,
@@ -140,10 +135,10 @@ function renderRecs(recs: LiveRecs): void {
 
 async function refreshTrending(): Promise<void> {
   try {
-    const data = await api.request<{ trending: { score: number; product: { id: string; name: string | null; category: string | null } }[] }>(
-      TRENDING,
-      { category: state.category, limit: SIDE_LIMIT },
-    );
+    const data = await api.request<{ trending: { score: number; product: { id: string; name: string | null; category: string | null } }[] }>(TRENDING, {
+      category: state.category,
+      limit: SIDE_LIMIT,
+    });
     fillList(
       $('trending-list'),
       $('trending-empty'),
@@ -166,10 +161,10 @@ async function refreshSimilar(): Promise<void> {
   }
   source.textContent = `with ${catalog.get(productId)?.name ?? productId}`;
   try {
-    const data = await api.request<{ similarProducts: { score: number; reason: string; product: { id: string; name: string | null } }[] }>(
-      SIMILAR_PRODUCTS,
-      { productId, limit: SIDE_LIMIT },
-    );
+    const data = await api.request<{ similarProducts: { score: number; reason: string; product: { id: string; name: string | null } }[] }>(SIMILAR_PRODUCTS, {
+      productId,
+      limit: SIDE_LIMIT,
+    });
     if (state.lastViewed !== productId) return; // a newer click is on its way
     fillList(
       $('similar-list'),

@@ -9,7 +9,13 @@ export interface SendResult {
   seconds: number;
 }
 
-export async function sendAtRate(count: number, rate: number, maxInFlight: number, send: (i: number) => Promise<boolean>, progress: (i: number) => void): Promise<SendResult> {
+export async function sendAtRate(
+  count: number,
+  rate: number,
+  maxInFlight: number,
+  send: (i: number) => Promise<boolean>,
+  progress: (i: number) => void,
+): Promise<SendResult> {
   const gap = 1000 / rate;
   const started = performance.now();
   let inFlight = 0;
@@ -26,7 +32,10 @@ export async function sendAtRate(count: number, rate: number, maxInFlight: numbe
     }
     inFlight++;
     const p: Promise<void> = send(i)
-      .then((ok) => void (ok || failed++), () => void failed++)
+      .then(
+        (ok) => void (ok || failed++),
+        () => void failed++,
+      )
       .finally(() => {
         inFlight--;
         pending.delete(p);

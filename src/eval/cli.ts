@@ -8,16 +8,7 @@ import { MetricAccumulator } from './metrics';
 import { createMethod, defaultMethodKeys, findMethod, METHODS } from './methods';
 import { parseMethodList, parseMethodSpec, type MethodSpec } from './methods/options';
 import { comparePaired, renderPaired, type PairedComparison } from './paired';
-import {
-  SESSION_GAP_MS,
-  assignSessions,
-  detectFormat,
-  firstLineOf,
-  isFormat,
-  parseFile,
-  FORMATS,
-  type DatasetFormat,
-} from './parsers';
+import { SESSION_GAP_MS, assignSessions, detectFormat, firstLineOf, isFormat, parseFile, FORMATS, type DatasetFormat } from './parsers';
 import type { MethodResult } from './protocols/common';
 import { evaluateSessionRec, sessionRecWork, splitSessionRec } from './protocols/sessionrec';
 import { evaluateStream, planStream, streamWork } from './protocols/stream';
@@ -41,18 +32,27 @@ export const EVAL_CLI: CliDefinition = {
     format: { type: 'string', value: '<f>', description: `${FORMATS.join(' | ')} (default: detected from the file)` },
     protocol: { type: 'string', value: '<p>', description: 'session-rec | stream (default: session-rec for session-rec files, else stream)' },
     k: { type: 'string', value: '<n>', description: 'list length K (default 20)' },
-    methods: { type: 'string', value: '<list>', description: 'comma-separated, each key[:option=value...] (default: all)\ne.g. sknn,vsknn:k=500:sample_size=5000:weighting_score=div:idf_weighting=5' },
+    methods: {
+      type: 'string',
+      value: '<list>',
+      description: 'comma-separated, each key[:option=value...] (default: all)\ne.g. sknn,vsknn:k=500:sample_size=5000:weighting_score=div:idf_weighting=5',
+    },
     paired: {
       type: 'string',
       value: '<A> <B>',
-      description: 'run two methods (instead of --methods) and print each one\'s HR@K / MRR@K, A − B and\nits 95% paired bootstrap interval, e.g. --paired ours vstan',
+      description:
+        "run two methods (instead of --methods) and print each one's HR@K / MRR@K, A − B and\nits 95% paired bootstrap interval, e.g. --paired ours vstan",
     },
     json: { type: 'boolean', description: 'print machine-readable results on stdout' },
     plot: { type: 'string', value: '<file.svg>', description: 'write an SVG chart of HR@1..K per method' },
     'limit-events': { type: 'string', value: '<n>', description: 'read at most n events' },
     'test-days': { type: 'string', value: '<d>', description: 'session-rec protocol: test = sessions ending in the last d days (default 1)' },
     'test-fraction': { type: 'string', value: '<f>', description: 'stream protocol: predict the last f of the time span (default 0.2)' },
-    'session-gap-minutes': { type: 'string', value: '<m>', description: 'sessions end after m minutes of inactivity where the data has no session id (default 30)' },
+    'session-gap-minutes': {
+      type: 'string',
+      value: '<m>',
+      description: 'sessions end after m minutes of inactivity where the data has no session id (default 30)',
+    },
     quiet: { type: 'boolean', description: 'no progress bar' },
     help: { type: 'boolean', description: '' },
   },
@@ -159,7 +159,7 @@ export function parseCliArgs(argv: string[], registry: readonly MethodDefinition
   if (testFraction >= 1) throw new UsageError('--test-fraction must be below 1');
   return {
     dataset: values.dataset,
-    format: (values.format) ?? null,
+    format: values.format ?? null,
     protocol,
     k: positive('k', values.k, 20, true),
     methods,
@@ -203,7 +203,9 @@ export async function runEval(opts: CliOptions, io: CliIo, registry: readonly Me
   const sessionsAssigned = assignSessions(events, opts.sessionGapMs);
   if (events.length === 0) throw new UsageError(`no events could be read from ${opts.dataset} (bad rows: ${report.badRows})`);
   if (!opts.quiet) {
-    log(`read ${report.eventsEmitted} events from ${report.linesRead} lines; ${report.badRows} bad rows${sessionsAssigned ? `; ${sessionsAssigned} sessions cut at ${opts.sessionGapMs / 60_000} min gaps` : ''}`);
+    log(
+      `read ${report.eventsEmitted} events from ${report.linesRead} lines; ${report.badRows} bad rows${sessionsAssigned ? `; ${sessionsAssigned} sessions cut at ${opts.sessionGapMs / 60_000} min gaps` : ''}`,
+    );
   }
   const results: MethodResult[] = [];
   // Every method's predictions, kept so `--paired` can score both on the same resampled sessions.
@@ -242,7 +244,12 @@ export async function runEval(opts: CliOptions, io: CliIo, registry: readonly Me
     confidence: '95% percentile bootstrap over test sessions (1000 resamples, seed 42)',
     results,
     ...(opts.paired
-      ? { paired: comparePaired({ method: opts.methods[0]!.text, predictions: predictions[0]! }, { method: opts.methods[1]!.text, predictions: predictions[1]! }) }
+      ? {
+          paired: comparePaired(
+            { method: opts.methods[0]!.text, predictions: predictions[0]! },
+            { method: opts.methods[1]!.text, predictions: predictions[1]! },
+          ),
+        }
       : {}),
     elapsedMs: Date.now() - started,
   };
@@ -258,9 +265,15 @@ export function renderHuman(r: EvalReport): string {
   const lines: string[] = [];
   lines.push(`dataset   ${r.dataset} (${r.format}), protocol ${r.protocol}, K=${r.k}`);
   const p = r.parse;
-  lines.push(`parsed    ${p.eventsEmitted} events from ${p.linesRead} lines${p.stoppedAtLimit ? ' (stopped at --limit-events)' : ''}; raw types ${JSON.stringify(p.rawTypes)}`);
+  lines.push(
+    `parsed    ${p.eventsEmitted} events from ${p.linesRead} lines${p.stoppedAtLimit ? ' (stopped at --limit-events)' : ''}; raw types ${JSON.stringify(p.rawTypes)}`,
+  );
   if (p.badRows > 0) {
-    lines.push(`bad rows  ${p.badRows}: ${Object.entries(p.badByReason).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    lines.push(
+      `bad rows  ${p.badRows}: ${Object.entries(p.badByReason)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
     for (const [reason, examples] of Object.entries(p.badExamples)) {
       for (const ex of examples) lines.push(`          line ${ex.line} (${reason}): ${ex.text}`);
     }
@@ -272,7 +285,9 @@ export function renderHuman(r: EvalReport): string {
     lines.push(`train     ${s.trainEvents} events / ${s.trainSessions} sessions / ${s.trainItems} items`);
     lines.push(`test      ${s.testEvents} events / ${s.testSessions} sessions / ${s.testItems} items -> ${s.predictions} predictions`);
   } else {
-    lines.push(`stream    ${s.events} events / ${s.sessions} sessions / ${s.items} items; warm-up ${s.warmupEvents} events, test ${s.testEvents} events -> ${s.predictions} predictions`);
+    lines.push(
+      `stream    ${s.events} events / ${s.sessions} sessions / ${s.items} items; warm-up ${s.warmupEvents} events, test ${s.testEvents} events -> ${s.predictions} predictions`,
+    );
     lines.push(`test from ${new Date(s.testStart!).toISOString()} to ${new Date(s.end!).toISOString()}`);
   }
   lines.push('');

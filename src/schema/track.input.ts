@@ -1,6 +1,6 @@
 import { Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
 
-@InputType({ description: "Fields every track input shares" })
+@InputType({ description: 'Fields every track input shares' })
 abstract class TrackInputBase {
   @Field(() => ID)
   userId!: string;

@@ -128,7 +128,15 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
     plugins: [
       // Bounded (Apollo's default grace is 10 s): shutdown has a deadline of its own (src/app.ts).
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainMs ?? 2_500 }),
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
       createSecurityPlugin<GatewayContext>({ maxCost: security.maxCost, refusals }),
       production
         ? ApolloServerPluginLandingPageDisabled()
@@ -157,9 +165,13 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
   app.use((err: { status?: number; type?: string; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
     const message =
-      err.type === 'entity.parse.failed' ? 'the request body is not valid JSON'
-      : err.type === 'entity.too.large' ? 'the request body is too large'
-      : status < 500 ? (err.message ?? 'bad request') : 'internal server error';
+      err.type === 'entity.parse.failed'
+        ? 'the request body is not valid JSON'
+        : err.type === 'entity.too.large'
+          ? 'the request body is too large'
+          : status < 500
+            ? (err.message ?? 'bad request')
+            : 'internal server error';
     if (status >= 500) logger.error({ err }, 'request failed');
     res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
   });

@@ -16,7 +16,12 @@ export function decodeUserState(raw: string): DecodedUserState {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { corrupt: 'not a JSON object' };
   const v = value as Record<string, unknown>;
-  if (!Array.isArray(v.recent) || !v.recent.every((r: unknown) => typeof r === 'object' && r !== null && typeof (r as { p?: unknown }).p === 'string' && Number.isFinite((r as { t?: unknown }).t))) {
+  if (
+    !Array.isArray(v.recent) ||
+    !v.recent.every(
+      (r: unknown) => typeof r === 'object' && r !== null && typeof (r as { p?: unknown }).p === 'string' && Number.isFinite((r as { t?: unknown }).t),
+    )
+  ) {
     return { corrupt: 'recent: expected an array of { p: string, t: number }' };
   }
   for (const field of ['cart', 'purchased', 'seen'] as const) {

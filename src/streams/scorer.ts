@@ -66,7 +66,17 @@ export function toScoringEvent(event: EventEnvelope): ScoringEvent {
   };
 }
 
-export function createScorer({ store, recommender, flags, readCacheMs = 500, refreshConcurrency = 64, onRefreshed, onRefreshError, deadLetters, onStaleWrites }: ScorerOptions): Scorer {
+export function createScorer({
+  store,
+  recommender,
+  flags,
+  readCacheMs = 500,
+  refreshConcurrency = 64,
+  onRefreshed,
+  onRefreshError,
+  deadLetters,
+  onStaleWrites,
+}: ScorerOptions): Scorer {
   // Refreshes share their reads (popular products are in most lists): one read per key per readCacheMs.
   const reading = recommender.readingThrough(createReadCache(store, { ttlMs: readCacheMs, maxEntries: 20_000 }));
   const refreshes = createRefreshQueue({

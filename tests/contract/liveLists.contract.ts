@@ -44,7 +44,10 @@ export function liveListsContract(mode: string, baseEnv: () => Env): void {
       const [a, b] = gateways as [Gateway, Gateway];
       const [shopper, item] = [uniqueId('crosser'), uniqueId('item')];
       for (let i = 0; i < 3; i++) expect((await gql(b.url, OPS.trackView, { input: { userId: uniqueId('fan'), productId: item } })).errors).toBeUndefined();
-      await eventually(() => gql(b.url, `{ trending(limit: 5) { product { id } } }`), (r) => (r.data?.trending ?? []).some((t: { product: { id: string } }) => t.product.id === item));
+      await eventually(
+        () => gql(b.url, `{ trending(limit: 5) { product { id } } }`),
+        (r) => (r.data?.trending ?? []).some((t: { product: { id: string } }) => t.product.id === item),
+      );
       // The newcomer's first list is trending, with the item in it; their own view of it takes it out (never the item just viewed).
       const sub = subscribe<Msg>(openClient(a), LIVE, { u: shopper });
       await sub.until((m) => m.some((x) => x.data !== undefined && ids(x.data).includes(item)));
@@ -61,7 +64,10 @@ export function liveListsContract(mode: string, baseEnv: () => Env): void {
       const hot = uniqueId('hot');
       await gql(a.url, `mutation($p: [ProductInput!]!) { upsertProducts(products: $p) }`, { p: [{ id: hot, name: 'Hot item' }] });
       for (let i = 0; i < 3; i++) expect((await gql(a.url, OPS.trackView, { input: { userId: uniqueId('fan'), productId: hot } })).errors).toBeUndefined();
-      await eventually(() => gql(a.url, `{ trending(limit: 5) { product { id } } }`), (r) => (r.data?.trending ?? []).some((t: { product: { id: string } }) => t.product.id === hot));
+      await eventually(
+        () => gql(a.url, `{ trending(limit: 5) { product { id } } }`),
+        (r) => (r.data?.trending ?? []).some((t: { product: { id: string } }) => t.product.id === hot),
+      );
 
       // Newcomers: their first list is trending, with the hot product in it.
       const subs = [a, b].map((g) => subscribe<Msg>(openClient(g), LIVE, { u: uniqueId('watcher') }));

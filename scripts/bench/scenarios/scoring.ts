@@ -47,14 +47,16 @@ export async function scoringScenario(ctx: BenchContext): Promise<ScenarioResult
     try {
       const close = await openWindow([gw], ctx.redisMeter);
       oursEvents = total - (await committed(admin, `${id}-scorer`, topics));
-      ours = await followLag(admin, `${id}-scorer`, topics, total, timeout, (lag, s) => ctx.progress(`scoring ours: lag ${fmtInt(lag)} after ${s.toFixed(1)} s`));
+      ours = await followLag(admin, `${id}-scorer`, topics, total, timeout, (lag, s) =>
+        ctx.progress(`scoring ours: lag ${fmtInt(lag)} after ${s.toFixed(1)} s`),
+      );
       oursWindow = await close();
       scrape = await gw.metrics();
     } finally {
       await gw.stop();
     }
     // What the scored history weighs in Redis: every shopper's keys, every product's statistics.
-    ctx.progress('scoring: MEMORY USAGE of the shoppers\' and products\' keys');
+    ctx.progress("scoring: MEMORY USAGE of the shoppers' and products' keys");
     const shopperBytes: OwnerBytes = await bytesByOwner(redis, `${id}:{u:*`);
     const productBytes: OwnerBytes = await bytesByOwner(redis, `${id}:{p:*`, (key) => !key.endsWith(':info'));
     if (ctx.options.profile) profiles.push({ label: 'gateway while scoring', summary: await summariseProfile(`${ctx.profileDir}/scoring`) });
@@ -65,8 +67,16 @@ export async function scoringScenario(ctx: BenchContext): Promise<ScenarioResult
     let baseWindow: WindowResult;
     try {
       const close = await openWindow([base], ctx.redisMeter);
-      await base.request({ type: 'start-scoring', options: { brokers: ctx.brokers, topics, groupId: `${id}-baseline`, redisUrl: ctx.redisUrl, keyPrefix: `${id}-raw`, mix: cal.mix } }, 'scoring-started');
-      baseline = await followLag(admin, `${id}-baseline`, topics, total, timeout, (lag, s) => ctx.progress(`scoring baseline: lag ${fmtInt(lag)} after ${s.toFixed(1)} s`));
+      await base.request(
+        {
+          type: 'start-scoring',
+          options: { brokers: ctx.brokers, topics, groupId: `${id}-baseline`, redisUrl: ctx.redisUrl, keyPrefix: `${id}-raw`, mix: cal.mix },
+        },
+        'scoring-started',
+      );
+      baseline = await followLag(admin, `${id}-baseline`, topics, total, timeout, (lag, s) =>
+        ctx.progress(`scoring baseline: lag ${fmtInt(lag)} after ${s.toFixed(1)} s`),
+      );
       baseWindow = await close();
     } finally {
       await base.stop();
@@ -84,28 +94,83 @@ export async function scoringScenario(ctx: BenchContext): Promise<ScenarioResult
       commandsNote('Baseline (raw pipeline)', 'event', baseWindow, total),
       `CPU per event: the child's process.cpuUsage() (user + system) from its start (ours: gateway ready; baseline: before its consumer starts) to lag 0, divided by the events it scored: ours ${fmt(oursWindow.cpuMicros / oursEvents)} µs, baseline ${fmt(baseWindow.cpuMicros / total)} µs. Group join and start-up are inside the window.`,
       `Redis memory after scoring (MEMORY USAGE summed, ours): ${fmtInt(shopperBytes.bytes / shopperBytes.owners)} B per shopper (${fmtInt(shopperBytes.owners)} shoppers, ${(shopperBytes.keys / shopperBytes.owners).toFixed(1)} keys each, ~${(count / users).toFixed(0)} events each), ${fmtInt(productBytes.bytes / productBytes.owners)} B of statistics per product (${fmtInt(productBytes.owners)} products with statistics, ${(productBytes.keys / productBytes.owners).toFixed(1)} keys each; catalogue entries not counted).`,
-      `Calibrated Redis commands per event (ours, on a private redis-server, ${cal.sample} events): ${Object.entries(cal.mix).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}; total ${cal.perEvent.toFixed(1)}. The baseline sends this mix raw, and per batch the same multi-key reads (MGET of user states and products) and write (MSET of states, neighbour copies and stale marks) for the batch's users.`,
+      `Calibrated Redis commands per event (ours, on a private redis-server, ${cal.sample} events): ${Object.entries(cal.mix)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+        .join(
+          ', ',
+        )}; total ${cal.perEvent.toFixed(1)}. The baseline sends this mix raw, and per batch the same multi-key reads (MGET of user states and products) and write (MSET of states, neighbour copies and stale marks) for the batch's users.`,
     );
     return {
       id: 'b',
       title: 'Scoring: pre-filled topic to lag 0',
       rows: [
-        row({ scenario: 'b. scoring', metric: 'events/s scored', unit: '/s', ours: ours.steadyRate, baseline: baseline.steadyRate, aim: '≥ 20,000/s and ≥ 0.3× baseline', holds: ours.steadyRate >= 20_000 && ours.steadyRate >= 0.3 * baseline.steadyRate }),
-        row({ scenario: 'b. scoring', metric: 'seconds to lag 0', unit: 's', ours: ours.secondsToZero, baseline: baseline.secondsToZero, aim: '—', holds: null }),
-        ...unitRows({ scenario: 'b. scoring', unit: 'event', ours: { window: oursWindow, units: oursEvents }, baseline: { window: baseWindow, units: total }, redis: true }),
-        row({ scenario: 'b. scoring', metric: 'Redis memory per shopper', unit: 'B', ours: shopperBytes.bytes / shopperBytes.owners, baseline: null, aim: '— (information)', holds: null }),
-        row({ scenario: 'b. scoring', metric: 'Redis memory per product (statistics)', unit: 'B', ours: productBytes.bytes / productBytes.owners, baseline: null, aim: '— (information)', holds: null }),
+        row({
+          scenario: 'b. scoring',
+          metric: 'events/s scored',
+          unit: '/s',
+          ours: ours.steadyRate,
+          baseline: baseline.steadyRate,
+          aim: '≥ 20,000/s and ≥ 0.3× baseline',
+          holds: ours.steadyRate >= 20_000 && ours.steadyRate >= 0.3 * baseline.steadyRate,
+        }),
+        row({
+          scenario: 'b. scoring',
+          metric: 'seconds to lag 0',
+          unit: 's',
+          ours: ours.secondsToZero,
+          baseline: baseline.secondsToZero,
+          aim: '—',
+          holds: null,
+        }),
+        ...unitRows({
+          scenario: 'b. scoring',
+          unit: 'event',
+          ours: { window: oursWindow, units: oursEvents },
+          baseline: { window: baseWindow, units: total },
+          redis: true,
+        }),
+        row({
+          scenario: 'b. scoring',
+          metric: 'Redis memory per shopper',
+          unit: 'B',
+          ours: shopperBytes.bytes / shopperBytes.owners,
+          baseline: null,
+          aim: '— (information)',
+          holds: null,
+        }),
+        row({
+          scenario: 'b. scoring',
+          metric: 'Redis memory per product (statistics)',
+          unit: 'B',
+          ours: productBytes.bytes / productBytes.owners,
+          baseline: null,
+          aim: '— (information)',
+          holds: null,
+        }),
       ],
       charts: [
         {
           file: 'scoring-lag.svg',
           caption: 'Scoring: consumer-group lag over time (events not yet committed)',
-          svg: lineChart([{ name: 'ours', points: ours.lag }, { name: 'baseline (raw pipeline)', points: baseline.lag }], { title: 'lag until 0', xLabel: 'seconds', yLabel: 'events behind' }),
+          svg: lineChart(
+            [
+              { name: 'ours', points: ours.lag },
+              { name: 'baseline (raw pipeline)', points: baseline.lag },
+            ],
+            { title: 'lag until 0', xLabel: 'seconds', yLabel: 'events behind' },
+          ),
         },
         {
           file: 'scoring-throughput.svg',
           caption: 'Scoring: events committed per second (from the lag samples)',
-          svg: lineChart([{ name: 'ours', points: rates(ours.lag) }, { name: 'baseline (raw pipeline)', points: rates(baseline.lag) }], { title: 'scored per second', xLabel: 'seconds', yLabel: 'events/s', reference: { y: 20_000, label: 'aim 20,000/s' } }),
+          svg: lineChart(
+            [
+              { name: 'ours', points: rates(ours.lag) },
+              { name: 'baseline (raw pipeline)', points: rates(baseline.lag) },
+            ],
+            { title: 'scored per second', xLabel: 'seconds', yLabel: 'events/s', reference: { y: 20_000, label: 'aim 20,000/s' } },
+          ),
         },
       ],
       notes,

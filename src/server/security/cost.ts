@@ -2,14 +2,7 @@
 // its length costs its children once per item (type-graphql `complexity` on the field, from
 // src/resolvers/fieldCost.ts, read by graphql-query-complexity's field-extensions estimator). Checked once the operation and its
 // variables are known: Apollo's didResolveOperation on HTTP, onSubscribe on the websocket.
-import {
-  getVariableValues,
-  GraphQLError,
-  Kind,
-  type DocumentNode,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-} from 'graphql';
+import { getVariableValues, GraphQLError, Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { limitError } from './errors';
 
@@ -45,7 +38,14 @@ export function operationCost({ schema, document, operation, variables }: Omit<C
   const operationName = operation.name?.value ?? '';
   const known = key === null ? undefined : COSTS.get(document)?.get(operationName)?.get(key);
   if (known !== undefined) return known;
-  const cost = getComplexity({ schema, query: document, operationName: operation.name?.value, variables: variables ?? {}, estimators, maxQueryNodes: MAX_MEASURED_NODES });
+  const cost = getComplexity({
+    schema,
+    query: document,
+    operationName: operation.name?.value,
+    variables: variables ?? {},
+    estimators,
+    maxQueryNodes: MAX_MEASURED_NODES,
+  });
   if (key === null) return cost;
   let byName = COSTS.get(document);
   if (!byName) COSTS.set(document, (byName = new Map<string, Map<string, number>>()));
@@ -97,5 +97,11 @@ export function costError(check: CostCheck): GraphQLError | null {
     return limitError(`the operation's cost could not be estimated (${reason})`, 'cost', check.maxCost, null, check.operation);
   }
   if (cost === null || cost <= check.maxCost) return null;
-  return limitError(`the operation costs ${cost}; at most ${check.maxCost} is allowed (lists count once per item of their limit)`, 'cost', check.maxCost, cost, check.operation);
+  return limitError(
+    `the operation costs ${cost}; at most ${check.maxCost} is allowed (lists count once per item of their limit)`,
+    'cost',
+    check.maxCost,
+    cost,
+    check.operation,
+  );
 }

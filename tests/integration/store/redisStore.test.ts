@@ -33,7 +33,11 @@ describe('the Redis store neighbour copy', () => {
     const redis = new Redis(url);
     const store = new RedisStore(redis, uniqueId('copy'), { neighbourItems: 2 });
     try {
-      const recent = [{ p: 'c', t: 3 }, { p: 'b', t: 2 }, { p: 'a', t: 1 }];
+      const recent = [
+        { p: 'c', t: 3 },
+        { p: 'b', t: 2 },
+        { p: 'a', t: 1 },
+      ];
       await store.saveUsers(new Map([['u1', { recent, cart: [], purchased: [], cats: {}, seen: ['e1'] }]]));
       expect((await store.recentItems(['u1'], 10)).get('u1')).toEqual(recent.slice(0, 2));
       expect((await store.loadUsers(['u1'])).get('u1')?.recent).toEqual(recent); // the state itself keeps them all

@@ -97,7 +97,10 @@ describe('a track request', () => {
       userId: 'u1',
       orderId: 'o1',
       occurredAt: now.toISOString(),
-      items: [{ productId: 'a', quantity: 1, price: 2.5 }, { productId: 'b', quantity: 1 }],
+      items: [
+        { productId: 'a', quantity: 1, price: 2.5 },
+        { productId: 'b', quantity: 1 },
+      ],
     });
   });
 });
