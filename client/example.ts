@@ -20,14 +20,18 @@ async function main(): Promise<void> {
   let pushed: () => void;
   const firstList = new Promise<void>((resolve) => (first = resolve));
   const push = new Promise<void>((resolve) => (pushed = resolve));
-  const watch = recs.watchRecommendations(alice, (list) => {
-    if (list.latencyMs === null) {
-      console.log(`live  v${list.version} (current list): ${show(list)}`);
-      return first();
-    }
-    console.log(`live  v${list.version} pushed ${list.latencyMs} ms after ${list.causedBy?.type} ${list.causedBy?.eventId}: ${show(list)}`);
-    pushed();
-  }, { limit: 3 });
+  const watch = recs.watchRecommendations(
+    alice,
+    (list) => {
+      if (list.latencyMs === null) {
+        console.log(`live  v${list.version} (current list): ${show(list)}`);
+        return first();
+      }
+      console.log(`live  v${list.version} pushed ${list.latencyMs} ms after ${list.causedBy?.type} ${list.causedBy?.eventId}: ${show(list)}`);
+      pushed();
+    },
+    { limit: 3 },
+  );
   await firstList;
 
   const answer = await recs.trackView({ userId: alice, productId: 'cof-espresso-beans' }, { refreshed: { limit: 3 } });

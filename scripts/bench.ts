@@ -70,7 +70,12 @@ async function main(): Promise<void> {
   const started = new Date();
   const t0 = performance.now();
   const results: ScenarioResult[] = [];
-  process.stderr.write(`bench: ${options.quick ? 'quick' : 'full'} run, scenarios ${[...options.only].sort().join(', ')}; private redis-server on port ${redis.port}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+  process.stderr.write(
+    `bench: ${options.quick ? 'quick' : 'full'} run, scenarios ${[...options.only].sort().join(', ')}; private redis-server on port ${redis.port}; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}\n`,
+  );
   try {
     for (const [id, name, run] of SCENARIOS) {
       if (!options.only.has(id)) continue;
@@ -89,8 +94,17 @@ async function main(): Promise<void> {
   }
   const seconds = (performance.now() - t0) / 1000;
   const rows = results.flatMap((r) => r.rows);
-  const machine = `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
-  const file = await writeReport(reportDir, results, { started, seconds, quick: options.quick, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), machine });
+  const machine = `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load average at the end ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;
+  const file = await writeReport(reportDir, results, {
+    started,
+    seconds,
+    quick: options.quick,
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    machine,
+  });
   const table = textTable(rows);
   if (options.json) {
     process.stderr.write(`\n${table}\n`);

@@ -72,7 +72,9 @@ function parse(argv: string[]): Args | 'help' {
   const file = positionals[0]!;
   const format = values.format ?? formatOf(file);
   if (format !== 'csv' && format !== 'jsonl') {
-    throw new UsageError(values.format ? `--format must be csv or jsonl, got "${values.format}"` : `cannot tell the format of "${file}": name it .csv or .jsonl, or pass --format`);
+    throw new UsageError(
+      values.format ? `--format must be csv or jsonl, got "${values.format}"` : `cannot tell the format of "${file}": name it .csv or .jsonl, or pass --format`,
+    );
   }
   const batchSize = values['batch-size'] === undefined ? IMPORT_DEFAULTS.batchSize : Number(values['batch-size']);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > IMPORT_DEFAULTS.maxBatchSize) {
@@ -134,7 +136,12 @@ export async function main(argv: string[], env: Env, io = { stdout: process.stdo
     const { keyPrefix } = config.redis!;
     const url = describeRedis(config.redis!);
     target = `${url} prefix "${keyPrefix}"`;
-    redis = createRedisClient(config.redis!, { lazyConnect: true, connectTimeout: 3_000, maxRetriesPerRequest: 2, retryStrategy: (n) => (n > 3 ? null : n * 200) });
+    redis = createRedisClient(config.redis!, {
+      lazyConnect: true,
+      connectTimeout: 3_000,
+      maxRetriesPerRequest: 2,
+      retryStrategy: (n) => (n > 3 ? null : n * 200),
+    });
     let lastError: Error | null = null;
     redis.on('error', (err: Error) => (lastError = err)); // reported below or through the failing command
     try {

@@ -33,7 +33,11 @@ function firstDifference(committed: string, fresh: string): string {
 const absolute = (p: string | string[]) => (Array.isArray(p) ? p.map((x) => path.resolve(ROOT, x)) : path.resolve(ROOT, p));
 
 export function checkCodegen(configFile = path.join(ROOT, 'codegen.yml')): CodegenCheck {
-  const config = YAML.parse(readFileSync(configFile, 'utf8')) as { schema: string | string[]; documents: string | string[]; generates: Record<string, unknown> };
+  const config = YAML.parse(readFileSync(configFile, 'utf8')) as {
+    schema: string | string[];
+    documents: string | string[];
+    generates: Record<string, unknown>;
+  };
   const dir = mkdtempSync(path.join(tmpdir(), 'codegen-check-'));
   try {
     const outputs = Object.keys(config.generates);

@@ -28,11 +28,22 @@ async function main(): Promise<number> {
     return EXIT.ok;
   }
   const logger = createLogger(process.env.LOG_LEVEL || 'warn', 'replay');
-  const kafka = new Kafka({ clientId: 'recsys-replay', brokers: config.kafka!.brokers, connectionTimeout: 3_000, logLevel: logLevel.ERROR, retry: { retries: 5 } });
+  const kafka = new Kafka({
+    clientId: 'recsys-replay',
+    brokers: config.kafka!.brokers,
+    connectionTimeout: 3_000,
+    logLevel: logLevel.ERROR,
+    retry: { retries: 5 },
+  });
   const redis = createRedisClient(config.redis!, { lazyConnect: true, enableAutoPipelining: true, maxRetriesPerRequest: 3 });
   redis.on('error', () => undefined); // reported by the failing command
   // The weights and half-life the gateways score with (ZooKeeper flags; defaults when none are set).
-  const zk = new ZooKeeperSession({ clientFactory: createClient, connect: config.zookeeper!.connect, sessionTimeoutMs: config.zookeeper!.sessionTimeoutMs, logger: logger.child({ name: 'zookeeper' }) }).start();
+  const zk = new ZooKeeperSession({
+    clientFactory: createClient,
+    connect: config.zookeeper!.connect,
+    sessionTimeoutMs: config.zookeeper!.sessionTimeoutMs,
+    logger: logger.child({ name: 'zookeeper' }),
+  }).start();
   const bar: { progress: Progress | null } = { progress: null };
   try {
     await redis.connect();
@@ -50,7 +61,9 @@ async function main(): Promise<number> {
         flags: () => flags.current(),
         maxRate: args.maxRate,
         onStart: ({ total, resumed }) => {
-          process.stderr.write(`replay: ${resumed ? 'resuming' : 'starting'} group ${args.groupId} into prefix "${args.toPrefix}": ${total} events to the topics' current ends\n`);
+          process.stderr.write(
+            `replay: ${resumed ? 'resuming' : 'starting'} group ${args.groupId} into prefix "${args.toPrefix}": ${total} events to the topics' current ends\n`,
+          );
           bar.progress = new Progress(total, process.stderr);
           bar.progress.setLabel(args.toPrefix);
         },
@@ -73,7 +86,10 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code), (err) => {
-  process.stderr.write(`replay: ${(err as Error)?.stack ?? err}\n`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`replay: ${(err as Error)?.stack ?? err}\n`);
+    process.exit(1);
+  },
+);

@@ -71,9 +71,10 @@ async function main(options: SimulateOptions): Promise<number> {
   let replayReport: (() => string) | null = null;
   if (options.replay) {
     const source = await openReplay(options.replay);
-    plan = options.batch > 1
-      ? batchedReplayPlan(source.events, { ...options, runId, batchSize: options.batch, windowMs: BATCH_WINDOW_MS })
-      : replayPlan(source.events, { ...options, runId });
+    plan =
+      options.batch > 1
+        ? batchedReplayPlan(source.events, { ...options, runId, batchSize: options.batch, windowMs: BATCH_WINDOW_MS })
+        : replayPlan(source.events, { ...options, runId });
     describe = `replaying ${options.replay} (${source.format}) at ${options.speed}x, at most ${options.rate}/s, ${options.batch > 1 ? `in trackEvents batches of up to ${options.batch}` : 'one mutation per event'}`;
     replayReport = () => `${source.report.linesRead} lines read, ${source.report.badRows} bad rows skipped`;
   } else {
@@ -127,7 +128,9 @@ async function experiment(options: SimulateOptions, recs: RecsClient, runId: str
   // The run sends the experiment's own documents as text; the client sends any document.
   const post: Post = (query, variables) => recs.request(parse(query), variables);
   const shoppers = options.users ?? 2_000;
-  process.stderr.write(`simulate: experiment with ${shoppers} shoppers (${options.aa ? 'A/A: both arms alike' : 'A/B: B clicks and buys more'}), seed ${options.seed}, at most ${options.durationMs / 1000}s -> ${options.url.href}\n`);
+  process.stderr.write(
+    `simulate: experiment with ${shoppers} shoppers (${options.aa ? 'A/A: both arms alike' : 'A/B: B clicks and buys more'}), seed ${options.seed}, at most ${options.durationMs / 1000}s -> ${options.url.href}\n`,
+  );
   const run = await runExperiment({
     post,
     shoppers,
@@ -139,7 +142,10 @@ async function experiment(options: SimulateOptions, recs: RecsClient, runId: str
     catalog: DEMO_CATALOG,
     onProgress: (line) => process.stderr.write(`${line}\n`),
   });
-  const truth = Object.entries(run.behaviours).map(([arm, b]) => `${arm}: click ${(b.click * 100).toFixed(0)} %, buy ${(b.buy * 100).toFixed(0)} % of clickers (conversion ${(b.click * b.buy * 100).toFixed(1)} %)`);
+  const truth = Object.entries(run.behaviours).map(
+    ([arm, b]) =>
+      `${arm}: click ${(b.click * 100).toFixed(0)} %, buy ${(b.buy * 100).toFixed(0)} % of clickers (conversion ${(b.click * b.buy * 100).toFixed(1)} %)`,
+  );
   process.stdout.write(`${formatReport(run.report)}\nwinner: ${run.report.winner ?? 'none yet'}\nsimulated truth: ${truth.join('; ')}\n`);
   const origin = new URL(options.url).origin;
   process.stderr.write(`simulate: the page: ${origin}/experiments?experiment=${run.experiment}\n`);
@@ -160,7 +166,9 @@ if (options.help) {
 main(options).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`simulate: ${err instanceof Error ? err.message : String(err)}${err instanceof UsageError ? ' (see npm run simulate -- --help)' : ''}\n`);
+    process.stderr.write(
+      `simulate: ${err instanceof Error ? err.message : String(err)}${err instanceof UsageError ? ' (see npm run simulate -- --help)' : ''}\n`,
+    );
     process.exit(err instanceof UsageError ? 2 : 1);
   },
 );

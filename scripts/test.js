@@ -42,7 +42,7 @@ function talk(host, port, payload, timeoutMs = 2000) {
       socket.destroy();
       resolve(value);
     };
-    socket.setTimeout(timeoutMs, () => finish(payload ? (reply || null) : null));
+    socket.setTimeout(timeoutMs, () => finish(payload ? reply || null : null));
     socket.once('connect', () => (payload ? socket.write(payload) : finish('')));
     socket.on('data', (c) => {
       reply += c.toString('utf8');
@@ -72,7 +72,10 @@ const CLUSTER_NODES = '127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:70
 /** Every node answers CLUSTER INFO with cluster_state:ok. */
 async function clusterAnswers(nodes) {
   const replies = await Promise.all(
-    nodes.split(',').map((n) => hostPort(n, 7000)).map(({ host, port }) => talk(host, port, '*2\r\n$7\r\nCLUSTER\r\n$4\r\nINFO\r\n')),
+    nodes
+      .split(',')
+      .map((n) => hostPort(n, 7000))
+      .map(({ host, port }) => talk(host, port, '*2\r\n$7\r\nCLUSTER\r\n$4\r\nINFO\r\n')),
   );
   // The first line of the bulk reply is its length; the state follows within the same chunk.
   return replies.every((r) => r !== null && r.includes('cluster_state:ok'));
@@ -80,7 +83,11 @@ async function clusterAnswers(nodes) {
 
 /** Whether the jest run with these arguments includes the Redis Cluster suites. */
 function wantsCluster(args, env) {
-  const res = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '--listTests', ...args.filter((a) => !a.startsWith('--watch'))], { cwd: root, env, encoding: 'utf8' });
+  const res = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '--listTests', ...args.filter((a) => !a.startsWith('--watch'))], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+  });
   return res.status === 0 && /[\\/]tests[\\/]integration[\\/]cluster[\\/]/.test(res.stdout);
 }
 
@@ -130,7 +137,9 @@ async function main() {
   if (cluster) env.TEST_REDIS_CLUSTER_NODES = env.TEST_REDIS_CLUSTER_NODES || CLUSTER_NODES;
   const clusterUp = !cluster || (await clusterAnswers(env.TEST_REDIS_CLUSTER_NODES));
   if (!first.ok || !clusterUp) {
-    const down = Object.entries(first.status).filter(([, ok]) => !ok).map(([name]) => name);
+    const down = Object.entries(first.status)
+      .filter(([, ok]) => !ok)
+      .map(([name]) => name);
     if (!clusterUp) down.push(`the Redis Cluster (${env.TEST_REDIS_CLUSTER_NODES})`);
     const upArgs = clusterUp ? [] : ['--redis-cluster'];
     console.log(`test: ${down.join(', ')} not answering: starting the local stack (npm run stack:up${clusterUp ? '' : ' -- --redis-cluster'}) ...`);
@@ -167,7 +176,9 @@ async function main() {
   const line = resultsFile ? summary(resultsFile) : null;
   if (resultsDir) rmSync(resultsDir, { recursive: true, force: true });
   if (startedStack) {
-    console.log(`test: stopping the ${startedClusterOnly ? 'Redis Cluster' : 'local stack'} this run started (npm run stack:down${startedClusterOnly ? ' -- --redis-cluster' : ''}) ...`);
+    console.log(
+      `test: stopping the ${startedClusterOnly ? 'Redis Cluster' : 'local stack'} this run started (npm run stack:down${startedClusterOnly ? ' -- --redis-cluster' : ''}) ...`,
+    );
     npmRun('stack:down', env, startedClusterOnly ? ['--redis-cluster'] : []);
   }
   if (line) console.log(line);

@@ -18,7 +18,15 @@ import type { FlagProvider, FlagWriter } from './flags/types';
 import { ZooKeeperFlagWriter, warnWhenUnprotected } from './flags/zookeeperFlagWriter';
 import { startZooKeeperFlags } from './flags/zookeeperFlags';
 import { MemoryLog } from './log/memoryLog';
-import { createGatewayMetrics, createPartitionMetrics, createTrackMetricsPlugin, instrumentFeed, mountMetrics, type GatewayMetrics, type PartitionMetrics } from './metrics';
+import {
+  createGatewayMetrics,
+  createPartitionMetrics,
+  createTrackMetricsPlugin,
+  instrumentFeed,
+  mountMetrics,
+  type GatewayMetrics,
+  type PartitionMetrics,
+} from './metrics';
 import { CoPartitionedAssignment } from './log/coPartitionedAssigner';
 import { sharedAdmin } from './log/kafkaAdmin';
 import { KafkaEventConsumer, KafkaPublisher } from './log/kafkaLog';
@@ -114,7 +122,13 @@ function kafkaLogger(logger: Logger) {
 /** How long start-up waits for Redis before going on without it (it keeps reconnecting). */
 const REDIS_START_WAIT_MS = 2_000;
 
-async function distributedParts(config: Config, logger: Logger, metrics: GatewayMetrics, partitionMetrics: PartitionMetrics, maintenance: Maintenance): Promise<Parts> {
+async function distributedParts(
+  config: Config,
+  logger: Logger,
+  metrics: GatewayMetrics,
+  partitionMetrics: PartitionMetrics,
+  maintenance: Maintenance,
+): Promise<Parts> {
   const kafkaConfig = config.kafka!;
   const redisConfig = config.redis!;
   const zkConfig = config.zookeeper!;
@@ -175,75 +189,85 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
     client.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
     return client.connect().catch(() => undefined);
   });
-  await settlesWithin(Promise.all(redisConnected).then(() => true), REDIS_START_WAIT_MS);
+  await settlesWithin(
+    Promise.all(redisConnected).then(() => true),
+    REDIS_START_WAIT_MS,
+  );
 
   // The topics first (retried with backoff while Kafka is down); the consumer starts after them,
   // so that it never subscribes to a topic the broker would auto-create with its own settings.
   const kafkaState = { topicsReady: false, lastError: null as string | null };
-  const logReady = !usesKafka ? Promise.resolve(false) : retryWithBackoff(
-    async () => {
-      const warnings = await ensureTopics(admin, kafkaConfig.topicPrefix, kafkaConfig.partitions, { retentionMs: kafkaConfig.retentionMs });
-      for (const warning of warnings) logger.warn(warning);
-    },
-    {
-      ...START_BACKOFF,
-      signal: starting.signal,
-      onFailure: (err, attempt, retryInMs) => {
-        kafkaState.lastError = err instanceof Error ? err.message : String(err);
-        logger.warn({ err: kafkaState.lastError, attempt, retryInMs }, 'kafka: could not ensure the topics; retrying');
-      },
-    },
-  ).then(() => {
-    kafkaState.topicsReady = !starting.signal.aborted;
-    if (kafkaState.topicsReady) logger.info('kafka: topics ready');
-    return kafkaState.topicsReady;
-  });
+  const logReady = !usesKafka
+    ? Promise.resolve(false)
+    : retryWithBackoff(
+        async () => {
+          const warnings = await ensureTopics(admin, kafkaConfig.topicPrefix, kafkaConfig.partitions, { retentionMs: kafkaConfig.retentionMs });
+          for (const warning of warnings) logger.warn(warning);
+        },
+        {
+          ...START_BACKOFF,
+          signal: starting.signal,
+          onFailure: (err, attempt, retryInMs) => {
+            kafkaState.lastError = err instanceof Error ? err.message : String(err);
+            logger.warn({ err: kafkaState.lastError, attempt, retryInMs }, 'kafka: could not ensure the topics; retrying');
+          },
+        },
+      ).then(() => {
+        kafkaState.topicsReady = !starting.signal.aborted;
+        if (kafkaState.topicsReady) logger.info('kafka: topics ready');
+        return kafkaState.topicsReady;
+      });
   // One cluster description at a time, however often /readyz is asked while Kafka hangs.
   let describing: Promise<number> | null = null;
-  const describeCluster = () =>
-    (describing ??= admin.use(async (a) => (await a.describeCluster()).brokers.length).finally(() => (describing = null)));
+  const describeCluster = () => (describing ??= admin.use(async (a) => (await a.describeCluster()).brokers.length).finally(() => (describing = null)));
 
-  const store = failingAsUnavailable(new RedisStore(redis, redisConfig.keyPrefix, {
+  const store = failingAsUnavailable(
+    new RedisStore(redis, redisConfig.keyPrefix, {
       neighbourItems: RANKING.neighbourhood.itemsPerNeighbour,
       // The flags are read at each write (they arrive below, before anything is scored).
       retentionMs: () => retentionMs(flagsProvider ? flagsProvider.current() : defaultFlags()),
-    }),);
+    }),
+  );
   const feed = subscriber && new RedisFeed(subscriber, redisConfig.keyPrefix, { onError: (err) => logger.warn({ err }, 'recommendation feed') });
   const catalog = subscriber && new RedisCatalogChanges(subscriber, redisConfig.keyPrefix, (err) => logger.warn({ err }, 'catalogue changes'));
   await catalog?.listen();
-  const publisher = !roles.api ? null : new KafkaPublisher({
-    kafka: producerKafka,
-    topicPrefix: kafkaConfig.topicPrefix,
-    timeoutMs: kafkaConfig.produceTimeoutMs,
-    onBatch: (size, ms) => {
-      metrics.produceBatchSize.observe(size);
-      metrics.produceBatchDuration.observe(ms / 1000);
-    },
-    onEvent: (ms, acked) => metrics.produceLatency.observe({ outcome: acked ? 'acked' : 'failed' }, ms / 1000),
-  });
+  const publisher = !roles.api
+    ? null
+    : new KafkaPublisher({
+        kafka: producerKafka,
+        topicPrefix: kafkaConfig.topicPrefix,
+        timeoutMs: kafkaConfig.produceTimeoutMs,
+        onBatch: (size, ms) => {
+          metrics.produceBatchSize.observe(size);
+          metrics.produceBatchDuration.observe(ms / 1000);
+        },
+        onEvent: (ms, acked) => metrics.produceLatency.observe({ outcome: acked ? 'acked' : 'failed' }, ms / 1000),
+      });
   const consumerLogger = logger.child({ name: 'consumer' });
   const assignment = new CoPartitionedAssignment();
-  const consumer = !roles.scorer ? null : new KafkaEventConsumer({
-    kafka,
-    admin,
-    groupId: kafkaConfig.groupId,
-    topicPrefix: kafkaConfig.topicPrefix,
-    sessionTimeoutMs: kafkaConfig.sessionTimeoutMs,
-    onCrash: (err, restart) => {
-      metrics.consumerRestarts.inc({ by: restart ? 'kafkajs' : 'gateway' });
-      consumerLogger.error({ err, restartedBy: restart ? 'kafkajs' : 'the gateway, with backoff' }, 'kafka consumer crashed; restarting');
-    },
-    onStatus: (s) => consumerLogger.info(s, `kafka consumer ${s.state}`),
-    onWarning: (message) => consumerLogger.warn(message),
-    onBatch: ({ topic, partition, lag }) => metrics.consumerLag.set({ topic, partition: String(partition) }, lag),
-    // Partition N of the three topics to one member (round-robin only while an older gateway in the group lacks it).
-    partitionAssigners: [assignment.assigner, PartitionAssigners.roundRobin],
-    onGroupJoin: (memberAssignment) => {
-      assignment.joined(memberAssignment);
-      partitionMetrics.rebalances.inc();
-      partitionMetrics.partitionsOwned.set(assignment.partitions.length);
-    },
-  });
+  const consumer = !roles.scorer
+    ? null
+    : new KafkaEventConsumer({
+        kafka,
+        admin,
+        groupId: kafkaConfig.groupId,
+        topicPrefix: kafkaConfig.topicPrefix,
+        sessionTimeoutMs: kafkaConfig.sessionTimeoutMs,
+        onCrash: (err, restart) => {
+          metrics.consumerRestarts.inc({ by: restart ? 'kafkajs' : 'gateway' });
+          consumerLogger.error({ err, restartedBy: restart ? 'kafkajs' : 'the gateway, with backoff' }, 'kafka consumer crashed; restarting');
+        },
+        onStatus: (s) => consumerLogger.info(s, `kafka consumer ${s.state}`),
+        onWarning: (message) => consumerLogger.warn(message),
+        onBatch: ({ topic, partition, lag }) => metrics.consumerLag.set({ topic, partition: String(partition) }, lag),
+        // Partition N of the three topics to one member (round-robin only while an older gateway in the group lacks it).
+        partitionAssigners: [assignment.assigner, PartitionAssigners.roundRobin],
+        onGroupJoin: (memberAssignment) => {
+          assignment.joined(memberAssignment);
+          partitionMetrics.rebalances.inc();
+          partitionMetrics.partitionsOwned.set(assignment.partitions.length);
+        },
+      });
   const flags = await flagsReady;
   flagsProvider = flags;
   return {
@@ -269,7 +293,13 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
     flags,
     flagWriter: new ZooKeeperFlagWriter({ session: zk, root: zkConfig.root, auth: zkConfig.auth }),
     // Only scorers stand for leader: the maintenance is theirs (the others are listed all the same).
-    instances: new ZooKeeperInstances({ session: zk, root: zkConfig.root, logger: logger.child({ name: 'coordination' }), maintenance, candidate: roles.scorer }),
+    instances: new ZooKeeperInstances({
+      session: zk,
+      root: zkConfig.root,
+      logger: logger.child({ name: 'coordination' }),
+      maintenance,
+      candidate: roles.scorer,
+    }),
     // /readyz: the checks of the parts this process's roles use.
     probes: onlyDefined({
       // Flags stale after a loss is degraded (the gateway serves the last known values); never
@@ -282,11 +312,13 @@ async function distributedParts(config: Config, logger: Logger, metrics: Gateway
           ? { status: 'degraded', detail: { reason: 'unreachable: serving the last known flags', staleSince } }
           : { status: 'down', detail: { reason: 'not reached since start: serving the default flags', since: staleSince } };
       },
-      kafka: usesKafka ? async () => {
-        if (!kafkaState.topicsReady) return { status: 'down', detail: { reason: 'not reached yet (topics not ensured)', lastError: kafkaState.lastError } };
-        const brokers = await describeCluster();
-        return brokers > 0 ? { status: 'ok', detail: { brokers } } : { status: 'down', detail: { reason: 'no broker in the cluster' } };
-      } : undefined,
+      kafka: usesKafka
+        ? async () => {
+            if (!kafkaState.topicsReady) return { status: 'down', detail: { reason: 'not reached yet (topics not ensured)', lastError: kafkaState.lastError } };
+            const brokers = await describeCluster();
+            return brokers > 0 ? { status: 'ok', detail: { brokers } } : { status: 'down', detail: { reason: 'no broker in the cluster' } };
+          }
+        : undefined,
       // Brokers that answer metadata can still refuse every write (fewer in-sync replicas than
       // min.insync.replicas): the producer's own recent results say whether events get stored.
       producer: publisher ? async () => publisher.health() : undefined,
@@ -371,7 +403,9 @@ export async function startGateway(
   let readiness: (() => Promise<Record<string, number>>) | null = null;
   const partitionMetrics = createPartitionMetrics(registry);
   const parts =
-    config.mode === 'distributed' ? await distributedParts(config, logger, metrics, partitionMetrics, maintenance) : embeddedParts(config, logger, metrics, maintenance);
+    config.mode === 'distributed'
+      ? await distributedParts(config, logger, metrics, partitionMetrics, maintenance)
+      : embeddedParts(config, logger, metrics, maintenance);
   // Embedded mode starts with the demo catalogue (src/demo/catalog.ts), so the storefront page shows names at once.
   if (config.mode === 'embedded') await parts.store.upsertProducts(DEMO_CATALOG.map((p) => ({ ...p })));
   const flags = () => parts.flags.current();
@@ -387,7 +421,11 @@ export async function startGateway(
     bucketMs: config.experimentBucketMs,
     onError: (err) => logger.warn({ err }, 'could not count delivered lists for the experiment report'),
   });
-  registerExperimentMetrics(registry, () => experiments, (err) => logger.warn({ err }, 'experiment counters left out of a /metrics scrape'));
+  registerExperimentMetrics(
+    registry,
+    () => experiments,
+    (err) => logger.warn({ err }, 'experiment counters left out of a /metrics scrape'),
+  );
   // Where this process hears the catalogue's notices (push), pushes and reads take products from memory.
   const productCache = parts.catalog && config.productCacheEntries > 0 ? new ProductCache(parts.store, parts.catalog, config.productCacheEntries) : null;
   const services: GatewayServices = {

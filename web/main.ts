@@ -20,7 +20,10 @@ const client = createRecsClient({ url: endpoint });
 const catalog = new Map(DEMO_CATALOG.map((p) => [p.id, p]));
 
 const state = {
-  userId: pickUser(window.location.search, DEMO_USERS.map((u) => u.id)),
+  userId: pickUser(
+    window.location.search,
+    DEMO_USERS.map((u) => u.id),
+  ),
   sessions: new Map<string, string>(),
   lastViewed: null as string | null,
   recs: null as ListedItem[] | null,
@@ -192,7 +195,10 @@ function showUser(userId: string): void {
   const url = new URL(window.location.href);
   url.searchParams.set('user', userId);
   window.history.replaceState(null, '', url);
-  const watch = client.watchRecommendations(userId, renderRecs, { limit: RECS_LIMIT, onError: (err) => log(`live list: ${err.message} (${err.code})`, false, userId) });
+  const watch = client.watchRecommendations(userId, renderRecs, {
+    limit: RECS_LIMIT,
+    onError: (err) => log(`live list: ${err.message} (${err.code})`, false, userId),
+  });
   state.stopWatch = () => watch.stop();
 }
 

@@ -28,8 +28,15 @@ export function categoryLabel(category: string | null | undefined): string {
 }
 
 function initials(name: string): string {
-  const words = name.replace(/-/g, ' ').replace(/[^\p{L}\s]/gu, '').split(/\s+/).filter(Boolean);
-  return words.slice(0, 2).map((w) => w[0]!.toUpperCase()).join('');
+  const words = name
+    .replace(/-/g, ' ')
+    .replace(/[^\p{L}\s]/gu, '')
+    .split(/\s+/)
+    .filter(Boolean);
+  return words
+    .slice(0, 2)
+    .map((w) => w[0]!.toUpperCase())
+    .join('');
 }
 
 export interface CardHandlers {

@@ -174,10 +174,16 @@ function absoluteUrl(raw: string): string {
   try {
     parsed = new URL(raw, base);
   } catch {
-    throw new RecsClientError(CLIENT_CODES.CONFIG, `url: expected the gateway's GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql, got ${JSON.stringify(raw)}`);
+    throw new RecsClientError(
+      CLIENT_CODES.CONFIG,
+      `url: expected the gateway's GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql, got ${JSON.stringify(raw)}`,
+    );
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new RecsClientError(CLIENT_CODES.CONFIG, `url: expected http: or https:, got ${parsed.protocol} (the websocket address is derived from it, or given as wsUrl)`);
+    throw new RecsClientError(
+      CLIENT_CODES.CONFIG,
+      `url: expected http: or https:, got ${parsed.protocol} (the websocket address is derived from it, or given as wsUrl)`,
+    );
   }
   return parsed.href;
 }

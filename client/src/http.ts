@@ -35,6 +35,7 @@ export async function request<R, V>(http: HttpOptions, document: TypedDocumentNo
     throw new RecsClientError(CLIENT_CODES.NETWORK, `the gateway at ${http.url} answered HTTP ${res.status} without a GraphQL body`, { cause: err });
   }
   if (body.errors?.length) throw RecsClientError.fromGraphQL(body.errors);
-  if (body.data === undefined || body.data === null) throw new RecsClientError(CLIENT_CODES.NETWORK, `the gateway at ${http.url} answered HTTP ${res.status} without data`);
+  if (body.data === undefined || body.data === null)
+    throw new RecsClientError(CLIENT_CODES.NETWORK, `the gateway at ${http.url} answered HTTP ${res.status} without data`);
   return body.data;
 }

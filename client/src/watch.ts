@@ -83,9 +83,12 @@ export function watch(socket: Client, userId: string, onList: (list: RecsList) =
 /** What graphql-ws hands to `error`: GraphQL errors, a close event (fatal codes only, since every other is retried) or an Error. */
 function toClientError(err: unknown): RecsClientError {
   if (Array.isArray(err)) return RecsClientError.fromGraphQL(err as GraphQLErrorShape[]);
-  if (err && typeof err === 'object' && 'code' in err && typeof (err).code === 'number') {
+  if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'number') {
     const { code, reason } = err as { code: number; reason?: string };
-    return new RecsClientError(code === 4401 || code === 4403 ? (code === 4401 ? 'UNAUTHENTICATED' : 'FORBIDDEN') : CLIENT_CODES.NETWORK, `the gateway closed the socket (${code}${reason ? `: ${reason}` : ''})`);
+    return new RecsClientError(
+      code === 4401 || code === 4403 ? (code === 4401 ? 'UNAUTHENTICATED' : 'FORBIDDEN') : CLIENT_CODES.NETWORK,
+      `the gateway closed the socket (${code}${reason ? `: ${reason}` : ''})`,
+    );
   }
   return new RecsClientError(CLIENT_CODES.NETWORK, err instanceof Error ? err.message : String(err), { cause: err });
 }

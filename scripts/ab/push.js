@@ -14,9 +14,18 @@ const { catalogue } = require(`${afterRoot}/dist/scripts/bench/workload`);
 const { removeLeftovers } = require('../held-profile/leftovers');
 const id = `bench-abpush${Math.random().toString(16).slice(2, 8)}`;
 const env = (tag) => ({
-  KAFKA_BROKERS: '127.0.0.1:9093', REDIS_URL: 'redis://127.0.0.1:6379', ZOOKEEPER_CONNECT: '127.0.0.1:2181',
-  ZOOKEEPER_ROOT: `/${id}-${tag}`, REDIS_KEY_PREFIX: id, KAFKA_TOPIC_PREFIX: `${id}-${tag}-`, KAFKA_GROUP_ID: `${id}-${tag}-scorer`,
-  KAFKA_PARTITIONS: '6', HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'development', KAFKAJS_NO_PARTITIONER_WARNING: '1',
+  KAFKA_BROKERS: '127.0.0.1:9093',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  ZOOKEEPER_CONNECT: '127.0.0.1:2181',
+  ZOOKEEPER_ROOT: `/${id}-${tag}`,
+  REDIS_KEY_PREFIX: id,
+  KAFKA_TOPIC_PREFIX: `${id}-${tag}-`,
+  KAFKA_GROUP_ID: `${id}-${tag}-scorer`,
+  KAFKA_PARTITIONS: '6',
+  HOST: '127.0.0.1',
+  PORT: '0',
+  NODE_ENV: 'development',
+  KAFKAJS_NO_PARTITIONER_WARNING: '1',
   RECSYS_WS_MAX_SOCKETS_PER_ADDRESS: '1000000',
 });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -26,14 +35,31 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const products = catalogue(id, 200);
   await store.upsertProducts(products);
   const users = Array.from({ length: n }, (_, i) => `${id}-u${i}`);
-  const put = (round) => Promise.all(users.map((u, i) => store.putRecs(u, { generatedAt: new Date().toISOString(), strategy: 'personalized', arm: null,
-    items: Array.from({ length: 10 }, (_, k) => ({ productId: products[(i + k + round) % products.length].id, score: 10 - k, reason: 'ALSO_VIEWED' })) })));
+  const put = (round) =>
+    Promise.all(
+      users.map((u, i) =>
+        store.putRecs(u, {
+          generatedAt: new Date().toISOString(),
+          strategy: 'personalized',
+          arm: null,
+          items: Array.from({ length: 10 }, (_, k) => ({ productId: products[(i + k + round) % products.length].id, score: 10 - k, reason: 'ALSO_VIEWED' })),
+        }),
+      ),
+    );
   await put(0);
-  const kids = {}; const subs = {};
+  const kids = {};
+  const subs = {};
   try {
     kids.before = await require(`${beforeRoot}/dist/scripts/bench/procs`).startChild('gateway', { env: env('b') });
     kids.after = await require(`${afterRoot}/dist/scripts/bench/procs`).startChild('gateway', { env: env('a') });
-    for (const k of ['before', 'after']) subs[k] = await openSubscribers(kids[k].wsUrl, users, () => {}, () => {}, 120_000);
+    for (const k of ['before', 'after'])
+      subs[k] = await openSubscribers(
+        kids[k].wsUrl,
+        users,
+        () => {},
+        () => {},
+        120_000,
+      );
     const sum = { before: 0, after: 0 };
     for (let r = 1; r <= rounds; r++) {
       const c0 = { before: await kids.before.cpu(), after: await kids.after.cpu() };
@@ -57,4 +83,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     for (const k of Object.values(kids)) await k.stop().catch(() => {});
     await removeLeftovers({ redis, kafkajs: require(`${afterRoot}/node_modules/kafkajs`), id, groups: [`${id}-a-scorer`, `${id}-b-scorer`] });
   }
-})().catch((e) => { console.error(e); process.exit(1); });
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -125,7 +125,11 @@ class BaselineResolver {
   }
 
   @Query(() => BaselineRecs)
-  recommendations(@Arg('userId', () => ID) userId: string, @Arg('limit', () => Int, { nullable: true }) limit: number | null, @Ctx() { viewer }: BaselineContext): BaselineRecs {
+  recommendations(
+    @Arg('userId', () => ID) userId: string,
+    @Arg('limit', () => Int, { nullable: true }) limit: number | null,
+    @Ctx() { viewer }: BaselineContext,
+  ): BaselineRecs {
     assertActsFor(viewer, userId);
     return { userId, version: 1, generatedAt: new Date().toISOString(), items: ITEMS.slice(0, limit ?? 10) };
   }
@@ -138,7 +142,11 @@ export async function startBaselineServer(auth: AuthConfig, host = '127.0.0.1'):
   const httpServer = createServer(app);
   const apollo = new ApolloServer<BaselineContext>({ schema, csrfPrevention: true, plugins: [ApolloServerPluginDrainHttpServer({ httpServer })] });
   await apollo.start();
-  app.use('/graphql', express.json({ limit: 256 * 1024 }) /* the gateway's default RECSYS_MAX_BODY_BYTES */, expressMiddleware(apollo, { context: async ({ req }) => ({ viewer: authenticate(req.headers.authorization) }) }));
+  app.use(
+    '/graphql',
+    express.json({ limit: 256 * 1024 }) /* the gateway's default RECSYS_MAX_BODY_BYTES */,
+    expressMiddleware(apollo, { context: async ({ req }) => ({ viewer: authenticate(req.headers.authorization) }) }),
+  );
   await new Promise<void>((resolve) => httpServer.listen(0, host, resolve));
   const { port } = httpServer.address() as AddressInfo;
   return { url: `http://${host}:${port}/graphql`, port, stop: () => apollo.stop() };

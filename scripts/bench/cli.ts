@@ -16,7 +16,10 @@ export const BENCH_CLI: CliDefinition = {
         'scenarios to run (comma-separated; default all): a ingest, b scoring, c push latency,\nd subscribers held, e read, f batched ingest (trackEvents, 500 per call),\ng several gateways (1, 2, 3 scoring processes), h refresh CPU (per subscribed list)',
     },
     profile: { type: 'boolean', description: 'CPU-profile the gateway child (node --cpu-prof) and summarise it in the report' },
-    roles: { type: 'string', description: 'one (default): the gateway in one process; split: api,push and scorer in two;\neach: api, push and scorer in three' },
+    roles: {
+      type: 'string',
+      description: 'one (default): the gateway in one process; split: api,push and scorer in two;\neach: api, push and scorer in three',
+    },
     help: { type: 'boolean', short: 'h', description: 'this text' },
   },
 };

@@ -63,7 +63,12 @@ export interface BenchContext {
   auth: BenchAuth;
 }
 
-export function createContext(options: BenchOptions, env: Record<string, string | undefined>, profileDir: string, redis: { url: string } & RedisMeter): BenchContext {
+export function createContext(
+  options: BenchOptions,
+  env: Record<string, string | undefined>,
+  profileDir: string,
+  redis: { url: string } & RedisMeter,
+): BenchContext {
   const run = randomBytes(3).toString('hex');
   const tty = process.stderr.isTTY;
   let last = 0;

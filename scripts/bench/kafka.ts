@@ -12,7 +12,13 @@ export function benchKafka(brokers: string[]): Kafka {
 
 export const topicsOf = (prefix: string) => Object.values(TOPIC_OF).map((t) => prefix + t);
 
-export async function prefill(kafka: Kafka, prefix: string, partitions: number, events: readonly EventEnvelope[], progress: (sent: number) => void): Promise<void> {
+export async function prefill(
+  kafka: Kafka,
+  prefix: string,
+  partitions: number,
+  events: readonly EventEnvelope[],
+  progress: (sent: number) => void,
+): Promise<void> {
   await withAdmin(kafka, (admin) => ensureTopics(admin, prefix, partitions));
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   await producer.connect();
@@ -60,7 +66,15 @@ export interface DrainResult {
 }
 
 /** Polls the group's lag every `everyMs` until it is 0 or `timeoutMs` passed. */
-export async function followLag(admin: Admin, groupId: string, topics: string[], total: number, timeoutMs: number, progress: (lag: number, s: number) => void, everyMs = 200): Promise<DrainResult> {
+export async function followLag(
+  admin: Admin,
+  groupId: string,
+  topics: string[],
+  total: number,
+  timeoutMs: number,
+  progress: (lag: number, s: number) => void,
+  everyMs = 200,
+): Promise<DrainResult> {
   const started = performance.now();
   const lag: [number, number][] = [];
   let first: { s: number; done: number } | null = null;

@@ -68,7 +68,12 @@ export function summarise(profile: CpuProfile): ProfileSummary {
 
 export function renderSummary(s: ProfileSummary, top = 15): string {
   const busy = s.byArea.filter((a) => a.area !== 'idle').reduce((n, a) => n + a.ms, 0);
-  const lines = [`Sampled ${(s.totalMs / 1000).toFixed(1)} s of CPU profile, ${(busy / 1000).toFixed(1)} s busy (not idle).`, '', '| area | self ms | share |', '|---|---:|---:|'];
+  const lines = [
+    `Sampled ${(s.totalMs / 1000).toFixed(1)} s of CPU profile, ${(busy / 1000).toFixed(1)} s busy (not idle).`,
+    '',
+    '| area | self ms | share |',
+    '|---|---:|---:|',
+  ];
   for (const a of s.byArea.slice(0, 12)) lines.push(`| ${a.area} | ${a.ms.toFixed(0)} | ${(a.share * 100).toFixed(1)}% |`);
   lines.push('', '| function | where | self ms | share |', '|---|---|---:|---:|');
   for (const f of s.byFunction.filter((f) => f.name !== '(idle)').slice(0, top)) {

@@ -60,6 +60,9 @@ export async function writeReport(dir: string, results: readonly ScenarioResult[
     for (const p of r.profiles) md.push(`### CPU profile: ${p.label}`, '', p.summary, '');
   }
   await writeFile(path.join(dir, 'report.md'), `${md.join('\n')}\n`);
-  await writeFile(path.join(dir, 'results.json'), `${JSON.stringify({ info, rows, results: results.map((r) => ({ id: r.id, title: r.title, notes: r.notes, raw: r.raw })) }, null, 2)}\n`);
+  await writeFile(
+    path.join(dir, 'results.json'),
+    `${JSON.stringify({ info, rows, results: results.map((r) => ({ id: r.id, title: r.title, notes: r.notes, raw: r.raw })) }, null, 2)}\n`,
+  );
   return path.join(dir, 'report.md');
 }

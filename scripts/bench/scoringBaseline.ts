@@ -16,9 +16,20 @@ export interface ScoringBaselineOptions {
   mix: Record<string, number>;
 }
 
-const STATE = JSON.stringify({ recent: Array.from({ length: 20 }, (_, i) => ({ p: `p-${i}`, t: 1_700_000_000_000 + i })), cart: [], purchased: [], cats: { c1: 3 }, seen: Array.from({ length: 20 }, (_, i) => `e-${i}`) });
+const STATE = JSON.stringify({
+  recent: Array.from({ length: 20 }, (_, i) => ({ p: `p-${i}`, t: 1_700_000_000_000 + i })),
+  cart: [],
+  purchased: [],
+  cats: { c1: 3 },
+  seen: Array.from({ length: 20 }, (_, i) => `e-${i}`),
+});
 const RECENT = JSON.stringify(Array.from({ length: 10 }, (_, i) => ({ p: `p-${i}`, t: 1_700_000_000_000 + i })));
-const DOC = JSON.stringify({ userId: 'u', version: 1, generatedAt: new Date(0).toISOString(), items: Array.from({ length: 20 }, (_, i) => ({ productId: `p-${i}`, score: 1, reason: 'ALSO_VIEWED' })) });
+const DOC = JSON.stringify({
+  userId: 'u',
+  version: 1,
+  generatedAt: new Date(0).toISOString(),
+  items: Array.from({ length: 20 }, (_, i) => ({ productId: `p-${i}`, score: 1, reason: 'ALSO_VIEWED' })),
+});
 
 export async function startScoringBaseline(o: ScoringBaselineOptions): Promise<{ stop(): Promise<void> }> {
   const redis = new Redis(o.redisUrl, { lazyConnect: true });
@@ -54,23 +65,57 @@ export async function startScoringBaseline(o: ScoringBaselineOptions): Promise<{
           let n = (carry.get(command) ?? 0) + perEvent;
           for (; n >= 1; n -= 1) {
             switch (command) {
-              case 'zincrby': pipeline.zincrby(`${p}:{p:${prod}}:covis`, 1, u); break;
-              case 'zadd': pipeline.zadd(`${p}:{p:${prod}}:users`, 'GT', Date.now(), u); break;
-              case 'zrevrange': pipeline.zrevrange(`${p}:{p:${prod}}:covis`, 0, 19, 'WITHSCORES'); break;
-              case 'zcard': pipeline.zcard(`${p}:{p:${prod}}:covis`); break;
-              case 'zremrangebyrank': pipeline.zremrangebyrank(`${p}:{p:${prod}}:covis`, 0, -201); break;
-              case 'set': pipeline.set(`${p}:{u:${u}}:state`, STATE); break;
-              case 'hget': pipeline.hget(`${p}:{p:${prod}}:wm`, 'src'); break;
-              case 'hset': pipeline.hset(`${p}:{p:${prod}}:wm`, 'src', offset); break;
-              case 'hmget': pipeline.hmget(`${p}:{p:${prod}}:wm`, 'src', 'x', 'n'); break;
-              case 'pexpire': pipeline.pexpire(`${p}:{p:${prod}}:covis`, 86_400_000); break;
-              case 'pexpireat': pipeline.pexpireat(`${p}:{p:${prod}}:covis`, Date.now() + 86_400_000); break;
-              case 'pexpiretime': pipeline.pexpiretime(`${p}:{u:${u}}:state`); break;
-              case 'exists': pipeline.exists(`${p}:{u:${u}}:recs`); break;
-              case 'incr': pipeline.incr(`${p}:{u:${u}}:recver`); break;
-              case 'publish': pipeline.publish(`${p}:recs:${u}`, DOC); break;
-              case 'smembers': pipeline.smembers(`${p}:outofstock`); break;
-              default: pipeline.get(`${p}:{u:${u}}:state`); break; // get, and anything rarer
+              case 'zincrby':
+                pipeline.zincrby(`${p}:{p:${prod}}:covis`, 1, u);
+                break;
+              case 'zadd':
+                pipeline.zadd(`${p}:{p:${prod}}:users`, 'GT', Date.now(), u);
+                break;
+              case 'zrevrange':
+                pipeline.zrevrange(`${p}:{p:${prod}}:covis`, 0, 19, 'WITHSCORES');
+                break;
+              case 'zcard':
+                pipeline.zcard(`${p}:{p:${prod}}:covis`);
+                break;
+              case 'zremrangebyrank':
+                pipeline.zremrangebyrank(`${p}:{p:${prod}}:covis`, 0, -201);
+                break;
+              case 'set':
+                pipeline.set(`${p}:{u:${u}}:state`, STATE);
+                break;
+              case 'hget':
+                pipeline.hget(`${p}:{p:${prod}}:wm`, 'src');
+                break;
+              case 'hset':
+                pipeline.hset(`${p}:{p:${prod}}:wm`, 'src', offset);
+                break;
+              case 'hmget':
+                pipeline.hmget(`${p}:{p:${prod}}:wm`, 'src', 'x', 'n');
+                break;
+              case 'pexpire':
+                pipeline.pexpire(`${p}:{p:${prod}}:covis`, 86_400_000);
+                break;
+              case 'pexpireat':
+                pipeline.pexpireat(`${p}:{p:${prod}}:covis`, Date.now() + 86_400_000);
+                break;
+              case 'pexpiretime':
+                pipeline.pexpiretime(`${p}:{u:${u}}:state`);
+                break;
+              case 'exists':
+                pipeline.exists(`${p}:{u:${u}}:recs`);
+                break;
+              case 'incr':
+                pipeline.incr(`${p}:{u:${u}}:recver`);
+                break;
+              case 'publish':
+                pipeline.publish(`${p}:recs:${u}`, DOC);
+                break;
+              case 'smembers':
+                pipeline.smembers(`${p}:outofstock`);
+                break;
+              default:
+                pipeline.get(`${p}:{u:${u}}:state`);
+                break; // get, and anything rarer
             }
           }
           carry.set(command, n);

@@ -10,7 +10,13 @@ export interface SendResult {
   seconds: number;
 }
 
-export async function sendAtRate(count: number, rate: number, maxInFlight: number, send: (i: number) => Promise<boolean>, progress: (i: number) => void): Promise<SendResult> {
+export async function sendAtRate(
+  count: number,
+  rate: number,
+  maxInFlight: number,
+  send: (i: number) => Promise<boolean>,
+  progress: (i: number) => void,
+): Promise<SendResult> {
   const gap = 1000 / rate;
   const started = performance.now();
   let inFlight = 0;
@@ -27,7 +33,10 @@ export async function sendAtRate(count: number, rate: number, maxInFlight: numbe
     }
     inFlight++;
     const p: Promise<void> = send(i)
-      .then((ok) => void (ok || failed++), () => void failed++)
+      .then(
+        (ok) => void (ok || failed++),
+        () => void failed++,
+      )
       .finally(() => {
         inFlight--;
         pending.delete(p);
@@ -61,20 +70,24 @@ export function trackView(url: string, userId: string, productId: string, author
 
 function post(url: string, body: string, authorization: string): Promise<boolean> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => {
-        try {
-          const answer = JSON.parse(text) as { data?: { trackView?: { accepted?: boolean } } };
-          resolve(answer.data?.trackView?.accepted === true);
-        } catch {
-          resolve(false); // not JSON (a proxy's error page): refused
-        }
-      });
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          try {
+            const answer = JSON.parse(text) as { data?: { trackView?: { accepted?: boolean } } };
+            resolve(answer.data?.trackView?.accepted === true);
+          } catch {
+            resolve(false); // not JSON (a proxy's error page): refused
+          }
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', (err) => reject(Object.assign(err, { reused: req.reusedSocket })));
     req.end(body);
   });

@@ -52,7 +52,10 @@ export async function waitFor(test: () => boolean | Promise<boolean>, ms: number
 
 /** Prometheus text format: the value of one series (exact name with labels), or NaN; summed when the text holds several processes' scrapes. */
 export function promSample(text: string, series: string): number {
-  const values = text.split('\n').filter((l) => l.startsWith(`${series} `)).map((l) => Number(l.slice(series.length + 1)));
+  const values = text
+    .split('\n')
+    .filter((l) => l.startsWith(`${series} `))
+    .map((l) => Number(l.slice(series.length + 1)));
   return values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0);
 }
 

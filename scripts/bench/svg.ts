@@ -25,7 +25,8 @@ function niceCeil(v: number): number {
   return 10 * p;
 }
 
-const short = (v: number) => (Math.abs(v) >= 10_000 ? `${(v / 1000).toFixed(0)}k` : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(1) : v.toPrecision(2));
+const short = (v: number) =>
+  Math.abs(v) >= 10_000 ? `${(v / 1000).toFixed(0)}k` : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(1) : v.toPrecision(2);
 
 export function lineChart(series: readonly Series[], o: ChartOptions): string {
   const width = 760;
@@ -52,7 +53,9 @@ export function lineChart(series: readonly Series[], o: ChartOptions): string {
   }
   const x = (v: number) => m.left + ((v - xmin) / (xmax - xmin)) * pw;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+  );
   out.push(`<rect width="${width}" height="${height}" fill="white"/>`);
   out.push(`<text x="${m.left}" y="22" font-size="15" font-weight="bold">${esc(o.title)}</text>`);
   for (const t of ticks) {
@@ -74,7 +77,10 @@ export function lineChart(series: readonly Series[], o: ChartOptions): string {
   }
   series.forEach((s, i) => {
     const colour = COLOURS[i % COLOURS.length]!;
-    const pts = s.points.filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b)).map(([a, b]) => `${x(a).toFixed(1)},${y(b).toFixed(1)}`).join(' ');
+    const pts = s.points
+      .filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b))
+      .map(([a, b]) => `${x(a).toFixed(1)},${y(b).toFixed(1)}`)
+      .join(' ');
     out.push(`<polyline fill="none" stroke="${colour}" stroke-width="2" points="${pts}"><title>${esc(s.name)}</title></polyline>`);
     const ly = m.top + 10 + i * 20;
     out.push(`<line x1="${m.left + pw + 16}" y1="${ly}" x2="${m.left + pw + 40}" y2="${ly}" stroke="${colour}" stroke-width="3"/>`);

@@ -34,7 +34,14 @@ export async function openSubscribers(
   const deadline = Date.now() + timeoutMs;
   for (let i = 0; i < userIds.length && Date.now() < deadline; i += wave) {
     for (const userId of userIds.slice(i, i + wave)) {
-      const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, keepAlive: 0, connectionParams: { authorization: authorization(userId) } });
+      const client = createClient({
+        url: wsUrl,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        lazy: false,
+        keepAlive: 0,
+        connectionParams: { authorization: authorization(userId) },
+      });
       client.on('error', () => {});
       clients.push(client);
       client.subscribe<{ recommendationsUpdated: { version: number } }>(

@@ -59,7 +59,14 @@ export async function runRetentionSoak(o: SoakOptions): Promise<SoakResult> {
     const user = `s${n}`;
     const p1 = `p${n % products}`;
     const p2 = `p${(n * 7 + 3) % products}`;
-    const state = { ...emptyUserState(), recent: [{ p: p2, t: Date.now() }, { p: p1, t: Date.now() - 1 }], seen: [`e${n}a`, `e${n}b`] };
+    const state = {
+      ...emptyUserState(),
+      recent: [
+        { p: p2, t: Date.now() },
+        { p: p1, t: Date.now() - 1 },
+      ],
+      seen: [`e${n}a`, `e${n}b`],
+    };
     await store.saveUsers(new Map([[user, state]]), new Map([[user, '']]));
     await store.applyDeltas('view-events/0', [
       { offset: offset++, delta: { kind: 'session', product: p1, user, at: Date.now() } },

@@ -22,12 +22,7 @@ export async function stackDown(opts: { paths: StackPaths; print: (line: string)
   } else {
     const ours = state.parts.filter((p) => p.startedByUs && p.pid);
     // Kafka nodes first and together (controlled shutdown needs the quorum), then the rest.
-    const stop = async (kind: PartKind) =>
-      Promise.all(
-        ours
-          .filter((p) => p.kind === kind)
-          .map((p) => stopPart(p, print)),
-      );
+    const stop = async (kind: PartKind) => Promise.all(ours.filter((p) => p.kind === kind).map((p) => stopPart(p, print)));
     await stop('kafka');
     await Promise.all([stop('zookeeper'), stop('redis'), stop('redis-node')]);
     for (const p of state.parts.filter((x) => !x.startedByUs)) {

@@ -66,11 +66,7 @@ export function jarsCached(paths: StackPaths, component: JarComponent): boolean 
  * Makes sure .stack/jars/<component> holds the jar set; downloads it with Maven when missing.
  * Returns the classpath (`dir/*`, expanded by java itself).
  */
-export async function ensureJars(
-  paths: StackPaths,
-  component: JarComponent,
-  print: (line: string) => void,
-): Promise<string> {
+export async function ensureJars(paths: StackPaths, component: JarComponent, print: (line: string) => void): Promise<string> {
   const dir = jarDir(paths, component);
   if (!jarsCached(paths, component)) {
     if (!hasMaven()) {
@@ -85,15 +81,7 @@ export async function ensureJars(
     mkdirSync(paths.jars, { recursive: true });
     print(`  downloading ${component} jars from Maven Central (first run only) ...`);
     const started = Date.now();
-    const { code, output } = await run('mvn', [
-      '-q',
-      '-B',
-      '-Dstyle.color=never',
-      '-f',
-      pom,
-      'dependency:copy-dependencies',
-      `-DoutputDirectory=${tmp}`,
-    ]);
+    const { code, output } = await run('mvn', ['-q', '-B', '-Dstyle.color=never', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${tmp}`]);
     if (code !== 0) {
       rmSync(tmp, { recursive: true, force: true });
       throw new StackSetupError(`mvn could not copy the ${component} jars (exit ${code}):\n${output.trim()}`);

@@ -137,12 +137,7 @@ export interface TopicReport {
 }
 
 /** Creates the topics that are missing; reports partitions and replication of each. */
-export async function ensureTopics(
-  admin: Admin,
-  topics: string[],
-  numPartitions: number,
-  replicationFactor: number,
-): Promise<TopicReport[]> {
+export async function ensureTopics(admin: Admin, topics: string[], numPartitions: number, replicationFactor: number): Promise<TopicReport[]> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t));
   if (missing.length > 0) {

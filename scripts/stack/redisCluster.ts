@@ -32,12 +32,26 @@ export function clusterAddresses(nodes: ClusterNode[]): string {
 
 /** A node's CLUSTER INFO as fields, or null when it does not answer (or is not in cluster mode). */
 export async function clusterInfo(host: string, port: number, timeoutMs = 2000): Promise<Record<string, string> | null> {
-  const client = new Redis({ host, port, lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  const client = new Redis({
+    host,
+    port,
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
     const raw = (await client.call('CLUSTER', 'INFO')) as string;
-    return Object.fromEntries(raw.split(/\r?\n/).filter((l) => l.includes(':')).map((l) => l.split(':', 2) as [string, string]));
+    return Object.fromEntries(
+      raw
+        .split(/\r?\n/)
+        .filter((l) => l.includes(':'))
+        .map((l) => l.split(':', 2) as [string, string]),
+    );
   } catch {
     return null;
   } finally {
@@ -57,7 +71,9 @@ async function planNode(node: ClusterNode, prev: PartState | undefined): Promise
   if (prev?.startedByUs && isOurs(prev.pid, prev.marker)) return 'running';
   if (await tcpOpen(node.host, node.port)) {
     if ((await clusterInfo(node.host, node.port)) !== null) return 'external';
-    throw new StackSetupError(`Port ${node.port} is taken by something that does not answer as a cluster-mode Redis; the local cluster needs ports ${CLUSTER_BASE_PORT}-${CLUSTER_BASE_PORT + CLUSTER_NODES - 1}.`);
+    throw new StackSetupError(
+      `Port ${node.port} is taken by something that does not answer as a cluster-mode Redis; the local cluster needs ports ${CLUSTER_BASE_PORT}-${CLUSTER_BASE_PORT + CLUSTER_NODES - 1}.`,
+    );
   }
   return 'start';
 }
@@ -82,7 +98,17 @@ export async function startClusterNodes(opts: ClusterUpOptions): Promise<Cluster
   for (const [i, node] of nodes.entries()) {
     const plan = plans[i];
     if (plan === 'external' && !opts.previous(node.name)) {
-      opts.record({ name: node.name, kind: 'redis-node', host: node.host, port: node.port, pid: null, startedByUs: false, marker: '', logFile: null, dataDir: null });
+      opts.record({
+        name: node.name,
+        kind: 'redis-node',
+        host: node.host,
+        port: node.port,
+        pid: null,
+        startedByUs: false,
+        marker: '',
+        logFile: null,
+        dataDir: null,
+      });
     }
     if (plan !== 'start') continue;
     const dataDir = join(opts.dataDir, node.name);
@@ -92,19 +118,41 @@ export async function startClusterNodes(opts: ClusterUpOptions): Promise<Cluster
     const pid = await spawnDetached({
       command: server!,
       args: [
-        '--port', String(node.port), '--bind', node.host,
-        '--cluster-enabled', 'yes',
+        '--port',
+        String(node.port),
+        '--bind',
+        node.host,
+        '--cluster-enabled',
+        'yes',
         // Relative to --dir: a fresh node identity for every fresh stack (down removes the data dir).
-        '--cluster-config-file', 'nodes.conf',
-        '--cluster-node-timeout', '5000',
-        '--save', '', '--appendonly', 'no',
-        '--dir', dataDir, '--daemonize', 'no',
+        '--cluster-config-file',
+        'nodes.conf',
+        '--cluster-node-timeout',
+        '5000',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dataDir,
+        '--daemonize',
+        'no',
       ],
       logFile,
       cwd: opts.cwd,
     });
     // redis-server retitles itself "redis-server 127.0.0.1:7000 [cluster]": the address is the marker.
-    opts.record({ name: node.name, kind: 'redis-node', host: node.host, port: node.port, pid, startedByUs: true, marker: `${node.host}:${node.port}`, logFile, dataDir });
+    opts.record({
+      name: node.name,
+      kind: 'redis-node',
+      host: node.host,
+      port: node.port,
+      pid,
+      startedByUs: true,
+      marker: `${node.host}:${node.port}`,
+      logFile,
+      dataDir,
+    });
     opts.print(`  started ${node.name} (pid ${pid}) on ${node.host}:${node.port}`);
   }
   return nodes;
@@ -122,12 +170,15 @@ export async function formCluster(nodes: ClusterNode[], deadline: number, print:
   if (info && Number(info.cluster_known_nodes) === 1) {
     const cli = which('redis-cli');
     if (!cli) throw new StackSetupError('--redis-cluster needs redis-cli to form the cluster: apt-get install -y redis-tools');
-    const res = spawnSync(cli, ['--cluster', 'create', ...nodes.map((n) => `${n.host}:${n.port}`), '--cluster-replicas', '1', '--cluster-yes'], { encoding: 'utf8' });
+    const res = spawnSync(cli, ['--cluster', 'create', ...nodes.map((n) => `${n.host}:${n.port}`), '--cluster-replicas', '1', '--cluster-yes'], {
+      encoding: 'utf8',
+    });
     if (res.status !== 0) throw new StackSetupError(`redis-cli --cluster create failed (exit ${res.status}):\n${res.stdout}\n${res.stderr}`);
     print(`  formed the Redis cluster: ${nodes.length / 2} primaries, ${nodes.length / 2} replicas`);
   }
   while (!(await clusterOk(nodes))) {
-    if (Date.now() > deadline) throw new StackSetupError('Timed out waiting for the Redis cluster to report cluster_state:ok on every node. Clean up with: npm run stack:down');
+    if (Date.now() > deadline)
+      throw new StackSetupError('Timed out waiting for the Redis cluster to report cluster_state:ok on every node. Clean up with: npm run stack:down');
     await new Promise((r) => setTimeout(r, 250));
   }
   print(`  ✓ redis cluster ${clusterAddresses(nodes)} (cluster_state:ok on every node)`);

@@ -69,16 +69,16 @@ export function printTable(rows: StatusRow[], print: (line: string) => void): vo
   const header = ['PART', 'PID', 'ADDRESS', 'ANSWERING', 'STARTED BY', 'LOG'];
   const cells = rows.map((r) => [r.part, r.pid, r.address, r.answering ? 'yes' : 'NO', r.startedBy, r.log]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
-  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((v, i) => v.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   print(line(header));
   for (const c of cells) print(line(c));
 }
 
-export async function stackStatus(opts: {
-  paths: StackPaths;
-  targets: StackTargets;
-  print: (line: string) => void;
-}): Promise<boolean> {
+export async function stackStatus(opts: { paths: StackPaths; targets: StackTargets; print: (line: string) => void }): Promise<boolean> {
   const state = readState(opts.paths.stateFile);
   const rows = await statusRows(opts.paths, opts.targets, state);
   printTable(rows, opts.print);
@@ -86,7 +86,9 @@ export async function stackStatus(opts: {
     const cluster = state.parts.filter((p) => p.kind === 'redis-node');
     if (cluster.length > 0) opts.print(`\nRedis Cluster: REDIS_CLUSTER_NODES=${cluster.map((p) => `${p.host}:${p.port}`).join(',')}`);
     opts.print('');
-    opts.print(`${state.brokers}-broker stack from ${state.createdAt} (cluster id ${state.clusterId}); state: ${relative(opts.paths.repoRoot, opts.paths.stateFile)}`);
+    opts.print(
+      `${state.brokers}-broker stack from ${state.createdAt} (cluster id ${state.clusterId}); state: ${relative(opts.paths.repoRoot, opts.paths.stateFile)}`,
+    );
   } else {
     opts.print('');
     opts.print('No stack state: stack:up has not started anything (or stack:down removed it).');

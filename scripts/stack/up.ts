@@ -57,9 +57,7 @@ export async function stackUp(opts: UpOptions): Promise<void> {
   }
   const brokers = opts.brokers ?? state?.brokers ?? 1;
   if (state && state.brokers !== brokers) {
-    throw new StackSetupError(
-      `A ${state.brokers}-broker stack is running. Stop it first: npm run stack:down, then npm run stack:up -- --brokers ${brokers}`,
-    );
+    throw new StackSetupError(`A ${state.brokers}-broker stack is running. Stop it first: npm run stack:down, then npm run stack:up -- --brokers ${brokers}`);
   }
   const fresh = state === null;
   if (fresh) {
@@ -120,7 +118,17 @@ export async function stackUp(opts: UpOptions): Promise<void> {
         logFile: logFile('zookeeper'),
         cwd: paths.repoRoot,
       });
-      record({ name: 'zookeeper', kind: 'zookeeper', host: targets.zookeeper.host, port: targets.zookeeper.port, pid, startedByUs: true, marker, logFile: logFile('zookeeper'), dataDir });
+      record({
+        name: 'zookeeper',
+        kind: 'zookeeper',
+        host: targets.zookeeper.host,
+        port: targets.zookeeper.port,
+        pid,
+        startedByUs: true,
+        marker,
+        logFile: logFile('zookeeper'),
+        dataDir,
+      });
       print(`  started zookeeper (pid ${pid}) on ${targets.zookeeper.host}:${targets.zookeeper.port}`);
     }
     if (kafkaClasspath) {
@@ -172,19 +180,60 @@ export async function stackUp(opts: UpOptions): Promise<void> {
       logFile: logFile('redis'),
       cwd: paths.repoRoot,
     });
-    record({ name: 'redis', kind: 'redis', host, port: targets.redis.port, pid, startedByUs: true, marker: 'redis-server', logFile: logFile('redis'), dataDir });
+    record({
+      name: 'redis',
+      kind: 'redis',
+      host,
+      port: targets.redis.port,
+      pid,
+      startedByUs: true,
+      marker: 'redis-server',
+      logFile: logFile('redis'),
+      dataDir,
+    });
     print(`  started redis-server (pid ${pid}) on ${host}:${targets.redis.port}`);
   }
   // Parts already answering that stack:up did not start are recorded too (down leaves them alone).
   if (zkPlan === 'external' && !previous('zookeeper')) {
-    record({ name: 'zookeeper', kind: 'zookeeper', host: targets.zookeeper.host, port: targets.zookeeper.port, pid: null, startedByUs: false, marker: '', logFile: null, dataDir: null });
+    record({
+      name: 'zookeeper',
+      kind: 'zookeeper',
+      host: targets.zookeeper.host,
+      port: targets.zookeeper.port,
+      pid: null,
+      startedByUs: false,
+      marker: '',
+      logFile: null,
+      dataDir: null,
+    });
   }
   if (redisPlan === 'external' && !previous('redis')) {
-    record({ name: 'redis', kind: 'redis', host: targets.redis.host, port: targets.redis.port, pid: null, startedByUs: false, marker: '', logFile: null, dataDir: null });
+    record({
+      name: 'redis',
+      kind: 'redis',
+      host: targets.redis.host,
+      port: targets.redis.port,
+      pid: null,
+      startedByUs: false,
+      marker: '',
+      logFile: null,
+      dataDir: null,
+    });
   }
   for (const node of nodes) {
     if (kafkaPlan.get(node.name) === 'external' && !previous(node.name)) {
-      record({ name: node.name, kind: 'kafka', host: node.host, port: node.port, nodeId: node.id, pid: null, startedByUs: false, marker: '', logFile: null, dataDir: null });
+      record({
+        name: node.name,
+        kind: 'kafka',
+        host: node.host,
+        port: node.port,
+        nodeId: node.id,
+        pid: null,
+        startedByUs: false,
+        marker: '',
+        logFile: null,
+        dataDir: null,
+      });
     }
   }
   writeState(paths.stateFile, next);
@@ -271,8 +320,7 @@ async function planRedis(targets: StackTargets, prev: PartState | undefined): Pr
 function portTaken(port: number, what: string, variable: string): StackSetupError {
   const owner = portOwner(port);
   return new StackSetupError(
-    `Port ${port} is taken by ${owner ?? 'another process'}, which does not answer as ${what}.\n` +
-      `  Stop it, or set ${variable} to another address.`,
+    `Port ${port} is taken by ${owner ?? 'another process'}, which does not answer as ${what}.\n` + `  Stop it, or set ${variable} to another address.`,
   );
 }
 
@@ -283,16 +331,15 @@ interface Waiter {
   done: boolean;
 }
 
-async function waitAll(
-  state: StackState,
-  nodes: KafkaNode[],
-  targets: StackTargets,
-  timeoutMs: number,
-  print: (line: string) => void,
-): Promise<void> {
+async function waitAll(state: StackState, nodes: KafkaNode[], targets: StackTargets, timeoutMs: number, print: (line: string) => void): Promise<void> {
   const part = (name: string) => state.parts.find((p) => p.name === name);
   const waiters: Waiter[] = [
-    { label: `zookeeper ${targets.zookeeper.host}:${targets.zookeeper.port} (ruok)`, part: part('zookeeper'), check: () => zookeeperAnswers(targets.zookeeper.host, targets.zookeeper.port), done: false },
+    {
+      label: `zookeeper ${targets.zookeeper.host}:${targets.zookeeper.port} (ruok)`,
+      part: part('zookeeper'),
+      check: () => zookeeperAnswers(targets.zookeeper.host, targets.zookeeper.port),
+      done: false,
+    },
     { label: `redis ${targets.redis.url} (PING)`, part: part('redis'), check: () => redisAnswers(targets.redis.url), done: false },
     ...nodes.map((node) => ({
       label: `${node.name} ${node.host}:${node.port} (metadata)`,
@@ -337,7 +384,12 @@ async function waitAll(
     }
     if (Date.now() - lastProgress >= 2000) {
       lastProgress = Date.now();
-      print(`  … still waiting for ${waiters.filter((w) => !w.done).map((w) => w.label.split(' ')[0]).join(', ')} (${secs(Date.now() - started)})`);
+      print(
+        `  … still waiting for ${waiters
+          .filter((w) => !w.done)
+          .map((w) => w.label.split(' ')[0])
+          .join(', ')} (${secs(Date.now() - started)})`,
+      );
     }
     await sleep(250);
   }

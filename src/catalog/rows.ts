@@ -88,7 +88,12 @@ export async function* readJsonlRows(source: ChunkSource): AsyncGenerator<Catalo
     }
     const unknown = Object.keys(value).filter((k) => !known.has(k));
     if (unknown.length > 0) {
-      yield { line, fields: null, error: `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; expected ${COLUMNS.join(', ')}`, bytes };
+      yield {
+        line,
+        fields: null,
+        error: `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; expected ${COLUMNS.join(', ')}`,
+        bytes,
+      };
       continue;
     }
     yield { line, fields: value, error: null, bytes };

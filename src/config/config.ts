@@ -161,7 +161,10 @@ export function gatewayPort(env: Env): number {
 }
 
 function hostPorts(env: Env, name: string): string[] {
-  const list = (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (env[name] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (list.length === 0) throw new ConfigError(name, 'expected host:port[,host:port...], got nothing');
   for (const item of list) {
     if (!/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/.test(item)) {
@@ -306,11 +309,16 @@ export function loadConfig(env: Env = process.env): Config {
       sessionTimeoutMs: int(env, 'KAFKA_SESSION_TIMEOUT_MS', 10000, 6000, 300000),
     };
     const cluster = given('REDIS_CLUSTER_NODES');
-    const url = cluster ? null : env.REDIS_URL ?? '';
+    const url = cluster ? null : (env.REDIS_URL ?? '');
     if (url !== null && !/^rediss?:\/\/[^\s]+$/.test(url)) {
       throw new ConfigError('REDIS_URL', `expected redis://host:port, got "${url}"`);
     }
-    redis = { url, clusterNodes: cluster ? hostPorts(env, 'REDIS_CLUSTER_NODES') : null, keyPrefix: env.REDIS_KEY_PREFIX || 'rs', commandTimeoutMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 2000, 50, 60000) };
+    redis = {
+      url,
+      clusterNodes: cluster ? hostPorts(env, 'REDIS_CLUSTER_NODES') : null,
+      keyPrefix: env.REDIS_KEY_PREFIX || 'rs',
+      commandTimeoutMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 2000, 50, 60000),
+    };
     zookeeper = {
       connect: hostPorts(env, 'ZOOKEEPER_CONNECT').join(','),
       root: env.ZOOKEEPER_ROOT || '/recsys',
@@ -323,7 +331,10 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   if (mode === 'embedded' && given('ZOOKEEPER_AUTH')) {
-    throw new ConfigError('ZOOKEEPER_AUTH', 'set, but embedded mode has no ZooKeeper (its flags live in the process); set the three servers for distributed mode, or unset it');
+    throw new ConfigError(
+      'ZOOKEEPER_AUTH',
+      'set, but embedded mode has no ZooKeeper (its flags live in the process); set the three servers for distributed mode, or unset it',
+    );
   }
 
   const auth = loadAuthConfig(env, production);

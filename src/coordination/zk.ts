@@ -3,16 +3,7 @@
 // Why the bound: node-zookeeper-client queues a request made while it is disconnected until it
 // reconnects, and never answers a request queued on a client whose session expired. A caller
 // that awaits ZooKeeper must therefore give up on its own; the late answer, if any, is ignored.
-import {
-  ACL,
-  CreateMode,
-  Exception,
-  Id,
-  Permission,
-  type Client,
-  type Event,
-  type Stat,
-} from 'node-zookeeper-client';
+import { ACL, CreateMode, Exception, Id, Permission, type Client, type Event, type Stat } from 'node-zookeeper-client';
 import { UnavailableError } from '../errors';
 
 export { ACL, CreateMode, Exception, Id, Permission };
@@ -68,8 +59,7 @@ export interface OpOptions {
 /** The node's data as UTF-8 (empty string for no data); rejects with NO_NODE when it is missing. */
 export function getData(client: Client, path: string, { watcher, timeoutMs = DEFAULT_OP_TIMEOUT_MS }: OpOptions = {}) {
   return bounded<{ text: string; stat: Stat }>(`getData ${path}`, timeoutMs, (done) => {
-    const cb = (err: Error | Exception | null, data: Buffer | null, stat: Stat) =>
-      done(err, { text: data ? data.toString('utf8') : '', stat });
+    const cb = (err: Error | Exception | null, data: Buffer | null, stat: Stat) => done(err, { text: data ? data.toString('utf8') : '', stat });
     if (watcher) client.getData(path, watcher, cb as never);
     else client.getData(path, cb as never);
   });
@@ -176,8 +166,7 @@ export function isValidNodeName(name: string): boolean {
  * retrying, with nothing sent. Falls back to `close()` if the internals are not there.
  */
 export function discardClient(client: Client): void {
-  const manager = (client as unknown as { connectionManager?: { setState?: (s: number) => void; socket?: { destroy(): void } } })
-    .connectionManager;
+  const manager = (client as unknown as { connectionManager?: { setState?: (s: number) => void; socket?: { destroy(): void } } }).connectionManager;
   const SESSION_EXPIRED = -3; // ConnectionManager.STATES.SESSION_EXPIRED in node-zookeeper-client 1.1.x
   if (!manager || typeof manager.setState !== 'function') {
     client.close();

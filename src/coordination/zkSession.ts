@@ -179,7 +179,10 @@ export class ZooKeeperSession {
       return;
     }
     if (Date.now() - this.handshake.since < this.handshakeTimeoutMs) return;
-    this.logger.warn({ connect: this.connectString, waitedMs: Date.now() - this.handshake.since }, 'zookeeper accepted the connection but never answered the handshake; reconnecting');
+    this.logger.warn(
+      { connect: this.connectString, waitedMs: Date.now() - this.handshake.since },
+      'zookeeper accepted the connection but never answered the handshake; reconnecting',
+    );
     this.handshake = null;
     socket.destroy(); // the client reconnects, as after any lost connection
   }

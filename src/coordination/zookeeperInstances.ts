@@ -52,7 +52,6 @@ export function sortBySequence(nodes: readonly string[]): string[] {
   return [...nodes].sort((a, b) => sequenceOf(a) - sequenceOf(b) || (a < b ? -1 : 1));
 }
 
-
 export class ZooKeeperInstances implements InstanceRegistry {
   private readonly session: ZooKeeperSession;
   private readonly dir: string;

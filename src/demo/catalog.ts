@@ -75,9 +75,7 @@ const ROWS: Record<DemoCategory, Row[]> = {
 
 /** About forty products in six categories, in a stable order (category by category). */
 export const DEMO_CATALOG: readonly Product[] = Object.freeze(
-  DEMO_CATEGORIES.flatMap((category) =>
-    ROWS[category].map(([id, name, price]) => Object.freeze({ id, name, category, price, inStock: true, imageUrl: null })),
-  ),
+  DEMO_CATEGORIES.flatMap((category) => ROWS[category].map(([id, name, price]) => Object.freeze({ id, name, category, price, inStock: true, imageUrl: null }))),
 );
 
 /** Demo shoppers for the page's user switcher and the simulator. */

@@ -22,12 +22,15 @@ export async function checkRedis(options: RedisCheckOptions): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const key = `${DOCTOR_KEY_PREFIX}:${process.pid}-${randomBytes(4).toString('hex')}`;
   let lastError: Error | undefined;
-  const client = createRedisClient({ url: options.url, clusterNodes: options.clusterNodes ?? null }, {
-    lazyConnect: true,
-    connectTimeout: Math.min(timeoutMs, 5000),
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-  });
+  const client = createRedisClient(
+    { url: options.url, clusterNodes: options.clusterNodes ?? null },
+    {
+      lazyConnect: true,
+      connectTimeout: Math.min(timeoutMs, 5000),
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => null,
+    },
+  );
   client.on('error', (err: Error) => (lastError = err));
   client.on('connect', () => print('Connected to Redis.'));
   try {

@@ -32,9 +32,7 @@ export async function checkZooKeeper(options: ZooKeeperCheckOptions): Promise<vo
     client.connect();
     await within('ZooKeeper', remaining(deadline), `connecting to ${connect}`, connected);
     print('Connected to Zookeeper.');
-    await call<string>(`create ${path}`, (cb) =>
-      client.create(path, Buffer.from('Hello Zookeeper'), zookeeper.CreateMode.EPHEMERAL, (err, p) => cb(err, p)),
-    );
+    await call<string>(`create ${path}`, (cb) => client.create(path, Buffer.from('Hello Zookeeper'), zookeeper.CreateMode.EPHEMERAL, (err, p) => cb(err, p)));
     print('Znode created.');
     const data = await call<Buffer>(`getData ${path}`, (cb) => client.getData(path, (err, d) => cb(err, d)));
     const text = data?.toString('utf8') ?? '';

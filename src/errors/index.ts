@@ -21,11 +21,7 @@ export class RecsysError extends Error {
   readonly retriable: boolean;
   readonly details: Record<string, unknown>;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { cause?: unknown; retriable?: boolean; details?: Record<string, unknown> } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; retriable?: boolean; details?: Record<string, unknown> } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -114,10 +110,14 @@ export class RateLimitedError extends RecsysError {
  */
 export class StaleWriteError extends RecsysError {
   constructor(source: string, userIds: string[]) {
-    super(ErrorCode.STALE_WRITE, `${source}: the stored state of ${userIds.length} user(s) changed since this batch loaded it (${userIds.slice(0, 5).join(', ')}${userIds.length > 5 ? ', ...' : ''}); not written, the batch is left uncommitted`, {
-      retriable: true,
-      details: { source, refused: userIds.length },
-    });
+    super(
+      ErrorCode.STALE_WRITE,
+      `${source}: the stored state of ${userIds.length} user(s) changed since this batch loaded it (${userIds.slice(0, 5).join(', ')}${userIds.length > 5 ? ', ...' : ''}); not written, the batch is left uncommitted`,
+      {
+        retriable: true,
+        details: { source, refused: userIds.length },
+      },
+    );
   }
 }
 

@@ -9,17 +9,7 @@ import { MetricAccumulator } from './metrics';
 import { createMethod, defaultMethodKeys, findMethod, METHODS } from './methods';
 import { parseMethodList, parseMethodSpec, type MethodSpec } from './methods/options';
 import { comparePaired, renderPaired, type PairedComparison } from './paired';
-import {
-  SESSION_GAP_MS,
-  assignSessions,
-  detectFormat,
-  firstLineOf,
-  isFormat,
-  parseFile,
-  FORMATS,
-  type DatasetFormat,
-  type ParseReport,
-} from './parsers';
+import { SESSION_GAP_MS, assignSessions, detectFormat, firstLineOf, isFormat, parseFile, FORMATS, type DatasetFormat, type ParseReport } from './parsers';
 import type { MethodResult } from './protocols/common';
 import { evaluateSessionRec, sessionRecWork, splitSessionRec } from './protocols/sessionrec';
 import { evaluateStream, planStream, streamWork } from './protocols/stream';
@@ -45,25 +35,40 @@ export const EVAL_CLI: CliDefinition = {
     format: { type: 'string', value: '<f>', description: `${FORMATS.join(' | ')} (default: detected from the file)` },
     protocol: { type: 'string', value: '<p>', description: 'session-rec | stream (default: session-rec for session-rec files, else stream)' },
     k: { type: 'string', value: '<n>', description: 'list length K (default 20)' },
-    methods: { type: 'string', value: '<list>', description: 'comma-separated, each key[:option=value...] (default: all)\ne.g. sknn,vsknn:k=500:sample_size=5000:weighting_score=div:idf_weighting=5' },
+    methods: {
+      type: 'string',
+      value: '<list>',
+      description: 'comma-separated, each key[:option=value...] (default: all)\ne.g. sknn,vsknn:k=500:sample_size=5000:weighting_score=div:idf_weighting=5',
+    },
     paired: {
       type: 'string',
       value: '<A> <B>',
-      description: 'run two methods (instead of --methods) and print each one\'s HR@K / MRR@K, A − B and\nits 95% paired bootstrap interval, e.g. --paired ours vstan',
+      description:
+        "run two methods (instead of --methods) and print each one's HR@K / MRR@K, A − B and\nits 95% paired bootstrap interval, e.g. --paired ours vstan",
     },
     json: { type: 'boolean', description: 'print machine-readable results on stdout' },
     plot: { type: 'string', value: '<file.svg>', description: 'write an SVG chart of HR@1..K per method' },
     'limit-events': { type: 'string', value: '<n>', description: 'read at most n events' },
     'test-days': { type: 'string', value: '<d>', description: 'session-rec protocol: test = sessions ending in the last d days (default 1)' },
     'test-fraction': { type: 'string', value: '<f>', description: 'stream protocol: predict the last f of the time span (default 0.2)' },
-    'session-gap-minutes': { type: 'string', value: '<m>', description: 'sessions end after m minutes of inactivity where the data has no session id (default 30)' },
+    'session-gap-minutes': {
+      type: 'string',
+      value: '<m>',
+      description: 'sessions end after m minutes of inactivity where the data has no session id (default 30)',
+    },
     served: {
       type: 'boolean',
-      description: 'replay the dataset in time order through a running gateway (trackEvents batches), read each\nshopper\'s list just before their event, and compare HR@K / MRR@K with the offline stream\nreplay of the same events (paired); the offline method is --methods (default ours:keepViewed=false)',
+      description:
+        "replay the dataset in time order through a running gateway (trackEvents batches), read each\nshopper's list just before their event, and compare HR@K / MRR@K with the offline stream\nreplay of the same events (paired); the offline method is --methods (default ours:keepViewed=false)",
     },
     url: { type: 'string', value: '<url>', description: 'with --served: the gateway (default http://127.0.0.1:$PORT/graphql; loopback only)' },
     limit: { type: 'string', value: '<n>', description: 'with --served: read at most n events (as --limit-events)' },
-    speed: { type: 'string', value: '<x>', description: 'with --served: pace batches at x data seconds per second instead of waiting until\neach batch is scored (lists may then lag behind their shopper)' },
+    speed: {
+      type: 'string',
+      value: '<x>',
+      description:
+        'with --served: pace batches at x data seconds per second instead of waiting until\neach batch is scored (lists may then lag behind their shopper)',
+    },
     batch: { type: 'string', value: '<n>', description: 'with --served: events per trackEvents call, 1..500 (default 500)' },
     quiet: { type: 'boolean', description: 'no progress bar' },
     help: { type: 'boolean', description: '' },
@@ -189,7 +194,7 @@ export function parseCliArgs(argv: string[], registry: readonly MethodDefinition
   if (testFraction >= 1) throw new UsageError('--test-fraction must be below 1');
   return {
     dataset: values.dataset,
-    format: (values.format) ?? null,
+    format: values.format ?? null,
     protocol,
     k: positive('k', values.k, 20, true),
     methods,
@@ -251,7 +256,9 @@ export async function runEval(opts: CliOptions, io: CliIo, registry: readonly Me
   const sessionsAssigned = assignSessions(events, opts.sessionGapMs);
   if (events.length === 0) throw new UsageError(`no events could be read from ${opts.dataset} (bad rows: ${report.badRows})`);
   if (!opts.quiet) {
-    log(`read ${report.eventsEmitted} events from ${report.linesRead} lines; ${report.badRows} bad rows${sessionsAssigned ? `; ${sessionsAssigned} sessions cut at ${opts.sessionGapMs / 60_000} min gaps` : ''}`);
+    log(
+      `read ${report.eventsEmitted} events from ${report.linesRead} lines; ${report.badRows} bad rows${sessionsAssigned ? `; ${sessionsAssigned} sessions cut at ${opts.sessionGapMs / 60_000} min gaps` : ''}`,
+    );
   }
   if (opts.served) return runServedEval(opts, events, io, registry, { format, report, sessionsAssigned, started });
   const results: MethodResult[] = [];
@@ -291,7 +298,12 @@ export async function runEval(opts: CliOptions, io: CliIo, registry: readonly Me
     confidence: '95% percentile bootstrap over test sessions (1000 resamples, seed 42)',
     results,
     ...(opts.paired
-      ? { paired: comparePaired({ method: opts.methods[0]!.text, predictions: predictions[0]! }, { method: opts.methods[1]!.text, predictions: predictions[1]! }) }
+      ? {
+          paired: comparePaired(
+            { method: opts.methods[0]!.text, predictions: predictions[0]! },
+            { method: opts.methods[1]!.text, predictions: predictions[1]! },
+          ),
+        }
       : {}),
     elapsedMs: Date.now() - started,
   };
@@ -346,9 +358,15 @@ export function renderHuman(r: EvalReport): string {
   const lines: string[] = [];
   lines.push(`dataset   ${r.dataset} (${r.format}), protocol ${r.protocol}, K=${r.k}`);
   const p = r.parse;
-  lines.push(`parsed    ${p.eventsEmitted} events from ${p.linesRead} lines${p.stoppedAtLimit ? ' (stopped at --limit-events)' : ''}; raw types ${JSON.stringify(p.rawTypes)}`);
+  lines.push(
+    `parsed    ${p.eventsEmitted} events from ${p.linesRead} lines${p.stoppedAtLimit ? ' (stopped at --limit-events)' : ''}; raw types ${JSON.stringify(p.rawTypes)}`,
+  );
   if (p.badRows > 0) {
-    lines.push(`bad rows  ${p.badRows}: ${Object.entries(p.badByReason).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    lines.push(
+      `bad rows  ${p.badRows}: ${Object.entries(p.badByReason)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
     for (const [reason, examples] of Object.entries(p.badExamples)) {
       for (const ex of examples) lines.push(`          line ${ex.line} (${reason}): ${ex.text}`);
     }
@@ -360,7 +378,9 @@ export function renderHuman(r: EvalReport): string {
     lines.push(`train     ${s.trainEvents} events / ${s.trainSessions} sessions / ${s.trainItems} items`);
     lines.push(`test      ${s.testEvents} events / ${s.testSessions} sessions / ${s.testItems} items -> ${s.predictions} predictions`);
   } else {
-    lines.push(`stream    ${s.events} events / ${s.sessions} sessions / ${s.items} items; warm-up ${s.warmupEvents} events, test ${s.testEvents} events -> ${s.predictions} predictions`);
+    lines.push(
+      `stream    ${s.events} events / ${s.sessions} sessions / ${s.items} items; warm-up ${s.warmupEvents} events, test ${s.testEvents} events -> ${s.predictions} predictions`,
+    );
     lines.push(`test from ${new Date(s.testStart!).toISOString()} to ${new Date(s.end!).toISOString()}`);
   }
   lines.push('');

@@ -184,11 +184,7 @@ export interface SessionTotals {
  * One draw of sessions serves every statistic, so statistics built from two methods' totals over
  * the same sessions (their difference) are resampled paired.
  */
-export function sessionBootstrap(
-  n: Float64Array,
-  sums: readonly Float64Array[],
-  { resamples, seed }: { resamples: number; seed: number },
-): Interval[] {
+export function sessionBootstrap(n: Float64Array, sums: readonly Float64Array[], { resamples, seed }: { resamples: number; seed: number }): Interval[] {
   const G = n.length;
   if (G === 0 || resamples <= 0) return sums.map(() => ({ low: 0, high: 0 }));
   const rand = mulberry32(seed);

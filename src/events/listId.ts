@@ -25,7 +25,11 @@ export function encodeListId(ref: ListRef): string {
 
 /** The list a listId names; an InvalidInputError on `field` when it is not one the gateway gave out. */
 export function decodeListId(listId: unknown, field: string): ListRef {
-  const bad = () => new InvalidInputError(field, `not a listId this gateway gave out (take it from the list's listId field), got ${JSON.stringify(String(listId).slice(0, 80))}`);
+  const bad = () =>
+    new InvalidInputError(
+      field,
+      `not a listId this gateway gave out (take it from the list's listId field), got ${JSON.stringify(String(listId).slice(0, 80))}`,
+    );
   if (typeof listId !== 'string' || listId.length === 0 || listId.length > 200 || !/^[\w-]+$/.test(listId)) throw bad();
   let raw: unknown;
   try {
@@ -56,7 +60,10 @@ export function checkFromRecommendation(value: unknown, at: string): FromRecomme
   const { listId, position } = value as { listId?: unknown; position?: unknown };
   decodeListId(listId, `${field}.listId`);
   if (typeof position !== 'number' || !Number.isInteger(position) || position < 0 || position > MAX_POSITION) {
-    throw new InvalidInputError(`${field}.position`, `must be the item's place in the list, a whole number from 0 (the first) to ${MAX_POSITION}, got ${JSON.stringify(position)}`);
+    throw new InvalidInputError(
+      `${field}.position`,
+      `must be the item's place in the list, a whole number from 0 (the first) to ${MAX_POSITION}, got ${JSON.stringify(position)}`,
+    );
   }
   return { listId: listId as string, position };
 }

@@ -86,11 +86,7 @@ export function viewEnvelope(input: CommonInput & { productId?: unknown }, now =
   return { ...common(input, now, at), type: 'view', productId: checkId(`${at}.productId`, input.productId) };
 }
 
-export function addToCartEnvelope(
-  input: CommonInput & { productId?: unknown; quantity?: unknown },
-  now = Date.now(),
-  at = 'input',
-): AddToCartEnvelope {
+export function addToCartEnvelope(input: CommonInput & { productId?: unknown; quantity?: unknown }, now = Date.now(), at = 'input'): AddToCartEnvelope {
   return {
     ...common(input, now, at),
     type: 'add_to_cart',
@@ -99,11 +95,7 @@ export function addToCartEnvelope(
   };
 }
 
-export function purchaseEnvelope(
-  input: CommonInput & { orderId?: unknown; items?: unknown },
-  now = Date.now(),
-  at = 'input',
-): PurchaseEnvelope {
+export function purchaseEnvelope(input: CommonInput & { orderId?: unknown; items?: unknown }, now = Date.now(), at = 'input'): PurchaseEnvelope {
   const base = common(input, now, at);
   const orderId = checkId(`${at}.orderId`, input.orderId);
   if (!Array.isArray(input.items) || input.items.length === 0) {

@@ -69,7 +69,12 @@ function bounded<T>(items: T[], max: number): T[] {
 /** The state after `input`, and what it adds to the counters (nothing when it was counted before). */
 export function attribute(before: AttributionState, input: AttributionInput, windowMs: number): { state: AttributionState; increments: Increment[] } {
   if (before.seen.includes(input.id)) return { state: before, increments: [] };
-  const state: AttributionState = { seen: bounded([...before.seen, input.id], ATTRIBUTION_BOUNDS.seen), clicks: [...before.clicks], pending: [...before.pending], marks: [...before.marks] };
+  const state: AttributionState = {
+    seen: bounded([...before.seen, input.id], ATTRIBUTION_BOUNDS.seen),
+    clicks: [...before.clicks],
+    pending: [...before.pending],
+    marks: [...before.marks],
+  };
   const increments: Increment[] = [];
   const add = (ref: ListRef, metric: Metric, by: number, at: number) => {
     if (by !== 0) increments.push({ experiment: ref.experiment, arm: ref.arm, strategy: ref.strategy, metric, by, at });

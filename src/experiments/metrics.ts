@@ -32,7 +32,8 @@ export function registerExperimentMetrics(registry: Registry, experiments: () =>
     for (const name of (await counter.experiments()).slice(-MAX_EXPERIMENTS)) {
       const report = await counter.report(name);
       for (const arm of report.arms) {
-        for (const s of arm.strategies) rows.push({ labels: { experiment: name, arm: arm.arm, strategy: s.strategy }, values: Object.fromEntries(lists.map((m) => [m, s[m]])) });
+        for (const s of arm.strategies)
+          rows.push({ labels: { experiment: name, arm: arm.arm, strategy: s.strategy }, values: Object.fromEntries(lists.map((m) => [m, s[m]])) });
         rows.push({ labels: { experiment: name, arm: arm.arm, strategy: '*' }, values: Object.fromEntries(shoppers.map((m) => [m, arm[m]])) });
       }
     }

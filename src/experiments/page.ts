@@ -29,7 +29,9 @@ export function renderRatePlot(series: readonly SeriesPoint[], arms: readonly st
   const ymax = Math.min(1, ticks * step);
   const x = (t: number) => m.left + (t1 === t0 ? pw / 2 : ((t - t0) / (t1 - t0)) * pw);
   const y = (v: number) => m.top + ph - (v / ymax) * ph;
-  const out: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(title)}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`];
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(title)}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+  ];
   out.push(`<text x="${m.left}" y="18" font-size="13" font-weight="bold">${esc(title)}</text>`);
   for (let t = 0; t <= ticks; t++) {
     const v = Math.min(1, t * step);
@@ -39,7 +41,9 @@ export function renderRatePlot(series: readonly SeriesPoint[], arms: readonly st
   out.push(`<line x1="${m.left}" y1="${m.top + ph}" x2="${m.left + pw}" y2="${m.top + ph}" stroke="#333"/>`);
   if (usable.length > 0) {
     const clock = (t: number) => new Date(t).toISOString().slice(11, 19);
-    out.push(`<text x="${m.left}" y="${height - 12}">${clock(t0)} UTC</text><text x="${m.left + pw}" y="${height - 12}" text-anchor="end">${clock(t1)} UTC</text>`);
+    out.push(
+      `<text x="${m.left}" y="${height - 12}">${clock(t0)} UTC</text><text x="${m.left + pw}" y="${height - 12}" text-anchor="end">${clock(t1)} UTC</text>`,
+    );
   } else {
     out.push(`<text x="${m.left + pw / 2}" y="${m.top + ph / 2}" text-anchor="middle" fill="#777">no shoppers counted yet</text>`);
   }
@@ -49,7 +53,9 @@ export function renderRatePlot(series: readonly SeriesPoint[], arms: readonly st
     if (line.length > 0) out.push(`<polyline fill="none" stroke="${colour}" stroke-width="2" points="${line.join(' ')}"/>`);
     // Markers too: a run shorter than two buckets is a single point.
     for (const xy of line) out.push(`<circle cx="${xy.split(',')[0]}" cy="${xy.split(',')[1]}" r="2.5" fill="${colour}"/>`);
-    out.push(`<rect x="${m.left + pw + 14}" y="${m.top + i * 18}" width="12" height="3" fill="${colour}"/><text x="${m.left + pw + 30}" y="${m.top + i * 18 + 5}">${esc(arm)}</text>`);
+    out.push(
+      `<rect x="${m.left + pw + 14}" y="${m.top + i * 18}" width="12" height="3" fill="${colour}"/><text x="${m.left + pw + 30}" y="${m.top + i * 18 + 5}">${esc(arm)}</text>`,
+    );
   });
   out.push('</svg>');
   return out.join('');
@@ -57,7 +63,8 @@ export function renderRatePlot(series: readonly SeriesPoint[], arms: readonly st
 
 export function renderExperimentPage(report: ExperimentReport, experiments: readonly string[]): string {
   const arms = report.arms;
-  const row = (label: string, cell: (a: (typeof arms)[number]) => string) => `<tr><th scope="row">${label}</th>${arms.map((a) => `<td>${cell(a)}</td>`).join('')}</tr>`;
+  const row = (label: string, cell: (a: (typeof arms)[number]) => string) =>
+    `<tr><th scope="row">${label}</th>${arms.map((a) => `<td>${cell(a)}</td>`).join('')}</tr>`;
   const table = `<table class="arms"><thead><tr><th></th>${arms.map((a, i) => `<th scope="col">${esc(a.arm)}${i === 0 && arms.length > 1 ? ' <small>(control)</small>' : ''}</th>`).join('')}</tr></thead><tbody>
 ${row('Strategy', (a) => esc(a.strategies.map((s) => s.strategy).join(', ')))}
 ${row('Shoppers', (a) => String(a.shoppers))}
@@ -71,7 +78,10 @@ ${row('Revenue', (a) => money.format(a.revenue))}
 ${row('Click-through (shoppers)', (a) => interval(a.clickThrough))}
 ${row('Conversion (shoppers)', (a) => interval(a.conversion))}
 </tbody></table>`;
-  const comparisons = report.comparisons.length === 0 ? '' : `<table class="diff"><thead><tr><th>Arm vs control</th><th>Rate</th><th>Difference (points)</th><th>95 % always-valid interval</th><th>Verdict</th></tr></thead><tbody>
+  const comparisons =
+    report.comparisons.length === 0
+      ? ''
+      : `<table class="diff"><thead><tr><th>Arm vs control</th><th>Rate</th><th>Difference (points)</th><th>95 % always-valid interval</th><th>Verdict</th></tr></thead><tbody>
 ${report.comparisons.map((c) => `<tr class="${c.winner ? 'win' : ''}"><td>${esc(c.arm)} vs ${esc(c.control)}</td><td>${c.metric === 'conversion' ? 'conversion' : 'click-through'}</td><td>${c.difference ? points(c.difference.estimate) : '–'}</td><td>${c.difference ? `[${points(c.difference.low)}, ${points(c.difference.high)}]` : '–'}</td><td>${esc(c.verdict)}</td></tr>`).join('\n')}
 </tbody></table>`;
   const others = experiments.filter((e) => e !== report.experiment);

@@ -35,7 +35,10 @@ type ScriptedRedis = RedisClient & { recsSaveAttribution(numKeys: number, ...arg
 
 export class RedisExperimentStore implements ExperimentStore {
   private readonly redis: ScriptedRedis;
-  constructor(redis: RedisClient, private readonly prefix: string) {
+  constructor(
+    redis: RedisClient,
+    private readonly prefix: string,
+  ) {
     redis.defineCommand('recsSaveAttribution', { lua: SAVE_ATTRIBUTION });
     this.redis = redis as ScriptedRedis;
   }
@@ -73,8 +76,16 @@ export class RedisExperimentStore implements ExperimentStore {
   }
 
   async totals(experiment: string): Promise<ExperimentTotals> {
-    const keys = Array.from({ length: EXPERIMENT_SHARDS }, (_, shard) => [`${this.tag(shard)}:exp:${experiment}:counts`, `${this.tag(shard)}:exp:${experiment}:series`]).flat();
-    const replies = (await pipelinedOrThrow(this.redis, keys, (key) => key, (pipeline, key) => pipeline.hgetall(key))) as Record<string, string>[];
+    const keys = Array.from({ length: EXPERIMENT_SHARDS }, (_, shard) => [
+      `${this.tag(shard)}:exp:${experiment}:counts`,
+      `${this.tag(shard)}:exp:${experiment}:series`,
+    ]).flat();
+    const replies = (await pipelinedOrThrow(
+      this.redis,
+      keys,
+      (key) => key,
+      (pipeline, key) => pipeline.hgetall(key),
+    )) as Record<string, string>[];
     const out: ExperimentTotals = { counts: new Map(), series: new Map() };
     replies.forEach((hash, i) => {
       const into = i % 2 === 0 ? out.counts : out.series;
@@ -85,13 +96,23 @@ export class RedisExperimentStore implements ExperimentStore {
 
   async experiments(): Promise<string[]> {
     const keys = Array.from({ length: EXPERIMENT_SHARDS }, (_, shard) => `${this.tag(shard)}:exps`);
-    const replies = (await pipelinedOrThrow(this.redis, keys, (key) => key, (pipeline, key) => pipeline.smembers(key))) as string[][];
+    const replies = (await pipelinedOrThrow(
+      this.redis,
+      keys,
+      (key) => key,
+      (pipeline, key) => pipeline.smembers(key),
+    )) as string[][];
     return [...new Set(replies.flat())].sort();
   }
 
   async clear(): Promise<void> {
     await scanEach(this.redis, `${this.prefix}:{x:*`, 1000, async (keys) => {
-      await pipelinedOrThrow(this.redis, keys, (key) => key, (pipeline, key) => pipeline.unlink(key));
+      await pipelinedOrThrow(
+        this.redis,
+        keys,
+        (key) => key,
+        (pipeline, key) => pipeline.unlink(key),
+      );
     });
   }
 }

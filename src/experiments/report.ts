@@ -76,9 +76,23 @@ export function buildReport(experiment: string, totals: ExperimentTotals, armOrd
   const count = (arm: string, strategy: string, metric: Metric) => totals.counts.get(`${arm}|${strategy}|${metric}`) ?? 0;
 
   const armReports = arms.map((arm): ArmReport => {
-    const strategies = [...new Set([...totals.counts.keys()].map((f) => f.split('|')).filter(([a, s]) => a === arm && s !== '*').map(([, s]) => s!))].sort();
+    const strategies = [
+      ...new Set(
+        [...totals.counts.keys()]
+          .map((f) => f.split('|'))
+          .filter(([a, s]) => a === arm && s !== '*')
+          .map(([, s]) => s!),
+      ),
+    ].sort();
     const perStrategy = strategies.map((strategy): StrategyCounts => {
-      const [lists, items, clicks, carts, purchases, cents] = COUNT_METRICS.map((m) => count(arm, strategy, m)) as [number, number, number, number, number, number];
+      const [lists, items, clicks, carts, purchases, cents] = COUNT_METRICS.map((m) => count(arm, strategy, m)) as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
       return { strategy, lists, items, clicks, carts, purchases, revenue: cents / 100 };
     });
     const sum = (key: keyof Counts) => perStrategy.reduce((s, c) => s + c[key], 0);
@@ -120,7 +134,9 @@ export function buildReport(experiment: string, totals: ExperimentTotals, armOrd
   }
   // The winner on conversion: the best arm that beats the control, or the control when it beats every other arm.
   const onConversion = comparisons.filter((c) => c.metric === 'conversion');
-  const beating = armReports.filter((a) => onConversion.some((c) => c.arm === a.arm && c.winner === a.arm)).sort((a, b) => b.conversion.estimate - a.conversion.estimate);
+  const beating = armReports
+    .filter((a) => onConversion.some((c) => c.arm === a.arm && c.winner === a.arm))
+    .sort((a, b) => b.conversion.estimate - a.conversion.estimate);
   const winner = beating[0]?.arm ?? (onConversion.length > 0 && onConversion.every((c) => c.winner === control!.arm) ? control!.arm : null);
   return {
     experiment,
@@ -128,7 +144,12 @@ export function buildReport(experiment: string, totals: ExperimentTotals, armOrd
     alpha: ALPHA,
     arms: armReports,
     comparisons,
-    verdict: armReports.length < 2 ? (armReports.length === 0 ? 'no lists counted yet' : `one arm only (${armReports[0]!.arm}): nothing to compare`) : sentences.join('. '),
+    verdict:
+      armReports.length < 2
+        ? armReports.length === 0
+          ? 'no lists counted yet'
+          : `one arm only (${armReports[0]!.arm}): nothing to compare`
+        : sentences.join('. '),
     winner,
     series: cumulativeSeries(totals.series, arms),
   };
@@ -139,8 +160,15 @@ function compare(control: ArmReport, other: ArmReport, metric: ComparedMetric): 
   const diff = difference(x(control), control.shoppers, x(other), other.shoppers);
   const base = { arm: other.arm, control: control.arm, metric, difference: diff };
   const points = (d: number) => `${(Math.abs(d) * 100).toFixed(1)} points`;
-  if (diff && diff.low > 0) return { ...base, winner: other.arm, moreShoppersNeeded: 0, verdict: `${other.arm} beats ${control.arm} on ${LABEL[metric]} (+${points(diff.estimate)})` };
-  if (diff && diff.high < 0) return { ...base, winner: control.arm, moreShoppersNeeded: 0, verdict: `${control.arm} beats ${other.arm} on ${LABEL[metric]} (+${points(diff.estimate)})` };
+  if (diff && diff.low > 0)
+    return { ...base, winner: other.arm, moreShoppersNeeded: 0, verdict: `${other.arm} beats ${control.arm} on ${LABEL[metric]} (+${points(diff.estimate)})` };
+  if (diff && diff.high < 0)
+    return {
+      ...base,
+      winner: control.arm,
+      moreShoppersNeeded: 0,
+      verdict: `${control.arm} beats ${other.arm} on ${LABEL[metric]} (+${points(diff.estimate)})`,
+    };
   const needed = moreShoppersNeeded(x(control), control.shoppers, x(other), other.shoppers);
   const tail =
     needed === null

@@ -23,7 +23,18 @@ function table(header: string[], rows: string[][]): string {
 export function formatReport(report: ReportLike): string {
   const arms = table(
     ['arm', 'shoppers', 'lists', 'items', 'clicks', 'carts', 'purchases', 'revenue', 'click-through [95% CI]', 'conversion [95% CI]'],
-    report.arms.map((a) => [a.arm, String(a.shoppers), String(a.lists), String(a.items), String(a.clicks), String(a.carts), String(a.purchases), a.revenue.toFixed(2), ci(a.clickThrough), ci(a.conversion)]),
+    report.arms.map((a) => [
+      a.arm,
+      String(a.shoppers),
+      String(a.lists),
+      String(a.items),
+      String(a.clicks),
+      String(a.carts),
+      String(a.purchases),
+      a.revenue.toFixed(2),
+      ci(a.clickThrough),
+      ci(a.conversion),
+    ]),
   );
   const comparisons = table(
     ['arm vs control', 'rate', 'difference (points) [95% always-valid]', 'verdict'],

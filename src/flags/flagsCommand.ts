@@ -90,7 +90,7 @@ export async function runFlagsCommand(args: readonly string[], ctx: FlagsCommand
     if (!isNoAuth(err)) throw err;
     throw new FlagCommandError(
       `ZooKeeper refused the write (NoAuth): ${flagsDir(ctx.root)} is write-protected and ` +
-        (ctx.auth ? `ZOOKEEPER_AUTH's user "${ctx.auth.user}" is not its owner` : 'ZOOKEEPER_AUTH is not set; set it to the owner\'s user:password'),
+        (ctx.auth ? `ZOOKEEPER_AUTH's user "${ctx.auth.user}" is not its owner` : "ZOOKEEPER_AUTH is not set; set it to the owner's user:password"),
     );
   }
 }

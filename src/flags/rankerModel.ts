@@ -34,13 +34,17 @@ const NAME = /^[\w.-]{1,60}$/;
 /** A model as the flag or a model file gives it; an InvalidInputError names the field that is wrong. */
 export function parseRankerModel(value: unknown, where: string): RankerModel {
   const v = value as { name?: unknown; weights?: unknown } | null;
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InvalidInputError(where, `expected {"name": ..., "weights": {...}}, got ${JSON.stringify(value)?.slice(0, 80)}`);
-  if (typeof v.name !== 'string' || !NAME.test(v.name)) throw new InvalidInputError(`${where}.name`, `expected 1 to 60 letters, digits, '.', '_' or '-', got ${JSON.stringify(v.name)}`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new InvalidInputError(where, `expected {"name": ..., "weights": {...}}, got ${JSON.stringify(value)?.slice(0, 80)}`);
+  if (typeof v.name !== 'string' || !NAME.test(v.name))
+    throw new InvalidInputError(`${where}.name`, `expected 1 to 60 letters, digits, '.', '_' or '-', got ${JSON.stringify(v.name)}`);
   const w = v.weights as Record<string, unknown> | undefined;
-  if (typeof w !== 'object' || w === null || Array.isArray(w)) throw new InvalidInputError(`${where}.weights`, `expected an object of feature weights, got ${JSON.stringify(w)}`);
+  if (typeof w !== 'object' || w === null || Array.isArray(w))
+    throw new InvalidInputError(`${where}.weights`, `expected an object of feature weights, got ${JSON.stringify(w)}`);
   const weights: Partial<Record<FeatureName, number>> = {};
   for (const [key, weight] of Object.entries(w)) {
-    if (!(FEATURES as readonly string[]).includes(key)) throw new InvalidInputError(`${where}.weights.${key}`, `unknown feature; known: ${FEATURES.join(', ')}`);
+    if (!(FEATURES as readonly string[]).includes(key))
+      throw new InvalidInputError(`${where}.weights.${key}`, `unknown feature; known: ${FEATURES.join(', ')}`);
     if (typeof weight !== 'number' || !Number.isFinite(weight) || Math.abs(weight) > 1e6) {
       throw new InvalidInputError(`${where}.weights.${key}`, `expected a number from -1e6 to 1e6, got ${JSON.stringify(weight)}`);
     }

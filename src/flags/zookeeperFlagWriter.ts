@@ -67,12 +67,25 @@ export class ZooKeeperFlagWriter implements FlagWriter {
  * ACL, and warns when it does not (znodes made before the variable was set stay writable by anyone
  * until `npm run flags -- protect`). Returns the unsubscribe.
  */
-export function warnWhenUnprotected({ session, root, auth, logger }: { session: ZooKeeperSession; root: string; auth: ZooKeeperAuth; logger: Logger }): () => void {
+export function warnWhenUnprotected({
+  session,
+  root,
+  auth,
+  logger,
+}: {
+  session: ZooKeeperSession;
+  root: string;
+  auth: ZooKeeperAuth;
+  logger: Logger;
+}): () => void {
   return session.on('session', (client) => {
     flagsDirHasAcl(client, root, writeProtectedAcl(auth)).then(
       (has) => {
         if (has === false) {
-          logger.warn({ dir: flagsDir(root), user: auth.user }, 'ZOOKEEPER_AUTH is set but the flags znode is writable by others: run npm run flags -- protect');
+          logger.warn(
+            { dir: flagsDir(root), user: auth.user },
+            'ZOOKEEPER_AUTH is set but the flags znode is writable by others: run npm run flags -- protect',
+          );
         } else {
           logger.info({ dir: flagsDir(root), user: auth.user, created: has !== null }, "flags znode writable by ZOOKEEPER_AUTH's user only (once created)");
         }

@@ -39,7 +39,6 @@ export interface ZooKeeperFlagsStatus {
   invalidKeys: FlagKey[];
 }
 
-
 export class ZooKeeperFlags implements FlagProvider {
   private readonly session: ZooKeeperSession;
   private readonly dir: string;
@@ -230,9 +229,7 @@ export class ZooKeeperFlags implements FlagProvider {
       }
     }
     const present = new Set(children);
-    await Promise.all(
-      FLAG_KEYS.map(async (key) => (present.has(key) ? this.readKey(client, generation, key) : this.apply(key, null))),
-    );
+    await Promise.all(FLAG_KEYS.map(async (key) => (present.has(key) ? this.readKey(client, generation, key) : this.apply(key, null))));
   }
 
   /** Reads one flag and re-sets its data watch; a missing node means the default applies. */

@@ -195,10 +195,16 @@ export class LiveHub {
     this.entries.set(userId, entry);
     // After the feed's connection came back, pushes may have been missed: offer the current list
     // (after a Redis loss it is recomputed with a higher version; see nextVersion).
-    const resync = () => void this.recommender.current(userId).then((recs) => entry.offer(recs), () => undefined);
-    entry.subscribed = this.feed.subscribe(userId, (recs) => entry.offer(recs), resync).then((unsubscribe) => {
-      entry.unsubscribe = unsubscribe;
-    });
+    const resync = () =>
+      void this.recommender.current(userId).then(
+        (recs) => entry.offer(recs),
+        () => undefined,
+      );
+    entry.subscribed = this.feed
+      .subscribe(userId, (recs) => entry.offer(recs), resync)
+      .then((unsubscribe) => {
+        entry.unsubscribe = unsubscribe;
+      });
     return entry;
   }
 

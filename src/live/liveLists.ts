@@ -65,7 +65,14 @@ export function startLiveLists(options: LiveListsOptions): LiveLists {
     let found = 0;
     for (let i = 0; i < userIds.length; i += READ_CHUNK) {
       const chunk = userIds.slice(i, i + READ_CHUNK);
-      const lists = await Promise.all(chunk.map((userId) => store.readRecs(userId).then((r) => r.recs, () => null)));
+      const lists = await Promise.all(
+        chunk.map((userId) =>
+          store.readRecs(userId).then(
+            (r) => r.recs,
+            () => null,
+          ),
+        ),
+      );
       chunk.forEach((userId, j) => {
         if (lists[j]?.items.some((item) => gone.has(item.productId))) {
           found += 1;

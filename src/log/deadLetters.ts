@@ -41,7 +41,11 @@ export class KafkaDeadLetters implements DeadLetterSink {
   private connected: Promise<void> | null = null;
   readonly topic: string;
 
-  constructor(kafka: Kafka, topicPrefix: string, private readonly onSetAside?: (letter: DeadLetter) => void) {
+  constructor(
+    kafka: Kafka,
+    topicPrefix: string,
+    private readonly onSetAside?: (letter: DeadLetter) => void,
+  ) {
     this.topic = deadLetterTopic(topicPrefix);
     // Rare writes, each awaited before a commit: no idempotence needed (a duplicate letter is harmless).
     this.producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2_000 } });

@@ -49,7 +49,12 @@ export interface KafkaPublisherOptions {
 
 export interface PublisherHealth {
   ok: boolean;
-  detail: { lastAckAt: string | null; failingSince: string | null; lastError: string | null; /** Events queued behind the request in flight. */ waiting: number };
+  detail: {
+    lastAckAt: string | null;
+    failingSince: string | null;
+    lastError: string | null;
+    /** Events queued behind the request in flight. */ waiting: number;
+  };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -367,26 +372,28 @@ export class KafkaEventConsumer implements EventConsumer {
       // the session timeout (the group would evict us and re-deliver it all).
       eachBatchAutoResolve: false,
       autoCommitInterval: this.options.commitIntervalMs ?? 200,
-      eachBatch: ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => serializer.run(batch.partition, async () => {
-        for (let start = 0; start < batch.messages.length; start += chunk) {
-          if (!isRunning() || isStale()) return; // rebalanced or stopping: the rest comes again
-          const messages = batch.messages.slice(start, start + chunk);
-          const consumed: ConsumedBatch = { source: `${batch.topic}/${batch.partition}`, records: [], invalid: [] };
-          for (const message of messages) {
-            if (isDoctorMessage(message.headers)) continue; // `npm run doctor`'s probe, not an event
-            const offset = Number(message.offset);
-            const decoded = decodeEnvelope(message.value);
-            if ('invalid' in decoded) consumed.invalid.push({ offset, reason: decoded.invalid, key: message.key?.toString('utf8') ?? null, value: message.value });
-            else consumed.records.push({ offset, event: decoded });
+      eachBatch: ({ batch, heartbeat, resolveOffset, isRunning, isStale }) =>
+        serializer.run(batch.partition, async () => {
+          for (let start = 0; start < batch.messages.length; start += chunk) {
+            if (!isRunning() || isStale()) return; // rebalanced or stopping: the rest comes again
+            const messages = batch.messages.slice(start, start + chunk);
+            const consumed: ConsumedBatch = { source: `${batch.topic}/${batch.partition}`, records: [], invalid: [] };
+            for (const message of messages) {
+              if (isDoctorMessage(message.headers)) continue; // `npm run doctor`'s probe, not an event
+              const offset = Number(message.offset);
+              const decoded = decodeEnvelope(message.value);
+              if ('invalid' in decoded)
+                consumed.invalid.push({ offset, reason: decoded.invalid, key: message.key?.toString('utf8') ?? null, value: message.value });
+              else consumed.records.push({ offset, event: decoded });
+            }
+            await handler(consumed);
+            const last = messages[messages.length - 1]!.offset;
+            resolveOffset(last);
+            const lag = Math.max(0, Number(batch.highWatermark) - 1 - Number(last));
+            this.options.onBatch?.({ topic: batch.topic, partition: batch.partition, size: messages.length, lag });
+            await heartbeat();
           }
-          await handler(consumed);
-          const last = messages[messages.length - 1]!.offset;
-          resolveOffset(last);
-          const lag = Math.max(0, Number(batch.highWatermark) - 1 - Number(last));
-          this.options.onBatch?.({ topic: batch.topic, partition: batch.partition, size: messages.length, lag });
-          await heartbeat();
-        }
-      }),
+        }),
     });
   }
 

@@ -17,7 +17,7 @@ export function createPartitionMetrics(registry: Registry) {
     }),
     staleWritesRefused: new Counter({
       name: 'recsys_stale_writes_refused_total',
-      help: "User-state writes refused because the stored state moved on since the batch loaded it (another member scored the partition meanwhile); the batch is left uncommitted",
+      help: 'User-state writes refused because the stored state moved on since the batch loaded it (another member scored the partition meanwhile); the batch is left uncommitted',
       registers,
     }),
   };

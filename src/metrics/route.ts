@@ -26,7 +26,11 @@ export function mountMetrics(router: Router, registry: Registry, access: Metrics
     if (access.token !== null) {
       const header = req.headers.authorization ?? '';
       if (!header.startsWith('Bearer ') || !sameToken(header.slice(7).trim(), access.token)) {
-        return void res.status(401).set('www-authenticate', 'Bearer realm="metrics"').type('text/plain').send('a bearer token (RECSYS_METRICS_TOKEN) is required\n');
+        return void res
+          .status(401)
+          .set('www-authenticate', 'Bearer realm="metrics"')
+          .type('text/plain')
+          .send('a bearer token (RECSYS_METRICS_TOKEN) is required\n');
       }
     }
     try {

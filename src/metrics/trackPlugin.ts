@@ -50,7 +50,9 @@ function countBatch(metrics: Pick<GatewayMetrics, 'eventsAccepted' | 'eventsRefu
   for (const [code, n] of refused) metrics.eventsRefused.inc({ type: BATCH_TYPE, code }, n);
 }
 
-export function createTrackMetricsPlugin<TContext extends object>(metrics: Pick<GatewayMetrics, 'eventsAccepted' | 'eventsRefused'>): ApolloServerPlugin<TContext> {
+export function createTrackMetricsPlugin<TContext extends object>(
+  metrics: Pick<GatewayMetrics, 'eventsAccepted' | 'eventsRefused'>,
+): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {

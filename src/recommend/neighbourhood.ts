@@ -53,11 +53,7 @@ export function queryItems(user: UserState, params: NeighbourhoodParams = NEIGHB
  * The neighbours whose items a list needs: the `sample` most recent users sharing an item with
  * this one (never the user themself), most recent first.
  */
-export function planNeighbours(
-  userId: string,
-  recentUsers: ReadonlyMap<string, Scored[]>,
-  params: NeighbourhoodParams = NEIGHBOURHOOD,
-): string[] {
+export function planNeighbours(userId: string, recentUsers: ReadonlyMap<string, Scored[]>, params: NeighbourhoodParams = NEIGHBOURHOOD): string[] {
   // Each list is newest first: merge them until `sample` distinct users are found.
   const lists = [...recentUsers.values()].filter((l) => l.length > 0);
   if (lists.length === 1) {
@@ -182,7 +178,10 @@ export function neighbourScores(
   }
   // The k most similar vote (all of them when there are no more).
   let order: ArrayLike<number> | null = null;
-  if (count > params.k) order = Array.from({ length: count }, (_, v) => v).sort((a, b) => vSim[b]! - vSim[a]!).slice(0, params.k);
+  if (count > params.k)
+    order = Array.from({ length: count }, (_, v) => v)
+      .sort((a, b) => vSim[b]! - vSim[a]!)
+      .slice(0, params.k);
   const inh = decayTable(longest, params.inh);
   let top = 0;
   const voters = order ? order.length : count;

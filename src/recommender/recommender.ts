@@ -48,9 +48,9 @@ export class Recommender {
       this.store.trending([null, ...plan.categories], plan.trendingLimit),
       this.outOfStock.ids(),
       // Second step of the plan: the users who touched the same items lately, then their recent items.
-      this.store.recentSessions(plan.sessionItems, plan.usersPerItem).then((users) =>
-        this.store.recentItems(planNeighbours(userId, users, RANKING.neighbourhood), RANKING.neighbourhood.itemsPerNeighbour),
-      ),
+      this.store
+        .recentSessions(plan.sessionItems, plan.usersPerItem)
+        .then((users) => this.store.recentItems(planNeighbours(userId, users, RANKING.neighbourhood), RANKING.neighbourhood.itemsPerNeighbour)),
     ]);
     const items = rankForUser({
       user,

@@ -57,10 +57,12 @@ export function parseReplayArgs(argv: string[], defaults: { keyPrefix: string; g
   let from: ReplayArgs['from'] = 'earliest';
   if (values.from !== 'earliest') {
     const t = Date.parse(values.from);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(values.from) || Number.isNaN(t)) throw new ReplayUsageError(`--from must be "earliest" or an ISO 8601 time like 2026-11-26T09:00:00Z, got "${values.from}"`);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(values.from) || Number.isNaN(t))
+      throw new ReplayUsageError(`--from must be "earliest" or an ISO 8601 time like 2026-11-26T09:00:00Z, got "${values.from}"`);
     from = t;
   }
   const maxRate = Number(values['max-rate']);
-  if (!Number.isInteger(maxRate) || maxRate < 0 || maxRate > 10_000_000) throw new ReplayUsageError(`--max-rate must be a whole number of events per second (0 = no limit), got "${values['max-rate']}"`);
+  if (!Number.isInteger(maxRate) || maxRate < 0 || maxRate > 10_000_000)
+    throw new ReplayUsageError(`--max-rate must be a whole number of events per second (0 = no limit), got "${values['max-rate']}"`);
   return { from, toPrefix, groupId: values.group || `${defaults.groupId}-replay-${toPrefix}`, maxRate, help: values.help };
 }

@@ -86,7 +86,11 @@ async function positions(kafka: Kafka, topics: string[], groupId: string, from: 
     if (!resumed) {
       // The new group starts where asked (the consumer then fetches from these offsets).
       for (const topic of topics) {
-        await admin.setOffsets({ groupId, topic, partitions: list.filter((p) => p.topic === topic).map((p) => ({ partition: p.partition, offset: String(p.start) })) });
+        await admin.setOffsets({
+          groupId,
+          topic,
+          partitions: list.filter((p) => p.topic === topic).map((p) => ({ partition: p.partition, offset: String(p.start) })),
+        });
       }
     }
     return { list, resumed };
@@ -176,7 +180,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
             batch.topic,
             batch.messages.map((m) => {
               const decoded = isDoctorMessage(m.headers) ? { invalid: 'doctor probe' } : decodeEnvelope(m.value);
-              const event = 'invalid' in decoded ? null : (decoded);
+              const event = 'invalid' in decoded ? null : decoded;
               return { offset: Number(m.offset), receivedAt: event?.receivedAt ?? '', event };
             }),
           );

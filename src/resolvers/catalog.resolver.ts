@@ -10,8 +10,7 @@ import { assertAdmin } from './authz';
 import type { GatewayContext } from './context';
 import { validateProducts } from '../services/catalog';
 
-const toScored = (list: ListedProduct[]): ScoredProduct[] =>
-  list.map((l) => ({ ...l, reason: l.reason as RecommendationReason, product: undefined as never }));
+const toScored = (list: ListedProduct[]): ScoredProduct[] => list.map((l) => ({ ...l, reason: l.reason as RecommendationReason, product: undefined as never }));
 
 @Resolver()
 export class CatalogResolver {
@@ -51,10 +50,7 @@ export class CatalogResolver {
     description: 'Creates or replaces products; returns how many were written. Admin only where auth is on.',
     complexity: perItemCost('products'),
   })
-  async upsertProducts(
-    @Arg('products', () => [ProductInput]) products: ProductInput[],
-    @Ctx() { services, viewer }: GatewayContext,
-  ): Promise<number> {
+  async upsertProducts(@Arg('products', () => [ProductInput]) products: ProductInput[], @Ctx() { services, viewer }: GatewayContext): Promise<number> {
     assertAdmin(viewer);
     if (products.length > 1000) throw new InvalidInputError('products', `at most 1000 per call, got ${products.length}`);
     return services.store.upsertProducts(validateProducts(products, 'products'));

@@ -17,10 +17,14 @@ export function toReportType(report: ExperimentReport): ExperimentReportType {
 @Resolver()
 export class ExperimentsResolver {
   @Query(() => ExperimentReportType, {
-    description: 'What the arms of an experiment did: lists, clicks, add-to-carts, purchases, revenue, rates with 95 % intervals, each arm against the control, a verdict. Default: the running experiment ("none": lists outside any). Admin only where auth is on.',
+    description:
+      'What the arms of an experiment did: lists, clicks, add-to-carts, purchases, revenue, rates with 95 % intervals, each arm against the control, a verdict. Default: the running experiment ("none": lists outside any). Admin only where auth is on.',
     complexity: listCost(50),
   })
-  async experimentReport(@Arg('experiment', () => String, { nullable: true }) experiment: string | null, @Ctx() { services, viewer }: GatewayContext): Promise<ExperimentReportType> {
+  async experimentReport(
+    @Arg('experiment', () => String, { nullable: true }) experiment: string | null,
+    @Ctx() { services, viewer }: GatewayContext,
+  ): Promise<ExperimentReportType> {
     assertAdmin(viewer);
     return toReportType(await services.experiments.report(experiment));
   }
@@ -28,7 +32,9 @@ export class ExperimentsResolver {
 
 @Resolver(() => Recommendations)
 export class ListIdResolver {
-  @FieldResolver(() => String, { description: 'This version of the list in its experiment arm: send it back as fromRecommendation.listId with the events it leads to' })
+  @FieldResolver(() => String, {
+    description: 'This version of the list in its experiment arm: send it back as fromRecommendation.listId with the events it leads to',
+  })
   listId(@Root() recs: Recommendations, @Ctx() { services }: GatewayContext): string {
     return services.experiments.listId(recs);
   }

@@ -7,7 +7,8 @@ import { LIMIT_BOUNDS } from '../services/reads';
 export const limitedListCost: ComplexityEstimator = ({ args, childComplexity }) => {
   const raw: unknown = args.limit;
   // Out-of-range limits are refused by the resolver with a BAD_USER_INPUT naming `limit`; here they count as the bound.
-  const length = typeof raw === 'number' && Number.isFinite(raw) ? Math.min(Math.max(Math.trunc(raw), LIMIT_BOUNDS.min), LIMIT_BOUNDS.max) : LIMIT_BOUNDS.default;
+  const length =
+    typeof raw === 'number' && Number.isFinite(raw) ? Math.min(Math.max(Math.trunc(raw), LIMIT_BOUNDS.min), LIMIT_BOUNDS.max) : LIMIT_BOUNDS.default;
   return 1 + length * childComplexity;
 };
 

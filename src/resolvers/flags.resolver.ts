@@ -24,7 +24,8 @@ export class FlagsResolver {
   })
   async setFlag(
     @Arg('key', () => String) key: string,
-    @Arg('value', () => GraphQLJSON, { nullable: true, description: 'The JSON value (null only where the flag allows it: experiment.recs, ranker.model)' }) value: unknown,
+    @Arg('value', () => GraphQLJSON, { nullable: true, description: 'The JSON value (null only where the flag allows it: experiment.recs, ranker.model)' })
+    value: unknown,
     @Ctx() { services, viewer }: GatewayContext,
   ): Promise<FeatureFlag> {
     assertAdmin(viewer);

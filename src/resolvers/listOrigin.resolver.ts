@@ -7,7 +7,10 @@ import type { TrackEventType } from '../schema/track.input';
 
 @Resolver(() => Recommendations)
 export class ListOriginResolver {
-  @FieldResolver(() => ListCause, { nullable: true, description: 'The newest event behind this version; null when no event changed it (a flag or stock change, a first read)' })
+  @FieldResolver(() => ListCause, {
+    nullable: true,
+    description: 'The newest event behind this version; null when no event changed it (a flag or stock change, a first read)',
+  })
   causedBy(@Root() list: RecommendationsWithOrigin): ListCause | null {
     const cause = list.origin?.causedBy;
     return cause ? { eventId: cause.eventId, type: cause.type as TrackEventType } : null;
@@ -15,7 +18,8 @@ export class ListOriginResolver {
 
   @FieldResolver(() => Int, {
     nullable: true,
-    description: "On a pushed change: ms from the gateway accepting causedBy's event to this push being sent; null on a query's answer, a subscription's first list and a list no event caused",
+    description:
+      "On a pushed change: ms from the gateway accepting causedBy's event to this push being sent; null on a query's answer, a subscription's first list and a list no event caused",
   })
   latencyMs(@Root() list: RecommendationsWithOrigin): number | null {
     const origin = list.origin;

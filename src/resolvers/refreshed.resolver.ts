@@ -10,7 +10,6 @@ import type { GatewayContext } from './context';
 import type { TrackedFor } from './tracked';
 import { toRecommendations } from './recommendations.resolver';
 
-
 const DESCRIPTION =
   "The shopper's list once this event is scored (read-your-writes); after the gateway's wait (RECSYS_REFRESHED_TIMEOUT_MS) the answer comes without it, saying why";
 
@@ -18,14 +17,21 @@ async function refreshedFor(answer: { accepted: boolean } & TrackedFor, limit: n
   const max = checkLimit(limit);
   const event = answer.tracked;
   if (!answer.accepted || !event) return { recommendations: null, missing: toRefreshMissReason('NOT_ACCEPTED') };
-  const { recs, missing } = await services.refreshed.after(event.userId, { receivedAt: event.receivedAt, causedBy: { eventId: event.eventId, type: event.type } });
+  const { recs, missing } = await services.refreshed.after(event.userId, {
+    receivedAt: event.receivedAt,
+    causedBy: { eventId: event.eventId, type: event.type },
+  });
   return { recommendations: recs ? toRecommendations(recs, max) : null, missing: missing ? toRefreshMissReason(missing) : null };
 }
 
 @Resolver(() => TrackResult)
 export class TrackRefreshedResolver {
   @FieldResolver(() => RefreshedList, { description: DESCRIPTION, complexity: limitedListCost })
-  refreshed(@Root() answer: TrackResult & TrackedFor, @Arg('limit', () => Int, { nullable: true }) limit: number | null, @Ctx() ctx: GatewayContext): Promise<RefreshedList> {
+  refreshed(
+    @Root() answer: TrackResult & TrackedFor,
+    @Arg('limit', () => Int, { nullable: true }) limit: number | null,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<RefreshedList> {
     return refreshedFor(answer, limit, ctx);
   }
 }
@@ -33,7 +39,11 @@ export class TrackRefreshedResolver {
 @Resolver(() => TrackEventResult)
 export class TrackEventRefreshedResolver {
   @FieldResolver(() => RefreshedList, { description: DESCRIPTION, complexity: limitedListCost })
-  refreshed(@Root() answer: TrackEventResult & TrackedFor, @Arg('limit', () => Int, { nullable: true }) limit: number | null, @Ctx() ctx: GatewayContext): Promise<RefreshedList> {
+  refreshed(
+    @Root() answer: TrackEventResult & TrackedFor,
+    @Arg('limit', () => Int, { nullable: true }) limit: number | null,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<RefreshedList> {
     return refreshedFor(answer, limit, ctx);
   }
 }

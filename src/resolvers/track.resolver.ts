@@ -24,18 +24,12 @@ export class TrackResolver {
   }
 
   @Mutation(() => TrackResult, { description: 'Records that a user put a product in their cart' })
-  trackAddToCart(
-    @Arg('input', () => TrackAddToCartInput) input: TrackAddToCartInput,
-    @Ctx() ctx: GatewayContext,
-  ): Promise<TrackResult> {
+  trackAddToCart(@Arg('input', () => TrackAddToCartInput) input: TrackAddToCartInput, @Ctx() ctx: GatewayContext): Promise<TrackResult> {
     return track(ctx, addToCartEnvelope(input));
   }
 
   @Mutation(() => TrackResult, { description: 'Records an order' })
-  trackPurchase(
-    @Arg('input', () => TrackPurchaseInput) input: TrackPurchaseInput,
-    @Ctx() ctx: GatewayContext,
-  ): Promise<TrackResult> {
+  trackPurchase(@Arg('input', () => TrackPurchaseInput) input: TrackPurchaseInput, @Ctx() ctx: GatewayContext): Promise<TrackResult> {
     return track(ctx, purchaseEnvelope(input));
   }
 
@@ -43,10 +37,7 @@ export class TrackResolver {
     description: `Records up to ${MAX_BATCH_EVENTS} events of any type; answers each one, in input order (an event is accepted only once Kafka acknowledged it; a refused one carries the error its single mutation would have given). Rate limits count every event.`,
     complexity: perItemCost('input'),
   })
-  trackEvents(
-    @Arg('input', () => [TrackEventInput]) input: TrackEventInput[],
-    @Ctx() ctx: GatewayContext,
-  ): Promise<TrackEventResult[]> {
+  trackEvents(@Arg('input', () => [TrackEventInput]) input: TrackEventInput[], @Ctx() ctx: GatewayContext): Promise<TrackEventResult[]> {
     return trackEach(input, ctx.viewer, (event) => track(ctx, event));
   }
 }

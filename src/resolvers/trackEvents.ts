@@ -16,7 +16,11 @@ export const MAX_BATCH_EVENTS = 500;
 export function refusal(err: unknown, eventId: string | null): TrackEventResult {
   if (!(err instanceof RecsysError)) {
     // Not one of ours: say nothing about it (a single mutation's formatError hides it too).
-    return { accepted: false, eventId, error: { code: ErrorCode.INTERNAL, message: 'internal error', field: null, retriable: false, retryAfterSeconds: null, written: null } };
+    return {
+      accepted: false,
+      eventId,
+      error: { code: ErrorCode.INTERNAL, message: 'internal error', field: null, retriable: false, retryAfterSeconds: null, written: null },
+    };
   }
   const { retryAfterSeconds: retryAfter, written } = err.details;
   return {

@@ -17,7 +17,9 @@ export class Instance {
   @Field(() => Date)
   startedAt!: Date;
 
-  @Field(() => Boolean, { description: 'The leader runs the periodic maintenance; the lowest ZooKeeper sequence number among gateways with the scorer role leads' })
+  @Field(() => Boolean, {
+    description: 'The leader runs the periodic maintenance; the lowest ZooKeeper sequence number among gateways with the scorer role leads',
+  })
   isLeader!: boolean;
 
   @Field(() => Boolean, { description: 'True for the instance that answered this query' })

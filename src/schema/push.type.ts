@@ -36,7 +36,7 @@ registerEnumType(RefreshMissReason, {
   name: 'RefreshMissReason',
   description: 'Why a track mutation answered without the refreshed list',
   valuesConfig: {
-    TIMEOUT: { description: 'The event was not scored within the gateway\'s wait (RECSYS_REFRESHED_TIMEOUT_MS); the list will still be pushed to subscribers' },
+    TIMEOUT: { description: "The event was not scored within the gateway's wait (RECSYS_REFRESHED_TIMEOUT_MS); the list will still be pushed to subscribers" },
     UNAVAILABLE: { description: 'The store could not be read while waiting; the event is accepted all the same' },
     NOT_ACCEPTED: { description: 'The event was not accepted (a refused event of a trackEvents batch), so nothing will be scored' },
   },

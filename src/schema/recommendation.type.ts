@@ -16,8 +16,8 @@ registerEnumType(RecommendationReason, {
     ALSO_VIEWED: { description: "Shoppers who viewed the user's recent items viewed this next" },
     BOUGHT_TOGETHER: { description: "Bought or carted together with the user's items" },
     TRENDING: { description: 'Popular right now across the shop' },
-    CATEGORY_AFFINITY: { description: "Popular in a category the user keeps coming back to" },
-    RECENTLY_VIEWED: { description: 'One of the user\'s own recent items, shown again as a reminder' },
+    CATEGORY_AFFINITY: { description: 'Popular in a category the user keeps coming back to' },
+    RECENTLY_VIEWED: { description: "One of the user's own recent items, shown again as a reminder" },
   },
 });
 
@@ -50,7 +50,9 @@ export class Recommendations {
   @Field(() => Date)
   generatedAt!: Date;
 
-  @Field(() => String, { description: 'Strategy the list served: personalized, or trending when it holds trending items only (a newcomer); the arm names the assignment' })
+  @Field(() => String, {
+    description: 'Strategy the list served: personalized, or trending when it holds trending items only (a newcomer); the arm names the assignment',
+  })
   strategy!: string;
 
   @Field(() => String, { nullable: true, description: 'Experiment arm, when an experiment runs' })

@@ -1,7 +1,7 @@
 import { Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { FromRecommendationInput } from './attribution.input';
 
-@InputType({ description: "Fields every track input shares" })
+@InputType({ description: 'Fields every track input shares' })
 abstract class TrackInputBase {
   @Field(() => ID)
   userId!: string;

@@ -9,7 +9,7 @@ export class TrackResult {
   eventId!: string;
 }
 
-@ObjectType({ description: "Why one event of a batch was not accepted: the error a single track mutation would have answered" })
+@ObjectType({ description: 'Why one event of a batch was not accepted: the error a single track mutation would have answered' })
 export class TrackEventError {
   @Field(() => String, { description: 'BAD_USER_INPUT, FORBIDDEN, RATE_LIMITED, UNAVAILABLE or INTERNAL_SERVER_ERROR' })
   code!: string;
@@ -28,7 +28,8 @@ export class TrackEventError {
 
   @Field(() => String, {
     nullable: true,
-    description: 'UNAVAILABLE: "unknown" when the event went out in a produce request Kafka did not acknowledge in time (it may be stored; a retry with the same eventId counts once), as extensions.written of a single mutation',
+    description:
+      'UNAVAILABLE: "unknown" when the event went out in a produce request Kafka did not acknowledge in time (it may be stored; a retry with the same eventId counts once), as extensions.written of a single mutation',
   })
   written?: string | null;
 }
@@ -38,7 +39,10 @@ export class TrackEventResult {
   @Field(() => Boolean)
   accepted!: boolean;
 
-  @Field(() => ID, { nullable: true, description: "The event's id: the one given, or a new one; null for an event refused as invalid without a valid eventId of its own" })
+  @Field(() => ID, {
+    nullable: true,
+    description: "The event's id: the one given, or a new one; null for an event refused as invalid without a valid eventId of its own",
+  })
   eventId?: string | null;
 
   @Field(() => TrackEventError, { nullable: true, description: 'Null when accepted' })

@@ -11,17 +11,26 @@ export function mountExperimentsPage(router: Router, experiments: ExperimentCoun
     try {
       viewer = viewerFrom(req.headers.authorization);
     } catch (err) {
-      return void res.status(401).type('text/plain').send(`${err instanceof Error ? err.message : 'bad token'}\n`);
+      return void res
+        .status(401)
+        .type('text/plain')
+        .send(`${err instanceof Error ? err.message : 'bad token'}\n`);
     }
     if (viewer.authEnabled && !viewer.admin) {
-      return void res.status(viewer.userId ? 403 : 401).type('text/plain').send('the experiment report needs an admin token (Authorization: Bearer <token with role admin>)\n');
+      return void res
+        .status(viewer.userId ? 403 : 401)
+        .type('text/plain')
+        .send('the experiment report needs an admin token (Authorization: Bearer <token with role admin>)\n');
     }
     const wanted = typeof req.query.experiment === 'string' && /^[\w.-]{1,40}$/.test(req.query.experiment) ? req.query.experiment : null;
     try {
       const [report, names] = await Promise.all([experiments.report(wanted), experiments.experiments()]);
       res.type('html').send(renderExperimentPage(report, names));
     } catch (err) {
-      res.status(503).type('text/plain').send(`the experiment report could not be read: ${err instanceof Error ? err.message : String(err)}\n`);
+      res
+        .status(503)
+        .type('text/plain')
+        .send(`the experiment report could not be read: ${err instanceof Error ? err.message : String(err)}\n`);
     }
   });
 }

@@ -117,17 +117,13 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
     const forClient = (address: string) => limiter.forClient(address);
     const { sweep, direct, ...wsGuard } = createWsGuard({ schema, security, introspection, authenticate, format: formatError });
     const context = (extra: WsExtra) => new SocketContext(services, extra.viewer ?? authenticate(undefined), forClient, extra.clientAddress ?? 'unknown');
-    return serveLean<Record<string, unknown> | undefined, WsExtra>(
-      { schema, ...wsGuard, context: (ctx) => context(ctx.extra) },
-      wsServer,
-      {
-        ...sweep,
-        keepAliveMs: WS_KEEPALIVE_MS,
-        isProd: production,
-        // Subscriptions are served by the direct path (no graphql-ws frame held per subscription).
-        direct: createDirectSubscriptions({ guard: { ...wsGuard, direct }, context }),
-      },
-    );
+    return serveLean<Record<string, unknown> | undefined, WsExtra>({ schema, ...wsGuard, context: (ctx) => context(ctx.extra) }, wsServer, {
+      ...sweep,
+      keepAliveMs: WS_KEEPALIVE_MS,
+      isProd: production,
+      // Subscriptions are served by the direct path (no graphql-ws frame held per subscription).
+      direct: createDirectSubscriptions({ guard: { ...wsGuard, direct }, context }),
+    });
   }
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -143,7 +139,15 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
     plugins: [
       // Bounded (Apollo's default grace is 10 s): shutdown has a deadline of its own (src/app.ts).
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainMs ?? 2_500 }),
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
       createSecurityPlugin<GatewayContext>({ maxCost: security.maxCost, refusals }),
       // No field has a cache hint, so Apollo's cache-control plugin only ever answered `no-store`,
       // at the price of a hook on every field of every answer (and every resolver of the schema
@@ -177,9 +181,13 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
   app.use((err: { status?: number; type?: string; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
     const message =
-      err.type === 'entity.parse.failed' ? 'the request body is not valid JSON'
-      : err.type === 'entity.too.large' ? 'the request body is too large'
-      : status < 500 ? (err.message ?? 'bad request') : 'internal server error';
+      err.type === 'entity.parse.failed'
+        ? 'the request body is not valid JSON'
+        : err.type === 'entity.too.large'
+          ? 'the request body is too large'
+          : status < 500
+            ? (err.message ?? 'bad request')
+            : 'internal server error';
     if (status >= 500) logger.error({ err }, 'request failed');
     res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
   });

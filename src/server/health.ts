@@ -57,7 +57,10 @@ export async function checkReadiness(probes: Record<string, Probe>, timeoutMs = 
       }
     }),
   );
-  const named = (status: ProbeStatus) => Object.keys(checks).filter((name) => checks[name]!.status === status).sort();
+  const named = (status: ProbeStatus) =>
+    Object.keys(checks)
+      .filter((name) => checks[name]!.status === status)
+      .sort();
   const down = named('down');
   const degraded = named('degraded');
   return { status: down.length > 0 ? 'not ready' : degraded.length > 0 ? 'degraded' : 'ready', checks, degraded, down };

@@ -29,7 +29,9 @@ export function refuseWebsockets(server: Server, path: string, runs: string): { 
 export function refuseGraphqlOverHttp(app: express.Express, path: string, runs: string): void {
   app.all(path, (_req, res) => {
     res.status(404).json({
-      errors: [{ message: `GraphQL is served by gateways with the api or push role; this one runs RECSYS_ROLES=${runs}`, extensions: { code: ErrorCode.MISDIRECTED } }],
+      errors: [
+        { message: `GraphQL is served by gateways with the api or push role; this one runs RECSYS_ROLES=${runs}`, extensions: { code: ErrorCode.MISDIRECTED } },
+      ],
     });
   });
 }

@@ -34,8 +34,8 @@ export function validateProduct(raw: ProductFields, path: string): Product {
     id: checkId(`${path}.id`, raw.id),
     name,
     category: raw.category === undefined || raw.category === null ? null : checkId(`${path}.category`, raw.category),
-    price: (price) ?? null,
-    inStock: (raw.inStock) ?? true,
+    price: price ?? null,
+    inStock: raw.inStock ?? true,
     imageUrl,
   };
 }

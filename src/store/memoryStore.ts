@@ -1,7 +1,21 @@
 // Embedded-mode store: the same semantics as the Redis store, held in this process.
 import { EventEmitter } from 'node:events';
 import type { RecentItem, Scored, UserState } from '../recommend';
-import { basisOf, nextVersion, storedSignature, type CatalogChanges, type PositionedDelta, type Product, type PruneResult, type PutResult, type ClearableStore, type RecStore, type RecsFeed, type SaveResult, type StoredRecs } from './types';
+import {
+  basisOf,
+  nextVersion,
+  storedSignature,
+  type CatalogChanges,
+  type PositionedDelta,
+  type Product,
+  type PruneResult,
+  type PutResult,
+  type ClearableStore,
+  type RecStore,
+  type RecsFeed,
+  type SaveResult,
+  type StoredRecs,
+} from './types';
 import { MemoryStats } from './memoryStats';
 import { defaultFlags, retentionMs } from '../flags/definitions';
 
@@ -104,7 +118,11 @@ export class MemoryStore implements RecStore, ClearableStore, RecsFeed, CatalogC
     for (const id of userIds) {
       this.expire(id);
       const user = this.users.get(id);
-      if (user) out.set(id, user.recent.slice(0, limit).map((r) => ({ ...r })));
+      if (user)
+        out.set(
+          id,
+          user.recent.slice(0, limit).map((r) => ({ ...r })),
+        );
     }
     return out;
   }
@@ -140,7 +158,11 @@ export class MemoryStore implements RecStore, ClearableStore, RecsFeed, CatalogC
   async upsertProducts(products: Product[]): Promise<number> {
     for (const p of products) this.products.set(p.id, { ...p });
     const outOfStock = products.filter((p) => !p.inStock).map((p) => p.id);
-    if (products.length > 0) this.catalog.emit('changed', products.map((p) => p.id));
+    if (products.length > 0)
+      this.catalog.emit(
+        'changed',
+        products.map((p) => p.id),
+      );
     if (outOfStock.length > 0) this.catalog.emit('outOfStock', outOfStock);
     return products.length;
   }

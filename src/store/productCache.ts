@@ -41,7 +41,7 @@ export class ProductCache implements ProductSource {
     const read = await this.store.getProducts(missing);
     const fresh = new Map(missing.map((id, i) => [id, read[i] ?? null]));
     if (epoch === this.epoch) for (const [id, product] of fresh) this.keep(id, product);
-    return ids.map((id, i) => (answer[i] !== undefined ? (answer[i]) : fresh.get(id)!));
+    return ids.map((id, i) => (answer[i] !== undefined ? answer[i] : fresh.get(id)!));
   }
 
   get size(): number {

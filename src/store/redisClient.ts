@@ -20,7 +20,11 @@ function hostPort(address: string): { host: string; port: number } {
  * options go to every node's connection, the retry strategy to the cluster as a whole, and a
  * subscriber (`subscriber: true`) gets one sharded-subscriber connection per primary.
  */
-export function createRedisClient(config: Pick<RedisConfig, 'url' | 'clusterNodes'>, options: RedisOptions = {}, role: { subscriber?: boolean } = {}): RedisClient {
+export function createRedisClient(
+  config: Pick<RedisConfig, 'url' | 'clusterNodes'>,
+  options: RedisOptions = {},
+  role: { subscriber?: boolean } = {},
+): RedisClient {
   if (!config.clusterNodes) return new Redis(config.url!, options);
   const { retryStrategy, enableOfflineQueue, lazyConnect, ...redisOptions } = options;
   return new Cluster(config.clusterNodes.map(hostPort), {
@@ -132,7 +136,12 @@ export type Pipeline = ReturnType<RedisClient['pipeline']>;
  * grouped by the node serving the slot of `keyOf(item)` (each command's keys share that slot:
  * one hash tag) and each group goes as its own pipeline, all at once.
  */
-export async function pipelined<T>(client: RedisClient, items: readonly T[], keyOf: (item: T) => string, add: (pipeline: Pipeline, item: T) => void): Promise<[Error | null, unknown][]> {
+export async function pipelined<T>(
+  client: RedisClient,
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  add: (pipeline: Pipeline, item: T) => void,
+): Promise<[Error | null, unknown][]> {
   if (items.length === 0) return [];
   const groups = new Map<string, number[]>();
   if (client instanceof Cluster) {
@@ -144,7 +153,10 @@ export async function pipelined<T>(client: RedisClient, items: readonly T[], key
       else groups.set(group, [i]);
     });
   } else {
-    groups.set('', items.map((_, i) => i));
+    groups.set(
+      '',
+      items.map((_, i) => i),
+    );
   }
   const out = new Array<[Error | null, unknown]>(items.length);
   await Promise.all(
@@ -159,7 +171,12 @@ export async function pipelined<T>(client: RedisClient, items: readonly T[], key
 }
 
 /** pipelined(), throwing the first failure; the replies otherwise. */
-export async function pipelinedOrThrow<T>(client: RedisClient, items: readonly T[], keyOf: (item: T) => string, add: (pipeline: Pipeline, item: T) => void): Promise<unknown[]> {
+export async function pipelinedOrThrow<T>(
+  client: RedisClient,
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  add: (pipeline: Pipeline, item: T) => void,
+): Promise<unknown[]> {
   return (await pipelined(client, items, keyOf, add)).map(([err, reply]) => {
     if (err) throw err;
     return reply;

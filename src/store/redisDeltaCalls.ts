@@ -81,19 +81,30 @@ export function deltaCalls(keys: RedisKeys, source: string, deltas: readonly Pos
       case 'trending': {
         const group = (trending ??= new Group(keys.trendingWatermark));
         const name = delta.category === null ? '' : `c:${delta.category}`;
-        group.add(offset, group.slot(name, () => keys.trending(delta.category), SPEC.trending), delta.product, value(delta.incr, delta.frame));
+        group.add(
+          offset,
+          group.slot(name, () => keys.trending(delta.category), SPEC.trending),
+          delta.product,
+          value(delta.incr, delta.frame),
+        );
         break;
       }
       case 'session': {
         const group = productGroup(delta.product);
-        group.add(offset, group.slot('u', () => keys.recentUsers(delta.product), SPEC.sessions), delta.user, delta.at);
+        group.add(
+          offset,
+          group.slot('u', () => keys.recentUsers(delta.product), SPEC.sessions),
+          delta.user,
+          delta.at,
+        );
         break;
       }
       default: {
         const group = productGroup(delta.from);
-        const index = delta.kind === 'covis'
-          ? group.slot('c', () => keys.covis(delta.from), SPEC.neighbours)
-          : group.slot('b', () => keys.bought(delta.from), SPEC.neighbours);
+        const index =
+          delta.kind === 'covis'
+            ? group.slot('c', () => keys.covis(delta.from), SPEC.neighbours)
+            : group.slot('b', () => keys.bought(delta.from), SPEC.neighbours);
         group.add(offset, index, delta.to, value(delta.incr, delta.frame));
       }
     }

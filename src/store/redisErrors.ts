@@ -7,7 +7,8 @@ import { RecsysError, UnavailableError } from '../errors';
 import type { RedisConfig } from '../config';
 
 /** ioredis's own messages for "no connection" and "no answer in time" (a cluster's too: no node reached, slots not served). */
-const CONNECTION_FAILURE = /Stream isn't writeable|enableOfflineQueue|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|max retries per request|LOADING|None of startup nodes is available|Failed to refresh slots cache|CLUSTERDOWN|Cluster is ended/i;
+const CONNECTION_FAILURE =
+  /Stream isn't writeable|enableOfflineQueue|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|max retries per request|LOADING|None of startup nodes is available|Failed to refresh slots cache|CLUSTERDOWN|Cluster is ended/i;
 
 export function isRedisConnectionError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;

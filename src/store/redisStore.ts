@@ -3,7 +3,18 @@
 import { USER_BOUNDS, type RecentItem, type Scored, type UserState } from '../recommend';
 import { CorruptStateError } from '../errors';
 import { decodeRecent, decodeUserState } from './userStateCodec';
-import { storedSignature, type CorruptState, type PositionedDelta, type Product, type PruneResult, type PutResult, type ClearableStore, type RecStore, type SaveResult, type StoredRecs } from './types';
+import {
+  storedSignature,
+  type CorruptState,
+  type PositionedDelta,
+  type Product,
+  type PruneResult,
+  type PutResult,
+  type ClearableStore,
+  type RecStore,
+  type SaveResult,
+  type StoredRecs,
+} from './types';
 import { redisKeys, type RedisKeys } from './redisKeys';
 import { APPLY_DELTAS, PUT_RECS } from './redisScripts';
 import { deltaCalls } from './redisDeltaCalls';
@@ -71,7 +82,12 @@ export class RedisStore implements RecStore, ClearableStore {
   private async getMany(keys: string[]): Promise<(string | null)[]> {
     if (keys.length === 0) return [];
     if (!this.redis.isCluster) return this.redis.mget(keys);
-    const raws = await pipelinedOrThrow(this.redis, keys, (key) => key, (pipeline, key) => pipeline.get(key));
+    const raws = await pipelinedOrThrow(
+      this.redis,
+      keys,
+      (key) => key,
+      (pipeline, key) => pipeline.get(key),
+    );
     return raws.map((raw) => (typeof raw === 'string' ? raw : null));
   }
 
@@ -85,7 +101,10 @@ export class RedisStore implements RecStore, ClearableStore {
    * a crashed one with its connection (PUBSUB NUMSUB; SHARDNUMSUB on each primary of a cluster).
    */
   async listening(userIds: string[]): Promise<Set<string>> {
-    const counts = await subscriberCounts(this.redis, userIds.map((id) => this.keys.recsChannel(id)));
+    const counts = await subscriberCounts(
+      this.redis,
+      userIds.map((id) => this.keys.recsChannel(id)),
+    );
     return new Set(userIds.filter((_, i) => counts[i]! > 0));
   }
 
@@ -103,14 +122,22 @@ export class RedisStore implements RecStore, ClearableStore {
     const retention = this.retentionMs();
     const ttl = String(retention);
     const slack = String(expirySlackMs(retention));
-    await pipelinedOrThrow(this.redis, calls, (call) => call.keys[0]!, (pipeline, { keys, args }) =>
-      (pipeline as ScriptedPipeline).recsApplyDeltas(keys.length, ...keys, ...args, ttl, slack),
+    await pipelinedOrThrow(
+      this.redis,
+      calls,
+      (call) => call.keys[0]!,
+      (pipeline, { keys, args }) => (pipeline as ScriptedPipeline).recsApplyDeltas(keys.length, ...keys, ...args, ttl, slack),
     );
   }
 
   private async topMany(keys: string[], limit: number): Promise<Scored[][]> {
     if (keys.length === 0) return [];
-    const results = await pipelinedOrThrow(this.redis, keys, (key) => key, (pipeline, key) => pipeline.zrevrange(key, 0, limit - 1, 'WITHSCORES'));
+    const results = await pipelinedOrThrow(
+      this.redis,
+      keys,
+      (key) => key,
+      (pipeline, key) => pipeline.zrevrange(key, 0, limit - 1, 'WITHSCORES'),
+    );
     return results.map((flat) => {
       const list = flat as string[];
       const out: Scored[] = [];
@@ -191,7 +218,10 @@ export class RedisStore implements RecStore, ClearableStore {
     // Every gateway re-pushes its subscribed lists that show these (src/live/liveLists.ts).
     const outOfStock = products.filter((p) => !p.inStock).map((p) => p.id);
     type Write = { key: string; send: (pipeline: ReturnType<RedisClient['pipeline']>) => unknown };
-    const writes: Write[] = products.map((p) => ({ key: this.keys.product(p.id), send: (pipeline) => pipeline.set(this.keys.product(p.id), JSON.stringify(p)) }));
+    const writes: Write[] = products.map((p) => ({
+      key: this.keys.product(p.id),
+      send: (pipeline) => pipeline.set(this.keys.product(p.id), JSON.stringify(p)),
+    }));
     for (const p of products) {
       const stock = this.keys.outOfStock;
       writes.push({ key: stock, send: (pipeline) => (p.inStock ? pipeline.srem(stock, p.id) : pipeline.sadd(stock, p.id)) });
@@ -205,9 +235,17 @@ export class RedisStore implements RecStore, ClearableStore {
       const message = JSON.stringify(ids);
       writes.push({ key: channel, send: (pipeline) => (command === 'SPUBLISH' ? pipeline.spublish(channel, message) : pipeline.publish(channel, message)) });
     };
-    announce(this.keys.productsChangedChannel, products.map((p) => p.id));
+    announce(
+      this.keys.productsChangedChannel,
+      products.map((p) => p.id),
+    );
     if (outOfStock.length > 0) announce(this.keys.catalogChannel, outOfStock);
-    await pipelinedOrThrow(this.redis, writes, (w) => w.key, (pipeline, w) => w.send(pipeline));
+    await pipelinedOrThrow(
+      this.redis,
+      writes,
+      (w) => w.key,
+      (pipeline, w) => w.send(pipeline),
+    );
     return products.length;
   }
 
@@ -242,7 +280,12 @@ export class RedisStore implements RecStore, ClearableStore {
       complete = this.pruneAt.node >= nodes.length;
       if (complete) this.pruneAt = { node: 0, cursor: '0' };
       examined += keys.length;
-      const counts = await pipelinedOrThrow(this.redis, keys, (key) => key, (pipeline, key) => pipeline.zremrangebyscore(key, '-inf', `(${before}`));
+      const counts = await pipelinedOrThrow(
+        this.redis,
+        keys,
+        (key) => key,
+        (pipeline, key) => pipeline.zremrangebyscore(key, '-inf', `(${before}`),
+      );
       for (const n of counts) removed += Number(n);
     } while (!complete && examined < budget);
     return { examined, removed, complete };
@@ -252,7 +295,13 @@ export class RedisStore implements RecStore, ClearableStore {
   async clear(): Promise<void> {
     // UNLINK per key on a cluster (keys of one call must share a slot), in pipelines per node.
     await scanEach(this.redis, this.keys.pattern, 1000, async (keys) => {
-      if (this.redis.isCluster) await pipelinedOrThrow(this.redis, keys, (key) => key, (pipeline, key) => pipeline.unlink(key));
+      if (this.redis.isCluster)
+        await pipelinedOrThrow(
+          this.redis,
+          keys,
+          (key) => key,
+          (pipeline, key) => pipeline.unlink(key),
+        );
       else await this.redis.unlink(...keys);
     });
   }

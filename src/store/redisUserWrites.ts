@@ -104,7 +104,12 @@ export async function saveUsersFenced(
   };
   const parts = redis.isCluster ? ids.map((id) => [id]) : [ids];
   const refused: string[] = [];
-  const results = await pipelined(redis, parts, (part) => keys.userState(part[0]!), (pipeline, part) => (pipeline as WithSaveUsers).recsSaveUsers(...callOf(part)));
+  const results = await pipelined(
+    redis,
+    parts,
+    (part) => keys.userState(part[0]!),
+    (pipeline, part) => (pipeline as WithSaveUsers).recsSaveUsers(...callOf(part)),
+  );
   results.forEach(([err, indexes], call) => {
     if (err) throw err;
     for (const i of indexes as number[]) refused.push(parts[call]![i]!);

@@ -114,7 +114,8 @@ function unpackRecent(line: string): RecentItem[] | null {
 }
 
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
-const isRecentItem = (r: unknown): r is RecentItem => typeof r === 'object' && r !== null && typeof (r as RecentItem).p === 'string' && Number.isFinite((r as RecentItem).t);
+const isRecentItem = (r: unknown): r is RecentItem =>
+  typeof r === 'object' && r !== null && typeof (r as RecentItem).p === 'string' && Number.isFinite((r as RecentItem).t);
 const isNumberRecord = (v: unknown): v is Record<string, number> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => Number.isFinite(x));
 

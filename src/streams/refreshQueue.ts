@@ -36,13 +36,15 @@ export function createRefreshQueue({ refresh, concurrency = 16, onRefreshed, onE
       if (running.has(userId)) continue; // its newer state runs after the current refresh
       waiting.delete(userId);
       running.add(userId);
-      refresh(userId, job.user, job.cause).then(
-        (result) => onRefreshed?.(result),
-        (err) => onError?.(userId, err),
-      ).finally(() => {
-        running.delete(userId);
-        pump();
-      });
+      refresh(userId, job.user, job.cause)
+        .then(
+          (result) => onRefreshed?.(result),
+          (err) => onError?.(userId, err),
+        )
+        .finally(() => {
+          running.delete(userId);
+          pump();
+        });
     }
     if (waiting.size === 0 && running.size === 0) {
       const waiters = idleWaiters;

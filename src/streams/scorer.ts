@@ -68,7 +68,18 @@ export function toScoringEvent(event: EventEnvelope): ScoringEvent {
   };
 }
 
-export function createScorer({ store, recommender, flags, readCacheMs = 500, refreshConcurrency = 64, onRefreshed, onRefreshError, deadLetters, onStaleWrites, attribution }: ScorerOptions): Scorer {
+export function createScorer({
+  store,
+  recommender,
+  flags,
+  readCacheMs = 500,
+  refreshConcurrency = 64,
+  onRefreshed,
+  onRefreshError,
+  deadLetters,
+  onStaleWrites,
+  attribution,
+}: ScorerOptions): Scorer {
   // Refreshes share their reads (popular products are in most lists): one read per key per readCacheMs.
   const reading = recommender.readingThrough(createReadCache(store, { ttlMs: readCacheMs, maxEntries: 20_000 }));
   const refreshes = createRefreshQueue({
@@ -116,7 +127,8 @@ export function createScorer({ store, recommender, flags, readCacheMs = 500, ref
       for (const delta of learned.deltas) positioned.push({ offset, delta });
       touched.set(event.userId, learned.user);
       const at = records[index]!.event.receivedAt;
-      if (at >= (causes.get(event.userId)?.receivedAt ?? '')) causes.set(event.userId, { receivedAt: at, causedBy: { eventId: event.eventId, type: event.type } });
+      if (at >= (causes.get(event.userId)?.receivedAt ?? ''))
+        causes.set(event.userId, { receivedAt: at, causedBy: { eventId: event.eventId, type: event.type } });
     }
 
     // Statistics first, user states second: if we die in between, the redelivered batch finds

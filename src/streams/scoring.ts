@@ -20,7 +20,15 @@ export async function startScoringLoop({ consumer, scoreBatch, logger, deadLette
       const { topic, partition } = parseSource(batch.source);
       // Set aside before the offsets move past them; a failure here retries the batch.
       await deadLetters.setAside(
-        batch.invalid.map((bad) => ({ kind: 'message' as const, reason: bad.reason, topic, partition, offset: bad.offset, key: bad.key ?? null, value: bad.value ?? null })),
+        batch.invalid.map((bad) => ({
+          kind: 'message' as const,
+          reason: bad.reason,
+          topic,
+          partition,
+          offset: bad.offset,
+          key: bad.key ?? null,
+          value: bad.value ?? null,
+        })),
       );
       for (const bad of batch.invalid) {
         logger.warn({ source: batch.source, offset: bad.offset, reason: bad.reason }, 'set aside a message that is not an event envelope (dead letters)');

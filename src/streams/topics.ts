@@ -48,7 +48,9 @@ export async function ensureTopics(shared: KafkaAdmin, prefix: string, partition
     for (const r of described.resources) {
       const value = Number(r.configEntries.find((e) => e.configName === 'retention.ms')?.configValue);
       if (value !== retentionMs) {
-        warnings.push(`topic ${r.resourceName} keeps events for retention.ms=${value}, not ${retentionMs}: a replay cannot rebuild what has expired (kafka-configs --alter --entity-type topics --entity-name ${r.resourceName} --add-config retention.ms=${retentionMs})`);
+        warnings.push(
+          `topic ${r.resourceName} keeps events for retention.ms=${value}, not ${retentionMs}: a replay cannot rebuild what has expired (kafka-configs --alter --entity-type topics --entity-name ${r.resourceName} --add-config retention.ms=${retentionMs})`,
+        );
       }
     }
     return warnings;

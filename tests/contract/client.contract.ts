@@ -70,7 +70,10 @@ export function clientContract(mode: string, target: ClientTarget): void {
       expect(cart.refreshed.missing).toBeNull();
       expect(cart.refreshed.recommendations!.causedBy).toEqual({ eventId: cart.eventId, type: 'ADD_TO_CART' });
       expect(cart.refreshed.recommendations!.items.length).toBeLessThanOrEqual(3);
-      const order = await client.trackPurchase({ userId: shopper, orderId: uniqueId('o'), items: [{ productId: uniqueId('p'), quantity: 1, price: 9.5 }] }, { refreshed: true });
+      const order = await client.trackPurchase(
+        { userId: shopper, orderId: uniqueId('o'), items: [{ productId: uniqueId('p'), quantity: 1, price: 9.5 }] },
+        { refreshed: true },
+      );
       // A purchase of a product no list showed may leave the list as it was (then it keeps its cause): it still answers the list.
       expect(order.refreshed.missing).toBeNull();
       expect(order.refreshed.recommendations!.version).toBeGreaterThanOrEqual(cart.refreshed.recommendations!.version);

@@ -17,7 +17,14 @@ export function experimentStoreContract(name: string, make: () => Promise<{ stor
     });
 
     const at = Date.UTC(2030, 0, 1, 12, 0, 0);
-    const inc = (arm: string, strategy: string, metric: Increment['metric'], by: number, when = at, experiment = 'exp1'): Increment => ({ experiment, arm, strategy, metric, by, at: when });
+    const inc = (arm: string, strategy: string, metric: Increment['metric'], by: number, when = at, experiment = 'exp1'): Increment => ({
+      experiment,
+      arm,
+      strategy,
+      metric,
+      by,
+      at: when,
+    });
     const state = (seen: string[]): AttributionState => ({ ...emptyAttribution(), seen });
 
     test('a new shopper has an empty state at revision 0, and a save moves the revision on', async () => {
@@ -35,7 +42,13 @@ export function experimentStoreContract(name: string, make: () => Promise<{ stor
 
     test('sums increments over shoppers (whatever shard each lands in) per arm, strategy and metric', async () => {
       for (let i = 0; i < 40; i++) {
-        await store.saveAttribution(`shopper-${i}`, 0, state([`e${i}`]), [inc(i % 2 ? 'B' : 'A', 'trending', 'items', 10), inc(i % 2 ? 'B' : 'A', '*', 'shoppers', 1)], 60_000);
+        await store.saveAttribution(
+          `shopper-${i}`,
+          0,
+          state([`e${i}`]),
+          [inc(i % 2 ? 'B' : 'A', 'trending', 'items', 10), inc(i % 2 ? 'B' : 'A', '*', 'shoppers', 1)],
+          60_000,
+        );
       }
       const { counts } = await store.totals('exp1');
       expect(Object.fromEntries(counts)).toEqual({ 'A|trending|items': 200, 'B|trending|items': 200, 'A|*|shoppers': 20, 'B|*|shoppers': 20 });
@@ -48,7 +61,13 @@ export function experimentStoreContract(name: string, make: () => Promise<{ stor
     });
 
     test('keeps experiments apart and lists their names', async () => {
-      await store.saveAttribution('u1', 0, state(['e1']), [inc('A', 'personalized', 'clicks', 1, at, 'exp1'), inc('X', 'trending', 'clicks', 2, at, 'exp2')], 60_000);
+      await store.saveAttribution(
+        'u1',
+        0,
+        state(['e1']),
+        [inc('A', 'personalized', 'clicks', 1, at, 'exp1'), inc('X', 'trending', 'clicks', 2, at, 'exp2')],
+        60_000,
+      );
       expect(await store.experiments()).toEqual(['exp1', 'exp2']);
       expect(Object.fromEntries((await store.totals('exp2')).counts)).toEqual({ 'X|trending|clicks': 2 });
       expect((await store.totals('unknown')).counts.size).toBe(0);

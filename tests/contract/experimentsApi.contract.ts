@@ -11,7 +11,8 @@ const LIST = 'query($u: ID!) { recommendations(userId: $u, limit: 5) { version a
 const VIEW = 'mutation($i: TrackViewInput!) { trackView(input: $i) { accepted } }';
 const PURCHASE = 'mutation($i: TrackPurchaseInput!) { trackPurchase(input: $i) { accepted } }';
 const EVENTS = 'mutation($i: [TrackEventInput!]!) { trackEvents(input: $i) { accepted error { code field } } }';
-const REPORT = 'query($e: String) { experimentReport(experiment: $e) { experiment verdict arms { arm shoppers lists items clicks clickers purchases buyers revenue } } }';
+const REPORT =
+  'query($e: String) { experimentReport(experiment: $e) { experiment verdict arms { arm shoppers lists items clicks clickers purchases buyers revenue } } }';
 
 export function experimentsApiContract(mode: string, env: () => Env): void {
   describe(`attribution and the experiment report (${mode})`, () => {
@@ -22,18 +23,24 @@ export function experimentsApiContract(mode: string, env: () => Env): void {
 
     beforeAll(async () => {
       gateway = await startTestGateway({ ...env(), RECSYS_JWT_SECRET: SECRET });
-      const arms = [{ name: 'A', strategy: 'personalized', share: 0.5 }, { name: 'B', strategy: 'personalized', share: 0.5 }];
+      const arms = [
+        { name: 'A', strategy: 'personalized', share: 0.5 },
+        { name: 'B', strategy: 'personalized', share: 0.5 },
+      ];
       const set = await gql(gateway.url, 'mutation($v: JSON) { setFlag(key: "experiment.recs", value: $v) { key } }', { v: { name: experiment, arms } }, admin);
       expect(set.errors).toBeUndefined();
       // Distributed mode applies it when ZooKeeper's watch fires.
-      await eventually(async () => gateway.services.flags.current()['experiment.recs']?.name, (name) => name === experiment);
+      await eventually(
+        async () => gateway.services.flags.current()['experiment.recs']?.name,
+        (name) => name === experiment,
+      );
     });
     afterAll(async () => {
       await gql(gateway.url, 'mutation { deleteFlag(key: "experiment.recs") { key } }', {}, admin);
       await gateway.stop();
     });
 
-    test('counts a list delivered, the click from it and the purchase after it for the shopper\'s arm, once each', async () => {
+    test("counts a list delivered, the click from it and the purchase after it for the shopper's arm, once each", async () => {
       const shopper = uniqueId('shopper');
       const list = await gql(gateway.url, LIST, { u: shopper }, as(shopper));
       expect(list.errors).toBeUndefined();
@@ -46,7 +53,14 @@ export function experimentsApiContract(mode: string, env: () => Env): void {
       expect((await gql(gateway.url, VIEW, { i: click }, as(shopper))).data?.trackView.accepted).toBe(true);
       // A client retry of the same event (same eventId) counts once.
       expect((await gql(gateway.url, VIEW, { i: click }, as(shopper))).data?.trackView.accepted).toBe(true);
-      const order = { userId: shopper, orderId: uniqueId('o'), items: [{ productId: 'p-attr', quantity: 2, price: 12.5 }, { productId: 'p-other', quantity: 1, price: 99 }] };
+      const order = {
+        userId: shopper,
+        orderId: uniqueId('o'),
+        items: [
+          { productId: 'p-attr', quantity: 2, price: 12.5 },
+          { productId: 'p-other', quantity: 1, price: 99 },
+        ],
+      };
       expect((await gql(gateway.url, PURCHASE, { i: order }, as(shopper))).data?.trackPurchase.accepted).toBe(true);
 
       const report = await eventually(
@@ -54,12 +68,23 @@ export function experimentsApiContract(mode: string, env: () => Env): void {
         (r) => r?.arms.find((a: { arm: string }) => a.arm === arm)?.purchases === 1,
       );
       expect(report.experiment).toBe(experiment);
-      expect(report.arms.find((a: { arm: string }) => a.arm === arm)).toEqual({ arm, shoppers: 1, lists: 1, items: expect.any(Number), clicks: 1, clickers: 1, purchases: 1, buyers: 1, revenue: 25 });
+      expect(report.arms.find((a: { arm: string }) => a.arm === arm)).toEqual({
+        arm,
+        shoppers: 1,
+        lists: 1,
+        items: expect.any(Number),
+        clicks: 1,
+        clickers: 1,
+        purchases: 1,
+        buyers: 1,
+        revenue: 25,
+      });
     });
 
-    test('counts a pushed list (the subscription\'s first answer) as delivered, with the same listId a query gives', async () => {
+    test("counts a pushed list (the subscription's first answer) as delivered, with the same listId a query gives", async () => {
       const shopper = uniqueId('pushed');
-      const lists = async () => (await gql(gateway.url, REPORT, { e: experiment }, admin)).data!.experimentReport.arms.reduce((n: number, a: { lists: number }) => n + a.lists, 0);
+      const lists = async () =>
+        (await gql(gateway.url, REPORT, { e: experiment }, admin)).data!.experimentReport.arms.reduce((n: number, a: { lists: number }) => n + a.lists, 0);
       const before = await lists();
       const client = wsClient(gateway.wsUrl, as(shopper));
       const sub = subscribe(client, 'subscription($u: ID!) { recommendationsUpdated(userId: $u, limit: 3) { version listId } }', { u: shopper });
@@ -79,14 +104,26 @@ export function experimentsApiContract(mode: string, env: () => Env): void {
     test('refuses a listId or position it did not give out, naming the field, in single mutations and batches', async () => {
       const shopper = uniqueId('shopper');
       const { listId } = (await gql(gateway.url, LIST, { u: shopper }, as(shopper))).data!.recommendations;
-      const bad = await gql(gateway.url, VIEW, { i: { userId: shopper, productId: 'p1', fromRecommendation: { listId: 'not-a-list', position: 0 } } }, as(shopper));
+      const bad = await gql(
+        gateway.url,
+        VIEW,
+        { i: { userId: shopper, productId: 'p1', fromRecommendation: { listId: 'not-a-list', position: 0 } } },
+        as(shopper),
+      );
       expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.fromRecommendation.listId' });
       const position = await gql(gateway.url, VIEW, { i: { userId: shopper, productId: 'p1', fromRecommendation: { listId, position: -1 } } }, as(shopper));
       expect(position.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.fromRecommendation.position' });
-      const batch = await gql(gateway.url, EVENTS, { i: [
-        { type: 'VIEW', userId: shopper, productId: 'p1', fromRecommendation: { listId, position: 1 } },
-        { type: 'VIEW', userId: shopper, productId: 'p1', fromRecommendation: { listId: `${listId}x`, position: 1 } },
-      ] }, as(shopper));
+      const batch = await gql(
+        gateway.url,
+        EVENTS,
+        {
+          i: [
+            { type: 'VIEW', userId: shopper, productId: 'p1', fromRecommendation: { listId, position: 1 } },
+            { type: 'VIEW', userId: shopper, productId: 'p1', fromRecommendation: { listId: `${listId}x`, position: 1 } },
+          ],
+        },
+        as(shopper),
+      );
       expect(batch.data?.trackEvents).toEqual([
         { accepted: true, error: null },
         { accepted: false, error: { code: 'BAD_USER_INPUT', field: 'input[1].fromRecommendation.listId' } },

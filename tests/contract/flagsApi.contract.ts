@@ -44,7 +44,10 @@ export function flagsApiContract(mode: string, target: FlagsApiTarget): void {
     const afterALaterWrite = async () => {
       const hours = 100 + Math.floor(Math.random() * 1000);
       expect((await setFlag(BARRIER, hours)).errors).toBeUndefined();
-      await eventually(() => flagInForce(BARRIER), (f) => f?.value === hours);
+      await eventually(
+        () => flagInForce(BARRIER),
+        (f) => f?.value === hours,
+      );
     };
     // A list reports the strategy it served, and a newcomer's is trending whatever the flag says: the
     // probe is a shopper with a personal neighbour (another shopper viewed their product, then one more).
@@ -64,22 +67,39 @@ export function flagsApiContract(mode: string, target: FlagsApiTarget): void {
       expect(set.errors).toBeUndefined();
       expect(set.data?.setFlag).toEqual({ key: 'recs.strategy', value: 'trending', source: target.setSource });
       // Distributed mode applies it when the gateway's own ZooKeeper watch fires.
-      await eventually(() => flagInForce('recs.strategy'), (f) => f?.value === 'trending' && f.source === target.setSource);
+      await eventually(
+        () => flagInForce('recs.strategy'),
+        (f) => f?.value === 'trending' && f.source === target.setSource,
+      );
       expect(await strategyOfAKnownShopper()).toBe('trending');
 
       const deleted = await deleteFlag('recs.strategy');
       expect(deleted.errors).toBeUndefined();
       expect(deleted.data?.deleteFlag).toEqual({ key: 'recs.strategy', value: 'personalized', source: 'DEFAULT' });
-      await eventually(() => flagInForce('recs.strategy'), (f) => f?.value === 'personalized' && f.source === 'DEFAULT');
+      await eventually(
+        () => flagInForce('recs.strategy'),
+        (f) => f?.value === 'personalized' && f.source === 'DEFAULT',
+      );
       expect(await strategyOfAKnownShopper()).toBe('personalized');
     });
 
     test('setFlag takes structured JSON values and an explicit null where the flag allows it', async () => {
-      const arms = { arms: [{ name: 'a', strategy: 'trending', share: 0.5 }, { name: 'b', strategy: 'personalized', share: 0.5 }] };
+      const arms = {
+        arms: [
+          { name: 'a', strategy: 'trending', share: 0.5 },
+          { name: 'b', strategy: 'personalized', share: 0.5 },
+        ],
+      };
       expect((await setFlag('experiment.recs', arms)).data?.setFlag.value).toEqual(arms);
-      await eventually(() => flagInForce('experiment.recs'), (f) => JSON.stringify(f?.value) === JSON.stringify(arms));
+      await eventually(
+        () => flagInForce('experiment.recs'),
+        (f) => JSON.stringify(f?.value) === JSON.stringify(arms),
+      );
       expect((await setFlag('experiment.recs', null)).data?.setFlag).toEqual({ key: 'experiment.recs', value: null, source: target.setSource });
-      await eventually(() => flagInForce('experiment.recs'), (f) => f?.value === null && f.source === target.setSource);
+      await eventually(
+        () => flagInForce('experiment.recs'),
+        (f) => f?.value === null && f.source === target.setSource,
+      );
       expect((await deleteFlag('experiment.recs')).errors).toBeUndefined();
     });
 
@@ -88,8 +108,18 @@ export function flagsApiContract(mode: string, target: FlagsApiTarget): void {
       ['a value out of range', () => setFlag('weights.view', 500), 'weights.view', /^weights\.view: expected 0 to 100, got 500$/],
       ['a value of the wrong type', () => setFlag('recs.size', '20'), 'recs.size', /^recs\.size: expected a whole number, got "20"$/],
       ['a strategy nobody knows', () => setFlag('recs.strategy', 'random'), 'recs.strategy', /expected one of "personalized", "trending", got "random"/],
-      ['arms whose shares miss 1', () => setFlag('experiment.recs', { arms: [{ name: 'a', strategy: 'trending', share: 0.4 }] }), 'experiment.recs.arms', /shares must add up to 1, got 0.4/],
-      ['a left-out value', () => gql(gateway.url, 'mutation { setFlag(key: "recs.size") { key } }', {}, admin), 'value', /^value: a JSON value for recs.size is needed$/],
+      [
+        'arms whose shares miss 1',
+        () => setFlag('experiment.recs', { arms: [{ name: 'a', strategy: 'trending', share: 0.4 }] }),
+        'experiment.recs.arms',
+        /shares must add up to 1, got 0.4/,
+      ],
+      [
+        'a left-out value',
+        () => gql(gateway.url, 'mutation { setFlag(key: "recs.size") { key } }', {}, admin),
+        'value',
+        /^value: a JSON value for recs.size is needed$/,
+      ],
       ['deleting an unknown key', () => deleteFlag('no.such.flag'), 'key', /^key: unknown flag "no.such.flag"/],
     ];
     test.each(refusals)('refuses %s with BAD_USER_INPUT naming the field and the problem, changing nothing', async (_what, send, field, message) => {

@@ -44,7 +44,10 @@ export function liveListsContract(mode: string, baseEnv: () => Env): void {
       const [a, b] = gateways as [Gateway, Gateway];
       const [shopper, item] = [uniqueId('crosser'), uniqueId('item')];
       for (let i = 0; i < 3; i++) expect((await gql(b.url, OPS.trackView, { input: { userId: uniqueId('fan'), productId: item } })).errors).toBeUndefined();
-      await eventually(() => gql(b.url, `{ trending(limit: 5) { product { id } } }`), (r) => (r.data?.trending ?? []).some((t: { product: { id: string } }) => t.product.id === item));
+      await eventually(
+        () => gql(b.url, `{ trending(limit: 5) { product { id } } }`),
+        (r) => (r.data?.trending ?? []).some((t: { product: { id: string } }) => t.product.id === item),
+      );
       // The newcomer's first list is trending, with the item in it; their own view of it takes it out (never the item just viewed).
       const sub = subscribe<Msg>(openClient(a), LIVE, { u: shopper });
       await sub.until((m) => m.some((x) => x.data !== undefined && ids(x.data).includes(item)));
@@ -64,11 +67,22 @@ export function liveListsContract(mode: string, baseEnv: () => Env): void {
       type Named = { recommendationsUpdated: { version: number; items: { product: { id: string; name: string | null } }[] } };
       const [kept, gone] = [uniqueId('kept'), uniqueId('gone')];
       const upsert = (g: Gateway, p: object[]) => gql(g.url, `mutation($p: [ProductInput!]!) { upsertProducts(products: $p) }`, { p });
-      expect((await upsert(a, [{ id: kept, name: 'Old name' }, { id: gone, name: 'Going' }])).errors).toBeUndefined();
+      expect(
+        (
+          await upsert(a, [
+            { id: kept, name: 'Old name' },
+            { id: gone, name: 'Going' },
+          ])
+        ).errors,
+      ).toBeUndefined();
       for (const product of [kept, gone]) {
-        for (let i = 0; i < 3; i++) expect((await gql(a.url, OPS.trackView, { input: { userId: uniqueId('fan'), productId: product } })).errors).toBeUndefined();
+        for (let i = 0; i < 3; i++)
+          expect((await gql(a.url, OPS.trackView, { input: { userId: uniqueId('fan'), productId: product } })).errors).toBeUndefined();
       }
-      await eventually(() => gql(a.url, `{ trending(limit: 20) { product { id } } }`), (r) => [kept, gone].every((p) => (r.data?.trending ?? []).some((t: { product: { id: string } }) => t.product.id === p)));
+      await eventually(
+        () => gql(a.url, `{ trending(limit: 20) { product { id } } }`),
+        (r) => [kept, gone].every((p) => (r.data?.trending ?? []).some((t: { product: { id: string } }) => t.product.id === p)),
+      );
       const shows = (d: Named | undefined, id: string) => d?.recommendationsUpdated.items.find((i) => i.product.id === id)?.product;
       const latest = (m: { data?: Named }[]) => m[m.length - 1]?.data;
       // Newcomers on both gateways: trending, both products in it, `kept` under its old name (each push process has read it now).
@@ -76,7 +90,14 @@ export function liveListsContract(mode: string, baseEnv: () => Env): void {
       for (const s of subs) await s.until((m) => shows(latest(m), kept)?.name === 'Old name' && shows(latest(m), gone) !== undefined);
       const before = subs.map((s) => latest(s.received)!.recommendationsUpdated.version);
 
-      expect((await upsert(b, [{ id: kept, name: 'New name' }, { id: gone, name: 'Going', inStock: false }])).errors).toBeUndefined();
+      expect(
+        (
+          await upsert(b, [
+            { id: kept, name: 'New name' },
+            { id: gone, name: 'Going', inStock: false },
+          ])
+        ).errors,
+      ).toBeUndefined();
       // The out-of-stock re-push is the next push: it must show the name written with it, on either gateway.
       for (const [i, s] of subs.entries()) {
         await s.until((m) => (latest(m)?.recommendationsUpdated.version ?? 0) > before[i]!, 5_000);
@@ -91,7 +112,10 @@ export function liveListsContract(mode: string, baseEnv: () => Env): void {
       const hot = uniqueId('hot');
       await gql(a.url, `mutation($p: [ProductInput!]!) { upsertProducts(products: $p) }`, { p: [{ id: hot, name: 'Hot item' }] });
       for (let i = 0; i < 3; i++) expect((await gql(a.url, OPS.trackView, { input: { userId: uniqueId('fan'), productId: hot } })).errors).toBeUndefined();
-      await eventually(() => gql(a.url, `{ trending(limit: 5) { product { id } } }`), (r) => (r.data?.trending ?? []).some((t: { product: { id: string } }) => t.product.id === hot));
+      await eventually(
+        () => gql(a.url, `{ trending(limit: 5) { product { id } } }`),
+        (r) => (r.data?.trending ?? []).some((t: { product: { id: string } }) => t.product.id === hot),
+      );
 
       // Newcomers: their first list is trending, with the hot product in it.
       const subs = [a, b].map((g) => subscribe<Msg>(openClient(g), LIVE, { u: uniqueId('watcher') }));

@@ -39,17 +39,17 @@ export function liveLoopContract(mode: string, target: LiveLoopTarget): void {
       const [shoes, socks, laces] = [uniqueId('shoes'), uniqueId('socks'), uniqueId('laces')];
       // Another shopper's session builds co-visitation: shoes -> socks -> laces.
       for (const p of [shoes, socks, laces]) expect((await view(other, p)).errors).toBeUndefined();
-      await eventually(() => gql(gateway.url, `query($p: ID!) { similarProducts(productId: $p) { product { id } } }`, { p: shoes }),
-        (r) => (r.data?.similarProducts ?? []).length >= 2);
+      await eventually(
+        () => gql(gateway.url, `query($p: ID!) { similarProducts(productId: $p) { product { id } } }`, { p: shoes }),
+        (r) => (r.data?.similarProducts ?? []).length >= 2,
+      );
 
       const client = wsClient(gateway.wsUrl);
       const sub = subscribe<RecsMsg>(client, OPS.recommendationsUpdated, { userId: shopper, limit: 10 });
       try {
         await sub.until((m) => m.length >= 1); // the current list comes first
         expect((await view(shopper, shoes)).data?.trackView.accepted).toBe(true);
-        await sub.until((m) =>
-          m.some((x) => x.data?.recommendationsUpdated.items.some((i) => i.product.id === socks && i.reason === 'ALSO_VIEWED')),
-        );
+        await sub.until((m) => m.some((x) => x.data?.recommendationsUpdated.items.some((i) => i.product.id === socks && i.reason === 'ALSO_VIEWED')));
         const versions = sub.received.map((m) => m.data!.recommendationsUpdated.version);
         expect([...versions].sort((a, b) => a - b)).toEqual(versions);
         expect(new Set(versions).size).toBe(versions.length);
@@ -75,8 +75,10 @@ export function liveLoopContract(mode: string, target: LiveLoopTarget): void {
 
       expect((await view(shopper, boots)).data?.trackView.accepted).toBe(true);
       // The scorer only marks the list stale (nobody watches it); the read recomputes it.
-      const after = await eventually(() => gql(gateway.url, OPS.recommendations, { userId: shopper, limit: 10 }), (r) =>
-        (r.data?.recommendations.items ?? []).some((i: Item) => i.product.id === polish && i.reason === 'ALSO_VIEWED'));
+      const after = await eventually(
+        () => gql(gateway.url, OPS.recommendations, { userId: shopper, limit: 10 }),
+        (r) => (r.data?.recommendations.items ?? []).some((i: Item) => i.product.id === polish && i.reason === 'ALSO_VIEWED'),
+      );
       expect(after.data?.recommendations.version).toBeGreaterThan(before.data?.recommendations.version);
       // Fresh now: asking again answers the stored list as it is.
       const again = await gql(gateway.url, OPS.recommendations, { userId: shopper, limit: 10 });
@@ -86,8 +88,10 @@ export function liveLoopContract(mode: string, target: LiveLoopTarget): void {
     test('a newcomer subscribing first gets a list at once (trending fills it)', async () => {
       const popular = uniqueId('popular');
       for (let i = 0; i < 3; i++) await view(uniqueId('fan'), popular);
-      await eventually(() => gql(gateway.url, `{ trending(limit: 100) { product { id } } }`), (r) =>
-        (r.data?.trending ?? []).some((t: Item) => t.product.id === popular));
+      await eventually(
+        () => gql(gateway.url, `{ trending(limit: 100) { product { id } } }`),
+        (r) => (r.data?.trending ?? []).some((t: Item) => t.product.id === popular),
+      );
       const client = wsClient(gateway.wsUrl);
       const sub = subscribe<RecsMsg>(client, OPS.recommendationsUpdated, { userId: uniqueId('newcomer'), limit: 100 });
       try {
@@ -102,10 +106,13 @@ export function liveLoopContract(mode: string, target: LiveLoopTarget): void {
 
     const trackEvents = (input: Record<string, unknown>[]) => gql<{ trackEvents: EventAnswer[] }>(gateway.url, OPS.trackEvents, { input });
     const ids = (list: Scored[] | undefined) => (list ?? []).map((s) => s.product.id);
-    const similar = async (p: string) => ids((await gql(gateway.url, `query($p: ID!) { similarProducts(productId: $p, limit: 20) { score product { id } } }`, { p })).data?.similarProducts);
-    const together = async (p: string) => ids((await gql(gateway.url, `query($p: ID!) { boughtTogether(productId: $p, limit: 20) { score product { id } } }`, { p })).data?.boughtTogether);
+    const similar = async (p: string) =>
+      ids((await gql(gateway.url, `query($p: ID!) { similarProducts(productId: $p, limit: 20) { score product { id } } }`, { p })).data?.similarProducts);
+    const together = async (p: string) =>
+      ids((await gql(gateway.url, `query($p: ID!) { boughtTogether(productId: $p, limit: 20) { score product { id } } }`, { p })).data?.boughtTogether);
     const trendingScore = async (p: string) =>
-      ((await gql(gateway.url, `{ trending(limit: 100) { score product { id } } }`)).data?.trending as Scored[] | undefined)?.find((t) => t.product.id === p)?.score ?? null;
+      ((await gql(gateway.url, `{ trending(limit: 100) { score product { id } } }`)).data?.trending as Scored[] | undefined)?.find((t) => t.product.id === p)
+        ?.score ?? null;
 
     test('a mixed batch is answered per event, in input order, and scored like the same events sent one by one', async () => {
       // The same story twice over disjoint products: once through the single mutations, once in one batch.
@@ -116,12 +123,22 @@ export function liveLoopContract(mode: string, target: LiveLoopTarget): void {
           { type: 'VIEW', userId: other, productId: shoes, eventId: uniqueId('e') },
           { type: 'VIEW', userId: other, productId: socks, eventId: uniqueId('e') },
           { type: 'ADD_TO_CART', userId: shopper, productId: shoes, quantity: 2, eventId: uniqueId('e') },
-          { type: 'PURCHASE', userId: shopper, orderId: uniqueId('o'), items: [{ productId: laces, price: 3.5 }, { productId: polish }], eventId: uniqueId('e') },
+          {
+            type: 'PURCHASE',
+            userId: shopper,
+            orderId: uniqueId('o'),
+            items: [{ productId: laces, price: 3.5 }, { productId: polish }],
+            eventId: uniqueId('e'),
+          },
         ];
         return { shoes, socks, laces, polish, events };
       };
       const single = story('single');
-      const OP = { VIEW: ['trackView', OPS.trackView], ADD_TO_CART: ['trackAddToCart', OPS.trackAddToCart], PURCHASE: ['trackPurchase', OPS.trackPurchase] } as const;
+      const OP = {
+        VIEW: ['trackView', OPS.trackView],
+        ADD_TO_CART: ['trackAddToCart', OPS.trackAddToCart],
+        PURCHASE: ['trackPurchase', OPS.trackPurchase],
+      } as const;
       for (const { type, ...input } of single.events) {
         const [name, op] = OP[type as keyof typeof OP];
         expect((await gql(gateway.url, op, { input })).data?.[name]).toEqual({ accepted: true, eventId: input.eventId });
@@ -136,16 +153,30 @@ export function liveLoopContract(mode: string, target: LiveLoopTarget): void {
         const [seen, bought] = [await similar(s.shoes), await together(s.laces)];
         return { seen: seen.includes(s.socks), bought: bought.includes(s.polish) };
       };
-      await eventually(() => learned(single), (l) => l.seen && l.bought);
-      expect(await eventually(() => learned(batch), (l) => l.seen && l.bought)).toEqual({ seen: true, bought: true });
+      await eventually(
+        () => learned(single),
+        (l) => l.seen && l.bought,
+      );
+      expect(
+        await eventually(
+          () => learned(batch),
+          (l) => l.seen && l.bought,
+        ),
+      ).toEqual({ seen: true, bought: true });
       // The same neighbours on both sides once all is scored (as sets: tied scores are ordered by the random ids).
       const relabel = (list: string[], s: ReturnType<typeof story>) =>
         list.map((id) => ({ [s.shoes]: 'shoes', [s.socks]: 'socks', [s.laces]: 'laces', [s.polish]: 'polish' })[id] ?? id).sort();
-      const sides = async () => JSON.stringify([
-        [relabel(await similar(batch.shoes), batch), relabel(await together(batch.laces), batch)],
-        [relabel(await similar(single.shoes), single), relabel(await together(single.laces), single)],
-      ]);
-      const [batchSide, singleSide] = JSON.parse(await eventually(sides, (x) => { const [a, b] = JSON.parse(x); return JSON.stringify(a) === JSON.stringify(b); })) as unknown[];
+      const sides = async () =>
+        JSON.stringify([
+          [relabel(await similar(batch.shoes), batch), relabel(await together(batch.laces), batch)],
+          [relabel(await similar(single.shoes), single), relabel(await together(single.laces), single)],
+        ]);
+      const [batchSide, singleSide] = JSON.parse(
+        await eventually(sides, (x) => {
+          const [a, b] = JSON.parse(x);
+          return JSON.stringify(a) === JSON.stringify(b);
+        }),
+      ) as unknown[];
       expect(batchSide).toEqual(singleSide);
     });
 
@@ -186,8 +217,17 @@ export function liveLoopContract(mode: string, target: LiveLoopTarget): void {
     test('500 events of a realistic shape pass the body, cost and token limits and are all accepted', async () => {
       const at = new Date().toISOString();
       const events = Array.from({ length: 500 }, (_, i) => ({
-        type: 'PURCHASE', userId: uniqueId(`buyer${i % 25}`), sessionId: uniqueId('session'), occurredAt: at, eventId: `${uniqueId('evt')}-0000-4000-8000-${String(i).padStart(12, '0')}`,
-        orderId: uniqueId('order'), items: [{ productId: 'p-1', quantity: 1, price: 19.99 }, { productId: 'p-2', quantity: 2, price: 5.5 }, { productId: 'p-3', quantity: 1, price: 100 }],
+        type: 'PURCHASE',
+        userId: uniqueId(`buyer${i % 25}`),
+        sessionId: uniqueId('session'),
+        occurredAt: at,
+        eventId: `${uniqueId('evt')}-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        orderId: uniqueId('order'),
+        items: [
+          { productId: 'p-1', quantity: 1, price: 19.99 },
+          { productId: 'p-2', quantity: 2, price: 5.5 },
+          { productId: 'p-3', quantity: 1, price: 100 },
+        ],
       }));
       const res = await trackEvents(events);
       expect(res.errors).toBeUndefined();
@@ -199,11 +239,17 @@ export function liveLoopContract(mode: string, target: LiveLoopTarget): void {
       const [user, product, marker] = [uniqueId('u'), uniqueId('p'), uniqueId('marker')];
       const event = { type: 'VIEW', userId: user, productId: product, eventId: uniqueId('e') };
       expect(res0(await trackEvents([event]))).toEqual([true]);
-      const once = await eventually(() => trendingScore(product), (s) => s !== null);
+      const once = await eventually(
+        () => trendingScore(product),
+        (s) => s !== null,
+      );
       expect(res0(await trackEvents([event, event]))).toEqual([true, true]);
       expect(res0(await trackEvents([event, { type: 'VIEW', userId: user, productId: marker }]))).toEqual([true, true]);
       // Same user, same partition: once the marker is scored, every copy before it was too.
-      await eventually(() => trendingScore(marker), (s) => s !== null);
+      await eventually(
+        () => trendingScore(marker),
+        (s) => s !== null,
+      );
       expect(await trendingScore(product)).toBe(once);
     });
     const res0 = (r: { data?: { trackEvents: EventAnswer[] } }) => r.data?.trackEvents.map((a) => a.accepted);
@@ -223,7 +269,12 @@ export function liveLoopContract(mode: string, target: LiveLoopTarget): void {
       ['trackAddToCart', OPS.trackAddToCart, { userId: 'u', productId: 'p', quantity: 1001 }, 'input.quantity'],
       ['trackPurchase', OPS.trackPurchase, { userId: 'u', orderId: '', items: [{ productId: 'p' }] }, 'input.orderId'],
       ['trackPurchase', OPS.trackPurchase, { userId: 'u', orderId: 'o', items: [] }, 'input.items'],
-      ['trackPurchase', OPS.trackPurchase, { userId: 'u', orderId: 'o', items: Array.from({ length: 101 }, (_, i) => ({ productId: `p${i}` })) }, 'input.items'],
+      [
+        'trackPurchase',
+        OPS.trackPurchase,
+        { userId: 'u', orderId: 'o', items: Array.from({ length: 101 }, (_, i) => ({ productId: `p${i}` })) },
+        'input.items',
+      ],
       ['trackPurchase', OPS.trackPurchase, { userId: 'u', orderId: 'o', items: [{ productId: 'p', price: -1 }] }, 'input.items[0].price'],
       ['trackPurchase', OPS.trackPurchase, { userId: 'u', orderId: 'o', items: [{ productId: 'p', quantity: 0 }] }, 'input.items[0].quantity'],
       ['trackPurchase', OPS.trackPurchase, { userId: 'u', orderId: 'o', items: [{ productId: '' }] }, 'input.items[0].productId'],

@@ -44,15 +44,19 @@ export function pushOriginContract(mode: string, target: PushOriginTarget): void
     };
     const setCoalesceMs = async (value: number) => {
       expect((await gql(gateway.url, SET_FLAG, { key: 'push.coalesceMs', value })).errors).toBeUndefined();
-      await eventually(() => gql(gateway.url, '{ featureFlags { key value } }'),
-        (r) => r.data?.featureFlags.some((f: { key: string; value: unknown }) => f.key === 'push.coalesceMs' && f.value === value));
+      await eventually(
+        () => gql(gateway.url, '{ featureFlags { key value } }'),
+        (r) => r.data?.featureFlags.some((f: { key: string; value: unknown }) => f.key === 'push.coalesceMs' && f.value === value),
+      );
     };
     /** Another shopper's session, so that viewing `first` makes the rest ALSO_VIEWED. */
     const covisited = async (...productIds: string[]) => {
       const other = uniqueId('other');
       for (const p of productIds) await view(other, p);
-      await eventually(() => gql(gateway.url, `query($p: ID!) { similarProducts(productId: $p) { product { id } } }`, { p: productIds[0] }),
-        (r) => (r.data?.similarProducts ?? []).length >= productIds.length - 1);
+      await eventually(
+        () => gql(gateway.url, `query($p: ID!) { similarProducts(productId: $p) { product { id } } }`, { p: productIds[0] }),
+        (r) => (r.data?.similarProducts ?? []).length >= productIds.length - 1,
+      );
     };
 
     test('a pushed list names the event that changed it and the ms from its receipt to the push; the first list is no push', async () => {
@@ -100,9 +104,16 @@ export function pushOriginContract(mode: string, target: PushOriginTarget): void
         expect(new Set(versions).size).toBe(products.length);
         // The scorer may store one more version after a refreshed answer (its reads are cached for
         // a moment): the last push must be the version the gateway holds once the changes stop.
-        const held = async () => (await gql<{ recommendations: List }>(gateway.url, `query($u: ID!) { recommendations(userId: $u) { version } }`, { u: shopper })).data!.recommendations.version;
+        const held = async () =>
+          (await gql<{ recommendations: List }>(gateway.url, `query($u: ID!) { recommendations(userId: $u) { version } }`, { u: shopper })).data!
+            .recommendations.version;
         const lastPushed = () => sub.received[sub.received.length - 1]!.data!.recommendationsUpdated.version;
-        await eventually(async () => [lastPushed(), await held()], ([pushedLast, stored]) => pushedLast === stored, 15_000, 100);
+        await eventually(
+          async () => [lastPushed(), await held()],
+          ([pushedLast, stored]) => pushedLast === stored,
+          15_000,
+          100,
+        );
         const pushed = sub.received.slice(1).map((m) => m.data!.recommendationsUpdated.version);
         expect(pushed[pushed.length - 1]).toBeGreaterThanOrEqual(versions[versions.length - 1]!);
         expect(pushed.length).toBeLessThan(versions.length);
@@ -137,7 +148,7 @@ export function pushOriginContract(mode: string, target: PushOriginTarget): void
       expect(again.data!.trackAddToCart.refreshed.recommendations!.version).toBeGreaterThanOrEqual(refreshed.recommendations!.version);
     });
 
-    test('in a batch, each accepted event answers its shopper\'s refreshed list and a refused one says NOT_ACCEPTED', async () => {
+    test("in a batch, each accepted event answers its shopper's refreshed list and a refused one says NOT_ACCEPTED", async () => {
       const [a, b] = [uniqueId('a'), uniqueId('b')];
       const res = await gql<{ trackEvents: { accepted: boolean; eventId: string | null; refreshed: Refreshed }[] }>(gateway.url, EVENTS_REFRESHED, {
         input: [

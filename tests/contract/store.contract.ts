@@ -49,7 +49,12 @@ export function storeContract(
     };
 
     const stateAfter = (...eventIds: string[]): UserState => ({ ...emptyUserState(), seen: eventIds });
-    const listOf = (productId: string) => ({ generatedAt: new Date(0).toISOString(), strategy: 'personalized' as const, arm: null, items: [{ productId, score: 1, reason: 'ALSO_VIEWED' as const }] });
+    const listOf = (productId: string) => ({
+      generatedAt: new Date(0).toISOString(),
+      strategy: 'personalized' as const,
+      arm: null,
+      items: [{ productId, score: 1, reason: 'ALSO_VIEWED' as const }],
+    });
 
     describe('statistics (StatsStore)', () => {
       test('decayed scores stay finite and rank as exponentially decayed sums across ten simulated years', async () => {
@@ -115,7 +120,10 @@ export function storeContract(
           { offset: 3, delta: { kind: 'trending', category: 'shoes', product: 'b', incr: 2, frame: FIXED_FRAME } },
           { offset: 4, delta: { kind: 'bought', from: 'a', to: 'd', incr: 1, frame: FIXED_FRAME } },
         ]);
-        expect((await store.alsoViewed(['a', 'zz'], 10)).get('a')).toEqual([{ id: 'c', score: 3 }, { id: 'b', score: 2.5 }]);
+        expect((await store.alsoViewed(['a', 'zz'], 10)).get('a')).toEqual([
+          { id: 'c', score: 3 },
+          { id: 'b', score: 2.5 },
+        ]);
         expect((await store.alsoViewed(['zz'], 10)).get('zz')).toEqual([]);
         expect((await store.boughtTogether(['a'], 10)).get('a')).toEqual([{ id: 'd', score: 1 }]);
         const trending = await store.trending([null, 'shoes', 'hats'], 10);
@@ -147,7 +155,10 @@ export function storeContract(
         await store.applyDeltas('view-events/1', [touch(0, 'a', 'u1', 150)]);
         await store.applyDeltas('view-events/0', [touch(2, 'a', 'u1', 999)]);
         const lists = await store.recentSessions(['a', 'b', 'zz'], 10);
-        expect(lists.get('a')).toEqual([{ id: 'u1', score: 300 }, { id: 'u2', score: 200 }]);
+        expect(lists.get('a')).toEqual([
+          { id: 'u1', score: 300 },
+          { id: 'u2', score: 200 },
+        ]);
         expect(lists.get('b')).toEqual([{ id: 'u2', score: 50 }]);
         expect(lists.get('zz')).toEqual([]);
         expect((await store.recentSessions(['a'], 1)).get('a')).toEqual([{ id: 'u1', score: 300 }]);
@@ -156,10 +167,23 @@ export function storeContract(
 
     describe('shopper state (ShopperStore)', () => {
       test("a saved user's recent items can be read alone, newest first and bounded", async () => {
-        const user = { recent: [{ p: 'c', t: 3 }, { p: 'b', t: 2 }, { p: 'a', t: 1 }], cart: [], purchased: [], cats: {}, seen: ['e1'] };
+        const user = {
+          recent: [
+            { p: 'c', t: 3 },
+            { p: 'b', t: 2 },
+            { p: 'a', t: 1 },
+          ],
+          cart: [],
+          purchased: [],
+          cats: {},
+          seen: ['e1'],
+        };
         await store.saveUsers(new Map([['u1', user]]));
         const recent = await store.recentItems(['u1', 'nobody'], 2);
-        expect(recent.get('u1')).toEqual([{ p: 'c', t: 3 }, { p: 'b', t: 2 }]);
+        expect(recent.get('u1')).toEqual([
+          { p: 'c', t: 3 },
+          { p: 'b', t: 2 },
+        ]);
         expect(recent.has('nobody')).toBe(false);
       });
 
@@ -179,7 +203,16 @@ export function storeContract(
         expect(await store.saveUsers(new Map([['u1', owner]]), new Map([['u1', basisOf(s1)]]))).toEqual({ refused: [] });
         const stale = { ...stateAfter('e1', 'e2'), cart: ['lost'] };
         const other = stateAfter('f1');
-        const result = await store.saveUsers(new Map([['u1', stale], ['u2', other]]), new Map([['u1', basisOf(s1)], ['u2', '']]));
+        const result = await store.saveUsers(
+          new Map([
+            ['u1', stale],
+            ['u2', other],
+          ]),
+          new Map([
+            ['u1', basisOf(s1)],
+            ['u2', ''],
+          ]),
+        );
         expect(result).toEqual({ refused: ['u1'] });
         const loaded = await store.loadUsers(['u1', 'u2']);
         expect(loaded.get('u1')).toEqual(owner);
@@ -204,7 +237,12 @@ export function storeContract(
         const feed = feedOf();
         const seen: number[] = [];
         const stop = await feed.subscribe('u1', (r) => seen.push(r.version));
-        const list = { generatedAt: new Date(0).toISOString(), strategy: 'personalized' as const, arm: null, items: [{ productId: 'a', score: 1, reason: 'TRENDING' as const }] };
+        const list = {
+          generatedAt: new Date(0).toISOString(),
+          strategy: 'personalized' as const,
+          arm: null,
+          items: [{ productId: 'a', score: 1, reason: 'TRENDING' as const }],
+        };
         const first = await store.putRecs('u1', list);
         const same = await store.putRecs('u1', { ...list, generatedAt: new Date(1).toISOString() });
         const other = await store.putRecs('u1', { ...list, items: [{ productId: 'b', score: 1, reason: 'ALSO_VIEWED' }] });
@@ -217,13 +255,23 @@ export function storeContract(
         expect((await store.readRecs('u1')).recs?.items[0]?.productId).toBe('b');
         // One channel delivers in publish order: once the changed version is in, a publish of the
         // unchanged write (made before it) would be in too.
-        await eventually(async () => seen.length, (n) => n >= 2, 5_000, 5);
+        await eventually(
+          async () => seen.length,
+          (n) => n >= 2,
+          5_000,
+          5,
+        );
         await stop();
         expect(seen).toEqual([v1, other.recs!.version]);
       });
 
       test('a list stored after the store lost everything gets a higher version than any before', async () => {
-        const list = { generatedAt: new Date(0).toISOString(), strategy: 'personalized' as const, arm: null, items: [{ productId: 'a', score: 1, reason: 'TRENDING' as const }] };
+        const list = {
+          generatedAt: new Date(0).toISOString(),
+          strategy: 'personalized' as const,
+          arm: null,
+          items: [{ productId: 'a', score: 1, reason: 'TRENDING' as const }],
+        };
         let last = 0;
         for (const id of ['x', 'y', 'z']) {
           const put = await store.putRecs('u-loss', { ...list, items: [{ productId: id, score: 1, reason: 'TRENDING' }] });
@@ -299,7 +347,12 @@ function retentionContract(name: string, make: (retentionMs: number) => Promise<
   // Long enough that a loaded machine's stalls between steps stay well inside the margins below.
   const R = 1500;
   const state = (...seen: string[]): UserState => ({ ...emptyUserState(), recent: [{ p: `p-${seen.at(-1)}`, t: 1 }], seen });
-  const list = (id: string) => ({ generatedAt: new Date(0).toISOString(), strategy: 'personalized' as const, arm: null, items: [{ productId: id, score: 1, reason: 'TRENDING' as const }] });
+  const list = (id: string) => ({
+    generatedAt: new Date(0).toISOString(),
+    strategy: 'personalized' as const,
+    arm: null,
+    items: [{ productId: id, score: 1, reason: 'TRENDING' as const }],
+  });
 
   describe(`retention (${name})`, () => {
     let s: ExpiringStore;
@@ -344,14 +397,22 @@ function retentionContract(name: string, make: (retentionMs: number) => Promise<
 
     test('a statistic expires the retention after its last write; one written within it stays', async () => {
       const { store } = s;
-      const covis = (offset: number, from: string, to: string): PositionedDelta => ({ offset, delta: { kind: 'covis', from, to, incr: 1, frame: FIXED_FRAME } });
+      const covis = (offset: number, from: string, to: string): PositionedDelta => ({
+        offset,
+        delta: { kind: 'covis', from, to, incr: 1, frame: FIXED_FRAME },
+      });
       await store.applyDeltas('view-events/0', [covis(0, 'gone', 'x'), covis(1, 'kept', 'x')]);
       await s.elapse(1000);
       await store.applyDeltas('view-events/0', [covis(2, 'kept', 'y')]);
       await s.elapse(700);
       const lists = await store.alsoViewed(['gone', 'kept'], 10);
       expect(lists.get('gone')).toEqual([]);
-      expect(lists.get('kept')!.map((e) => e.id).sort()).toEqual(['x', 'y']);
+      expect(
+        lists
+          .get('kept')!
+          .map((e) => e.id)
+          .sort(),
+      ).toEqual(['x', 'y']);
     });
 
     test("an expired shopper in a product's recent users is skipped on read and pruned by the next prune", async () => {

@@ -43,7 +43,9 @@ test('broker-kill: with two of three brokers killed no write is acknowledged fal
       // the producer is not jammed.
       const recovered = await writesSteadyAfter(back, 30_000);
       readyAfter.push(await readiness(gateway().url));
-      note(`${first}+${second}: ${during.length} sent while 2 were down, 0 acked; first write acked ${(firstAck / 1000).toFixed(1)} s and all writes from ${(recovered / 1000).toFixed(1)} s after the brokers answered (their restart took ${((back - returnStarted) / 1000).toFixed(1)} s)`);
+      note(
+        `${first}+${second}: ${during.length} sent while 2 were down, 0 acked; first write acked ${(firstAck / 1000).toFixed(1)} s and all writes from ${(recovered / 1000).toFixed(1)} s after the brokers answered (their restart took ${((back - returnStarted) / 1000).toFixed(1)} s)`,
+      );
     }
     // Asserted last, so that a producer without the probe still shows its losses in the line above.
     for (const down of readyWhileDown) {

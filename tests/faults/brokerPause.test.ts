@@ -21,6 +21,8 @@ test('broker-pause: a broker stopped past the session timeout and resumed costs 
     const during = load.sentAfter(paused).filter((o) => o.sentAt < resumed);
     const ackedAfter = await firstAckAfter(resumed, 30_000);
     await sleep(8_000);
-    note(`paused 15 s: ${during.filter((o) => o.result === 'acked').length} of ${during.length} sent meanwhile acked; first ack ${(ackedAfter / 1000).toFixed(1)} s after SIGCONT`);
+    note(
+      `paused 15 s: ${during.filter((o) => o.result === 'acked').length} of ${during.length} sent meanwhile acked; first ack ${(ackedAfter / 1000).toFixed(1)} s after SIGCONT`,
+    );
   });
 });

@@ -11,5 +11,7 @@ export default async function globalSetup(): Promise<void> {
     process.stderr.write(`${lines.join('\n')}\n`);
     throw err;
   }
-  process.stdout.write(`\nfault stack up in ${((Date.now() - started) / 1000).toFixed(1)} s (3 Kafka nodes on ${FAULT_PORTS.kafka}-${FAULT_PORTS.kafka + 2}, ZooKeeper ${FAULT_PORTS.zookeeper}, Redis ${FAULT_PORTS.redis}, in ${FAULT_STACK_DIR}/)\n`);
+  process.stdout.write(
+    `\nfault stack up in ${((Date.now() - started) / 1000).toFixed(1)} s (3 Kafka nodes on ${FAULT_PORTS.kafka}-${FAULT_PORTS.kafka + 2}, ZooKeeper ${FAULT_PORTS.zookeeper}, Redis ${FAULT_PORTS.redis}, in ${FAULT_STACK_DIR}/)\n`,
+  );
 }

@@ -43,7 +43,14 @@ test('redis-restart: Redis restarted empty under load: pushes go on with higher 
         expect(after.every((v) => v > before)).toBe(true);
         expect(list.errors()).toEqual([]);
         const during = load.sentAfter(down).filter((o) => o.sentAt < restartAt);
-        const refusals = [...new Set(load.sentAfter(down).filter((o) => o.result !== 'acked').map((o) => o.detail))];
+        const refusals = [
+          ...new Set(
+            load
+              .sentAfter(down)
+              .filter((o) => o.result !== 'acked')
+              .map((o) => o.detail),
+          ),
+        ];
         note(
           `Redis down ${((restartAt - down) / 1000).toFixed(1)} s: a read answered UNAVAILABLE in ${readMs} ms, ${during.filter((o) => o.result === 'acked').length} of ${during.length} writes acked meanwhile; ` +
             `list version ${before} before, next push ${after[0]} after${refusals.length ? `; refusals since the kill: ${refusals.slice(0, 3).join(' | ')}` : ''}`,

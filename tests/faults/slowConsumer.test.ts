@@ -20,7 +20,13 @@ test('slow-consumer: scoring slower than the session timeout causes no rebalance
           while (sampling) {
             const { groups } = await admin.describeGroups([ns.groupId]);
             const g = groups[0]!;
-            seen.push({ state: g.state, members: g.members.map((m) => m.memberId).sort().join(',') });
+            seen.push({
+              state: g.state,
+              members: g.members
+                .map((m) => m.memberId)
+                .sort()
+                .join(','),
+            });
             await sleep(500);
           }
         })();

@@ -25,7 +25,12 @@ test('zookeeper-outage: ZooKeeper down past the session timeout: the last flags 
     await firstAckAfter(Date.now(), 30_000);
     // The operator's flag, in force before the outage (not a weight: the accounting divides by those).
     await setFlag(root, 'recs.size', '7');
-    await eventually(() => flagInForce(gateway().url, 'recs.size'), (f) => f?.value === 7 && f.source === 'ZOOKEEPER', 15_000, 100);
+    await eventually(
+      () => flagInForce(gateway().url, 'recs.size'),
+      (f) => f?.value === 7 && f.source === 'ZOOKEEPER',
+      15_000,
+      100,
+    );
     const list = watchList(gateway().url, `${ns.runId}-u0`);
     try {
       await list.morethan(1, 30_000);
@@ -60,14 +65,29 @@ test('zookeeper-outage: ZooKeeper down past the session timeout: the last flags 
       const degradedFrom = ready.findIndex((r) => r.body.checks.zookeeper?.status === 'degraded');
       expect(degradedFrom).toBeGreaterThanOrEqual(0);
       expect(degradedFrom).toBeLessThan(5);
-      expect(ready.slice(degradedFrom).map((r) => r.body.checks.zookeeper?.status).filter((s) => s !== 'degraded')).toEqual([]);
+      expect(
+        ready
+          .slice(degradedFrom)
+          .map((r) => r.body.checks.zookeeper?.status)
+          .filter((s) => s !== 'degraded'),
+      ).toEqual([]);
 
       // Back: the gateway's session (re-established or new) sees a change made now.
-      await eventually(() => readiness(gateway().url), (r) => r.body.checks.zookeeper?.status === 'ok', 60_000, 250);
+      await eventually(
+        () => readiness(gateway().url),
+        (r) => r.body.checks.zookeeper?.status === 'ok',
+        60_000,
+        250,
+      );
       const reconnected = Date.now();
       await setFlag(root, 'recs.size', '9');
       const changed = Date.now();
-      await eventually(() => flagInForce(gateway().url, 'recs.size'), (f) => f?.value === 9 && f.source === 'ZOOKEEPER', 15_000, 50);
+      await eventually(
+        () => flagInForce(gateway().url, 'recs.size'),
+        (f) => f?.value === 9 && f.source === 'ZOOKEEPER',
+        15_000,
+        50,
+      );
       const applied = Date.now();
       const pushesAfter = list.pushes().length;
       await list.morethan(pushesAfter, 30_000);

@@ -27,7 +27,11 @@ export interface SimulationTruth {
 const LIST_LENGTH = 10;
 const CHUNK = 250;
 
-export async function simulateInProcess(options: { seed: number; shoppers: number; behaviours: Record<string, ArmBehaviour> }): Promise<{ report: ExperimentReport; truth: Map<string, SimulationTruth> }> {
+export async function simulateInProcess(options: {
+  seed: number;
+  shoppers: number;
+  behaviours: Record<string, ArmBehaviour>;
+}): Promise<{ report: ExperimentReport; truth: Map<string, SimulationTruth> }> {
   const random = seededRandom(options.seed);
   const flags: RecFlags = { ...defaultFlags(), 'experiment.recs': simulatedExperiment(`sim-${options.seed}`) };
   const store = new MemoryStore();
@@ -41,13 +45,19 @@ export async function simulateInProcess(options: { seed: number; shoppers: numbe
   const consume = async (source: string, events: EventEnvelope[]) => {
     const start = offsets.get(source) ?? 0;
     offsets.set(source, start + events.length);
-    await scorer.scoreBatch(source, events.map((event, i) => ({ offset: start + i, event })));
+    await scorer.scoreBatch(
+      source,
+      events.map((event, i) => ({ offset: start + i, event })),
+    );
   };
 
   // Shoppers arrive over the last six hours (the report's plot has something to show), after
   // others browsed the catalogue (without any list), so that newcomers' trending lists are not empty.
   const end = Date.now() - 60_000;
-  await consume('view-events/0', DEMO_CATALOG.map((p, i) => viewEnvelope({ userId: `browser-${i % 7}`, productId: p.id }, end - 7 * 3_600_000)));
+  await consume(
+    'view-events/0',
+    DEMO_CATALOG.map((p, i) => viewEnvelope({ userId: `browser-${i % 7}`, productId: p.id }, end - 7 * 3_600_000)),
+  );
   const spacing = (6 * 3_600_000) / options.shoppers;
   for (let from = 0; from < options.shoppers; from += CHUNK) {
     const views: EventEnvelope[] = [];
@@ -79,7 +89,10 @@ export async function simulateInProcess(options: { seed: number; shoppers: numbe
     await consume('purchase-events/0', purchases);
     await consume('add-to-cart-events/0', carts);
     await consume('view-events/0', views);
-    await scorer.scoreBatch('view-events/0', views.map((event, i) => ({ offset: (offsets.get('view-events/0') ?? 0) - views.length + i, event })));
+    await scorer.scoreBatch(
+      'view-events/0',
+      views.map((event, i) => ({ offset: (offsets.get('view-events/0') ?? 0) - views.length + i, event })),
+    );
   }
   await scorer.refreshes.idle();
   return { report: await counter.report(), truth };

@@ -63,7 +63,11 @@ export function subscribe<T = Record<string, any>>(client: Client, query: string
     {
       next: (msg) => {
         received.push(msg as GqlResponse<T>);
-        for (const w of [...waiters]) if (w.test(received)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
+        for (const w of [...waiters])
+          if (w.test(received)) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve();
+          }
       },
       error: (err) => received.push({ errors: [{ message: String((err as Error)?.message ?? JSON.stringify(err)) }] }),
       complete: () => {},
@@ -77,7 +81,13 @@ export function subscribe<T = Record<string, any>>(client: Client, query: string
       if (test(received)) return Promise.resolve();
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`subscription condition not met within ${ms} ms; got ${JSON.stringify(received).slice(0, 2000)}`)), ms);
-        waiters.push({ test, resolve: () => { clearTimeout(timer); resolve(); } });
+        waiters.push({
+          test,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
       });
     },
   };

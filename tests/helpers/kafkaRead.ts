@@ -39,7 +39,10 @@ export async function readEvents(kafka: Kafka, topics: string[], timeoutMs = 60_
   try {
     await consumer.subscribe({ topics, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read-back incomplete after ${timeoutMs} ms: ${[...remaining.keys()].join(', ')} not read to the end`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`read-back incomplete after ${timeoutMs} ms: ${[...remaining.keys()].join(', ')} not read to the end`)),
+        timeoutMs,
+      );
       consumer
         .run({
           eachMessage: async ({ topic, partition, message }) => {
@@ -61,7 +64,6 @@ export async function readEvents(kafka: Kafka, topics: string[], timeoutMs = 60_
   }
   return events;
 }
-
 
 /** How many events a real-stack namespace's three topics hold (what the live-loop contract's loggedEvents asks). */
 export async function loggedEventCount(env: Env): Promise<number> {

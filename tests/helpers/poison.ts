@@ -107,7 +107,12 @@ export async function readDeadLetters(env: Env, timeoutMs = 20_000): Promise<Let
       },
     });
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([all, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`read ${letters.length} of ${expected} dead letters within ${timeoutMs} ms`)), timeoutMs)))]);
+    await Promise.race([
+      all,
+      new Promise(
+        (_, reject) => (timer = setTimeout(() => reject(new Error(`read ${letters.length} of ${expected} dead letters within ${timeoutMs} ms`)), timeoutMs)),
+      ),
+    ]);
     clearTimeout(timer);
   } finally {
     await consumer.disconnect();
@@ -129,9 +134,12 @@ async function trackAfter(url: string, userId: string, count: number): Promise<s
 }
 
 async function waitScored(env: Env, userId: string, acked: string[], timeoutMs: number): Promise<string[]> {
-  const seen = await eventually(() => learnedEventIds(env, userId), (ids) => ids !== null && acked.every((e) => ids.includes(e)), timeoutMs, 100).catch(
+  const seen = await eventually(
     () => learnedEventIds(env, userId),
-  );
+    (ids) => ids !== null && acked.every((e) => ids.includes(e)),
+    timeoutMs,
+    100,
+  ).catch(() => learnedEventIds(env, userId));
   return acked.filter((e) => (seen ?? []).includes(e));
 }
 

@@ -55,9 +55,7 @@ export function killHard(gateway: GatewayProcess): Promise<void> {
 export function kafkaBrokerPids(stateFile: string = stackPaths().stateFile): number[] {
   const state = readState(stateFile);
   if (!state) return [];
-  return state.parts
-    .filter((p) => p.kind === 'kafka' && p.startedByUs && p.pid !== null && isOurs(p.pid, p.marker))
-    .map((p) => p.pid as number);
+  return state.parts.filter((p) => p.kind === 'kafka' && p.startedByUs && p.pid !== null && isOurs(p.pid, p.marker)).map((p) => p.pid as number);
 }
 
 /** A TCP port nothing listens on (at the moment of asking). */

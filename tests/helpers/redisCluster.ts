@@ -6,7 +6,8 @@ import { createRedisClient, type RedisClient } from '../../src/store/redisClient
 import type { Env } from '../../src/config';
 import { realStackEnv } from './gateway';
 
-export const START_CLUSTER = 'npm run stack:up -- --redis-cluster, then export TEST_REDIS_CLUSTER_NODES=127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003,127.0.0.1:7004,127.0.0.1:7005 (npm test does both)';
+export const START_CLUSTER =
+  'npm run stack:up -- --redis-cluster, then export TEST_REDIS_CLUSTER_NODES=127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003,127.0.0.1:7004,127.0.0.1:7005 (npm test does both)';
 
 export function clusterNodes(): string[] {
   const raw = process.env.TEST_REDIS_CLUSTER_NODES ?? '';

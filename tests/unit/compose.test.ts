@@ -31,17 +31,21 @@ const hostPorts = (s: Service) => (s.ports ?? []).map((p) => Number(String(p).sp
 const containerPorts = (s: Service) => (s.ports ?? []).map((p) => Number(String(p).split(':').pop()));
 
 describe('docker-compose.yml', () => {
-  test('is project ecommrealtimerecsys, so broker 1 runs as the seed\'s container ecommrealtimerecsys-kafka1-1', () => {
+  test("is project ecommrealtimerecsys, so broker 1 runs as the seed's container ecommrealtimerecsys-kafka1-1", () => {
     expect(compose.name).toBe('ecommrealtimerecsys');
     expect(Object.keys(services).length).toBeGreaterThan(0);
-    expect(Object.entries(services).filter(([, s]) => s.container_name !== undefined).map(([n]) => n)).toEqual([]);
+    expect(
+      Object.entries(services)
+        .filter(([, s]) => s.container_name !== undefined)
+        .map(([n]) => n),
+    ).toEqual([]);
   });
 
   test('has zookeeper, three brokers, redis, the gateway and a one-shot topic initialiser', () => {
     expect(Object.keys(services).sort()).toEqual(['gateway', 'kafka-init', 'kafka1', 'kafka2', 'kafka3', 'redis', 'zookeeper']);
   });
 
-  test('uses Confluent images for ZooKeeper and Kafka (kafka-topics on PATH, as the seed\'s commands expect)', () => {
+  test("uses Confluent images for ZooKeeper and Kafka (kafka-topics on PATH, as the seed's commands expect)", () => {
     expect(service('zookeeper').image).toMatch(/^confluentinc\/cp-zookeeper:\d+\.\d+\.\d+$/);
     for (const k of ['kafka1', 'kafka2', 'kafka3', 'kafka-init']) expect(service(k).image).toMatch(/^confluentinc\/cp-kafka:\d+\.\d+\.\d+$/);
   });

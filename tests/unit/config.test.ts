@@ -40,7 +40,9 @@ describe('configuration', () => {
 
   test('both REDIS_URL and REDIS_CLUSTER_NODES, or a cluster node that is not host:port, is refused naming the variable', () => {
     const base = { KAFKA_BROKERS: 'k:9093', ZOOKEEPER_CONNECT: 'z:2181' };
-    expect(() => loadConfig({ ...base, REDIS_URL: 'redis://r:6379', REDIS_CLUSTER_NODES: 'r:7000' })).toThrow(/REDIS_URL, REDIS_CLUSTER_NODES: set one of them/);
+    expect(() => loadConfig({ ...base, REDIS_URL: 'redis://r:6379', REDIS_CLUSTER_NODES: 'r:7000' })).toThrow(
+      /REDIS_URL, REDIS_CLUSTER_NODES: set one of them/,
+    );
     expect(() => loadConfig({ ...base, REDIS_CLUSTER_NODES: 'r:7000,redis://r:7001' })).toThrow(/REDIS_CLUSTER_NODES: "redis:\/\/r:7001" is not host:port/);
   });
 

@@ -34,7 +34,9 @@ describe('process roles (RECSYS_ROLES)', () => {
   test('an empty value or an empty item is refused, quoting the value', () => {
     expect(refusal({ ...STACK, RECSYS_ROLES: '' }).message).toBe('RECSYS_ROLES: expected a comma list of api, scorer, push (e.g. "api,push"), got ""');
     expect(refusal({ ...STACK, RECSYS_ROLES: ' , ' }).message).toMatch(/got " , "/);
-    expect(refusal({ ...STACK, RECSYS_ROLES: 'api,,push' }).message).toBe('RECSYS_ROLES: an empty item in "api,,push": expected a comma list of api, scorer, push');
+    expect(refusal({ ...STACK, RECSYS_ROLES: 'api,,push' }).message).toBe(
+      'RECSYS_ROLES: an empty item in "api,,push": expected a comma list of api, scorer, push',
+    );
   });
 
   test('embedded mode refuses anything but all three roles, saying why', () => {

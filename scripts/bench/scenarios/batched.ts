@@ -33,11 +33,17 @@ const runBatchLoad = (ctx: BenchContext, url: string, label: string, seconds: nu
 export async function batchedScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const seconds = ctx.options.quick ? 5 : 20;
   const connections = 8;
-  const { baseline, baseWindow, ours, oursWindow, scrape, profiles } = await loadBothServers(ctx, 'batched ingest', (url, label, s) => runBatchLoad(ctx, url, label, s, connections));
+  const { baseline, baseWindow, ours, oursWindow, scrape, profiles } = await loadBothServers(ctx, 'batched ingest', (url, label, s) =>
+    runBatchLoad(ctx, url, label, s, connections),
+  );
   // Diagnostic: the same gateway with its in-process scoring held (every scored batch waits 120 s,
   // the fault suite's knob), to tell the ingest path's own capacity from the scoring sharing its CPU.
-  const held = await loadGateway(ctx, 'batched ingest, scoring held', (url, label, s) => runBatchLoad(ctx, url, label, s, connections), // The knob is refused in production: this diagnostic gateway alone runs in development mode.
-    { RECSYS_TEST_SCORING_DELAY_MS: '120000', NODE_ENV: 'development' });
+  const held = await loadGateway(
+    ctx,
+    'batched ingest, scoring held',
+    (url, label, s) => runBatchLoad(ctx, url, label, s, connections), // The knob is refused in production: this diagnostic gateway alone runs in development mode.
+    { RECSYS_TEST_SCORING_DELAY_MS: '120000', NODE_ENV: 'development' },
+  );
   const oursRate = ours.accepted / ours.seconds;
   const baseRate = baseline.accepted / baseline.seconds;
   const heldRate = held.ours.accepted / held.ours.seconds;
@@ -48,19 +54,52 @@ export async function batchedScenario(ctx: BenchContext): Promise<ScenarioResult
     id: 'f',
     title: `Batched ingest: trackEvents of ${BATCH} events over HTTP`,
     rows: [
-      row({ scenario: 'f. batched ingest', metric: 'events/s accepted', unit: '/s', ours: oursRate, baseline: baseRate, aim: `≥ ${fmtInt(AIM)}/s`, holds: oursRate >= AIM }),
-      row({ scenario: 'f. batched ingest', metric: 'p99 latency per call', unit: 'ms', ours: ours.latency.p99, baseline: baseline.latency.p99, aim: '—', holds: null }),
-      row({ scenario: 'f. batched ingest', metric: 'events/s, scoring held (diagnostic)', unit: '/s', ours: heldRate, baseline: baseRate, aim: '—', holds: null }),
-      ...unitRows({ scenario: 'f. batched ingest', unit: 'event', ours: { window: oursWindow, units: ours.accepted }, baseline: { window: baseWindow, units: baseline.accepted }, redis: true }),
+      row({
+        scenario: 'f. batched ingest',
+        metric: 'events/s accepted',
+        unit: '/s',
+        ours: oursRate,
+        baseline: baseRate,
+        aim: `≥ ${fmtInt(AIM)}/s`,
+        holds: oursRate >= AIM,
+      }),
+      row({
+        scenario: 'f. batched ingest',
+        metric: 'p99 latency per call',
+        unit: 'ms',
+        ours: ours.latency.p99,
+        baseline: baseline.latency.p99,
+        aim: '—',
+        holds: null,
+      }),
+      row({
+        scenario: 'f. batched ingest',
+        metric: 'events/s, scoring held (diagnostic)',
+        unit: '/s',
+        ours: heldRate,
+        baseline: baseRate,
+        aim: '—',
+        holds: null,
+      }),
+      ...unitRows({
+        scenario: 'f. batched ingest',
+        unit: 'event',
+        ours: { window: oursWindow, units: ours.accepted },
+        baseline: { window: baseWindow, units: baseline.accepted },
+        redis: true,
+      }),
     ],
     charts: [
       {
         file: 'batched-throughput.svg',
         caption: 'Batched ingest: accepted events per second over the run',
-        svg: lineChart([
-          { name: 'ours', points: ours.perSecond.map((v, i) => [i + 1, v]) },
-          { name: 'baseline', points: baseline.perSecond.map((v, i) => [i + 1, v]) },
-        ], { title: 'accepted events per second', xLabel: 'second', yLabel: 'events/s', reference: { y: AIM, label: `aim ${fmtInt(AIM)}/s` } }),
+        svg: lineChart(
+          [
+            { name: 'ours', points: ours.perSecond.map((v, i) => [i + 1, v]) },
+            { name: 'baseline', points: baseline.perSecond.map((v, i) => [i + 1, v]) },
+          ],
+          { title: 'accepted events per second', xLabel: 'second', yLabel: 'events/s', reference: { y: AIM, label: `aim ${fmtInt(AIM)}/s` } },
+        ),
       },
     ],
     notes: [
@@ -71,6 +110,10 @@ export async function batchedScenario(ctx: BenchContext): Promise<ScenarioResult
       `Events refused or failed: ours ${fmtInt(ours.refused)} (request errors ${ours.errors}, non-2xx ${ours.non2xx}), baseline ${fmtInt(baseline.refused)} (request errors ${baseline.errors}).`,
     ],
     profiles: [...profiles, ...held.profiles],
-    raw: { held: { ...held.ours, latency: undefined, p50: held.ours.latency.p50, p99: held.ours.latency.p99 }, ours: { ...ours, latency: undefined, p50: ours.latency.p50, p99: ours.latency.p99 }, baseline: { ...baseline, latency: undefined, p50: baseline.latency.p50, p99: baseline.latency.p99 } },
+    raw: {
+      held: { ...held.ours, latency: undefined, p50: held.ours.latency.p50, p99: held.ours.latency.p99 },
+      ours: { ...ours, latency: undefined, p50: ours.latency.p50, p99: ours.latency.p99 },
+      baseline: { ...baseline, latency: undefined, p50: baseline.latency.p50, p99: baseline.latency.p99 },
+    },
   };
 }

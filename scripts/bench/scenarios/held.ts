@@ -57,7 +57,9 @@ function informationStep(wanted: number, after: number, notes: string[]): number
     notes.push(`The ${fmtInt(wanted)} step was skipped: this machine allows about ${fmtInt(capacity)} sockets from one process (${limits.join(', ')}).`);
     return [];
   }
-  notes.push(`The ${fmtInt(wanted)} step was capped at ${fmtInt(target)}: this machine allows about ${fmtInt(capacity)} sockets from one process (${limits.join(', ')}).`);
+  notes.push(
+    `The ${fmtInt(wanted)} step was capped at ${fmtInt(target)}: this machine allows about ${fmtInt(capacity)} sockets from one process (${limits.join(', ')}).`,
+  );
   return [target];
 }
 
@@ -100,13 +102,20 @@ export async function heldScenario(ctx: BenchContext): Promise<ScenarioResult> {
     async function step(target: number): Promise<boolean> {
       const openBefore = open;
       const users = Array.from({ length: target - open }, (_, i) => `${id}-u${open + i}`);
-      const subs = await openSubscribers(gw.wsUrl, users, (userId, _v, at) => {
-        const t = pending.get(userId);
-        if (t !== undefined) {
-          latencies.push(at - t);
-          pending.delete(userId);
-        }
-      }, (n) => ctx.progress(`held: ${fmtInt(open + n)}/${fmtInt(target)} subscriptions`), quick ? 60_000 : 180_000, ctx.auth.shopper);
+      const subs = await openSubscribers(
+        gw.wsUrl,
+        users,
+        (userId, _v, at) => {
+          const t = pending.get(userId);
+          if (t !== undefined) {
+            latencies.push(at - t);
+            pending.delete(userId);
+          }
+        },
+        (n) => ctx.progress(`held: ${fmtInt(open + n)}/${fmtInt(target)} subscriptions`),
+        quick ? 60_000 : 180_000,
+        ctx.auth.shopper,
+      );
       held.push(subs);
       open += subs.ready();
       if (subs.ready() < users.length) {
@@ -120,12 +129,18 @@ export async function heldScenario(ctx: BenchContext): Promise<ScenarioResult> {
       pending.clear();
       const burst = quick ? 200 : 400;
       const close = await openWindow([gw], null);
-      await sendAtRate(burst, 200, 128, async () => {
-        const userId = `${id}-u${Math.floor(random() * open)}`;
-        const ok = await trackView(gw.url, userId, pickProduct(random, products).id, ctx.auth.shopper(userId));
-        if (ok) pending.set(userId, performance.now());
-        return ok;
-      }, () => ctx.progress(`held: ${fmtInt(open)} subscriptions, push burst`));
+      await sendAtRate(
+        burst,
+        200,
+        128,
+        async () => {
+          const userId = `${id}-u${Math.floor(random() * open)}`;
+          const ok = await trackView(gw.url, userId, pickProduct(random, products).id, ctx.auth.shopper(userId));
+          if (ok) pending.set(userId, performance.now());
+          return ok;
+        },
+        () => ctx.progress(`held: ${fmtInt(open)} subscriptions, push burst`),
+      );
       await waitFor(() => pending.size === 0, 3000);
       const burstWindow = await close();
       redisMark = (await ctx.redisMeter.read()).usedMemory;
@@ -143,7 +158,9 @@ export async function heldScenario(ctx: BenchContext): Promise<ScenarioResult> {
         cpuPerPush: burstWindow.cpuMicros / d.count,
       };
       results.push(measured);
-      ctx.done(`held: ${fmtInt(open)} subscriptions, ${fmt(measured.rssKb)} KB RSS and ${fmt(measured.heapKb)} KB heap used (${fmt(measured.heapTotalKb)} reserved) each, push p99 ${fmt(d.p99)} ms`);
+      ctx.done(
+        `held: ${fmtInt(open)} subscriptions, ${fmt(measured.rssKb)} KB RSS and ${fmt(measured.heapKb)} KB heap used (${fmt(measured.heapTotalKb)} reserved) each, push p99 ${fmt(d.p99)} ms`,
+      );
       return open >= target;
     }
   } finally {
@@ -155,8 +172,11 @@ export async function heldScenario(ctx: BenchContext): Promise<ScenarioResult> {
   notes.push(
     'Memory per subscription = (gateway child memory after a full GC with N subscriptions - the same before any) / N; each subscription has its own websocket, so socket buffers are included.',
     'Push latency per step: a burst of views (200/s) to random subscribed shoppers, mutation answer to push.',
-    'Redis memory per subscription: growth of the private redis-server\'s used_memory (INFO memory) while a step\'s subscriptions opened, divided by the subscriptions it opened (the gateway holds one SUBSCRIBE per subscribed shopper\'s channel); the bursts of views are outside these readings.',
-    ...results.map((s) => `${fmtInt(s.subscriptions)} subscriptions: ${fmt(s.rssKb)} KB RSS, ${fmt(s.heapKb)} KB heap used (${fmt(s.heapTotalKb)} KB heap reserved, ${fmt(s.externalKb)} KB external) per subscription, ${fmtInt(s.redisBytes)} B of Redis memory; push p50 ${fmt(s.p50)} ms, p99 ${fmt(s.p99)} ms (${s.pushes} pushes, ${fmtInt(s.cpuPerPush)} µs gateway CPU each).`),
+    "Redis memory per subscription: growth of the private redis-server's used_memory (INFO memory) while a step's subscriptions opened, divided by the subscriptions it opened (the gateway holds one SUBSCRIBE per subscribed shopper's channel); the bursts of views are outside these readings.",
+    ...results.map(
+      (s) =>
+        `${fmtInt(s.subscriptions)} subscriptions: ${fmt(s.rssKb)} KB RSS, ${fmt(s.heapKb)} KB heap used (${fmt(s.heapTotalKb)} KB heap reserved, ${fmt(s.externalKb)} KB external) per subscription, ${fmtInt(s.redisBytes)} B of Redis memory; push p50 ${fmt(s.p50)} ms, p99 ${fmt(s.p99)} ms (${s.pushes} pushes, ${fmtInt(s.cpuPerPush)} µs gateway CPU each).`,
+    ),
   );
   const target = aimed[aimed.length - 1]!;
   // The step that reached (or was meant to reach) the aimed count; later steps are information.
@@ -176,8 +196,24 @@ export async function heldScenario(ctx: BenchContext): Promise<ScenarioResult> {
   if (last) {
     rows.push(
       row({ scenario: 'd. held', metric: `push p99 @ ${fmtInt(last.subscriptions)}`, unit: 'ms', ours: last.p99, baseline: null, aim: '—', holds: null }),
-      row({ scenario: 'd. held', metric: `CPU per push @ ${fmtInt(last.subscriptions)}`, unit: 'µs CPU/push', ours: last.cpuPerPush, baseline: null, aim: '— (information)', holds: null }),
-      row({ scenario: 'd. held', metric: `Redis memory per subscription @ ${fmtInt(last.subscriptions)}`, unit: 'B', ours: last.redisBytes, baseline: null, aim: '— (information)', holds: null }),
+      row({
+        scenario: 'd. held',
+        metric: `CPU per push @ ${fmtInt(last.subscriptions)}`,
+        unit: 'µs CPU/push',
+        ours: last.cpuPerPush,
+        baseline: null,
+        aim: '— (information)',
+        holds: null,
+      }),
+      row({
+        scenario: 'd. held',
+        metric: `Redis memory per subscription @ ${fmtInt(last.subscriptions)}`,
+        unit: 'B',
+        ours: last.redisBytes,
+        baseline: null,
+        aim: '— (information)',
+        holds: null,
+      }),
     );
   }
   return {
@@ -188,16 +224,33 @@ export async function heldScenario(ctx: BenchContext): Promise<ScenarioResult> {
       {
         file: 'held-memory.svg',
         caption: 'Memory per subscription by step (KB)',
-        svg: lineChart([{ name: 'RSS / sub', points: results.map((s) => [s.subscriptions, s.rssKb]) }, { name: 'heap / sub', points: results.map((s) => [s.subscriptions, s.heapKb]) }], {
-          title: 'memory per subscription', xLabel: 'subscriptions open', yLabel: 'KB', reference: { y: 20, label: 'aim < 20 KB' },
-        }),
+        svg: lineChart(
+          [
+            { name: 'RSS / sub', points: results.map((s) => [s.subscriptions, s.rssKb]) },
+            { name: 'heap / sub', points: results.map((s) => [s.subscriptions, s.heapKb]) },
+          ],
+          {
+            title: 'memory per subscription',
+            xLabel: 'subscriptions open',
+            yLabel: 'KB',
+            reference: { y: 20, label: 'aim < 20 KB' },
+          },
+        ),
       },
       {
         file: 'held-latency.svg',
         caption: 'Push latency by step (ms)',
-        svg: lineChart([{ name: 'p50', points: results.map((s) => [s.subscriptions, s.p50]) }, { name: 'p99', points: results.map((s) => [s.subscriptions, s.p99]) }], {
-          title: 'push latency while holding', xLabel: 'subscriptions open', yLabel: 'ms',
-        }),
+        svg: lineChart(
+          [
+            { name: 'p50', points: results.map((s) => [s.subscriptions, s.p50]) },
+            { name: 'p99', points: results.map((s) => [s.subscriptions, s.p99]) },
+          ],
+          {
+            title: 'push latency while holding',
+            xLabel: 'subscriptions open',
+            yLabel: 'ms',
+          },
+        ),
       },
     ],
     notes,

@@ -27,7 +27,17 @@ export interface LoadResult {
  * `accepted`: whether an answer accepted its event, or how many events it accepted (trackEvents);
  * `eventsPerRequest`: how many each request sends, those not accepted counted refused.
  */
-export async function runLoad(ctx: BenchContext, url: string, label: string, seconds: number, connections: number, body: (n: number) => string, authorization: (n: number) => string, accepted: (body: string) => number | boolean, eventsPerRequest = 1): Promise<LoadResult> {
+export async function runLoad(
+  ctx: BenchContext,
+  url: string,
+  label: string,
+  seconds: number,
+  connections: number,
+  body: (n: number) => string,
+  authorization: (n: number) => string,
+  accepted: (body: string) => number | boolean,
+  eventsPerRequest = 1,
+): Promise<LoadResult> {
   let acceptedEvents = 0;
   let refused = 0;
   let n = 0;
@@ -73,16 +83,33 @@ export async function runLoad(ctx: BenchContext, url: string, label: string, sec
 }
 
 const trackUser = (n: number) => `bench-u${n % 5000}`;
-const trackBody = (n: number) => JSON.stringify({ query: QUERY, variables: { i: { userId: trackUser(n), productId: `bench-p${n % 2000}`, eventId: randomUUID() } } });
+const trackBody = (n: number) =>
+  JSON.stringify({ query: QUERY, variables: { i: { userId: trackUser(n), productId: `bench-p${n % 2000}`, eventId: randomUUID() } } });
 const runTrackLoad = (ctx: BenchContext, url: string, label: string, seconds: number, connections: number) =>
-  runLoad(ctx, url, label, seconds, connections, trackBody, (n) => ctx.auth.shopper(trackUser(n)), (text) => text.includes('"accepted":true'));
+  runLoad(
+    ctx,
+    url,
+    label,
+    seconds,
+    connections,
+    trackBody,
+    (n) => ctx.auth.shopper(trackUser(n)),
+    (text) => text.includes('"accepted":true'),
+  );
 
 /** Baseline and ours under the same load, each alone in its own process after a 2 s warm-up; ours' /metrics scraped at the end. */
 export async function loadBothServers(
   ctx: BenchContext,
   name: string,
   load: (url: string, label: string, seconds: number) => Promise<LoadResult>,
-): Promise<{ baseline: LoadResult; baseWindow: WindowResult; ours: LoadResult; oursWindow: WindowResult; scrape: string; profiles: ScenarioResult['profiles'] }> {
+): Promise<{
+  baseline: LoadResult;
+  baseWindow: WindowResult;
+  ours: LoadResult;
+  oursWindow: WindowResult;
+  scrape: string;
+  profiles: ScenarioResult['profiles'];
+}> {
   const seconds = ctx.options.quick ? 5 : 20;
   let baseline: LoadResult;
   let baseWindow: WindowResult;
@@ -134,7 +161,9 @@ export async function ingestScenario(ctx: BenchContext): Promise<ScenarioResult>
   const seconds = ctx.options.quick ? 5 : 20;
   const connections = 32;
   const notes: string[] = [];
-  const { baseline, baseWindow, ours, oursWindow, scrape, profiles } = await loadBothServers(ctx, 'ingest', (url, label, s) => runTrackLoad(ctx, url, label, s, connections));
+  const { baseline, baseWindow, ours, oursWindow, scrape, profiles } = await loadBothServers(ctx, 'ingest', (url, label, s) =>
+    runTrackLoad(ctx, url, label, s, connections),
+  );
 
   const batches = promSample(scrape, 'recsys_produce_batch_size_count');
   const events = promSample(scrape, 'recsys_produce_batch_size_sum');
@@ -149,36 +178,83 @@ export async function ingestScenario(ctx: BenchContext): Promise<ScenarioResult>
   const oursRate = ours.accepted / ours.seconds;
   const baseRate = baseline.accepted / baseline.seconds;
   const lat = (h: autocannon.Histogram): [number, number][] => [
-    [1, h.p1], [10, h.p10], [25, h.p25], [50, h.p50], [75, h.p75], [90, h.p90], [97.5, h.p97_5], [99, h.p99], [99.9, h.p99_9], [100, h.max],
+    [1, h.p1],
+    [10, h.p10],
+    [25, h.p25],
+    [50, h.p50],
+    [75, h.p75],
+    [90, h.p90],
+    [97.5, h.p97_5],
+    [99, h.p99],
+    [99.9, h.p99_9],
+    [100, h.max],
   ];
   return {
     id: 'a',
     title: 'Ingest: trackView over HTTP',
     rows: [
-      row({ scenario: 'a. ingest', metric: 'events/s accepted', unit: '/s', ours: oursRate, baseline: baseRate, aim: '≥ 0.7× baseline', holds: oursRate >= 0.7 * baseRate }),
+      row({
+        scenario: 'a. ingest',
+        metric: 'events/s accepted',
+        unit: '/s',
+        ours: oursRate,
+        baseline: baseRate,
+        aim: '≥ 0.7× baseline',
+        holds: oursRate >= 0.7 * baseRate,
+      }),
       row({ scenario: 'a. ingest', metric: 'p50 latency', unit: 'ms', ours: ours.latency.p50, baseline: baseline.latency.p50, aim: '—', holds: null }),
-      row({ scenario: 'a. ingest', metric: 'p99 latency', unit: 'ms', ours: ours.latency.p99, baseline: baseline.latency.p99, aim: '< 50 ms', holds: ours.latency.p99 < 50 }),
-      ...unitRows({ scenario: 'a. ingest', unit: 'event', ours: { window: oursWindow, units: ours.accepted }, baseline: { window: baseWindow, units: baseline.accepted }, redis: true }),
+      row({
+        scenario: 'a. ingest',
+        metric: 'p99 latency',
+        unit: 'ms',
+        ours: ours.latency.p99,
+        baseline: baseline.latency.p99,
+        aim: '< 50 ms',
+        holds: ours.latency.p99 < 50,
+      }),
+      ...unitRows({
+        scenario: 'a. ingest',
+        unit: 'event',
+        ours: { window: oursWindow, units: ours.accepted },
+        baseline: { window: baseWindow, units: baseline.accepted },
+        redis: true,
+      }),
     ],
     charts: [
       {
         file: 'ingest-latency.svg',
         caption: 'Ingest: latency percentiles (ms, log scale)',
-        svg: lineChart([{ name: 'ours', points: lat(ours.latency) }, { name: 'baseline', points: lat(baseline.latency) }], {
-          title: 'trackView latency by percentile', xLabel: 'percentile', yLabel: 'ms', logY: true, reference: { y: 50, label: 'aim p99 < 50 ms' },
-        }),
+        svg: lineChart(
+          [
+            { name: 'ours', points: lat(ours.latency) },
+            { name: 'baseline', points: lat(baseline.latency) },
+          ],
+          {
+            title: 'trackView latency by percentile',
+            xLabel: 'percentile',
+            yLabel: 'ms',
+            logY: true,
+            reference: { y: 50, label: 'aim p99 < 50 ms' },
+          },
+        ),
       },
       {
         file: 'ingest-throughput.svg',
         caption: 'Ingest: accepted events per second over the run',
-        svg: lineChart([
-          { name: 'ours', points: ours.perSecond.map((v, i) => [i + 1, v]) },
-          { name: 'baseline', points: baseline.perSecond.map((v, i) => [i + 1, v]) },
-        ], { title: 'accepted per second', xLabel: 'second', yLabel: 'events/s' }),
+        svg: lineChart(
+          [
+            { name: 'ours', points: ours.perSecond.map((v, i) => [i + 1, v]) },
+            { name: 'baseline', points: baseline.perSecond.map((v, i) => [i + 1, v]) },
+          ],
+          { title: 'accepted per second', xLabel: 'second', yLabel: 'events/s' },
+        ),
       },
     ],
     notes,
     profiles,
-    raw: { ours: { ...ours, latency: undefined, p50: ours.latency.p50, p99: ours.latency.p99, window: oursWindow }, baseline: { ...baseline, latency: undefined, p50: baseline.latency.p50, p99: baseline.latency.p99, window: baseWindow } },
+    raw: {
+      ours: { ...ours, latency: undefined, p50: ours.latency.p50, p99: ours.latency.p99, window: oursWindow },
+      baseline: { ...baseline, latency: undefined, p50: baseline.latency.p50, p99: baseline.latency.p99, window: baseWindow },
+    },
   };
 }

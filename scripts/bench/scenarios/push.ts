@@ -44,7 +44,13 @@ export async function runPushPhase(
   stages.length = 0;
   pending.clear();
   const started = performance.now();
-  const r = await sendAtRate(count, rate, 256, (i) => fire(i, users[i % users.length]!), (i) => progress(`${label}: ${fmtInt(i)}/${fmtInt(count)} sent, ${fmtInt(latencies.length)} pushes`));
+  const r = await sendAtRate(
+    count,
+    rate,
+    256,
+    (i) => fire(i, users[i % users.length]!),
+    (i) => progress(`${label}: ${fmtInt(i)}/${fmtInt(count)} sent, ${fmtInt(latencies.length)} pushes`),
+  );
   await waitFor(() => pending.size === 0, 3000);
   const perSecond = new Map<number, number>();
   for (const t of pushTimes) perSecond.set(Math.floor((t - started) / 1000), (perSecond.get(Math.floor((t - started) / 1000)) ?? 0) + 1);
@@ -87,15 +93,22 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const windows: Record<'gentle' | 'ours' | 'baseline', WindowResult | null> = { gentle: null, ours: null, baseline: null };
   const metrics = () => gw.metrics();
   try {
-    const subs = await openSubscribers(gw.wsUrl, users, (userId, version, at) => {
-      pushTimes.push(at);
-      const t = pending.get(userId);
-      if (t !== undefined) {
-        latencies.push(at - t);
-        pending.delete(userId);
-        if (splitStages) stages.push([version - (performance.timeOrigin + t), performance.timeOrigin + at - version]);
-      }
-    }, (n) => ctx.progress(`push: ${fmtInt(n)}/${fmtInt(subscribers)} subscribers ready`), 120_000, ctx.auth.shopper);
+    const subs = await openSubscribers(
+      gw.wsUrl,
+      users,
+      (userId, version, at) => {
+        pushTimes.push(at);
+        const t = pending.get(userId);
+        if (t !== undefined) {
+          latencies.push(at - t);
+          pending.delete(userId);
+          if (splitStages) stages.push([version - (performance.timeOrigin + t), performance.timeOrigin + at - version]);
+        }
+      },
+      (n) => ctx.progress(`push: ${fmtInt(n)}/${fmtInt(subscribers)} subscribers ready`),
+      120_000,
+      ctx.auth.shopper,
+    );
     ctx.done(`push: ${fmtInt(subs.ready())} subscribers ready (${subs.errors()} errors)`);
     // A new consumer group takes seconds to join (longer on a busy machine): events sent before
     // would wait for it and be measured as push latency. Every process ready (/readyz) first.
@@ -139,14 +152,24 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
       }
       let version = Math.max(0, ...[...docs.values()].map((d) => Number(d.version) || 0));
       close = await openWindow([gw], ctx.redisMeter);
-      baseline = await runPushPhase('push baseline', rate * seconds, rate, users, async (_i, userId) => {
-        const doc = docs.get(userId);
-        if (!doc) return false;
-        const text = JSON.stringify({ ...doc, version: ++version, generatedAt: new Date().toISOString() });
-        pending.set(userId, performance.now());
-        await publisher.publish(keys.recsChannel(userId), text);
-        return true;
-      }, pending, latencies, pushTimes, ctx.progress);
+      baseline = await runPushPhase(
+        'push baseline',
+        rate * seconds,
+        rate,
+        users,
+        async (_i, userId) => {
+          const doc = docs.get(userId);
+          if (!doc) return false;
+          const text = JSON.stringify({ ...doc, version: ++version, generatedAt: new Date().toISOString() });
+          pending.set(userId, performance.now());
+          await publisher.publish(keys.recsChannel(userId), text);
+          return true;
+        },
+        pending,
+        latencies,
+        pushTimes,
+        ctx.progress,
+      );
       windows.baseline = await close();
       const b = distribution(baseline.latencies);
       ctx.done(`push baseline: ${fmtInt(b.count)} pushes, p50 ${fmt(b.p50)} ms, p99 ${fmt(b.p99)} ms`);
@@ -189,32 +212,93 @@ export async function pushScenario(ctx: BenchContext): Promise<ScenarioResult> {
     title: 'Event-to-push latency',
     rows: [
       row({ scenario: 'c. push', metric: 'p50 mutation→push', unit: 'ms', ours: o.p50, baseline: b.p50, aim: '—', holds: null }),
-      row({ scenario: 'c. push', metric: `p99 mutation→push (${subscribers} subs, ${rate}/s)`, unit: 'ms', ours: o.p99, baseline: b.p99, aim: '< 50 ms', holds: o.p99 < 50 }),
+      row({
+        scenario: 'c. push',
+        metric: `p99 mutation→push (${subscribers} subs, ${rate}/s)`,
+        unit: 'ms',
+        ours: o.p99,
+        baseline: b.p99,
+        aim: '< 50 ms',
+        holds: o.p99 < 50,
+      }),
       row({ scenario: 'c. push', metric: 'max mutation→push', unit: 'ms', ours: o.max, baseline: b.max, aim: '—', holds: null }),
-      row({ scenario: 'c. push', metric: `p99 mutation→list stored (${rate}/s)`, unit: 'ms', ours: distribution(ours.stages.map(([a]) => a)).p99, baseline: null, aim: '— (information)', holds: null }),
-      row({ scenario: 'c. push', metric: `p99 list stored→push (${rate}/s)`, unit: 'ms', ours: distribution(ours.stages.map(([, b]) => b)).p99, baseline: null, aim: '— (information)', holds: null }),
-      row({ scenario: 'c. push', metric: `p99 mutation→push (${subscribers} subs, ${GENTLE_RATE}/s)`, unit: 'ms', ours: g.p99, baseline: null, aim: '— (information)', holds: null }),
+      row({
+        scenario: 'c. push',
+        metric: `p99 mutation→list stored (${rate}/s)`,
+        unit: 'ms',
+        ours: distribution(ours.stages.map(([a]) => a)).p99,
+        baseline: null,
+        aim: '— (information)',
+        holds: null,
+      }),
+      row({
+        scenario: 'c. push',
+        metric: `p99 list stored→push (${rate}/s)`,
+        unit: 'ms',
+        ours: distribution(ours.stages.map(([, b]) => b)).p99,
+        baseline: null,
+        aim: '— (information)',
+        holds: null,
+      }),
+      row({
+        scenario: 'c. push',
+        metric: `p99 mutation→push (${subscribers} subs, ${GENTLE_RATE}/s)`,
+        unit: 'ms',
+        ours: g.p99,
+        baseline: null,
+        aim: '— (information)',
+        holds: null,
+      }),
       ...unitRows({ scenario: 'c. push', unit: 'event', label: `(${GENTLE_RATE}/s)`, ours: { window: wGentle, units: accepted(gentle) }, redis: true }),
       ...unitRows({ scenario: 'c. push', unit: 'event', label: `(${rate}/s)`, ours: { window: wOurs, units: accepted(ours) }, redis: true }),
       ...unitRows({ scenario: 'c. push', unit: 'refresh', label: `(${rate}/s)`, ours: { window: wOurs, units: refreshed } }),
-      ...unitRows({ scenario: 'c. push', unit: 'push', label: `(${rate}/s)`, ours: { window: wOurs, units: pushes(ours) }, baseline: { window: wBase, units: pushes(baseline) } }),
+      ...unitRows({
+        scenario: 'c. push',
+        unit: 'push',
+        label: `(${rate}/s)`,
+        ours: { window: wOurs, units: pushes(ours) },
+        baseline: { window: wBase, units: pushes(baseline) },
+      }),
     ],
     charts: [
       {
         file: 'push-latency.svg',
         caption: 'Event-to-push latency percentiles (ms, log scale)',
-        svg: lineChart([{ name: `ours at ${rate}/s (mutation→push)`, points: percentileCurve(ours.latencies) }, { name: `ours at ${GENTLE_RATE}/s`, points: percentileCurve(gentle.latencies) }, { name: 'baseline (PUBLISH→push)', points: percentileCurve(baseline.latencies) }], {
-          title: `push latency, ${subscribers} subscribers at ${rate} events/s`, xLabel: 'percentile', yLabel: 'ms', logY: true, reference: { y: 50, label: 'aim p99 < 50 ms' },
-        }),
+        svg: lineChart(
+          [
+            { name: `ours at ${rate}/s (mutation→push)`, points: percentileCurve(ours.latencies) },
+            { name: `ours at ${GENTLE_RATE}/s`, points: percentileCurve(gentle.latencies) },
+            { name: 'baseline (PUBLISH→push)', points: percentileCurve(baseline.latencies) },
+          ],
+          {
+            title: `push latency, ${subscribers} subscribers at ${rate} events/s`,
+            xLabel: 'percentile',
+            yLabel: 'ms',
+            logY: true,
+            reference: { y: 50, label: 'aim p99 < 50 ms' },
+          },
+        ),
       },
       {
         file: 'push-throughput.svg',
         caption: 'Pushes received per second',
-        svg: lineChart([{ name: 'ours', points: ours.perSecond }, { name: 'baseline', points: baseline.perSecond }], { title: 'pushes per second', xLabel: 'second', yLabel: 'pushes/s' }),
+        svg: lineChart(
+          [
+            { name: 'ours', points: ours.perSecond },
+            { name: 'baseline', points: baseline.perSecond },
+          ],
+          { title: 'pushes per second', xLabel: 'second', yLabel: 'pushes/s' },
+        ),
       },
     ],
     notes,
     profiles,
-    raw: { ours: { ...o, sent: ours.sent, failed: ours.failed, skipped: ours.skipped, pushes: pushes(ours), refreshed, window: wOurs }, gentle: { ...g, sent: gentle.sent, rate: GENTLE_RATE, pushes: pushes(gentle), window: wGentle }, baseline: { ...b, sent: baseline.sent, pushes: pushes(baseline), window: wBase }, serverP50, serverP99 },
+    raw: {
+      ours: { ...o, sent: ours.sent, failed: ours.failed, skipped: ours.skipped, pushes: pushes(ours), refreshed, window: wOurs },
+      gentle: { ...g, sent: gentle.sent, rate: GENTLE_RATE, pushes: pushes(gentle), window: wGentle },
+      baseline: { ...b, sent: baseline.sent, pushes: pushes(baseline), window: wBase },
+      serverP50,
+      serverP99,
+    },
   };
 }

@@ -26,14 +26,20 @@ export async function readScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const random = rng(5);
   await store.upsertProducts(products);
   for (let u = 0; u < shoppers; u += 200) {
-    await Promise.all(Array.from({ length: Math.min(200, shoppers - u) }, (_, k) =>
-      store.putRecs(`${id}-u${u + k}`, {
-        generatedAt: new Date().toISOString(),
-        strategy: 'personalized',
-        arm: null,
-        items: Array.from({ length: 20 }, (_, i) => ({ productId: products[Math.floor(random() * products.length)]!.id, score: 20 - i, reason: 'ALSO_VIEWED' as const })),
-      }),
-    ));
+    await Promise.all(
+      Array.from({ length: Math.min(200, shoppers - u) }, (_, k) =>
+        store.putRecs(`${id}-u${u + k}`, {
+          generatedAt: new Date().toISOString(),
+          strategy: 'personalized',
+          arm: null,
+          items: Array.from({ length: 20 }, (_, i) => ({
+            productId: products[Math.floor(random() * products.length)]!.id,
+            score: 20 - i,
+            reason: 'ALSO_VIEWED' as const,
+          })),
+        }),
+      ),
+    );
   }
   redis.disconnect();
   const shopper = (n: number) => `${id}-u${n % shoppers}`;
@@ -70,26 +76,61 @@ export async function readScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const oursRate = ours.accepted / ours.seconds;
   const baseRate = baseline.accepted / baseline.seconds;
   const lat = (h: autocannon.Histogram): [number, number][] => [
-    [1, h.p1], [10, h.p10], [25, h.p25], [50, h.p50], [75, h.p75], [90, h.p90], [97.5, h.p97_5], [99, h.p99], [99.9, h.p99_9], [100, h.max],
+    [1, h.p1],
+    [10, h.p10],
+    [25, h.p25],
+    [50, h.p50],
+    [75, h.p75],
+    [90, h.p90],
+    [97.5, h.p97_5],
+    [99, h.p99],
+    [99.9, h.p99_9],
+    [100, h.max],
   ];
   return {
     id: 'e',
     title: 'Read: recommendations query',
     rows: [
       row({ scenario: 'e. read', metric: 'queries/s', unit: '/s', ours: oursRate, baseline: baseRate, aim: '— (information)', holds: null }),
-      row({ scenario: 'e. read', metric: 'p99 latency', unit: 'ms', ours: ours.latency.p99, baseline: baseline.latency.p99, aim: '< 50 ms (ours)', holds: ours.latency.p99 < 50 }),
-      ...unitRows({ scenario: 'e. read', unit: 'query', ours: { window: oursWindow, units: ours.accepted }, baseline: { window: baseWindow, units: baseline.accepted }, redis: true }),
+      row({
+        scenario: 'e. read',
+        metric: 'p99 latency',
+        unit: 'ms',
+        ours: ours.latency.p99,
+        baseline: baseline.latency.p99,
+        aim: '< 50 ms (ours)',
+        holds: ours.latency.p99 < 50,
+      }),
+      ...unitRows({
+        scenario: 'e. read',
+        unit: 'query',
+        ours: { window: oursWindow, units: ours.accepted },
+        baseline: { window: baseWindow, units: baseline.accepted },
+        redis: true,
+      }),
     ],
     charts: [
       {
         file: 'read-latency.svg',
         caption: 'Read: latency percentiles (ms, log scale)',
-        svg: lineChart([{ name: 'ours', points: lat(ours.latency) }, { name: 'baseline', points: lat(baseline.latency) }], { title: 'recommendations query latency', xLabel: 'percentile', yLabel: 'ms', logY: true }),
+        svg: lineChart(
+          [
+            { name: 'ours', points: lat(ours.latency) },
+            { name: 'baseline', points: lat(baseline.latency) },
+          ],
+          { title: 'recommendations query latency', xLabel: 'percentile', yLabel: 'ms', logY: true },
+        ),
       },
       {
         file: 'read-throughput.svg',
         caption: 'Read: answered queries per second',
-        svg: lineChart([{ name: 'ours', points: ours.perSecond.map((v, i) => [i + 1, v]) }, { name: 'baseline', points: baseline.perSecond.map((v, i) => [i + 1, v]) }], { title: 'queries per second', xLabel: 'second', yLabel: 'queries/s' }),
+        svg: lineChart(
+          [
+            { name: 'ours', points: ours.perSecond.map((v, i) => [i + 1, v]) },
+            { name: 'baseline', points: baseline.perSecond.map((v, i) => [i + 1, v]) },
+          ],
+          { title: 'queries per second', xLabel: 'second', yLabel: 'queries/s' },
+        ),
       },
     ],
     notes: [
@@ -99,6 +140,9 @@ export async function readScenario(ctx: BenchContext): Promise<ScenarioResult> {
       commandsNote('Ours', 'query', oursWindow, ours.accepted),
     ],
     profiles,
-    raw: { ours: { rate: oursRate, p50: ours.latency.p50, p99: ours.latency.p99, window: oursWindow }, baseline: { rate: baseRate, p50: baseline.latency.p50, p99: baseline.latency.p99, window: baseWindow } },
+    raw: {
+      ours: { rate: oursRate, p50: ours.latency.p50, p99: ours.latency.p99, window: oursWindow },
+      baseline: { rate: baseRate, p50: baseline.latency.p50, p99: baseline.latency.p99, window: baseWindow },
+    },
   };
 }

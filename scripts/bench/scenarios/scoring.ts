@@ -59,14 +59,16 @@ export async function scoringScenario(ctx: BenchContext): Promise<ScenarioResult
     try {
       const close = await openWindow([gw], ctx.redisMeter);
       oursEvents = total - (await committed(admin, `${id}-scorer`, topics));
-      ours = await followLag(admin, `${id}-scorer`, topics, total, timeout, (lag, s) => ctx.progress(`scoring ours: lag ${fmtInt(lag)} after ${s.toFixed(1)} s`));
+      ours = await followLag(admin, `${id}-scorer`, topics, total, timeout, (lag, s) =>
+        ctx.progress(`scoring ours: lag ${fmtInt(lag)} after ${s.toFixed(1)} s`),
+      );
       oursWindow = await close();
       scrape = await gw.metrics();
     } finally {
       await gw.stop();
     }
     // What the scored history weighs in Redis: every shopper's keys, every product's statistics.
-    ctx.progress('scoring: MEMORY USAGE of the shoppers\' and products\' keys');
+    ctx.progress("scoring: MEMORY USAGE of the shoppers' and products' keys");
     const shopperBytes: OwnerBytes = await bytesByOwner(redis, `${id}:{u:*`);
     const productBytes: OwnerBytes = await bytesByOwner(redis, `${id}:{p:*`, (key) => !key.endsWith(':info'));
     if (ctx.options.profile) profiles.push({ label: 'gateway while scoring', summary: await summariseProfile(`${ctx.profileDir}/scoring`) });
@@ -77,8 +79,16 @@ export async function scoringScenario(ctx: BenchContext): Promise<ScenarioResult
     let baseWindow: WindowResult;
     try {
       const close = await openWindow([base], ctx.redisMeter);
-      await base.request({ type: 'start-scoring', options: { brokers: ctx.brokers, topics, groupId: `${id}-baseline`, redisUrl: ctx.redisUrl, keyPrefix: `${id}-raw`, mix: cal.mix } }, 'scoring-started');
-      baseline = await followLag(admin, `${id}-baseline`, topics, total, timeout, (lag, s) => ctx.progress(`scoring baseline: lag ${fmtInt(lag)} after ${s.toFixed(1)} s`));
+      await base.request(
+        {
+          type: 'start-scoring',
+          options: { brokers: ctx.brokers, topics, groupId: `${id}-baseline`, redisUrl: ctx.redisUrl, keyPrefix: `${id}-raw`, mix: cal.mix },
+        },
+        'scoring-started',
+      );
+      baseline = await followLag(admin, `${id}-baseline`, topics, total, timeout, (lag, s) =>
+        ctx.progress(`scoring baseline: lag ${fmtInt(lag)} after ${s.toFixed(1)} s`),
+      );
       baseWindow = await close();
     } finally {
       await base.stop();
@@ -91,8 +101,16 @@ export async function scoringScenario(ctx: BenchContext): Promise<ScenarioResult
     let beforeWindow: WindowResult;
     try {
       const close = await openWindow([before], ctx.redisMeter);
-      await before.request({ type: 'start-scoring', options: { brokers: ctx.brokers, topics, groupId: `${id}-baseline-d5911fe`, redisUrl: ctx.redisUrl, keyPrefix: `${id}-rawold`, mix: oldMix } }, 'scoring-started');
-      baselineBefore = await followLag(admin, `${id}-baseline-d5911fe`, topics, total, timeout, (lag, s) => ctx.progress(`scoring baseline, mix before issue 17: lag ${fmtInt(lag)} after ${s.toFixed(1)} s`));
+      await before.request(
+        {
+          type: 'start-scoring',
+          options: { brokers: ctx.brokers, topics, groupId: `${id}-baseline-d5911fe`, redisUrl: ctx.redisUrl, keyPrefix: `${id}-rawold`, mix: oldMix },
+        },
+        'scoring-started',
+      );
+      baselineBefore = await followLag(admin, `${id}-baseline-d5911fe`, topics, total, timeout, (lag, s) =>
+        ctx.progress(`scoring baseline, mix before issue 17: lag ${fmtInt(lag)} after ${s.toFixed(1)} s`),
+      );
       beforeWindow = await close();
     } finally {
       await before.stop();
@@ -108,38 +126,124 @@ export async function scoringScenario(ctx: BenchContext): Promise<ScenarioResult
       `Ours: ${fmtInt(batches)} batches, mean ${(batchEvents / batches).toFixed(0)} events and ${((batchSeconds / batches) * 1000).toFixed(1)} ms per batch; lists handed to the refresh queue (somebody subscribed): ${fmtInt(promSample(scrape, 'recsys_lists_refreshed_total'))}, left stale for their next read (nobody subscribed): ${fmtInt(promSample(scrape, 'recsys_lists_deferred_total'))}. Nobody subscribes in this scenario, so this is the cost of learning; list refreshes are measured in c.`,
       commandsNote('Ours (the gateway child, from its start to lag 0)', 'event', oursWindow, oursEvents),
       commandsNote('Baseline (raw pipeline)', 'event', baseWindow, total),
-      commandsNote('Baseline with the mix before issue 17 (raw pipeline, commit d5911fe\'s calibrated mix)', 'event', beforeWindow, total),
+      commandsNote("Baseline with the mix before issue 17 (raw pipeline, commit d5911fe's calibrated mix)", 'event', beforeWindow, total),
       `CPU per event: the child's process.cpuUsage() (user + system) from its start (ours: gateway ready; baseline: before its consumer starts) to lag 0, divided by the events it scored: ours ${fmt(oursWindow.cpuMicros / oursEvents)} µs, baseline ${fmt(baseWindow.cpuMicros / total)} µs. Group join and start-up are inside the window.`,
       `Redis memory after scoring (MEMORY USAGE summed, ours): ${fmtInt(shopperBytes.bytes / shopperBytes.owners)} B per shopper (${fmtInt(shopperBytes.owners)} shoppers, ${(shopperBytes.keys / shopperBytes.owners).toFixed(1)} keys each, ~${(count / users).toFixed(0)} events each), ${fmtInt(productBytes.bytes / productBytes.owners)} B of statistics per product (${fmtInt(productBytes.owners)} products with statistics, ${(productBytes.keys / productBytes.owners).toFixed(1)} keys each; catalogue entries not counted).`,
-      `Calibrated Redis commands per event (ours, on a private redis-server, ${cal.sample} events): ${Object.entries(cal.mix).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}; total ${cal.perEvent.toFixed(1)}. The baseline sends this mix raw, and per batch the same multi-key reads (MGET of user states and products) and write (MSET of states, neighbour copies and stale marks) for the batch's users.`,
+      `Calibrated Redis commands per event (ours, on a private redis-server, ${cal.sample} events): ${Object.entries(cal.mix)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+        .join(
+          ', ',
+        )}; total ${cal.perEvent.toFixed(1)}. The baseline sends this mix raw, and per batch the same multi-key reads (MGET of user states and products) and write (MSET of states, neighbour copies and stale marks) for the batch's users.`,
     );
     return {
       id: 'b',
       title: 'Scoring: pre-filled topic to lag 0',
       rows: [
-        row({ scenario: 'b. scoring', metric: 'events/s scored', unit: '/s', ours: ours.steadyRate, baseline: baseline.steadyRate, aim: '≥ 20,000/s and ≥ 0.3× baseline', holds: ours.steadyRate >= 20_000 && ours.steadyRate >= 0.3 * baseline.steadyRate }),
-        row({ scenario: 'b. scoring', metric: 'events/s, ours against the raw pipeline of the mix before issue 17', unit: '/s', ours: ours.steadyRate, baseline: baselineBefore.steadyRate, aim: '— (information)', holds: null }),
-        row({ scenario: 'b. scoring', metric: 'seconds to lag 0', unit: 's', ours: ours.secondsToZero, baseline: baseline.secondsToZero, aim: '—', holds: null }),
-        ...unitRows({ scenario: 'b. scoring', unit: 'event', ours: { window: oursWindow, units: oursEvents }, baseline: { window: baseWindow, units: total }, redis: true }),
-        ...unitRows({ scenario: 'b. scoring', unit: 'event', label: '(baseline: the mix before issue 17)', ours: { window: oursWindow, units: oursEvents }, baseline: { window: beforeWindow, units: total }, redis: true }).filter((r) => r.metric.startsWith('Redis')),
-        row({ scenario: 'b. scoring', metric: 'Redis memory per shopper', unit: 'B', ours: shopperBytes.bytes / shopperBytes.owners, baseline: null, aim: '— (information)', holds: null }),
-        row({ scenario: 'b. scoring', metric: 'Redis memory per product (statistics)', unit: 'B', ours: productBytes.bytes / productBytes.owners, baseline: null, aim: '— (information)', holds: null }),
+        row({
+          scenario: 'b. scoring',
+          metric: 'events/s scored',
+          unit: '/s',
+          ours: ours.steadyRate,
+          baseline: baseline.steadyRate,
+          aim: '≥ 20,000/s and ≥ 0.3× baseline',
+          holds: ours.steadyRate >= 20_000 && ours.steadyRate >= 0.3 * baseline.steadyRate,
+        }),
+        row({
+          scenario: 'b. scoring',
+          metric: 'events/s, ours against the raw pipeline of the mix before issue 17',
+          unit: '/s',
+          ours: ours.steadyRate,
+          baseline: baselineBefore.steadyRate,
+          aim: '— (information)',
+          holds: null,
+        }),
+        row({
+          scenario: 'b. scoring',
+          metric: 'seconds to lag 0',
+          unit: 's',
+          ours: ours.secondsToZero,
+          baseline: baseline.secondsToZero,
+          aim: '—',
+          holds: null,
+        }),
+        ...unitRows({
+          scenario: 'b. scoring',
+          unit: 'event',
+          ours: { window: oursWindow, units: oursEvents },
+          baseline: { window: baseWindow, units: total },
+          redis: true,
+        }),
+        ...unitRows({
+          scenario: 'b. scoring',
+          unit: 'event',
+          label: '(baseline: the mix before issue 17)',
+          ours: { window: oursWindow, units: oursEvents },
+          baseline: { window: beforeWindow, units: total },
+          redis: true,
+        }).filter((r) => r.metric.startsWith('Redis')),
+        row({
+          scenario: 'b. scoring',
+          metric: 'Redis memory per shopper',
+          unit: 'B',
+          ours: shopperBytes.bytes / shopperBytes.owners,
+          baseline: null,
+          aim: '— (information)',
+          holds: null,
+        }),
+        row({
+          scenario: 'b. scoring',
+          metric: 'Redis memory per product (statistics)',
+          unit: 'B',
+          ours: productBytes.bytes / productBytes.owners,
+          baseline: null,
+          aim: '— (information)',
+          holds: null,
+        }),
       ],
       charts: [
         {
           file: 'scoring-lag.svg',
           caption: 'Scoring: consumer-group lag over time (events not yet committed)',
-          svg: lineChart([{ name: 'ours', points: ours.lag }, { name: 'baseline (raw pipeline)', points: baseline.lag }, { name: 'raw pipeline, mix before issue 17', points: baselineBefore.lag }], { title: 'lag until 0', xLabel: 'seconds', yLabel: 'events behind' }),
+          svg: lineChart(
+            [
+              { name: 'ours', points: ours.lag },
+              { name: 'baseline (raw pipeline)', points: baseline.lag },
+              { name: 'raw pipeline, mix before issue 17', points: baselineBefore.lag },
+            ],
+            { title: 'lag until 0', xLabel: 'seconds', yLabel: 'events behind' },
+          ),
         },
         {
           file: 'scoring-throughput.svg',
           caption: 'Scoring: events committed per second (from the lag samples)',
-          svg: lineChart([{ name: 'ours', points: rates(ours.lag) }, { name: 'baseline (raw pipeline)', points: rates(baseline.lag) }, { name: 'raw pipeline, mix before issue 17', points: rates(baselineBefore.lag) }], { title: 'scored per second', xLabel: 'seconds', yLabel: 'events/s', reference: { y: 20_000, label: 'aim 20,000/s' } }),
+          svg: lineChart(
+            [
+              { name: 'ours', points: rates(ours.lag) },
+              { name: 'baseline (raw pipeline)', points: rates(baseline.lag) },
+              { name: 'raw pipeline, mix before issue 17', points: rates(baselineBefore.lag) },
+            ],
+            { title: 'scored per second', xLabel: 'seconds', yLabel: 'events/s', reference: { y: 20_000, label: 'aim 20,000/s' } },
+          ),
         },
       ],
       notes,
       profiles,
-      raw: { count, users, calibration: cal, ours, baseline, baselineBefore, oldMix, oursWindow, oursEvents, baseWindow, beforeWindow, shopperBytes, productBytes },
+      raw: {
+        count,
+        users,
+        calibration: cal,
+        ours,
+        baseline,
+        baselineBefore,
+        oldMix,
+        oursWindow,
+        oursEvents,
+        baseWindow,
+        beforeWindow,
+        shopperBytes,
+        productBytes,
+      },
     };
   } finally {
     await admin.disconnect();

@@ -53,10 +53,22 @@ Shoppers browsing, carting and buying through the gateway's GraphQL API (the sto
 contract's track mutations), for a bounded time and number of events, on this machine only.`,
   column: 16,
   options: {
-    users: { type: 'string', value: 'N', description: `synthetic shoppers (default 20; 2000 with --experiment; at most ${LIMITS.users}); with --replay: replay at most\nN distinct users of the file (default all)` },
-    rate: { type: 'string', value: 'R', description: `events per second (default 20; with --replay a ceiling, default 200; at most ${LIMITS.rate},\nor ${LIMITS.batchedRate} for a replay in batches)` },
+    users: {
+      type: 'string',
+      value: 'N',
+      description: `synthetic shoppers (default 20; 2000 with --experiment; at most ${LIMITS.users}); with --replay: replay at most\nN distinct users of the file (default all)`,
+    },
+    rate: {
+      type: 'string',
+      value: 'R',
+      description: `events per second (default 20; with --replay a ceiling, default 200; at most ${LIMITS.rate},\nor ${LIMITS.batchedRate} for a replay in batches)`,
+    },
     duration: { type: 'string', value: 'S', description: `stop after S seconds (default 30, at most ${LIMITS.durationS})` },
-    url: { type: 'string', value: 'URL', description: 'the gateway (default http://127.0.0.1:$PORT/graphql, PORT 4000 when unset, as\nnpm start reads it); loopback addresses only' },
+    url: {
+      type: 'string',
+      value: 'URL',
+      description: 'the gateway (default http://127.0.0.1:$PORT/graphql, PORT 4000 when unset, as\nnpm start reads it); loopback addresses only',
+    },
     replay: {
       type: 'string',
       value: 'FILE',
@@ -64,7 +76,12 @@ contract's track mutations), for a bounded time and number of events, on this ma
         'replay a dataset file instead: Taobao UserBehavior CSV, session-rec TSV\n(SessionId, ItemId, Time), Diginetica CSV, RetailRocket, OTTO or envelope JSONL;\nevents keep their order and relative timing, stamped with the current time',
     },
     speed: { type: 'string', value: 'X', description: 'replay speed, dataset seconds per second (default 60)' },
-    'max-gap': { type: 'string', value: 'S', description: 'longest pause between two replayed events, in seconds (default 0.5): files sorted\nby user or session have gaps of hours or days between their events' },
+    'max-gap': {
+      type: 'string',
+      value: 'S',
+      description:
+        'longest pause between two replayed events, in seconds (default 0.5): files sorted\nby user or session have gaps of hours or days between their events',
+    },
     batch: {
       type: 'string',
       value: 'N',
@@ -75,7 +92,8 @@ contract's track mutations), for a bounded time and number of events, on this ma
     'load-catalog': { type: 'boolean', description: 'upsert the demo catalogue first (needs the admin role where auth is on)' },
     experiment: {
       type: 'boolean',
-      description: 'run a two-arm experiment: sets experiment.recs (arms A and B, half each), then --users\nshoppers get a list, click an item with their arm\'s probability (A 30 %, B 40 %) and buy\nit (A 12 %, B 25 % of clickers); prints the experiment report (admin token where auth is on)',
+      description:
+        "run a two-arm experiment: sets experiment.recs (arms A and B, half each), then --users\nshoppers get a list, click an item with their arm's probability (A 30 %, B 40 %) and buy\nit (A 12 %, B 25 % of clickers); prints the experiment report (admin token where auth is on)",
     },
     aa: { type: 'boolean', description: 'with --experiment: both arms behave alike (an A/A test)' },
     help: { type: 'boolean', short: 'h', description: 'this text' },

@@ -28,8 +28,17 @@ export function visit(random: Random, behaviour: ArmBehaviour, listLength: numbe
 }
 
 /** The experiment flag of a simulated run: two arms, half the shoppers each. */
-export function simulatedExperiment(name: string, strategies: { A: 'personalized' | 'trending'; B: 'personalized' | 'trending' } = { A: 'personalized', B: 'personalized' }) {
-  return { name, arms: [{ name: 'A', strategy: strategies.A, share: 0.5 }, { name: 'B', strategy: strategies.B, share: 0.5 }] };
+export function simulatedExperiment(
+  name: string,
+  strategies: { A: 'personalized' | 'trending'; B: 'personalized' | 'trending' } = { A: 'personalized', B: 'personalized' },
+) {
+  return {
+    name,
+    arms: [
+      { name: 'A', strategy: strategies.A, share: 0.5 },
+      { name: 'B', strategy: strategies.B, share: 0.5 },
+    ],
+  };
 }
 
 /**

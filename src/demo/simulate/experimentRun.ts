@@ -28,7 +28,14 @@ export interface ExperimentRunOptions {
 type Report = { experimentReport: ReportLike & { winner: string | null } };
 type List = { recommendations: { arm: string | null; listId: string; items: { product: { id: string; price: number | null } }[] } };
 
-export async function runExperiment(options: ExperimentRunOptions): Promise<{ experiment: string; behaviours: Record<string, ArmBehaviour>; sent: { shoppers: number; clicks: number; purchases: number; errors: number }; report: Report['experimentReport'] }> {
+export async function runExperiment(
+  options: ExperimentRunOptions,
+): Promise<{
+  experiment: string;
+  behaviours: Record<string, ArmBehaviour>;
+  sent: { shoppers: number; clicks: number; purchases: number; errors: number };
+  report: Report['experimentReport'];
+}> {
   const { post } = options;
   const experiment = `sim-${options.runId}`;
   const behaviours = armBehaviours(options.aa);
@@ -68,11 +75,16 @@ export async function runExperiment(options: ExperimentRunOptions): Promise<{ ex
     while (next < options.shoppers && Date.now() - started < options.durationMs) {
       const i = next++;
       await shopper(i).catch(() => sent.errors++);
-      if (i % 250 === 0) options.onProgress?.(`simulate: ${sent.shoppers} of ${options.shoppers} shoppers, ${sent.clicks} clicks, ${sent.purchases} purchases, ${sent.errors} errors, ${((Date.now() - started) / 1000).toFixed(0)}s`);
+      if (i % 250 === 0)
+        options.onProgress?.(
+          `simulate: ${sent.shoppers} of ${options.shoppers} shoppers, ${sent.clicks} clicks, ${sent.purchases} purchases, ${sent.errors} errors, ${((Date.now() - started) / 1000).toFixed(0)}s`,
+        );
     }
   };
   await Promise.all(Array.from({ length: options.maxInFlight }, worker));
-  options.onProgress?.(`simulate: ${sent.shoppers} shoppers, ${sent.clicks} clicks, ${sent.purchases} purchases, ${sent.errors} errors in ${((Date.now() - started) / 1000).toFixed(1)}s; waiting for the stream to count them`);
+  options.onProgress?.(
+    `simulate: ${sent.shoppers} shoppers, ${sent.clicks} clicks, ${sent.purchases} purchases, ${sent.errors} errors in ${((Date.now() - started) / 1000).toFixed(1)}s; waiting for the stream to count them`,
+  );
 
   // The stream counts asynchronously: wait until it counted what was sent (or the time is up).
   const settleBy = Date.now() + (options.settleMs ?? 20_000);

@@ -35,7 +35,9 @@ function eventInput(event: ShopperEvent, now: Date): Record<string, unknown> {
     case 'cart':
       return { ...common, productId: event.productId, quantity: 1 };
     case 'purchase': {
-      const items = event.items.map((i) => (typeof i.price === 'number' ? { productId: i.productId, quantity: 1, price: i.price } : { productId: i.productId, quantity: 1 }));
+      const items = event.items.map((i) =>
+        typeof i.price === 'number' ? { productId: i.productId, quantity: 1, price: i.price } : { productId: i.productId, quantity: 1 },
+      );
       return { ...common, orderId: event.orderId, items };
     }
   }

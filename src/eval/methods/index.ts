@@ -34,11 +34,12 @@ export const trending: MethodDefinition = {
   description: 'decayed trending: event-time half-life 24 h, weights view 1 / cart 3 / purchase 5 (the gateway flag defaults)',
   inDefaultRun: true,
   create: (o) => {
-    const opts = checkOptions<{ halfLifeHours?: number; weightView?: number; weightCart?: number; weightPurchase?: number }>(
-      'trending',
-      o,
-      { halfLifeHours: 'number', weightView: 'number', weightCart: 'number', weightPurchase: 'number' },
-    );
+    const opts = checkOptions<{ halfLifeHours?: number; weightView?: number; weightCart?: number; weightPurchase?: number }>('trending', o, {
+      halfLifeHours: 'number',
+      weightView: 'number',
+      weightCart: 'number',
+      weightPurchase: 'number',
+    });
     return new DecayedTrending({
       ...(opts.halfLifeHours !== undefined ? { halfLifeHours: opts.halfLifeHours } : {}),
       weights: {
@@ -102,10 +103,7 @@ export const vstan: MethodDefinition = {
   key: 'vstan',
   description: 'STAN + V-SKNN extensions (session-rec knn.vstan; k 2000, sample 2500, spw 8, snh 10, inh 8, ipw 0.5, idf 2)',
   inDefaultRun: true,
-  create: (o) =>
-    new Vstan(
-      checkOptions<VstanOptions>('vstan', o, { ...stanKeys, lambdaIpw: 'number', lambdaIdf: 'number', similarity: 'string' }),
-    ),
+  create: (o) => new Vstan(checkOptions<VstanOptions>('vstan', o, { ...stanKeys, lambdaIpw: 'number', lambdaIdf: 'number', similarity: 'string' })),
 };
 
 /** All known methods, in the order results are shown. Add new ones here. */

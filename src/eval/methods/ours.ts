@@ -177,7 +177,8 @@ export function readModelFile(path: string): RankerModel {
 
 export const ours: MethodDefinition = {
   key: 'ours',
-  description: 'the strategy the gateway serves (src/recommend through MemoryStats), flag defaults; options override flags and tuning; model=<file> re-ranks with a learned blend',
+  description:
+    'the strategy the gateway serves (src/recommend through MemoryStats), flag defaults; options override flags and tuning; model=<file> re-ranks with a learned blend',
   inDefaultRun: true,
   create: (o) => {
     const opts = checkOptions<OursCliOptions>('ours', o, { ...NUMERIC, keepViewed: 'boolean', model: 'string' });

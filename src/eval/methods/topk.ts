@@ -23,13 +23,7 @@ export function ranksBefore(scores: ArrayLike<number>, a: number, b: number): bo
  * The best `k` of `candidates[0..count)` by `scores[id]` (ties: by `tieKey`), best first.
  * Only ids with a score above `minScore` qualify. O(count log k).
  */
-export function topK(
-  candidates: ArrayLike<number>,
-  count: number,
-  scores: ArrayLike<number>,
-  k: number,
-  minScore = 0,
-): number[] {
+export function topK(candidates: ArrayLike<number>, count: number, scores: ArrayLike<number>, k: number, minScore = 0): number[] {
   if (k <= 0) return [];
   // Min-heap (worst at the root) of at most k ids.
   const heap: number[] = [];

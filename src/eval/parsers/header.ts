@@ -2,7 +2,11 @@
 
 /** Lower-case, without `_`, `-`, spaces or quotes: `session_id`, `sessionId` and `SessionId` match. */
 export function normaliseColumn(name: string): string {
-  return name.trim().replace(/^"|"$/g, '').toLowerCase().replace(/[_\-\s]/g, '');
+  return name
+    .trim()
+    .replace(/^"|"$/g, '')
+    .toLowerCase()
+    .replace(/[_\-\s]/g, '');
 }
 
 /**

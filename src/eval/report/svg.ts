@@ -17,7 +17,9 @@ export function renderHitRateSvg(results: readonly MethodResult[], k: number, ti
   const x = (i: number) => m.left + (k === 1 ? pw / 2 : ((i - 1) / (k - 1)) * pw);
   const y = (v: number) => m.top + ph - (v / ymax) * ph;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+  );
   out.push(`<rect width="${width}" height="${height}" fill="white"/>`);
   out.push(`<text x="${m.left}" y="22" font-size="15" font-weight="bold">${esc(title)}</text>`);
   const yTicks = 5;

@@ -55,7 +55,12 @@ export interface ServedReport {
 const TYPE = { view: 'VIEW', cart: 'ADD_TO_CART', purchase: 'PURCHASE' } as const;
 
 function eventInput(e: EvalEvent, runId: string, seq: number): ServedEventInput {
-  const common = { userId: `${runId}-${e.sessionId}`, sessionId: `${runId}-${e.sessionId}`, eventId: `${runId}-${seq}`, occurredAt: new Date(e.ts).toISOString() };
+  const common = {
+    userId: `${runId}-${e.sessionId}`,
+    sessionId: `${runId}-${e.sessionId}`,
+    eventId: `${runId}-${seq}`,
+    occurredAt: new Date(e.ts).toISOString(),
+  };
   const productId = `${runId}-${e.itemId}`;
   if (e.type === 'purchase') return { type: TYPE.purchase, ...common, orderId: `${runId}-o${seq}`, items: [{ productId, quantity: 1 }] };
   return { type: TYPE[e.type], ...common, productId, ...(e.type === 'cart' ? { quantity: 1 } : {}) };
@@ -115,9 +120,14 @@ export async function runServed(
   for (const batch of batches) {
     const asked = batch.filter((i) => predicted[i]);
     const read = await inParallel(asked, opts.concurrency, (i) => gateway.list(`${runId}-${plan.events[i]!.sessionId}`, opts.k));
-    asked.forEach((i, j) => lists.set(i, read[j]!.items.map((id) => (id.startsWith(strip) ? id.slice(strip.length) : id))));
+    asked.forEach((i, j) =>
+      lists.set(
+        i,
+        read[j]!.items.map((id) => (id.startsWith(strip) ? id.slice(strip.length) : id)),
+      ),
+    );
     if (opts.speed !== null) {
-      const due = wallStart + (plan.events[batch[0]!]!.ts - plan.events[0]!.ts) * timeline.compression / opts.speed;
+      const due = wallStart + ((plan.events[batch[0]!]!.ts - plan.events[0]!.ts) * timeline.compression) / opts.speed;
       if (due > now()) await sleep(due - now());
     }
     const outcome = await gateway.track(batch.map((i) => eventInput(plan.events[i]!, runId, i)));
@@ -191,7 +201,10 @@ const f4 = (v: number) => v.toFixed(4);
 
 export function renderServed(r: ServedReport): string {
   const [hr, mrr] = r.paired.rows;
-  const refused = Object.entries(r.refused).map(([c, n]) => `${c} ${n}`).join(', ') || 'none';
+  const refused =
+    Object.entries(r.refused)
+      .map(([c, n]) => `${c} ${n}`)
+      .join(', ') || 'none';
   return [
     `served    run ${r.runId}: ${r.events} events in ${r.batches} trackEvents batches, ${r.accepted} accepted, refused: ${refused}; ${r.sessions} sessions; time compressed ×${r.compression.toFixed(2)}; ${(r.wallMs / 1000).toFixed(1)} s`,
     `lists     ${r.predictions} read before their event; ${r.shortLists} shorter than K; ${r.differentLists} differ from the offline top-K; hits served only ${r.servedOnlyHits}, offline only ${r.offlineOnlyHits}`,

@@ -26,17 +26,21 @@ export const TRAIN_CLI: CliDefinition = {
     dataset: { type: 'string', value: '<path>', description: 'data file (read at run time; never copied)' },
     out: { type: 'string', value: '<file>', description: 'where to write the model (JSON: name, weights)' },
     format: { type: 'string', value: '<f>', description: `${FORMATS.join(' | ')} (default: detected from the file)` },
-    name: { type: 'string', value: '<name>', description: 'the model\'s name (default: blend-<seed>)' },
+    name: { type: 'string', value: '<name>', description: "the model's name (default: blend-<seed>)" },
     epochs: { type: 'string', value: '<n>', description: 'passes over the examples (default 30)' },
     'learning-rate': { type: 'string', value: '<x>', description: 'Adam step size (default 0.05)' },
     l2: { type: 'string', value: '<x>', description: 'pull of the weights towards the hand blend (default 0.001)' },
     seed: { type: 'string', value: '<n>', description: 'shuffling seed (default 42)' },
     'example-fraction': { type: 'string', value: '<f>', description: 'other files: the later part of the training period that is predicted (default 0.5)' },
-    'example-days': { type: 'string', value: '<d>', description: 'session-rec files: the training part\'s last d days are predicted (default 1)' },
+    'example-days': { type: 'string', value: '<d>', description: "session-rec files: the training part's last d days are predicted (default 1)" },
     'limit-events': { type: 'string', value: '<n>', description: 'read at most n events' },
     'test-days': { type: 'string', value: '<d>', description: 'session-rec files: days held out as the test split (default 1, as eval)' },
     'test-fraction': { type: 'string', value: '<f>', description: 'other files: the stream test period held out (default 0.2, as eval)' },
-    loss: { type: 'string', value: '<l>', description: 'top20 (default: pairwise logistic of the clicked item against the 20th best other,\nplus --mrr-share x softmax) | softmax (listwise)' },
+    loss: {
+      type: 'string',
+      value: '<l>',
+      description: 'top20 (default: pairwise logistic of the clicked item against the 20th best other,\nplus --mrr-share x softmax) | softmax (listwise)',
+    },
     'mrr-share': { type: 'string', value: '<x>', description: 'weight of the softmax part in the top20 loss (default 0.1)' },
     quiet: { type: 'boolean', description: 'no progress bar' },
     help: { type: 'boolean', description: '' },
@@ -66,7 +70,9 @@ function num(name: string, raw: string | undefined, fallback: number, { integer 
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!Number.isFinite(n) || n < 0 || (!zero && n === 0) || (integer && !Number.isInteger(n)) || (below1 && n >= 1)) {
-    throw new UsageError(`--${name} must be a ${zero ? 'non-negative' : 'positive'} ${integer ? 'integer' : 'number'}${below1 ? ' below 1' : ''}, got "${raw}"`);
+    throw new UsageError(
+      `--${name} must be a ${zero ? 'non-negative' : 'positive'} ${integer ? 'integer' : 'number'}${below1 ? ' below 1' : ''}, got "${raw}"`,
+    );
   }
   return n;
 }
@@ -95,7 +101,7 @@ export function parseTrainArgs(argv: string[]): TrainCliOptions | 'help' {
   return {
     dataset,
     out,
-    format: (format) ?? null,
+    format: format ?? null,
     name,
     epochs: num('epochs', text('epochs'), 30, { integer: true }),
     learningRate: num('learning-rate', text('learning-rate'), 0.05),
@@ -176,7 +182,8 @@ export async function runTrain(o: TrainCliOptions, io: CliIo): Promise<TrainRepo
   if (examples.length === 0) throw new UsageError('no prediction had its next item among the candidates; nothing to learn from');
   const F = FEATURES.length;
   const init = weightVector(HAND_MODEL);
-  if (!o.quiet) log(`${train.length} training events; ${recorder.counts.predictions} predictions, ${examples.length} with the next item among the ${F}-feature candidates`);
+  if (!o.quiet)
+    log(`${train.length} training events; ${recorder.counts.predictions} predictions, ${examples.length} with the next item among the ${F}-feature candidates`);
   const w = trainSoftmax(examples, {
     features: F,
     init,
@@ -207,7 +214,9 @@ export async function runTrain(o: TrainCliOptions, io: CliIo): Promise<TrainRepo
 }
 
 export function renderTrain(r: TrainReport, out: string): string {
-  const rows = FEATURES.map((f) => `  ${f.padEnd(12)} ${(HAND_MODEL.weights[f] ?? 0).toFixed(3).padStart(8)} ${(r.model.weights[f] ?? 0).toFixed(3).padStart(9)}`);
+  const rows = FEATURES.map(
+    (f) => `  ${f.padEnd(12)} ${(HAND_MODEL.weights[f] ?? 0).toFixed(3).padStart(8)} ${(r.model.weights[f] ?? 0).toFixed(3).padStart(9)}`,
+  );
   return [
     `wrote ${out} (model ${r.model.name}) from ${r.trainingEvents} training events, ${r.examples} of ${r.predictions} predictions`,
     `  feature          hand   learned`,

@@ -53,7 +53,6 @@ export class ExampleRecorder extends Ours {
   }
 }
 
-
 /**
  * Examples as the session-rec protocol asks: the recorder learns the split's train, then every
  * prefix of every test session is a prediction of its next item (the test is not learnt).

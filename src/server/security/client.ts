@@ -11,7 +11,10 @@ export function clientAddress(headers: IncomingHttpHeaders, socketAddress: strin
   const chain = [socketAddress ?? 'unknown'];
   if (trustedHops > 0) {
     const forwarded = headers['x-forwarded-for'];
-    const entries = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const entries = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? ''))
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     chain.unshift(...entries);
   }
   const address = chain[Math.max(0, chain.length - 1 - trustedHops)] ?? 'unknown';

@@ -51,7 +51,14 @@ export function operationCost({ schema, document, operation, variables }: Omit<C
   const operationName = operation.name?.value ?? '';
   const known = key === null ? undefined : COSTS.get(document)?.get(operationName)?.get(key);
   if (known !== undefined) return known;
-  const cost = getComplexity({ schema, query: document, operationName: operation.name?.value, variables: variables ?? {}, estimators, maxQueryNodes: MAX_MEASURED_NODES });
+  const cost = getComplexity({
+    schema,
+    query: document,
+    operationName: operation.name?.value,
+    variables: variables ?? {},
+    estimators,
+    maxQueryNodes: MAX_MEASURED_NODES,
+  });
   if (key === null) return cost;
   let byName = COSTS.get(document);
   if (!byName) COSTS.set(document, (byName = new Map<string, Map<string, number>>()));
@@ -131,5 +138,11 @@ export function costError(check: CostCheck): GraphQLError | null {
     return limitError(`the operation's cost could not be estimated (${reason})`, 'cost', check.maxCost, null, check.operation);
   }
   if (cost === null || cost <= check.maxCost) return null;
-  return limitError(`the operation costs ${cost}; at most ${check.maxCost} is allowed (lists count once per item of their limit)`, 'cost', check.maxCost, cost, check.operation);
+  return limitError(
+    `the operation costs ${cost}; at most ${check.maxCost} is allowed (lists count once per item of their limit)`,
+    'cost',
+    check.maxCost,
+    cost,
+    check.operation,
+  );
 }

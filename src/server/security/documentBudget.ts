@@ -32,7 +32,11 @@ export const INTROSPECTION_MAX_FIELDS = 1000;
 
 const isIntrospectionOnly = (document: DocumentNode) =>
   document.definitions.every(
-    (d) => d.kind !== Kind.OPERATION_DEFINITION || d.selectionSet.selections.every((s) => s.kind === Kind.FIELD && (s.name.value === '__schema' || s.name.value === '__type' || s.name.value === '__typename')),
+    (d) =>
+      d.kind !== Kind.OPERATION_DEFINITION ||
+      d.selectionSet.selections.every(
+        (s) => s.kind === Kind.FIELD && (s.name.value === '__schema' || s.name.value === '__type' || s.name.value === '__typename'),
+      ),
   );
 
 export interface FieldCounts {
@@ -101,7 +105,7 @@ function conditionalSubscriptionRoot(document: DocumentNode, context: Validation
   for (const d of document.definitions) {
     if (d.kind !== Kind.OPERATION_DEFINITION || d.operation !== 'subscription') continue;
     const seen = new Set<string>();
-    const find = (set: SelectionSetNode): { node: typeof set.selections[number] } | null => {
+    const find = (set: SelectionSetNode): { node: (typeof set.selections)[number] } | null => {
       for (const s of set.selections) {
         if (s.directives?.some((x) => x.name.value === 'include' || x.name.value === 'skip')) return { node: s };
         if (s.kind === Kind.INLINE_FRAGMENT) {
@@ -140,7 +144,14 @@ export function createDocumentBudgetRule(budget: FieldBudget, refusals?: KnownRe
       const counts = countFields(document, maxFields);
       if (counts.total > maxFields) {
         // The count stopped just past the cap: say "more than", not a number it did not finish.
-        context.reportError(limitError(`the document has more than ${maxFields} fields (fragments counted where spread); at most ${maxFields} are allowed`, 'fields', maxFields, null));
+        context.reportError(
+          limitError(
+            `the document has more than ${maxFields} fields (fragments counted where spread); at most ${maxFields} are allowed`,
+            'fields',
+            maxFields,
+            null,
+          ),
+        );
       } else if (counts.perSelection > budget.maxFieldsPerSelection) {
         context.reportError(
           limitError(

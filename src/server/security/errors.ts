@@ -15,13 +15,7 @@ export const RequestErrorCode = {
 export type LimitName = 'depth' | 'aliases' | 'tokens' | 'cost' | 'subscriptions' | 'fields' | 'fieldsPerSelection';
 
 /** An operation over one of the configured bounds (validation failure, HTTP 400). */
-export function limitError(
-  message: string,
-  limit: LimitName,
-  max: number,
-  actual: number | null,
-  nodes?: readonly ASTNode[] | ASTNode,
-): GraphQLError {
+export function limitError(message: string, limit: LimitName, max: number, actual: number | null, nodes?: readonly ASTNode[] | ASTNode): GraphQLError {
   return new GraphQLError(message, {
     nodes,
     extensions: { code: RequestErrorCode.VALIDATION_FAILED, limit, max, ...(actual === null ? {} : { actual }), http: { status: 400 } },

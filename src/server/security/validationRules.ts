@@ -70,9 +70,11 @@ export function createMaxDepthRule(limits: DocumentLimits): ValidationRule {
       let deepest = 0;
       for (const selection of set.selections) {
         const depth =
-          selection.kind === Kind.FIELD ? 1 + (selection.selectionSet ? depthOf(selection.selectionSet) : 0)
-          : selection.kind === Kind.INLINE_FRAGMENT ? depthOf(selection.selectionSet)
-          : fragmentDepth(selection.name.value);
+          selection.kind === Kind.FIELD
+            ? 1 + (selection.selectionSet ? depthOf(selection.selectionSet) : 0)
+            : selection.kind === Kind.INLINE_FRAGMENT
+              ? depthOf(selection.selectionSet)
+              : fragmentDepth(selection.name.value);
         if (depth > deepest) deepest = depth;
       }
       return deepest;
@@ -89,7 +91,13 @@ export function createMaxDepthRule(limits: DocumentLimits): ValidationRule {
         }
         if (worst) {
           context.reportError(
-            limitError(`${operationLabel(operation)} is ${worst.depth} levels deep; at most ${worst.max} are allowed`, 'depth', worst.max, worst.depth, worst.field),
+            limitError(
+              `${operationLabel(operation)} is ${worst.depth} levels deep; at most ${worst.max} are allowed`,
+              'depth',
+              worst.max,
+              worst.depth,
+              worst.field,
+            ),
           );
         }
         return false;
@@ -118,7 +126,13 @@ export function createMaxAliasesRule(limits: DocumentLimits): ValidationRule {
         const count = aliasesIn(operation.selectionSet);
         if (count > limits.maxAliases) {
           context.reportError(
-            limitError(`${operationLabel(operation)} uses ${count} aliases; at most ${limits.maxAliases} are allowed`, 'aliases', limits.maxAliases, count, operation),
+            limitError(
+              `${operationLabel(operation)} uses ${count} aliases; at most ${limits.maxAliases} are allowed`,
+              'aliases',
+              limits.maxAliases,
+              count,
+              operation,
+            ),
           );
         }
         return false;

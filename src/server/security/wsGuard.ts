@@ -78,7 +78,10 @@ export function createWsGuard(options: WsGuardOptions) {
   // both outcomes are remembered, so a document is parsed and validated once however often it is sent.
   const documents = new DocumentCache(security.validationCacheEntries);
   const internal = (err: unknown) =>
-    new GraphQLError('internal error while starting the operation', { originalError: err instanceof Error ? err : new Error(String(err)), extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    new GraphQLError('internal error while starting the operation', {
+      originalError: err instanceof Error ? err : new Error(String(err)),
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
 
   const executeSafely = async (args: ExecutionArgs): Promise<ExecutionResult> => {
     try {
@@ -133,7 +136,9 @@ export function createWsGuard(options: WsGuardOptions) {
     if (isErrors(document)) return document;
     const operation = getOperationAST(document, payload.operationName);
     if (!operation) {
-      const message = payload.operationName ? `Unknown operation named "${payload.operationName}".` : 'Must provide operation name if query contains multiple operations.';
+      const message = payload.operationName
+        ? `Unknown operation named "${payload.operationName}".`
+        : 'Must provide operation name if query contains multiple operations.';
       return [new GraphQLError(message, { extensions: { code: RequestErrorCode.OPERATION_RESOLUTION_FAILURE } })];
     }
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});

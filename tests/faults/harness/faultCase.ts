@@ -108,7 +108,9 @@ export async function runFaultCase(name: string, body: (ctx: CaseContext) => Pro
           if (steady.length > 0 && cutoff - start >= steadyMs) return start - since;
           if (start - since > withinMs || now - since > withinMs + steadyMs + 20_000) {
             const last = refused.slice(-5).map((o) => `${o.eventId} ${o.result} ${o.detail ?? ''}`);
-            throw new Error(`${name}: writes not steadily acknowledged within ${withinMs} ms of ${new Date(since).toISOString()}; last refusals: ${last.join(' | ')}`);
+            throw new Error(
+              `${name}: writes not steadily acknowledged within ${withinMs} ms of ${new Date(since).toISOString()}; last refusals: ${last.join(' | ')}`,
+            );
           }
           await sleep(250);
         }
@@ -132,7 +134,8 @@ export async function runFaultCase(name: string, body: (ctx: CaseContext) => Pro
       tally.refusedButStored.length > 0 && `refused as not written, yet in Kafka: ${tally.refusedButStored.slice(0, 20).join(', ')}`,
       tally.acked === 0 && 'nothing was acknowledged: the load never ran',
     ].filter(Boolean);
-    if (failure) throw Object.assign(failure as Error, { message: `${(failure as Error).message}\n${tally.line}\n${problems.join('\n')}\nnotes: ${notes.join('; ')}` });
+    if (failure)
+      throw Object.assign(failure as Error, { message: `${(failure as Error).message}\n${tally.line}\n${problems.join('\n')}\nnotes: ${notes.join('; ')}` });
     if (problems.length > 0) {
       throw new Error(`${tally.line}\n${problems.join('\n')}\nnotes: ${notes.join('; ')}\ngateway output:\n${current.output().slice(-3000)}`);
     }

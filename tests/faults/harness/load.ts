@@ -74,7 +74,15 @@ export function startLoad(options: LoadOptions): Load {
       const eventId = String(request.variables.input.eventId);
       const sentAt = Date.now();
       const record = (result: Result, detail: string | null): void =>
-        void outcomes.push({ eventId, n: Number(eventId.slice(eventId.lastIndexOf('-e') + 2)), userId: request.userId, sentAt, answeredAt: Date.now(), result, detail });
+        void outcomes.push({
+          eventId,
+          n: Number(eventId.slice(eventId.lastIndexOf('-e') + 2)),
+          userId: request.userId,
+          sentAt,
+          answeredAt: Date.now(),
+          result,
+          detail,
+        });
       try {
         const res = await fetch(options.url(), {
           method: 'POST',
@@ -82,7 +90,10 @@ export function startLoad(options: LoadOptions): Load {
           body: JSON.stringify({ query: QUERY[request.operation], variables: request.variables }),
           signal: AbortSignal.timeout(15_000),
         });
-        const body = (await res.json()) as { data?: Record<string, { accepted?: boolean } | null>; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+        const body = (await res.json()) as {
+          data?: Record<string, { accepted?: boolean } | null>;
+          errors?: { message: string; extensions?: Record<string, unknown> }[];
+        };
         const answer = body.data && Object.values(body.data)[0];
         if (answer?.accepted === true) return record('acked', null);
         const error = body.errors?.[0];

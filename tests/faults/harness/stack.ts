@@ -77,7 +77,16 @@ export async function startFaultStack(print: (line: string) => void): Promise<vo
   const paths = faultPaths();
   // A stack left by an interrupted run is stopped first: every run starts an empty cluster.
   if (readState(paths.stateFile)) await stackDown({ paths, print });
-  await stackUp({ paths, targets: faultTargets, brokers: FAULT_BROKERS, partitions: 6, topics: [], timeoutMs: 180_000, javaHome: process.env.JAVA_HOME, print });
+  await stackUp({
+    paths,
+    targets: faultTargets,
+    brokers: FAULT_BROKERS,
+    partitions: 6,
+    topics: [],
+    timeoutMs: 180_000,
+    javaHome: process.env.JAVA_HOME,
+    print,
+  });
 }
 
 export function stopFaultStack(print: (line: string) => void): Promise<void> {
@@ -86,7 +95,16 @@ export function stopFaultStack(print: (line: string) => void): Promise<void> {
 
 /** Starts again, on their data, the nodes that are not running (stack:up's own restart), and waits until all answer. */
 export async function restartMissing(print: (line: string) => void = () => undefined): Promise<void> {
-  await stackUp({ paths: faultPaths(), targets: faultTargets, brokers: undefined, partitions: 6, topics: [], timeoutMs: 180_000, javaHome: process.env.JAVA_HOME, print });
+  await stackUp({
+    paths: faultPaths(),
+    targets: faultTargets,
+    brokers: undefined,
+    partitions: 6,
+    topics: [],
+    timeoutMs: 180_000,
+    javaHome: process.env.JAVA_HOME,
+    print,
+  });
 }
 
 export function brokers(): PartState[] {

@@ -39,8 +39,19 @@ describe('the /experiments page in Chromium', () => {
   });
 
   test('shows the arms, the verdict of the report, the method and the plots, and fits a phone', async () => {
-    const run = await runExperiment({ post, shoppers: 1_200, seed: 5, aa: false, durationMs: 90_000, maxInFlight: 16, runId: 'browser', catalog: DEMO_CATALOG });
-    const { experimentReport } = (await post(print(ExperimentReportDocument), { experiment: run.experiment })) as { experimentReport: { verdict: string; arms: { arm: string; shoppers: number }[] } };
+    const run = await runExperiment({
+      post,
+      shoppers: 1_200,
+      seed: 5,
+      aa: false,
+      durationMs: 90_000,
+      maxInFlight: 16,
+      runId: 'browser',
+      catalog: DEMO_CATALOG,
+    });
+    const { experimentReport } = (await post(print(ExperimentReportDocument), { experiment: run.experiment })) as {
+      experimentReport: { verdict: string; arms: { arm: string; shoppers: number }[] };
+    };
     expect(experimentReport.arms.map((a) => a.arm)).toEqual(['A', 'B']);
 
     const context = await browser.newContext({ viewport: { width: 1200, height: 1000 }, deviceScaleFactor: 1 });
@@ -50,7 +61,10 @@ describe('the /experiments page in Chromium', () => {
     expect(await page.textContent('[data-testid="verdict"]')).toBe(experimentReport.verdict);
     const headers = await page.$$eval('table.arms thead th', (ths) => ths.map((th) => th.textContent?.trim()));
     expect(headers).toEqual(['', 'A (control)', 'B']);
-    const shoppers = await page.$$eval('table.arms tbody tr', (rows) => rows.find((r) => r.querySelector('th')?.textContent === 'Shoppers')!.querySelectorAll('td').length);
+    const shoppers = await page.$$eval(
+      'table.arms tbody tr',
+      (rows) => rows.find((r) => r.querySelector('th')?.textContent === 'Shoppers')!.querySelectorAll('td').length,
+    );
     expect(shoppers).toBe(2);
     expect(await page.textContent('.method')).toMatch(/Wilson score intervals.*always-valid intervals/s);
     // Two plots, one line per arm each.

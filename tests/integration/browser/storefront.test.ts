@@ -57,11 +57,10 @@ async function clickAndWaitForUpdate(page: Page, productId: string, timeoutMs: n
   const before = await recsPanel(page);
   const started = Date.now();
   await page.click(`[data-testid="product-card"][data-product-id="${productId}"] [data-testid="product-open"]`);
-  await page.waitForFunction(
-    (v) => Number(document.querySelector<HTMLElement>('[data-testid="recs-panel"]')!.dataset.version || 0) > v,
-    before.version,
-    { timeout: timeoutMs, polling: 'raf' },
-  );
+  await page.waitForFunction((v) => Number(document.querySelector<HTMLElement>('[data-testid="recs-panel"]')!.dataset.version || 0) > v, before.version, {
+    timeout: timeoutMs,
+    polling: 'raf',
+  });
   return { ms: Date.now() - started, panel: await recsPanel(page) };
 }
 
@@ -161,7 +160,7 @@ describe('the storefront demo page', () => {
     }
   });
 
-  it('shows another user\'s list after switching users, without a page reload', async () => {
+  it("shows another user's list after switching users, without a page reload", async () => {
     const page = await openAs('demo-linus');
     await page.selectOption('[data-testid="user-switcher"]', 'demo-ada');
     await page.waitForFunction(() => {

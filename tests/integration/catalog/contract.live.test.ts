@@ -29,7 +29,10 @@ let served: GraphQLSchema;
 
 beforeAll(async () => {
   stack = await startStackGateway();
-  const res = await gql<IntrospectionQuery>(stack.gateway.url, getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, inputValueDeprecation: true }));
+  const res = await gql<IntrospectionQuery>(
+    stack.gateway.url,
+    getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, inputValueDeprecation: true }),
+  );
   expect(res.errors).toBeUndefined();
   served = buildClientSchema(res.data!);
 });

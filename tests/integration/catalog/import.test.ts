@@ -65,7 +65,12 @@ describe('npm run catalog:import', () => {
 
     const stored = await dumpPrefix(redis, prefix);
     expect(JSON.parse(stored[`${prefix}:{p:rug-02}:info`]!.replace(/^string /, ''))).toEqual({
-      id: 'rug-02', name: 'Wool rug\nhand-woven', category: 'home', price: 210, inStock: true, imageUrl: null,
+      id: 'rug-02',
+      name: 'Wool rug\nhand-woven',
+      category: 'home',
+      price: 210,
+      inStock: true,
+      imageUrl: null,
     });
     expect(stored[`${prefix}:outofstock`]).toBe('set chair-07');
   });

@@ -24,7 +24,7 @@ const printed = new WeakMap<object, string>();
 export function runOperation<R, V>(url: string, document: TypedDocumentNode<R, V>, variables: V): Promise<GqlResponse<R>> {
   let text = printed.get(document);
   if (text === undefined) printed.set(document, (text = print(document)));
-  return gql<R>(url, text, (variables ?? {}));
+  return gql<R>(url, text, variables ?? {});
 }
 
 /** `extra`: settings added to the real-stack namespace. */

@@ -15,7 +15,10 @@ test('the test cluster has three primaries serving all 16384 slots, each with on
     expect(info).toMatch(/cluster_slots_assigned:16384/);
     expect(info).toMatch(/cluster_known_nodes:6/);
     expect(info).toMatch(/cluster_size:3/);
-    const nodes = ((await primaries(redis)[0]!.call('CLUSTER', 'NODES')) as string).trim().split('\n').map((line) => line.split(' '));
+    const nodes = ((await primaries(redis)[0]!.call('CLUSTER', 'NODES')) as string)
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' '));
     const masters = nodes.filter((n) => n[2]!.includes('master')).map((n) => n[0]);
     const replicasOf = nodes.filter((n) => n[2]!.includes('slave')).map((n) => n[3]);
     expect(masters).toHaveLength(3);

@@ -17,7 +17,9 @@ describe('the Redis store on a cluster', () => {
     const prefix = uniqueId('spread');
     const store = new RedisStore(redis, prefix);
     try {
-      const users = new Map(Array.from({ length: 60 }, (_, i) => [`u${i}`, { recent: [{ p: `p${i}`, t: i }], cart: [], purchased: [], cats: {}, seen: [`e${i}`] }]));
+      const users = new Map(
+        Array.from({ length: 60 }, (_, i) => [`u${i}`, { recent: [{ p: `p${i}`, t: i }], cart: [], purchased: [], cats: {}, seen: [`e${i}`] }]),
+      );
       await store.saveUsers(users);
       const perNode = async () => Promise.all(primaries(redis).map(async (node) => (await node.keys(`${prefix}:*`)).length));
       const before = await perNode();

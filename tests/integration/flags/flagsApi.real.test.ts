@@ -116,7 +116,11 @@ describe('ZOOKEEPER_AUTH: the flag znodes writable only with the credentials', (
     await expect(refused).rejects.toBeInstanceOf(FlagCommandError);
     await expect(refused).rejects.toThrow(/NoAuth.*write-protected and ZOOKEEPER_AUTH is not set/);
     expect((await cli(root, ops, OPS_AUTH, 'list')).out).toContain(`${root}/flags: writable by "${OPS_AUTH.user}" only`);
-    await waitFor('the gateway to apply the CLI write', async () => (await gql(gateway.url, '{ featureFlags { key value } }')).data?.featureFlags.some((f: { key: string; value: unknown }) => f.key === 'recs.size' && f.value === 14));
+    await waitFor('the gateway to apply the CLI write', async () =>
+      (await gql(gateway.url, '{ featureFlags { key value } }')).data?.featureFlags.some(
+        (f: { key: string; value: unknown }) => f.key === 'recs.size' && f.value === 14,
+      ),
+    );
   });
 
   test('a gateway without the credentials answers setFlag with FORBIDDEN naming ZOOKEEPER_AUTH, and writes nothing', async () => {
@@ -135,7 +139,10 @@ describe('ZOOKEEPER_AUTH: the flag znodes writable only with the credentials', (
   test('a gateway whose ZooKeeper is not connected answers setFlag with UNAVAILABLE at once', async () => {
     const session = openSession(d, captureLog().logger, `127.0.0.1:${await freePort()}`);
     const writer = new ZooKeeperFlagWriter({ session, root: '/nowhere', auth: OPS_AUTH });
-    await expect(writer.set('recs.size', 3)).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/zookeeper unavailable: not connected; the flag was not changed/) });
+    await expect(writer.set('recs.size', 3)).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringMatching(/zookeeper unavailable: not connected; the flag was not changed/),
+    });
   });
 
   test('protect gives flag znodes made without an ACL the digest ACL; without ZOOKEEPER_AUTH it refuses to run', async () => {

@@ -40,7 +40,14 @@ test('the leader prunes expired recent-user entries and a follower on the same R
         return result;
       },
     };
-    const registry: ZooKeeperInstances = new ZooKeeperInstances({ session, root, logger: log.logger, maintenanceIntervalMs: 100, maintenance: () => createLeaderMaintenance({ instances: registry, flags: { status: () => ({ connected: true }) }, store: counting, logger: log.logger })() });
+    const registry: ZooKeeperInstances = new ZooKeeperInstances({
+      session,
+      root,
+      logger: log.logger,
+      maintenanceIntervalMs: 100,
+      maintenance: () =>
+        createLeaderMaintenance({ instances: registry, flags: { status: () => ({ connected: true }) }, store: counting, logger: log.logger })(),
+    });
     d.add(() => registry.stop());
     await registry.start({ id, host: '127.0.0.1', port, version: 'test', startedAt: new Date().toISOString() });
     return registry;

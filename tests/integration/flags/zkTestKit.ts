@@ -105,7 +105,13 @@ export function captureLog(): CapturedLog {
   return {
     logger,
     lines,
-    tail: () => lines.map((l) => `${new Date(l.time).toISOString()} ${l.msg} ${JSON.stringify({ ...l, msg: undefined, time: undefined, pid: undefined, hostname: undefined, level: undefined })}`).join('\n'),
+    tail: () =>
+      lines
+        .map(
+          (l) =>
+            `${new Date(l.time).toISOString()} ${l.msg} ${JSON.stringify({ ...l, msg: undefined, time: undefined, pid: undefined, hostname: undefined, level: undefined })}`,
+        )
+        .join('\n'),
     errors: () => lines.filter((l) => l.level >= 50),
     warnings: () => lines.filter((l) => l.level === 40),
   };

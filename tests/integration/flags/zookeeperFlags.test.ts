@@ -100,7 +100,13 @@ describe('ZooKeeper flags', () => {
     const flags = await startFlags(root);
     const times: number[] = [];
     for (let i = 1; i <= 20; i++) {
-      times.push(await propagation(flags, () => writeFlag(admin, root, 'recs.size', String(i)), () => flags.current()['recs.size'] === i));
+      times.push(
+        await propagation(
+          flags,
+          () => writeFlag(admin, root, 'recs.size', String(i)),
+          () => flags.current()['recs.size'] === i,
+        ),
+      );
     }
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)]!;
@@ -198,7 +204,12 @@ describe('ZooKeeper flags', () => {
 
     expect(tookMs).toBeLessThan(2600);
     expect(flags.current()).toEqual(defaultFlags());
-    expect(flags.entries().map((e) => e.key).sort()).toEqual(Object.keys(defaultFlags()).sort());
+    expect(
+      flags
+        .entries()
+        .map((e) => e.key)
+        .sort(),
+    ).toEqual(Object.keys(defaultFlags()).sort());
     expect(flags.entries().filter((e) => e.source !== 'DEFAULT')).toEqual([]);
     const status = flags.status();
     expect(status).toMatchObject({ connected: false, source: 'DEFAULT' });
@@ -285,7 +296,14 @@ describe('ZooKeeper flags', () => {
     const log = captureLog();
     const proxy = await openProxy(d);
     proxy.hang(); // TCP accepted, nothing ever answered: a ZooKeeper still starting up does this
-    const session = new ZooKeeperSession({ clientFactory: createClient, connect: proxy.connect, sessionTimeoutMs: 6000, logger: log.logger, spinDelayMs: 100, handshakeTimeoutMs: 300 }).start();
+    const session = new ZooKeeperSession({
+      clientFactory: createClient,
+      connect: proxy.connect,
+      sessionTimeoutMs: 6000,
+      logger: log.logger,
+      spinDelayMs: 100,
+      handshakeTimeoutMs: 300,
+    }).start();
     d.add(() => session.close());
     const flags = await startZooKeeperFlags({ session, root, logger: log.logger, startTimeoutMs: 500 });
     d.add(() => flags.stop());

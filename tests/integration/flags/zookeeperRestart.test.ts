@@ -4,7 +4,19 @@ import { performance } from 'node:perf_hooks';
 import { defaultFlags } from '../../../src/flags/definitions';
 import { startZooKeeperFlags } from '../../../src/flags/zookeeperFlags';
 import type { ZooKeeperSession } from '../../../src/coordination/zkSession';
-import { Disposer, PrivateZooKeeper, captureLog, type CapturedLog, closeClient, connectedClient, freePort, openSession, randomRoot, waitFor, writeFlag } from './zkTestKit';
+import {
+  Disposer,
+  PrivateZooKeeper,
+  captureLog,
+  type CapturedLog,
+  closeClient,
+  connectedClient,
+  freePort,
+  openSession,
+  randomRoot,
+  waitFor,
+  writeFlag,
+} from './zkTestKit';
 
 jest.setTimeout(120_000);
 
@@ -45,7 +57,13 @@ describe('ZooKeeper flags when the server stops and starts', () => {
     d.add(() => closeClient(admin));
     await writeFlag(admin, root, 'recs.strategy', '"trending"');
 
-    await waitFor('the flag from the late ZooKeeper', () => flags.current()['recs.strategy'] === 'trending', 15_000, 10, () => diagnose(session, log));
+    await waitFor(
+      'the flag from the late ZooKeeper',
+      () => flags.current()['recs.strategy'] === 'trending',
+      15_000,
+      10,
+      () => diagnose(session, log),
+    );
     expect(flags.status()).toMatchObject({ connected: true, staleSince: null, source: 'ZOOKEEPER' });
   });
 
@@ -64,17 +82,35 @@ describe('ZooKeeper flags when the server stops and starts', () => {
     expect(flags.current()['weights.addToCart']).toBe(4);
 
     await zk.stop();
-    await waitFor('the provider to notice', () => !flags.status().connected, 10_000, 10, () => diagnose(session, log));
+    await waitFor(
+      'the provider to notice',
+      () => !flags.status().connected,
+      10_000,
+      10,
+      () => diagnose(session, log),
+    );
     expect(flags.current()['weights.addToCart']).toBe(4);
     expect(flags.entries().find((e) => e.key === 'weights.addToCart')?.source).toBe('ZOOKEEPER');
     expect(flags.status().staleSince).not.toBeNull();
 
     await zk.start();
-    await waitFor('reconnected', () => flags.status().connected, 20_000, 10, () => diagnose(session, log));
+    await waitFor(
+      'reconnected',
+      () => flags.status().connected,
+      20_000,
+      10,
+      () => diagnose(session, log),
+    );
     admin = await connectedClient(zk.connect);
     d.add(() => closeClient(admin));
     await writeFlag(admin, root, 'weights.addToCart', '6');
-    await waitFor('a change after the restart', () => flags.current()['weights.addToCart'] === 6, 2000, 10, () => diagnose(session, log));
+    await waitFor(
+      'a change after the restart',
+      () => flags.current()['weights.addToCart'] === 6,
+      2000,
+      10,
+      () => diagnose(session, log),
+    );
     expect(log.lines.some((l) => /zookeeper disconnected/.test(l.msg))).toBe(true);
   });
 });

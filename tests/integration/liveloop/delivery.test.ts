@@ -30,12 +30,18 @@ describe('delivery guarantees on the real stack', () => {
       const [user, product, marker] = [uniqueId('u'), uniqueId('p'), uniqueId('marker')];
       const eventId = randomUUID();
       await gql(gateway.url, OPS.trackView, { input: { userId: user, productId: product, eventId } });
-      const once = await eventually(() => trendingScore(gateway.url, product), (s) => s !== null);
+      const once = await eventually(
+        () => trendingScore(gateway.url, product),
+        (s) => s !== null,
+      );
       const retry = await gql(gateway.url, OPS.trackView, { input: { userId: user, productId: product, eventId } });
       expect(retry.data?.trackView).toEqual({ accepted: true, eventId });
       // Same user, same partition: once the marker is scored, the retry was too.
       await gql(gateway.url, OPS.trackView, { input: { userId: user, productId: marker } });
-      await eventually(() => trendingScore(gateway.url, marker), (s) => s !== null);
+      await eventually(
+        () => trendingScore(gateway.url, marker),
+        (s) => s !== null,
+      );
       expect(await trendingScore(gateway.url, product)).toBe(once);
     } finally {
       await gateway.stop();
@@ -51,7 +57,16 @@ describe('delivery guarantees on the real stack', () => {
     const start = Date.now() - 60_000;
     for (let i = 0; i < 4000; i++) {
       const at = new Date(start + i * 10).toISOString();
-      events.push({ v: 1, type: 'view', eventId: `e${i}`, userId: `u${i % 97}`, productId: `p${(i * 7) % 61}`, sessionId: null, occurredAt: at, receivedAt: at });
+      events.push({
+        v: 1,
+        type: 'view',
+        eventId: `e${i}`,
+        userId: `u${i % 97}`,
+        productId: `p${(i * 7) % 61}`,
+        sessionId: null,
+        occurredAt: at,
+        receivedAt: at,
+      });
     }
     await Promise.all(events.map((e) => publisher.publish(e)));
     await publisher.stop();
@@ -60,19 +75,37 @@ describe('delivery guarantees on the real stack', () => {
     const store = new RedisStore(redis, env.REDIS_KEY_PREFIX!);
     const first = await spawnGateway(env, await freePort());
     // Kill it as soon as scoring has begun (the first batch's statistics are in).
-    await eventually(() => redis.exists(store.keys.trendingWatermark), (n) => n === 1, 30_000, 5);
+    await eventually(
+      () => redis.exists(store.keys.trendingWatermark),
+      (n) => n === 1,
+      30_000,
+      5,
+    );
     await killHard(first);
     const second = await spawnGateway(env, await freePort());
     const admin = kafka.admin();
     await admin.connect();
     try {
-      await eventually(() => lag(admin, env.KAFKA_GROUP_ID!, env.KAFKA_TOPIC_PREFIX!), (l) => l === 0, 60_000, 200);
+      await eventually(
+        () => lag(admin, env.KAFKA_GROUP_ID!, env.KAFKA_TOPIC_PREFIX!),
+        (l) => l === 0,
+        60_000,
+        200,
+      );
 
       // What a clean replay of exactly the produced events gives, through the same code.
       const replay = new MemoryStore(); // decay frames follow from event times alone, so scores compare exactly
       const flags = () => defaultFlags();
-      const { scoreBatch: score } = createScorer({ store: replay, recommender: new Recommender({ store: replay, flags }), flags, deadLetters: new MemoryDeadLetters() });
-      await score('replay', events.map((event, offset) => ({ offset, event })));
+      const { scoreBatch: score } = createScorer({
+        store: replay,
+        recommender: new Recommender({ store: replay, flags }),
+        flags,
+        deadLetters: new MemoryDeadLetters(),
+      });
+      await score(
+        'replay',
+        events.map((event, offset) => ({ offset, event })),
+      );
 
       const products = Array.from({ length: 61 }, (_, i) => `p${i}`);
       const [expected, actual] = await Promise.all([replay.trending([null], 100), store.trending([null], 100)]);
@@ -81,7 +114,8 @@ describe('delivery guarantees on the real stack', () => {
       expect(Object.keys(a).sort()).toEqual(Object.keys(e).sort());
       for (const p of products) expect(a[p]).toBeCloseTo(e[p]!, 6);
       const [ev, av] = await Promise.all([replay.alsoViewed(products, 200), store.alsoViewed(products, 200)]);
-      for (const p of products) expect(byId(av.get(p)!)).toEqual(Object.fromEntries(Object.entries(byId(ev.get(p)!)).map(([k, v]) => [k, expect.closeTo(v, 6)])));
+      for (const p of products)
+        expect(byId(av.get(p)!)).toEqual(Object.fromEntries(Object.entries(byId(ev.get(p)!)).map(([k, v]) => [k, expect.closeTo(v, 6)])));
     } finally {
       await killHard(second);
       await admin.disconnect();
@@ -96,11 +130,17 @@ describe('delivery guarantees on the real stack', () => {
     const client = wsClient(other.wsUrl);
     try {
       const [user, a, b] = [uniqueId('u'), uniqueId('a'), uniqueId('b')];
-      const sub = subscribe<{ recommendationsUpdated: { version: number; items: { product: { id: string } }[] } }>(client, OPS.recommendationsUpdated, { userId: user });
+      const sub = subscribe<{ recommendationsUpdated: { version: number; items: { product: { id: string } }[] } }>(client, OPS.recommendationsUpdated, {
+        userId: user,
+      });
       await sub.until((m) => m.length >= 1);
       // Someone else makes b trending; then the user's own view changes their list (b fills it).
       await gql(one.url, OPS.trackView, { input: { userId: uniqueId('x'), productId: b } });
-      await eventually(() => trendingScore(one.url, b), (s) => s !== null, 30_000);
+      await eventually(
+        () => trendingScore(one.url, b),
+        (s) => s !== null,
+        30_000,
+      );
       await gql(one.url, OPS.trackView, { input: { userId: user, productId: a } });
       await sub.until((m) => m.length >= 2, 15_000);
       expect(sub.received[1]!.data!.recommendationsUpdated.items.map((i) => i.product.id)).toContain(b);
@@ -116,7 +156,8 @@ describe('delivery guarantees on the real stack', () => {
     const gateway: Gateway = await startTestGateway({ ...realStackEnv(), KAFKA_PRODUCE_TIMEOUT_MS: '1500' });
     const pids = kafkaBrokerPids();
     // Pausing brokers someone else started (a shared stack) would take their Kafka down too.
-    if (pids.length === 0) throw new Error('this test pauses the Kafka brokers that `npm run stack:up` started from this checkout (.stack/state.json), and it started none');
+    if (pids.length === 0)
+      throw new Error('this test pauses the Kafka brokers that `npm run stack:up` started from this checkout (.stack/state.json), and it started none');
     try {
       pids.forEach((pid) => process.kill(pid, 'SIGSTOP'));
       const started = Date.now();

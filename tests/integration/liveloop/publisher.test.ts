@@ -59,7 +59,11 @@ describe('the Kafka publisher and one shopper', () => {
 });
 
 describe('the Kafka publisher under its produce timeout', () => {
-  const refusal = (p: Promise<void>) => p.then(() => null, (err: unknown) => err as RecsysError);
+  const refusal = (p: Promise<void>) =>
+    p.then(
+      () => null,
+      (err: unknown) => err as RecsysError,
+    );
 
   test('an event whose request was sent but not acknowledged in time is refused as "not known to be written", and may well be stored', async () => {
     // 1 ms: the request leaves at once (an idle publisher sends without waiting) and cannot be answered that fast.
@@ -76,7 +80,12 @@ describe('the Kafka publisher under its produce timeout', () => {
         expect(err!.extensions).toMatchObject({ dependency: 'kafka', written: 'unknown' });
         expect(err!.message).toMatch(/not known to be written .*a retry with the same eventId counts once/);
         // The request went on and Kafka stored it: "refused" alone would have been a lie.
-        const ids = await eventually(() => readEventIds(kafka, [topic]), (m) => m.has(`e${i}`), 10_000, 200).catch(() => null);
+        const ids = await eventually(
+          () => readEventIds(kafka, [topic]),
+          (m) => m.has(`e${i}`),
+          10_000,
+          200,
+        ).catch(() => null);
         if (ids) {
           expect(ids.get(`e${i}`)).toBe(1);
           stored = `e${i}`;
@@ -92,16 +101,29 @@ describe('the Kafka publisher under its produce timeout', () => {
     const { kafka, topic, publisher } = await setup(1);
     try {
       // Same user, same partition: e2 waits behind e1's request and its 1 ms pass while it waits.
-      const [first, second] = await Promise.all([refusal(publisher.publish({ ...view(1), userId: 'same' })), refusal(publisher.publish({ ...view(2), userId: 'same' }))]);
+      const [first, second] = await Promise.all([
+        refusal(publisher.publish({ ...view(1), userId: 'same' })),
+        refusal(publisher.publish({ ...view(2), userId: 'same' })),
+      ]);
       expect(first).toBeInstanceOf(UncertainWriteError);
       expect(second).toBeInstanceOf(UnavailableError);
       expect(second).not.toBeInstanceOf(UncertainWriteError);
       expect(second!.message).toMatch(/kafka unavailable: not written: no acknowledgement within 1 ms/);
       // A later event on the same partition is stored; requests leave in order, so e2, had it been
       // sent, would lie before it.
-      await eventually(() => readEventIds(kafka, [topic]), (m) => m.has('e1'), 30_000, 200);
+      await eventually(
+        () => readEventIds(kafka, [topic]),
+        (m) => m.has('e1'),
+        30_000,
+        200,
+      );
       await refusal(publisher.publish({ ...view(3), userId: 'same' }));
-      const ids = await eventually(() => readEventIds(kafka, [topic]), (m) => m.has('e3'), 30_000, 200);
+      const ids = await eventually(
+        () => readEventIds(kafka, [topic]),
+        (m) => m.has('e3'),
+        30_000,
+        200,
+      );
       expect([...ids.keys()].sort()).toEqual(['e1', 'e3']);
     } finally {
       await publisher.stop();

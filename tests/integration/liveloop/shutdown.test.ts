@@ -39,7 +39,12 @@ describe('shutdown inside its deadline', () => {
     // join until its session times out. That wait used to hold HTTP and then the shutdown. A 45 s
     // session keeps the join pending however slowly a loaded machine starts the second gateway.
     const first = await spawnGateway({ ...env, KAFKA_SESSION_TIMEOUT_MS: '45000' }, await freePort());
-    await eventually(async () => (await fetch(first.url.replace(/\/graphql$/, '/readyz'))).status, (s) => s === 200, 60_000, 100);
+    await eventually(
+      async () => (await fetch(first.url.replace(/\/graphql$/, '/readyz'))).status,
+      (s) => s === 200,
+      60_000,
+      100,
+    );
     await killHard(first);
 
     const started = Date.now();

@@ -24,7 +24,7 @@ export async function describeGroup(admin: Admin, groupId: string): Promise<Grou
   return {
     state: g.state,
     protocol: g.protocol,
-    members: g.members.map((m) => (m.memberAssignment.length > 0 ? AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment ?? {} : {})),
+    members: g.members.map((m) => (m.memberAssignment.length > 0 ? (AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment ?? {}) : {})),
   };
 }
 
@@ -74,7 +74,15 @@ export function drawEvent(userId: string, random: () => number, eventId: string)
     eventId,
     field: 'trackPurchase',
     query: OPS.trackPurchase,
-    input: { userId, orderId: `o-${eventId}`, items: [{ productId: product, quantity: 1, price: 10 }, { productId: next, quantity: 1, price: 11 }], eventId },
+    input: {
+      userId,
+      orderId: `o-${eventId}`,
+      items: [
+        { productId: product, quantity: 1, price: 10 },
+        { productId: next, quantity: 1, price: 11 },
+      ],
+      eventId,
+    },
   };
 }
 

@@ -132,7 +132,12 @@ test(`3 gateways, one killed, one added, two in turn stopped past the session ti
   });
   const progress = (more: number, ms = 60_000) => {
     const target = Math.min(scored + more, SHOPPERS * MAX_EVENTS);
-    return eventually(async () => scored, (n) => n >= target, ms, 50);
+    return eventually(
+      async () => scored,
+      (n) => n >= target,
+      ms,
+      50,
+    );
   };
 
   await progress(400);
@@ -175,7 +180,10 @@ test(`3 gateways, one killed, one added, two in turn stopped past the session ti
   mark('all scored');
 
   const survivors = [g1, g3, g4];
-  const staleRefused = (await Promise.all(survivors.map((g) => metricOf(g.url, 'recsys_stale_writes_refused_total')))).reduce<number>((a, b) => a + (b ?? 0), 0);
+  const staleRefused = (await Promise.all(survivors.map((g) => metricOf(g.url, 'recsys_stale_writes_refused_total')))).reduce<number>(
+    (a, b) => a + (b ?? 0),
+    0,
+  );
   const rebalances = (await metricOf(g1.url, 'recsys_consumer_rebalances_total')) ?? -1; // g1 took part in every one
   await Promise.all(survivors.map(stopGracefully));
 

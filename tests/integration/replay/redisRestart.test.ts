@@ -48,7 +48,9 @@ test('a Redis restart under load: pushes go on with higher versions, reads fail 
   const load = (async () => {
     while (loading) {
       const user = `s${sent % 8}`;
-      const res = await gql(live.url, OPS.trackView, { input: { userId: user, productId: CATALOG[(sent * 7) % CATALOG.length]!.id, eventId: `${env.REDIS_KEY_PREFIX}-${sent}` } }).catch(() => null);
+      const res = await gql(live.url, OPS.trackView, {
+        input: { userId: user, productId: CATALOG[(sent * 7) % CATALOG.length]!.id, eventId: `${env.REDIS_KEY_PREFIX}-${sent}` },
+      }).catch(() => null);
       if ((res?.data as any)?.trackView?.accepted) sent += 1;
       else refused += 1;
       await new Promise((r) => setTimeout(r, 25));
@@ -69,11 +71,24 @@ test('a Redis restart under load: pushes go on with higher versions, reads fail 
   expect(read.errors?.[0]?.extensions?.code).toBe('UNAVAILABLE');
   expect(readMs).toBeLessThan(1_000);
   const sentWhileDown = sent;
-  await eventually(async () => sent, (n) => n > sentWhileDown + 5, 10_000);
+  await eventually(
+    async () => sent,
+    (n) => n > sentWhileDown + 5,
+    10_000,
+  );
 
   await server.start(); // empty: nothing was kept
   // The gateway reconnects by itself; then the operator's first step after a loss: the catalogue (not in Kafka).
-  await eventually(() => upsertCatalog(live.url).then(() => true, () => false), (ok) => ok, 15_000, 100);
+  await eventually(
+    () =>
+      upsertCatalog(live.url).then(
+        () => true,
+        () => false,
+      ),
+    (ok) => ok,
+    15_000,
+    100,
+  );
   const countBefore = versions().length;
   await sub.until(() => versions().length > countBefore && versions()[versions().length - 1]! > before, 30_000);
   const after = versions().slice(countBefore);

@@ -72,7 +72,12 @@ export async function groupPosition(env: Env, groupId: string): Promise<{ total:
 
 /** Waits until the group has scored (committed) every event in the topics. */
 export async function waitScored(env: Env, groupId: string, ms = 30_000): Promise<number> {
-  const pos = await eventually(() => groupPosition(env, groupId), (p) => p.total > 0 && p.committed === p.total, ms, 200);
+  const pos = await eventually(
+    () => groupPosition(env, groupId),
+    (p) => p.total > 0 && p.committed === p.total,
+    ms,
+    200,
+  );
   return pos.total;
 }
 
@@ -83,7 +88,6 @@ export async function upsertCatalog(url: string): Promise<void> {
   if (res.errors) throw new Error(JSON.stringify(res.errors));
 }
 
-
 /** One event of a random type for a user; throws unless accepted. */
 export async function track(url: string, userId: string, random: () => number, id: string): Promise<void> {
   const product = CATALOG[Math.floor(random() * CATALOG.length)]!.id;
@@ -93,7 +97,19 @@ export async function track(url: string, userId: string, random: () => number, i
       ? [OPS.trackView, 'trackView', { userId, productId: product, eventId: id }]
       : r < 0.9
         ? [OPS.trackAddToCart, 'trackAddToCart', { userId, productId: product, quantity: 1, eventId: id }]
-        : [OPS.trackPurchase, 'trackPurchase', { userId, orderId: `o-${id}`, items: [{ productId: product, quantity: 1, price: 10 }, { productId: CATALOG[(Number(product.slice(1)) + 1) % CATALOG.length]!.id, quantity: 1, price: 11 }], eventId: id }];
+        : [
+            OPS.trackPurchase,
+            'trackPurchase',
+            {
+              userId,
+              orderId: `o-${id}`,
+              items: [
+                { productId: product, quantity: 1, price: 10 },
+                { productId: CATALOG[(Number(product.slice(1)) + 1) % CATALOG.length]!.id, quantity: 1, price: 11 },
+              ],
+              eventId: id,
+            },
+          ];
   const res = await gql(url, op, { input });
   if (!(res.data as any)?.[field]?.accepted) throw new Error(`${field} not accepted: ${JSON.stringify(res)}`);
 }
@@ -118,7 +134,16 @@ export async function privateRedis(): Promise<PrivateRedis> {
     async start() {
       child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
       const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      await eventually(() => probe.connect().then(() => true, () => false), (ok) => ok, 10_000, 50);
+      await eventually(
+        () =>
+          probe.connect().then(
+            () => true,
+            () => false,
+          ),
+        (ok) => ok,
+        10_000,
+        50,
+      );
       probe.disconnect();
     },
     async kill() {

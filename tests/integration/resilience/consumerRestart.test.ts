@@ -55,11 +55,26 @@ async function crashOnce(retriable: boolean) {
       }
       delivered.push(...batch.records.map((r) => r.event.eventId));
     });
-    await eventually(async () => delivered, (d) => d.includes('e-1'), 60_000, 50);
-    await eventually(async () => consumer.status().state, (s) => s === 'running', 30_000, 50);
+    await eventually(
+      async () => delivered,
+      (d) => d.includes('e-1'),
+      60_000,
+      50,
+    );
+    await eventually(
+      async () => consumer.status().state,
+      (s) => s === 'running',
+      30_000,
+      50,
+    );
     // Still consuming after the restart: a new event arrives too.
     await publisher.publish(view('e-2'));
-    await eventually(async () => delivered, (d) => d.includes('e-2'), 30_000, 50);
+    await eventually(
+      async () => delivered,
+      (d) => d.includes('e-2'),
+      30_000,
+      50,
+    );
     return { states, crashes, status: consumer.status() };
   } finally {
     await consumer.stop();

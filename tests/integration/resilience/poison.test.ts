@@ -19,7 +19,12 @@ describe('poison', () => {
     const env = realStackEnv();
     const gateway = await startTestGateway(env);
     try {
-      await eventually(async () => (await fetch(gateway.url.replace(/\/graphql$/, '/readyz'))).status, (s) => s === 200, 60_000, 200);
+      await eventually(
+        async () => (await fetch(gateway.url.replace(/\/graphql$/, '/readyz'))).status,
+        (s) => s === 200,
+        60_000,
+        200,
+      );
 
       const message = await malformedMessageCase(env, gateway.url);
       const state = await corruptStateCase(env, gateway.url);

@@ -68,13 +68,23 @@ describe('start-up with parts down', () => {
 
       // Parts come back one by one; /readyz follows each.
       p.redis.unblock();
-      const afterRedis = await eventually(() => readyz(gateway!), (r) => !r.body.down.includes('redis'), 20_000, 100);
+      const afterRedis = await eventually(
+        () => readyz(gateway!),
+        (r) => !r.body.down.includes('redis'),
+        20_000,
+        100,
+      );
       expect(afterRedis.code).toBe(503);
       expect(afterRedis.body.down).toEqual(expect.arrayContaining(['kafka', 'zookeeper']));
 
       p.zookeeper.unblock();
       p.kafka.unblock();
-      const ready = await eventually(() => readyz(gateway!), (r) => r.code === 200 && r.body.status === 'ready', 60_000, 200);
+      const ready = await eventually(
+        () => readyz(gateway!),
+        (r) => r.code === 200 && r.body.status === 'ready',
+        60_000,
+        200,
+      );
       expect(ready.body.checks.consumer!.detail.state).toBe('running');
       expect(await readinessMetric(gateway, 'kafka')).toBe(0);
 
@@ -98,10 +108,20 @@ describe('start-up with parts down', () => {
     let gateway: Gateway | null = null;
     try {
       gateway = await startTestGateway(p.env);
-      await eventually(() => readyz(gateway!), (r) => r.body.status === 'ready', 60_000, 200);
+      await eventually(
+        () => readyz(gateway!),
+        (r) => r.body.status === 'ready',
+        60_000,
+        200,
+      );
 
       p.zookeeper.block();
-      const degraded = await eventually(() => readyz(gateway!), (r) => r.body.degraded.includes('zookeeper'), 20_000, 100);
+      const degraded = await eventually(
+        () => readyz(gateway!),
+        (r) => r.body.degraded.includes('zookeeper'),
+        20_000,
+        100,
+      );
       expect(degraded.code).toBe(200);
       expect(degraded.body.status).toBe('degraded');
       expect(degraded.body.down).toEqual([]);
@@ -114,7 +134,12 @@ describe('start-up with parts down', () => {
       expect(accepted.data?.trackView.accepted).toBe(true);
 
       p.zookeeper.unblock();
-      await eventually(() => readyz(gateway!), (r) => r.code === 200 && r.body.status === 'ready', 30_000, 100);
+      await eventually(
+        () => readyz(gateway!),
+        (r) => r.code === 200 && r.body.status === 'ready',
+        30_000,
+        100,
+      );
     } finally {
       await gateway?.stop();
       await p.stop();

@@ -27,7 +27,13 @@ beforeAll(async () => {
     gateways[role] = await spawnGateway({ ...env, RECSYS_ROLES: role, RECSYS_INSTANCE_ID: role }, await freePort());
   }
   // Each ready: the scorer's consumer has joined its group, so what the api accepts gets scored.
-  for (const g of Object.values(gateways)) await eventually(() => readyz(g), (r) => r.status === 'ready', 60_000, 250);
+  for (const g of Object.values(gateways))
+    await eventually(
+      () => readyz(g),
+      (r) => r.status === 'ready',
+      60_000,
+      250,
+    );
 });
 
 afterAll(async () => {
@@ -46,8 +52,11 @@ test('a mutation sent to the api process is scored by the scorer process and pus
   const [shopper, other] = [uniqueId('shopper'), uniqueId('other')];
   const [shoes, socks, laces] = [uniqueId('shoes'), uniqueId('socks'), uniqueId('laces')];
   for (const p of [shoes, socks, laces]) expect((await view(other, p)).errors).toBeUndefined();
-  await eventually(() => gql(gateways.api.url, `query($p: ID!) { similarProducts(productId: $p) { product { id } } }`, { p: shoes }),
-    (r) => (r.data?.similarProducts ?? []).length >= 2, 30_000);
+  await eventually(
+    () => gql(gateways.api.url, `query($p: ID!) { similarProducts(productId: $p) { product { id } } }`, { p: shoes }),
+    (r) => (r.data?.similarProducts ?? []).length >= 2,
+    30_000,
+  );
 
   const client = wsClient(wsUrlOf(gateways.push));
   const sub = subscribe<RecsMsg>(client, OPS.recommendationsUpdated, { userId: shopper, limit: 10 });
@@ -63,7 +72,10 @@ test('a mutation sent to the api process is scored by the scorer process and pus
   // Only the scorer scored: the others have no consumer (a counter never incremented has no sample).
   const scored = async (g: GatewayProcess) => {
     const text = await (await fetch(g.url.replace('/graphql', '/metrics'))).text();
-    return text.split('\n').filter((l) => l.startsWith('recsys_scored_events_total{result="learned"}')).reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+    return text
+      .split('\n')
+      .filter((l) => l.startsWith('recsys_scored_events_total{result="learned"}'))
+      .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
   };
   expect(await scored(gateways.scorer)).toBeGreaterThanOrEqual(4);
   expect(await scored(gateways.api)).toBe(0);
@@ -97,7 +109,11 @@ test('the push process refuses track mutations with MISDIRECTED and still answer
 });
 
 test('the scorer process serves no GraphQL: 404 with MISDIRECTED', async () => {
-  const res = await fetch(gateways.scorer.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ trending { product { id } } }' }) });
+  const res = await fetch(gateways.scorer.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ trending { product { id } } }' }),
+  });
   expect(res.status).toBe(404);
   const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
   expect(body.errors[0]!.extensions.code).toBe('MISDIRECTED');
@@ -105,7 +121,10 @@ test('the scorer process serves no GraphQL: 404 with MISDIRECTED', async () => {
 });
 
 test('all three are listed as instances and the scorer leads, though it registered last', async () => {
-  const res = await eventually(() => gql(gateways.api.url, '{ instances { id isLeader } }'), (r) => (r.data?.instances ?? []).length === 3);
+  const res = await eventually(
+    () => gql(gateways.api.url, '{ instances { id isLeader } }'),
+    (r) => (r.data?.instances ?? []).length === 3,
+  );
   const instances = res.data!.instances as { id: string; isLeader: boolean }[];
   expect(instances.map((i) => i.id).sort()).toEqual(['api', 'push', 'scorer']);
   expect(instances.filter((i) => i.isLeader).map((i) => i.id)).toEqual(['scorer']);

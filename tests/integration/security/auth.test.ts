@@ -53,7 +53,8 @@ describe('authentication and authorization', () => {
 
     test('without a token public reads answer and personal ones give UNAUTHENTICATED field errors (HTTP 200)', async () => {
       const publicReads = await post(gateway.url, {
-        query: '{ trending { score } similarProducts(productId: "p-1") { score } boughtTogether(productId: "p-1") { score } product(id: "p-1") { id } featureFlags { key } }',
+        query:
+          '{ trending { score } similarProducts(productId: "p-1") { score } boughtTogether(productId: "p-1") { score } product(id: "p-1") { id } featureFlags { key } }',
       });
       expect(publicReads.status).toBe(200);
       expect(publicReads.json.errors).toBeUndefined();
@@ -71,7 +72,11 @@ describe('authentication and authorization', () => {
         expect(res.status).toBe(200);
         expect(res.json.errors[0].extensions.code).toBe('FORBIDDEN');
       }
-      const purchase = await post(gateway.url, { query: OPS.trackPurchase, variables: { input: { userId: bob, orderId: 'o', items: [{ productId: 'p' }] } } }, asAlice);
+      const purchase = await post(
+        gateway.url,
+        { query: OPS.trackPurchase, variables: { input: { userId: bob, orderId: 'o', items: [{ productId: 'p' }] } } },
+        asAlice,
+      );
       expect(purchase.json.errors[0].extensions.code).toBe('FORBIDDEN');
       expect(embeddedLogged(gateway)).toBe(before);
     });

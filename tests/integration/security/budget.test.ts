@@ -22,7 +22,11 @@ const BOUNDS = [
   { limit: 'fields', atBound: many(5), over: many(6) },
   // Same-named lists merge (graphql-js compares their fields with one another): two trending of 3
   // fields each make one set of 6, three make 9.
-  { limit: 'fieldsPerSelection', atBound: `{ ${rep(2, () => 'trending(limit: 1) { score score score }')} }`, over: `{ ${rep(3, () => 'trending(limit: 1) { score score score }')} }` },
+  {
+    limit: 'fieldsPerSelection',
+    atBound: `{ ${rep(2, () => 'trending(limit: 1) { score score score }')} }`,
+    over: `{ ${rep(3, () => 'trending(limit: 1) { score score score }')} }`,
+  },
 ];
 
 describe('the field caps', () => {
@@ -39,23 +43,30 @@ describe('the field caps', () => {
     await gateway?.stop();
   });
 
-  test.each(BOUNDS.map((b, i) => [`${b.limit} #${i}`, b] as const))('%s: at the bound answered over HTTP and the websocket, one over refused naming the limit', async (_name, b) => {
-    const ok = await post(gateway.url, { query: b.atBound });
-    expect({ status: ok.status, errors: ok.json.errors }).toEqual({ status: 200, errors: undefined });
-    const over = await post(gateway.url, { query: b.over });
-    expect({ status: over.status, code: over.json.errors?.[0]?.extensions?.code, limit: over.json.errors?.[0]?.extensions?.limit, n: over.json.errors?.length })
-      .toEqual({ status: 400, code: 'GRAPHQL_VALIDATION_FAILED', limit: b.limit, n: 1 });
+  test.each(BOUNDS.map((b, i) => [`${b.limit} #${i}`, b] as const))(
+    '%s: at the bound answered over HTTP and the websocket, one over refused naming the limit',
+    async (_name, b) => {
+      const ok = await post(gateway.url, { query: b.atBound });
+      expect({ status: ok.status, errors: ok.json.errors }).toEqual({ status: 200, errors: undefined });
+      const over = await post(gateway.url, { query: b.over });
+      expect({
+        status: over.status,
+        code: over.json.errors?.[0]?.extensions?.code,
+        limit: over.json.errors?.[0]?.extensions?.limit,
+        n: over.json.errors?.length,
+      }).toEqual({ status: 400, code: 'GRAPHQL_VALIDATION_FAILED', limit: b.limit, n: 1 });
 
-    const s = new RawSocket(gateway.wsUrl);
-    sockets.push(s);
-    await s.ready();
-    s.subscribe('ok', b.atBound);
-    expect((await s.result('ok')).type).toBe('next');
-    s.subscribe('over', b.over);
-    const refused = await s.result('over');
-    expect({ type: refused.type, limit: wsErrors(refused)[0]?.extensions?.limit }).toEqual({ type: 'error', limit: b.limit });
-    expect(s.open).toBe(true);
-  });
+      const s = new RawSocket(gateway.wsUrl);
+      sockets.push(s);
+      await s.ready();
+      s.subscribe('ok', b.atBound);
+      expect((await s.result('ok')).type).toBe('next');
+      s.subscribe('over', b.over);
+      const refused = await s.result('over');
+      expect({ type: refused.type, limit: wsErrors(refused)[0]?.extensions?.limit }).toEqual({ type: 'error', limit: b.limit });
+      expect(s.open).toBe(true);
+    },
+  );
 
   test("issue 13's 400-field document is refused with a limit error in under 10 ms more than a trivial request (best of 7 unique texts each), over HTTP and the websocket", async () => {
     // The machine is shared: an absolute figure includes its load, so a trivial request measured
@@ -88,7 +99,9 @@ describe('the field caps', () => {
       });
     }
     const best = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, Math.min(...v)])) as Record<keyof typeof times, number>;
-    process.stderr.write(`  400-field document refused in (best of 7): HTTP ${best.http.toFixed(1)} ms (trivial request ${best.httpTrivial.toFixed(1)} ms), websocket ${best.ws.toFixed(1)} ms (trivial ${best.wsTrivial.toFixed(1)} ms)\n`);
+    process.stderr.write(
+      `  400-field document refused in (best of 7): HTTP ${best.http.toFixed(1)} ms (trivial request ${best.httpTrivial.toFixed(1)} ms), websocket ${best.ws.toFixed(1)} ms (trivial ${best.wsTrivial.toFixed(1)} ms)\n`,
+    );
     expect(best.http - best.httpTrivial).toBeLessThan(10);
     expect(best.ws - best.wsTrivial).toBeLessThan(10);
   });

@@ -91,19 +91,31 @@ const uri = (s: string) => encodeURIComponent(s.replace(/[\ud800-\udfff]/g, '\uf
 function json(r: Rng, depth = 0): unknown {
   const kind = r.int(depth > 3 ? 5 : 7);
   switch (kind) {
-    case 0: return null;
-    case 1: return r.chance(0.5);
-    case 2: return r.pick([0, -1, 1.5, 1e308, -0, 2 ** 53, -(2 ** 31) - 1, 101, 1001, 100]);
+    case 0:
+      return null;
+    case 1:
+      return r.chance(0.5);
+    case 2:
+      return r.pick([0, -1, 1.5, 1e308, -0, 2 ** 53, -(2 ** 31) - 1, 101, 1001, 100]);
     case 3:
-    case 4: return text(r);
-    case 5: return Array.from({ length: r.int(4) }, () => json(r, depth + 1));
-    default: return Object.fromEntries(Array.from({ length: r.int(4) }, () => [r.pick(['userId', 'productId', 'input', 'query', 'limit', 'items', text(r, 8)]), json(r, depth + 1)]));
+    case 4:
+      return text(r);
+    case 5:
+      return Array.from({ length: r.int(4) }, () => json(r, depth + 1));
+    default:
+      return Object.fromEntries(
+        Array.from({ length: r.int(4) }, () => [r.pick(['userId', 'productId', 'input', 'query', 'limit', 'items', text(r, 8)]), json(r, depth + 1)]),
+      );
   }
 }
 
 const QUERIES = [
   ...STOREFRONT,
-  OPS.trackView, OPS.trackAddToCart, OPS.trackPurchase, OPS.recommendations, OPS.recommendationsUpdated,
+  OPS.trackView,
+  OPS.trackAddToCart,
+  OPS.trackPurchase,
+  OPS.recommendations,
+  OPS.recommendationsUpdated,
   'query($category: String, $limit: Int) { trending(category: $category, limit: $limit) { score product { id name } } }',
   'query($productId: ID!, $limit: Int) { similarProducts(productId: $productId, limit: $limit) { score reason } }',
   'query($id: ID!) { product(id: $id) { id name price } }',
@@ -119,7 +131,11 @@ function validVariables(r: Rng, user: string): Record<string, unknown> {
       { userId: user, productId: `p-${r.int(20)}`, quantity: 1 + r.int(3) },
       { userId: user, orderId: `o-${r.int(1000)}`, items: [{ productId: `p-${r.int(20)}`, quantity: 1, price: 9.5 }] },
     ]),
-    userId: user, limit: 1 + r.int(100), productId: `p-${r.int(20)}`, id: `p-${r.int(20)}`, category: null,
+    userId: user,
+    limit: 1 + r.int(100),
+    productId: `p-${r.int(20)}`,
+    id: `p-${r.int(20)}`,
+    category: null,
     products: [{ id: `p-${r.int(20)}`, name: text(r, 10) || 'n' }],
   };
 }
@@ -129,12 +145,23 @@ function mutateText(r: Rng, source: string): string {
   for (let k = 1 + r.int(3); k > 0; k--) {
     const at = r.int(s.length + 1);
     switch (r.int(6)) {
-      case 0: s = s.slice(0, at) + s.slice(at + 1 + r.int(8)); break;
-      case 1: s = s.slice(0, at) + r.pick(['{', '}', '(', ')', '$', '...', '@skip(if: true)', ' a: ', '"', '#', '!', '[', ']', text(r, 6)]) + s.slice(at); break;
-      case 2: s = s.slice(0, at) + s.slice(at, at + r.int(30)).repeat(2 + r.int(3)) + s.slice(at); break;
-      case 3: s = s.slice(0, at); break;
-      case 4: s = s.replace(/\b(userId|productId|limit|input|trending|items)\b/, () => r.pick(['__schema', '__type', 'userID', 'lmit', text(r, 5)])); break;
-      default: s = s.slice(0, at) + r.pick(ODD_CHARS) + s.slice(at);
+      case 0:
+        s = s.slice(0, at) + s.slice(at + 1 + r.int(8));
+        break;
+      case 1:
+        s = s.slice(0, at) + r.pick(['{', '}', '(', ')', '$', '...', '@skip(if: true)', ' a: ', '"', '#', '!', '[', ']', text(r, 6)]) + s.slice(at);
+        break;
+      case 2:
+        s = s.slice(0, at) + s.slice(at, at + r.int(30)).repeat(2 + r.int(3)) + s.slice(at);
+        break;
+      case 3:
+        s = s.slice(0, at);
+        break;
+      case 4:
+        s = s.replace(/\b(userId|productId|limit|input|trending|items)\b/, () => r.pick(['__schema', '__type', 'userID', 'lmit', text(r, 5)]));
+        break;
+      default:
+        s = s.slice(0, at) + r.pick(ODD_CHARS) + s.slice(at);
     }
   }
   return s;
@@ -151,7 +178,6 @@ function mutateValue(r: Rng, value: unknown, depth = 0): unknown {
   return out;
 }
 
-
 const SCHEMA = buildGatewaySchema();
 
 /** A random value for an input type: mostly well-typed, sometimes not. */
@@ -161,17 +187,27 @@ function inputValue(r: Rng, type: GraphQLInputType, user: string, depth = 0): un
   if (r.chance(0.08)) return null;
   if (isListType(type)) return depth > 2 ? [] : Array.from({ length: r.int(3) }, () => inputValue(r, type.ofType, user, depth + 1));
   if (isInputObjectType(type)) {
-    return Object.fromEntries(Object.values(type.getFields()).filter(() => r.chance(0.85)).map((f) => [f.name, inputValue(r, f.type, user, depth + 1)]));
+    return Object.fromEntries(
+      Object.values(type.getFields())
+        .filter(() => r.chance(0.85))
+        .map((f) => [f.name, inputValue(r, f.type, user, depth + 1)]),
+    );
   }
   if (isEnumType(type)) return r.pick(type.getValues()).name;
   if (isScalarType(type)) {
     switch (type.name) {
-      case 'Int': return r.pick([1, 5, 10, 100, 0, -1, 101, 2 ** 31]);
-      case 'Float': return r.pick([1.5, 0, -3, 1e9]);
-      case 'Boolean': return r.chance(0.5);
-      case 'ID': return r.pick([user, `p-${r.int(20)}`, 'bob', text(r, 6)]);
-      case 'DateTime': return r.pick([new Date().toISOString(), '2020-01-01T00:00:00Z', 'yesterday']);
-      default: return text(r, 12);
+      case 'Int':
+        return r.pick([1, 5, 10, 100, 0, -1, 101, 2 ** 31]);
+      case 'Float':
+        return r.pick([1.5, 0, -3, 1e9]);
+      case 'Boolean':
+        return r.chance(0.5);
+      case 'ID':
+        return r.pick([user, `p-${r.int(20)}`, 'bob', text(r, 6)]);
+      case 'DateTime':
+        return r.pick([new Date().toISOString(), '2020-01-01T00:00:00Z', 'yesterday']);
+      default:
+        return text(r, 12);
     }
   }
   return json(r);
@@ -181,7 +217,10 @@ function inputValue(r: Rng, type: GraphQLInputType, user: string, depth = 0): un
 function literal(r: Rng, value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (Array.isArray(value)) return `[${value.map((v) => literal(r, v)).join(', ')}]`;
-  if (typeof value === 'object') return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${literal(r, v)}`).join(', ')} }`;
+  if (typeof value === 'object')
+    return `{ ${Object.entries(value)
+      .map(([k, v]) => `${k}: ${literal(r, v)}`)
+      .join(', ')} }`;
   if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
   return String(value);
 }
@@ -239,9 +278,13 @@ function generatedOperation(r: Rng, user: string): { query: string; variables: R
     }
     return out.join(' ');
   };
-  const body = kind === 'subscription' && r.chance(0.5)
-    ? (() => { const field = r.pick(Object.values(root.getFields())); return `${field.name}${args(field)}${directive()} { ${selection(getNamedType(field.type) as GraphQLObjectType, 1)} }`; })()
-    : selection(root, 0);
+  const body =
+    kind === 'subscription' && r.chance(0.5)
+      ? (() => {
+          const field = r.pick(Object.values(root.getFields()));
+          return `${field.name}${args(field)}${directive()} { ${selection(getNamedType(field.type) as GraphQLObjectType, 1)} }`;
+        })()
+      : selection(root, 0);
   const head = `${kind}${r.chance(0.5) ? ` Op${r.int(100)}` : ''}${definitions.length ? `(${definitions.join(', ')})` : ''}`;
   return { query: `${head} { ${body} } ${fragments.join(' ')}`, variables };
 }
@@ -249,7 +292,8 @@ function generatedOperation(r: Rng, user: string): { query: string; variables: R
 const bombs = [
   () => `{ ${Array.from({ length: 200 }, (_, i) => `a${i}: trending(limit: 100) { score }`).join(' ')} }`,
   () => `{ __type(name: "Query") { ${'fields { type { '.repeat(12)} name ${'} } '.repeat(12)} } }`,
-  () => `query { trending { ...F0 } } ${Array.from({ length: 20 }, (_, i) => `fragment F${i} on ScoredProduct { ...F${i + 1} ...F${i + 1} }`).join(' ')} fragment F20 on ScoredProduct { score }`,
+  () =>
+    `query { trending { ...F0 } } ${Array.from({ length: 20 }, (_, i) => `fragment F${i} on ScoredProduct { ...F${i + 1} ...F${i + 1} }`).join(' ')} fragment F20 on ScoredProduct { score }`,
   () => `{ ${'__typename '.repeat(5000)} }`,
   () => `query __schema { recommendations(userId: "alice", limit: 100) { items { product { id name category price inStock imageUrl } } } }`,
   () => `${'{'.repeat(3000)}${'}'.repeat(3000)}`,
@@ -306,33 +350,73 @@ async function httpRequest(r: Rng, url: string, tokens: Record<string, string>, 
   const vars = validVariables(r, 'alice');
   headers.authorization = tokens.alice!;
   switch (kind) {
-    case 0: body = JSON.stringify(json(r)); break;
-    case 1: body = r.pick(['{', '{"query":', 'null', '[]', '"x"', '\u0000', text(r, 200), '{"query": "{ __typename }", "variables": "x"}', '{"query": 5}', '{"query": "{ __typename }", "operationName": 7}', '{"query":"{ __typename }","extensions":[1]}']); break;
-    case 2: body = JSON.stringify({ query, variables: vars }); break;
-    case 3: body = JSON.stringify({ query, variables: mutateValue(r, vars) }); break;
-    case 4: body = JSON.stringify({ query: mutateText(r, query), variables: r.chance(0.5) ? vars : mutateValue(r, vars) }); break;
+    case 0:
+      body = JSON.stringify(json(r));
+      break;
+    case 1:
+      body = r.pick([
+        '{',
+        '{"query":',
+        'null',
+        '[]',
+        '"x"',
+        '\u0000',
+        text(r, 200),
+        '{"query": "{ __typename }", "variables": "x"}',
+        '{"query": 5}',
+        '{"query": "{ __typename }", "operationName": 7}',
+        '{"query":"{ __typename }","extensions":[1]}',
+      ]);
+      break;
+    case 2:
+      body = JSON.stringify({ query, variables: vars });
+      break;
+    case 3:
+      body = JSON.stringify({ query, variables: mutateValue(r, vars) });
+      break;
+    case 4:
+      body = JSON.stringify({ query: mutateText(r, query), variables: r.chance(0.5) ? vars : mutateValue(r, vars) });
+      break;
     case 5:
       headers.authorization = r.pick(Object.values(tokens));
       if (r.chance(0.2)) delete headers.authorization;
       body = JSON.stringify({ query, variables: r.chance(0.5) ? vars : validVariables(r, 'bob') });
       break;
-    case 6: body = JSON.stringify({ query: r.chance(0.5) ? `{ product(id: "${'y'.repeat(60_000 + r.int(90_000))}") { id } }` : query, variables: { ...vars, pad: 'z'.repeat(r.int(150_000)) } }); break;
+    case 6:
+      body = JSON.stringify({
+        query: r.chance(0.5) ? `{ product(id: "${'y'.repeat(60_000 + r.int(90_000))}") { id } }` : query,
+        variables: { ...vars, pad: 'z'.repeat(r.int(150_000)) },
+      });
+      break;
     case 7:
-      headers['content-type'] = r.pick(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/json; charset=utf-16', 'application/graphql', '', 'application/json; charset=bogus']);
+      headers['content-type'] = r.pick([
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data',
+        'application/json; charset=utf-16',
+        'application/graphql',
+        '',
+        'application/json; charset=bogus',
+      ]);
       method = r.pick(['POST', 'GET', 'PUT', 'DELETE', 'PATCH']);
       if (method === 'GET') target = `${url}?query=${uri(mutateText(r, query))}&variables=${uri(text(r, 30))}`;
       else body = JSON.stringify({ query, variables: vars });
       if (r.chance(0.1)) target = url.replace('/graphql', r.pick(['/graphql/x', '/%ff', '/graphql?%zz', '/healthz', '/..%2f..%2fetc/passwd', '/metrics']));
       break;
-    case 8: body = JSON.stringify({ query: r.pick(bombs)(), variables: r.chance(0.5) ? {} : { v: r.chance(0.5), l: r.pick([null, 100]) } }); break;
+    case 8:
+      body = JSON.stringify({ query: r.pick(bombs)(), variables: r.chance(0.5) ? {} : { v: r.chance(0.5), l: r.pick([null, 100]) } });
+      break;
     case 10: {
       const generated = generatedOperation(r, 'alice');
       headers.authorization = r.pick(Object.values(tokens));
       body = JSON.stringify({ query: r.chance(0.2) ? mutateText(r, generated.query) : generated.query, variables: generated.variables });
       break;
     }
-    case 11: body = JSON.stringify({ query: mutateText(r, r.pick(STOREFRONT)), variables: r.chance(0.5) ? vars : mutateValue(r, vars) }); break;
-    default: body = JSON.stringify({ query, variables: vars, operationName: r.pick([null, 'TrackView', text(r, 10)]) });
+    case 11:
+      body = JSON.stringify({ query: mutateText(r, r.pick(STOREFRONT)), variables: r.chance(0.5) ? vars : mutateValue(r, vars) });
+      break;
+    default:
+      body = JSON.stringify({ query, variables: vars, operationName: r.pick([null, 'TrackView', text(r, 10)]) });
   }
   if (headers['content-type'] === '') delete headers['content-type'];
   const where = `seed ${SEED}, request kind ${kind}, ${method} ${target.slice(0, 80)}`;
@@ -414,8 +498,15 @@ async function websocketFuzz(r: Rng, wsUrl: string, tokens: Record<string, strin
     if (r.chance(0.8)) {
       ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: r.chance(0.8) ? tokens.alice : r.pick(Object.values(tokens)) } }));
       await new Promise<void>((resolve) => {
-        const done = () => { clearTimeout(timer); ws.off('message', onMessage); ws.off('close', done); resolve(); };
-        const onMessage = (data: unknown) => { if (String(data).includes('connection_ack')) done(); };
+        const done = () => {
+          clearTimeout(timer);
+          ws.off('message', onMessage);
+          ws.off('close', done);
+          resolve();
+        };
+        const onMessage = (data: unknown) => {
+          if (String(data).includes('connection_ack')) done();
+        };
         const timer = setTimeout(done, 3000);
         ws.on('message', onMessage);
         ws.once('close', done);
@@ -426,25 +517,27 @@ async function websocketFuzz(r: Rng, wsUrl: string, tokens: Record<string, strin
       const id = r.chance(0.8) ? `op${i}` : text(r, 5);
       // Frames that end the socket (a second init, unreadable or oversized ones) one time in ten,
       // so most sockets live long enough to run operations side by side.
-      const frame = (r.chance(0.1)
-        ? r.pick<() => unknown>([
-            () => ({ type: 'connection_init', payload: { authorization: r.pick(Object.values(tokens)) } }),
-            () => ({ type: 'connection_init', payload: r.chance(0.5) ? json(r) : { authorization: tokens.alice } }),
-            () => ({ type: r.pick(['pong', 'next', text(r, 6)]), payload: json(r) }),
-            () => json(r),
-            () => text(r, 100),
-            () => 'w'.repeat(70_000),
-          ])
-        : r.pick<() => unknown>([
-            () => ({ id, type: 'subscribe', payload: { query: r.pick(QUERIES), variables: validVariables(r, 'alice') } }),
-            () => ({ id, type: 'subscribe', payload: { query: mutateText(r, r.pick(QUERIES)), variables: mutateValue(r, validVariables(r, 'alice')) } }),
-            () => ({ id, type: 'subscribe', payload: { query: r.pick(bombs)(), variables: { v: r.chance(0.5), l: r.pick([null, 100]) } } }),
-            () => ({ id, type: 'subscribe', payload: generatedOperation(r, 'alice') }),
-            () => ({ id, type: 'subscribe', payload: generatedOperation(r, 'alice') }),
-            () => ({ id, type: 'subscribe', payload: { query: mutateText(r, r.pick(STOREFRONT)), variables: mutateValue(r, validVariables(r, 'alice')) } }),
-            () => ({ type: 'ping', ...(r.chance(0.3) ? { payload: json(r) } : {}) }),
-            () => ({ id: `op${r.int(i + 1)}`, type: 'complete' }),
-          ]))();
+      const frame = (
+        r.chance(0.1)
+          ? r.pick<() => unknown>([
+              () => ({ type: 'connection_init', payload: { authorization: r.pick(Object.values(tokens)) } }),
+              () => ({ type: 'connection_init', payload: r.chance(0.5) ? json(r) : { authorization: tokens.alice } }),
+              () => ({ type: r.pick(['pong', 'next', text(r, 6)]), payload: json(r) }),
+              () => json(r),
+              () => text(r, 100),
+              () => 'w'.repeat(70_000),
+            ])
+          : r.pick<() => unknown>([
+              () => ({ id, type: 'subscribe', payload: { query: r.pick(QUERIES), variables: validVariables(r, 'alice') } }),
+              () => ({ id, type: 'subscribe', payload: { query: mutateText(r, r.pick(QUERIES)), variables: mutateValue(r, validVariables(r, 'alice')) } }),
+              () => ({ id, type: 'subscribe', payload: { query: r.pick(bombs)(), variables: { v: r.chance(0.5), l: r.pick([null, 100]) } } }),
+              () => ({ id, type: 'subscribe', payload: generatedOperation(r, 'alice') }),
+              () => ({ id, type: 'subscribe', payload: generatedOperation(r, 'alice') }),
+              () => ({ id, type: 'subscribe', payload: { query: mutateText(r, r.pick(STOREFRONT)), variables: mutateValue(r, validVariables(r, 'alice')) } }),
+              () => ({ type: 'ping', ...(r.chance(0.3) ? { payload: json(r) } : {}) }),
+              () => ({ id: `op${r.int(i + 1)}`, type: 'complete' }),
+            ])
+      )();
       const f = frame as { type?: unknown; id?: unknown; payload?: { query?: unknown } };
       if (f?.type === 'subscribe' && typeof f.id === 'string') {
         pending.set(f.id, /track/i.test(String(f.payload?.query)));
@@ -469,7 +562,6 @@ async function websocketFuzz(r: Rng, wsUrl: string, tokens: Record<string, strin
   }
 }
 
-
 /** The same document with a new comment: no cache (Apollo's, the validation or cost cache) has seen it. */
 function freshText(body: string | undefined, n: number): string | undefined {
   try {
@@ -491,7 +583,10 @@ async function replaySlow(tally: Tally, wsUrl: string, alice: string): Promise<s
     const t0 = performance.now();
     await (await fetch(slow.target, { method: slow.method, headers: slow.headers, body: slow.method === 'GET' ? undefined : freshText(slow.body, n) })).text();
     const ms = performance.now() - t0;
-    if (ms > SLOW_MS) found.push(`${slow.where}: answered in ${Math.round(slow.ms)} ms during the run and ${Math.round(ms)} ms alone (over ${SLOW_MS}): ${String(slow.body).slice(0, 200)}`);
+    if (ms > SLOW_MS)
+      found.push(
+        `${slow.where}: answered in ${Math.round(slow.ms)} ms during the run and ${Math.round(ms)} ms alone (over ${SLOW_MS}): ${String(slow.body).slice(0, 200)}`,
+      );
   }
   for (const [n, slow] of tally.slowWs.slice(0, 10).entries()) {
     const payload = slow.payload as { query?: unknown } | undefined;
@@ -512,12 +607,18 @@ async function replaySlow(tally: Tally, wsUrl: string, alice: string): Promise<s
           resolve(performance.now() - t0);
         }
       });
-      ws.once('close', () => { clearTimeout(timer); resolve(t0 ? performance.now() - t0 : 0); });
+      ws.once('close', () => {
+        clearTimeout(timer);
+        resolve(t0 ? performance.now() - t0 : 0);
+      });
     });
     ws.terminate();
-    if (ms > SLOW_MS) found.push(`seed ${SEED}, websocket: an operation answered in ${Math.round(slow.ms)} ms during the run and ${Math.round(ms)} ms alone: ${JSON.stringify(payload).slice(0, 200)}`);
+    if (ms > SLOW_MS)
+      found.push(
+        `seed ${SEED}, websocket: an operation answered in ${Math.round(slow.ms)} ms during the run and ${Math.round(ms)} ms alone: ${JSON.stringify(payload).slice(0, 200)}`,
+      );
   }
-  return found.map((line) => line.startsWith('seed') ? line : `seed ${SEED}: ${line}`);
+  return found.map((line) => (line.startsWith('seed') ? line : `seed ${SEED}: ${line}`));
 }
 
 function heapMB(gc: () => void): number {
@@ -552,7 +653,21 @@ describe('fuzzing a running production-mode gateway', () => {
       random: bearer(token({ sub: text(r, 8) || 'x', role: r.pick(['admin', 'user', '', 7]) })),
       junk: `Bearer ${Array.from({ length: 40 }, () => String.fromCharCode(33 + r.int(94))).join('')}`, // fetch sends printable ASCII headers only
     };
-    const tally: Tally = { requests: 0, wsOperations: 0, wsAnswered: 0, wsCloses: {}, slowestHttpMs: 0, slowestWsMs: 0, slow: [], slowWs: [], accepted: 0, unansweredTracks: 0, msByKind: {}, byStatus: {}, problems: [] };
+    const tally: Tally = {
+      requests: 0,
+      wsOperations: 0,
+      wsAnswered: 0,
+      wsCloses: {},
+      slowestHttpMs: 0,
+      slowestWsMs: 0,
+      slow: [],
+      slowWs: [],
+      accepted: 0,
+      unansweredTracks: 0,
+      msByKind: {},
+      byStatus: {},
+      problems: [],
+    };
     const crashes: unknown[] = [];
     const onCrash = (err: unknown) => crashes.push(err);
     process.on('uncaughtException', onCrash);
@@ -563,16 +678,18 @@ describe('fuzzing a running production-mode gateway', () => {
     try {
       const runHttp = async (count: number, deadline = Infinity) => {
         let left = count;
-        await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-          // Past the budget only while fewer than MIN_REQUESTS went out, and never past HARD_STOP_MS.
-          while (left-- > 0 && (Date.now() < deadline || (tally.requests < MIN_REQUESTS && Date.now() < hardStop))) {
-            try {
-              await httpRequest(r, gateway.url, tokens, tally);
-            } catch (err) {
-              tally.problems.push(`seed ${SEED}: the fuzzer itself failed: ${(err as Error).stack}`);
+        await Promise.all(
+          Array.from({ length: CONCURRENCY }, async () => {
+            // Past the budget only while fewer than MIN_REQUESTS went out, and never past HARD_STOP_MS.
+            while (left-- > 0 && (Date.now() < deadline || (tally.requests < MIN_REQUESTS && Date.now() < hardStop))) {
+              try {
+                await httpRequest(r, gateway.url, tokens, tally);
+              } catch (err) {
+                tally.problems.push(`seed ${SEED}: the fuzzer itself failed: ${(err as Error).stack}`);
+              }
             }
-          }
-        }));
+          }),
+        );
       };
       const hardStop = Date.now() + HARD_STOP_MS;
       await runHttp(WARM_UP); // warm-up: caches, JIT, connections
@@ -608,8 +725,12 @@ describe('fuzzing a running production-mode gateway', () => {
       // Kafka holds what was answered accepted (acks=all comes before the answer), and nothing more
       // than the websocket operations whose answer was lost when the server closed their socket.
       const inKafka = await kafkaLogged(env);
-      expect({ summary, inKafka, atLeast: inKafka >= accepted, atMost: inKafka <= accepted + tally.unansweredTracks })
-        .toEqual({ summary, inKafka, atLeast: true, atMost: true });
+      expect({ summary, inKafka, atLeast: inKafka >= accepted, atMost: inKafka <= accepted + tally.unansweredTracks }).toEqual({
+        summary,
+        inKafka,
+        atLeast: true,
+        atMost: true,
+      });
     } finally {
       consoleSpy.mockRestore();
       process.off('uncaughtException', onCrash);

@@ -104,7 +104,15 @@ describe('a production gateway', () => {
     await held[0]!.closed;
     // The server sees the close a moment after the client: retry until the slot is free.
     let again = socket();
-    for (let i = 0; i < 50 && (await again.opened.then(() => true, () => false)) === false; i++) {
+    for (
+      let i = 0;
+      i < 50 &&
+      (await again.opened.then(
+        () => true,
+        () => false,
+      )) === false;
+      i++
+    ) {
       expect(again.refusedStatus).toBe(429);
       await new Promise((resolve) => setTimeout(resolve, 20));
       again = socket();
@@ -128,7 +136,10 @@ test('a production gateway without RECSYS_METRICS_TOKEN refuses GET /metrics (40
   const gateway = await startTestGateway({ NODE_ENV: 'production', RECSYS_JWT_SECRET: SECRET });
   try {
     const res = await fetch(gateway.url.replace('/graphql', '/metrics'));
-    expect({ status: res.status, text: await res.text() }).toEqual({ status: 403, text: 'metrics are disabled in production until RECSYS_METRICS_TOKEN is set\n' });
+    expect({ status: res.status, text: await res.text() }).toEqual({
+      status: 403,
+      text: 'metrics are disabled in production until RECSYS_METRICS_TOKEN is set\n',
+    });
   } finally {
     await gateway.stop();
   }

@@ -21,8 +21,13 @@ describe("subscribers' isolation on the real stack", () => {
     const as = (user: string, role?: string) => ({ authorization: bearer(token({ sub: user, ...(role ? { role } : {}) })) });
     const admin = as('ops', 'admin');
     // Someone builds co-visitation (shoes -> socks -> laces), so B's view of shoes changes B's list.
-    for (const p of [shoes, socks, laces]) expect((await gql(gateway.url, OPS.trackView, { input: { userId: other, productId: p } }, as(other))).errors).toBeUndefined();
-    await eventually(() => gql(gateway.url, 'query($p: ID!) { similarProducts(productId: $p) { product { id } } }', { p: shoes }), (r) => (r.data?.similarProducts ?? []).length >= 2, 30_000);
+    for (const p of [shoes, socks, laces])
+      expect((await gql(gateway.url, OPS.trackView, { input: { userId: other, productId: p } }, as(other))).errors).toBeUndefined();
+    await eventually(
+      () => gql(gateway.url, 'query($p: ID!) { similarProducts(productId: $p) { product { id } } }', { p: shoes }),
+      (r) => (r.data?.similarProducts ?? []).length >= 2,
+      30_000,
+    );
 
     const [socketA, socketB] = [new RawSocket(gateway.wsUrl), new RawSocket(gateway.wsUrl)];
     try {
@@ -41,7 +46,8 @@ describe("subscribers' isolation on the real stack", () => {
       expect((await gql(gateway.url, OPS.trackView, { input: { userId: a, productId: laces } }, admin)).data?.trackView.accepted).toBe(true);
       await socketA.next(() => socketA.messages.filter((m) => m.id === 'mine' && m.type === 'next').length >= 2, 30_000);
 
-      const usersSeenBy = (s: RawSocket) => new Set(s.messages.filter((m) => m.type === 'next' && m.payload.data).map((m) => m.payload.data.recommendationsUpdated.userId));
+      const usersSeenBy = (s: RawSocket) =>
+        new Set(s.messages.filter((m) => m.type === 'next' && m.payload.data).map((m) => m.payload.data.recommendationsUpdated.userId));
       expect(usersSeenBy(socketA)).toEqual(new Set([a]));
       expect(usersSeenBy(socketB)).toEqual(new Set([b]));
     } finally {

@@ -65,7 +65,10 @@ export class RawSocket {
   private waiters: (() => void)[] = [];
 
   constructor(url: string, options: { origin?: string; headers?: Record<string, string> } = {}) {
-    this.ws = new WebSocket(url, 'graphql-transport-ws', { ...(options.origin ? { origin: options.origin } : {}), ...(options.headers ? { headers: options.headers } : {}) });
+    this.ws = new WebSocket(url, 'graphql-transport-ws', {
+      ...(options.origin ? { origin: options.origin } : {}),
+      ...(options.headers ? { headers: options.headers } : {}),
+    });
     this.ws.on('message', (data) => {
       this.messages.push(JSON.parse(String(data)));
       for (const w of this.waiters.splice(0)) w();
@@ -102,7 +105,10 @@ export class RawSocket {
       if (Date.now() > deadline) throw new Error(`no matching message within ${ms} ms; got ${JSON.stringify(this.messages).slice(0, 1500)}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
-        this.waiters.push(() => { clearTimeout(timer); resolve(); });
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
     }
   }

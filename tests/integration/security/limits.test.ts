@@ -31,8 +31,20 @@ const costly = (limit: number) => `{ trending(limit: ${limit}) { score product {
 const LIST_VERSION = 'subscription($userId: ID!, $limit: Int) { recommendationsUpdated(userId: $userId, limit: $limit) { version } }';
 
 const BOUNDS: { name: string; limit: string; code: string; atBound: string; over: string }[] = [
-  { name: 'the depth', limit: 'depth', code: 'GRAPHQL_VALIDATION_FAILED', atBound: '{ trending(limit: 1) { product { id } } }', over: '{ recommendations(userId: "u", limit: 1) { items { product { id } } } }' },
-  { name: 'the depth of a query and fragment named __schema', limit: 'depth', code: 'GRAPHQL_VALIDATION_FAILED', atBound: 'query __schema { trending(limit: 1) { product { id } } }', over: 'query __schema { recommendations(userId: "u", limit: 1) { ...__schema } } fragment __schema on Recommendations { items { product { id } } }' },
+  {
+    name: 'the depth',
+    limit: 'depth',
+    code: 'GRAPHQL_VALIDATION_FAILED',
+    atBound: '{ trending(limit: 1) { product { id } } }',
+    over: '{ recommendations(userId: "u", limit: 1) { items { product { id } } } }',
+  },
+  {
+    name: 'the depth of a query and fragment named __schema',
+    limit: 'depth',
+    code: 'GRAPHQL_VALIDATION_FAILED',
+    atBound: 'query __schema { trending(limit: 1) { product { id } } }',
+    over: 'query __schema { recommendations(userId: "u", limit: 1) { ...__schema } } fragment __schema on Recommendations { items { product { id } } }',
+  },
   { name: 'the alias count', limit: 'aliases', code: 'GRAPHQL_VALIDATION_FAILED', atBound: aliases(2), over: aliases(3) },
   { name: 'the token count', limit: 'tokens', code: 'GRAPHQL_PARSE_FAILED', atBound: tokens(60), over: tokens(61) },
   { name: 'the cost', limit: 'cost', code: 'GRAPHQL_VALIDATION_FAILED', atBound: costly(33), over: costly(34) },
@@ -58,29 +70,35 @@ describe('the abuse limits', () => {
     await gateway?.stop();
   });
 
-  test.each(BOUNDS.map((b) => [b.name, b] as const))('%s: at the bound passes over HTTP, one over is refused with HTTP 400 and the limit named', async (_name, bound) => {
-    const ok = await post(gateway.url, { query: bound.atBound });
-    expect({ status: ok.status, errors: ok.json.errors }).toEqual({ status: 200, errors: undefined });
-    const refused = await post(gateway.url, { query: bound.over });
-    expect(refused.status).toBe(400);
-    expect(refused.json.data).toBeUndefined();
-    expect(refused.json.errors[0].extensions.code).toBe(bound.code);
-    expect(refused.json.errors[0].extensions.limit).toBe(bound.limit);
-  });
+  test.each(BOUNDS.map((b) => [b.name, b] as const))(
+    '%s: at the bound passes over HTTP, one over is refused with HTTP 400 and the limit named',
+    async (_name, bound) => {
+      const ok = await post(gateway.url, { query: bound.atBound });
+      expect({ status: ok.status, errors: ok.json.errors }).toEqual({ status: 200, errors: undefined });
+      const refused = await post(gateway.url, { query: bound.over });
+      expect(refused.status).toBe(400);
+      expect(refused.json.data).toBeUndefined();
+      expect(refused.json.errors[0].extensions.code).toBe(bound.code);
+      expect(refused.json.errors[0].extensions.limit).toBe(bound.limit);
+    },
+  );
 
-  test.each(BOUNDS.map((b) => [b.name, b] as const))('%s: at the bound passes over the websocket, one over is refused with the same error and the socket stays open', async (_name, bound) => {
-    const s = await socket();
-    s.subscribe('ok', bound.atBound);
-    const ok = await s.result('ok');
-    expect({ type: ok.type, errors: ok.payload.errors }).toEqual({ type: 'next', errors: undefined });
-    s.subscribe('over', bound.over);
-    const refused = await s.result('over');
-    expect(refused.type).toBe('error');
-    expect(wsErrors(refused)[0]?.extensions?.code).toBe(bound.code);
-    expect(wsErrors(refused)[0]?.extensions?.limit).toBe(bound.limit);
-    expect(wsErrors(refused)[0]?.extensions).not.toHaveProperty('http');
-    expect(s.open).toBe(true);
-  });
+  test.each(BOUNDS.map((b) => [b.name, b] as const))(
+    '%s: at the bound passes over the websocket, one over is refused with the same error and the socket stays open',
+    async (_name, bound) => {
+      const s = await socket();
+      s.subscribe('ok', bound.atBound);
+      const ok = await s.result('ok');
+      expect({ type: ok.type, errors: ok.payload.errors }).toEqual({ type: 'next', errors: undefined });
+      s.subscribe('over', bound.over);
+      const refused = await s.result('over');
+      expect(refused.type).toBe('error');
+      expect(wsErrors(refused)[0]?.extensions?.code).toBe(bound.code);
+      expect(wsErrors(refused)[0]?.extensions?.limit).toBe(bound.limit);
+      expect(wsErrors(refused)[0]?.extensions).not.toHaveProperty('http');
+      expect(s.open).toBe(true);
+    },
+  );
 
   test('cost counts variables: a limit given as a variable multiplies just the same', async () => {
     const query = 'query($n: Int) { trending(limit: $n) { score product { id } } }';

@@ -19,7 +19,12 @@ const SKIPPED_ROOT = 'subscription Skipped($v: Boolean!) { recommendationsUpdate
 const PRIMINGS = [
   { name: 'an omitted variable with a costly default, after the same document with an explicit null', query: DEFAULTED, primers: [{ l: null }], attack: {} },
   { name: 'fields included by a variable, after the same document with them skipped', query: INCLUDED, primers: [{ x: false }], attack: { x: true } },
-  { name: 'fields skipped by @skip, after the same document with a cheap limit', query: `query Skip($s: Boolean = false, $l: Int) { ${FOUR.map((i) => `t${i}: trending(limit: $l) @skip(if: $s) { score product { id } }`).join(' ')} }`, primers: [{ s: true, l: 100 }, { l: 1 }], attack: { l: 100 } },
+  {
+    name: 'fields skipped by @skip, after the same document with a cheap limit',
+    query: `query Skip($s: Boolean = false, $l: Int) { ${FOUR.map((i) => `t${i}: trending(limit: $l) @skip(if: $s) { score product { id } }`).join(' ')} }`,
+    primers: [{ s: true, l: 100 }, { l: 1 }],
+    attack: { l: 100 },
+  },
 ];
 
 describe('a cost that cannot be primed', () => {
@@ -50,7 +55,11 @@ describe('a cost that cannot be primed', () => {
       expect({ status: primer.status, errors: primer.json.errors }).toEqual({ status: 200, errors: undefined });
     }
     const again = await post(gateway.url, { query, variables: p.attack });
-    expect({ status: again.status, limit: again.json.errors?.[0]?.extensions?.limit, data: again.json.data }).toEqual({ status: 400, limit: 'cost', data: undefined });
+    expect({ status: again.status, limit: again.json.errors?.[0]?.extensions?.limit, data: again.json.data }).toEqual({
+      status: 400,
+      limit: 'cost',
+      data: undefined,
+    });
     expect(again.json.errors[0].extensions.actual).toBeGreaterThan(MAX_COST);
   });
 
@@ -104,7 +113,10 @@ describe('a subscription graphql-js cannot subscribe to', () => {
     // the user's own view changes their list.
     const trending = uniqueId('b');
     await post(gateway.url, { query: OPS.trackView, variables: { input: { userId: uniqueId('x'), productId: trending } } });
-    await eventually(async () => (await post(gateway.url, { query: '{ trending(limit: 100) { product { id } } }' })).text, (t) => t.includes(trending));
+    await eventually(
+      async () => (await post(gateway.url, { query: '{ trending(limit: 100) { product { id } } }' })).text,
+      (t) => t.includes(trending),
+    );
     const tracked = await post(gateway.url, { query: OPS.trackView, variables: { input: { userId: user, productId: uniqueId('a') } } });
     expect(tracked.json.data?.trackView?.accepted).toBe(true);
     const pushed = await s.next((m) => m.id === 'live' && m.type === 'next' && m !== initial, 15_000);

@@ -127,7 +127,10 @@ describe('the production posture', () => {
     // DNS rebinding: evil.example resolved to the gateway sends a matching Host. Development let
     // that through as "the same origin"; production compares with the listed origins only.
     const { host } = new URL(gateway.url);
-    for (const [origin, hostHeader] of [[`http://evil.example:${new URL(gateway.url).port}`, `evil.example:${new URL(gateway.url).port}`], [new URL(gateway.url).origin, host]]) {
+    for (const [origin, hostHeader] of [
+      [`http://evil.example:${new URL(gateway.url).port}`, `evil.example:${new URL(gateway.url).port}`],
+      [new URL(gateway.url).origin, host],
+    ]) {
       const rebound = new RawSocket(gateway.wsUrl, { origin, headers: { host: hostHeader! } });
       sockets.push(rebound);
       await rebound.closed;
@@ -135,7 +138,9 @@ describe('the production posture', () => {
     }
 
     const read = async (origin: string) =>
-      (await fetch(gateway.url, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })).headers.get('access-control-allow-origin');
+      (await fetch(gateway.url, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })).headers.get(
+        'access-control-allow-origin',
+      );
     expect(await read(SHOP)).toBe(SHOP);
     expect(await read('https://evil.example')).toBeNull();
   });

@@ -8,7 +8,11 @@ import { SECRET, bearer, embeddedLogged, kafkaLogged, token } from './kit';
 
 jest.setTimeout(60_000);
 
-type Answer = { accepted: boolean; eventId: string | null; error: { code: string; message: string; field: string | null; retriable: boolean; retryAfterSeconds: number | null } | null };
+type Answer = {
+  accepted: boolean;
+  eventId: string | null;
+  error: { code: string; message: string; field: string | null; retriable: boolean; retryAfterSeconds: number | null } | null;
+};
 
 // Budgets of 5 events per user and 12 per address; the shared ones are fixed windows of 5 s and
 // 12 s (sharedRateLimit.ts), long enough for each test to run inside one.

@@ -82,7 +82,7 @@ describe('the websocket handshake and frames', () => {
     expect(s.refusedStatus).toBe(403);
   });
 
-  test('listed origins, the gateway\'s own origin and clients without an Origin connect', async () => {
+  test("listed origins, the gateway's own origin and clients without an Origin connect", async () => {
     const own = new URL(gateway.url).origin;
     for (const origin of ['https://shop.example.com', own, undefined]) {
       const s = socket(origin);

@@ -26,11 +26,13 @@ describe('the doctor against the local stack', () => {
     expect(out.lines).toHaveLength(2);
     expect(out.lines[0]).toBe(`Message sent: { 'view-events': { '0': ${received.offset} } }`);
     expect(out.lines[1]).toMatch(
-      new RegExp(`^Received message: \\{ topic: 'view-events', value: 'Hello Kafka', offset: ${received.offset}, partition: 0, highWaterOffset: \\d+, key: 'recsys-doctor' \\}$`),
+      new RegExp(
+        `^Received message: \\{ topic: 'view-events', value: 'Hello Kafka', offset: ${received.offset}, partition: 0, highWaterOffset: \\d+, key: 'recsys-doctor' \\}$`,
+      ),
     );
   });
 
-  test('the doctor\'s Kafka record carries the recsys-doctor header, and no doctor consumer group stays behind', async () => {
+  test("the doctor's Kafka record carries the recsys-doctor header, and no doctor consumer group stays behind", async () => {
     const received = await checkKafka({ brokers, print: () => undefined });
     const kafka = new Kafka({ clientId: 'doctor-test', brokers, logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
@@ -62,16 +64,10 @@ describe('the doctor against the local stack', () => {
     }
   });
 
-  test('the Redis check prints the seed\'s five lines and deletes its key', async () => {
+  test("the Redis check prints the seed's five lines and deletes its key", async () => {
     const out = capture();
     await checkRedis({ url: redisUrl, print: out.print });
-    expect(out.lines).toEqual([
-      'Connected to Redis.',
-      'Redis client connected.',
-      'Set reply: OK',
-      'Get reply: Hello Redis',
-      'Redis client disconnected.',
-    ]);
+    expect(out.lines).toEqual(['Connected to Redis.', 'Redis client connected.', 'Set reply: OK', 'Get reply: Hello Redis', 'Redis client disconnected.']);
     const redis = new Redis(redisUrl);
     try {
       const [, keys] = await redis.scan('0', 'MATCH', `${DOCTOR_KEY_PREFIX}:${process.pid}-*`, 'COUNT', 10000);
@@ -81,7 +77,7 @@ describe('the doctor against the local stack', () => {
     }
   });
 
-  test('the ZooKeeper check prints the seed\'s three lines and removes its znode', async () => {
+  test("the ZooKeeper check prints the seed's three lines and removes its znode", async () => {
     const out = capture();
     await checkZooKeeper({ connect: zkConnect, print: out.print });
     expect(out.lines).toEqual(['Connected to Zookeeper.', 'Znode created.', 'Znode data: Hello Zookeeper']);
@@ -98,7 +94,7 @@ describe('the doctor against the local stack', () => {
     }
   });
 
-  test('runDoctor runs the three checks in the seed\'s order and reports each as passed', async () => {
+  test("runDoctor runs the three checks in the seed's order and reports each as passed", async () => {
     const out = capture();
     const results = await runDoctor({ targets: { kafkaBrokers: brokers, redisUrl, zookeeperConnect: zkConnect }, print: out.print });
     expect(results.map((r) => [r.part, r.ok])).toEqual([

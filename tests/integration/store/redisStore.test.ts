@@ -33,7 +33,11 @@ describe('the Redis store neighbour copy', () => {
     const redis = new Redis(url);
     const store = new RedisStore(redis, uniqueId('copy'), { neighbourItems: 2 });
     try {
-      const recent = [{ p: 'c', t: 3 }, { p: 'b', t: 2 }, { p: 'a', t: 1 }];
+      const recent = [
+        { p: 'c', t: 3 },
+        { p: 'b', t: 2 },
+        { p: 'a', t: 1 },
+      ];
       await store.saveUsers(new Map([['u1', { recent, cart: [], purchased: [], cats: {}, seen: ['e1'] }]]));
       expect((await store.recentItems(['u1'], 10)).get('u1')).toEqual(recent.slice(0, 2));
       expect((await store.loadUsers(['u1'])).get('u1')?.recent).toEqual(recent); // the state itself keeps them all
@@ -45,7 +49,17 @@ describe('the Redis store neighbour copy', () => {
 });
 
 describe('the Redis store reading states written before the packed encoding', () => {
-  const old = { recent: [{ p: 'b', t: 1_796_000_000_002 }, { p: 'a', t: 1_796_000_000_001 }], cart: ['b'], purchased: [], cats: { shoes: 0.5 }, catsFrame: { epoch: 41, halfLifeHours: 24 }, seen: ['e1', 'e2'] };
+  const old = {
+    recent: [
+      { p: 'b', t: 1_796_000_000_002 },
+      { p: 'a', t: 1_796_000_000_001 },
+    ],
+    cart: ['b'],
+    purchased: [],
+    cats: { shoes: 0.5 },
+    catsFrame: { epoch: 41, halfLifeHours: 24 },
+    seen: ['e1', 'e2'],
+  };
 
   test("a JSON state and recent copy left by the old code are read, and the state's last seen id fences its successor", async () => {
     const redis = new Redis(url);
@@ -67,7 +81,7 @@ describe('the Redis store reading states written before the packed encoding', ()
     }
   });
 
-  test("a packed state without marks is fenced by its last seen id, read in Lua without decoding", async () => {
+  test('a packed state without marks is fenced by its last seen id, read in Lua without decoding', async () => {
     const redis = new Redis(url);
     const store = new RedisStore(redis, uniqueId('packed'));
     try {

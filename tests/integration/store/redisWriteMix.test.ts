@@ -33,7 +33,12 @@ afterEach(async () => {
 /** Each key's absolute expiry (ms): -1 none, -2 no such key. */
 const expiries = (keys: string[]) => Promise.all(keys.map(async (key) => Number(await redis.call('PEXPIRETIME', key))));
 const state = (...seen: string[]): UserState => ({ ...emptyUserState(), recent: [{ p: 'p1', t: 1 }], seen });
-const list = { generatedAt: new Date(0).toISOString(), strategy: 'personalized' as const, arm: null, items: [{ productId: 'p1', score: 1, reason: 'TRENDING' as const }] };
+const list = {
+  generatedAt: new Date(0).toISOString(),
+  strategy: 'personalized' as const,
+  arm: null,
+  items: [{ productId: 'p1', score: 1, reason: 'TRENDING' as const }],
+};
 
 test("a user's seven keys share one expiry, kept by a save within the slack and moved by one past it", async () => {
   const keys = userKeys(store.keys, 'u');
@@ -96,7 +101,10 @@ test('a neighbour list fed past its bound batch after batch never holds more tha
   let member = 0;
   const sizes: number[] = [];
   for (let batch = 0; batch < 40; batch++) {
-    const deltas: PositionedDelta[] = Array.from({ length: 10 }, () => ({ offset: offset++, delta: { kind: 'covis', from: 'a', to: `m${member}`, incr: ++member, frame: FIXED_FRAME } }));
+    const deltas: PositionedDelta[] = Array.from({ length: 10 }, () => ({
+      offset: offset++,
+      delta: { kind: 'covis', from: 'a', to: `m${member}`, incr: ++member, frame: FIXED_FRAME },
+    }));
     await store.applyDeltas('s/0', deltas);
     sizes.push(await redis.zcard(store.keys.covis('a')));
   }
@@ -108,9 +116,16 @@ test('a neighbour list fed past its bound batch after batch never holds more tha
 
 test('a batch touching thousands of category lists (more hash fields than one Lua call can unpack) is applied, and again', async () => {
   const categories = Array.from({ length: 3000 }, (_, i) => `c${i}`);
-  const batch = (offset: number): PositionedDelta[] => categories.map((category) => ({ offset, delta: { kind: 'trending', category, product: `p${offset}`, incr: 1, frame: FIXED_FRAME } }));
+  const batch = (offset: number): PositionedDelta[] =>
+    categories.map((category) => ({ offset, delta: { kind: 'trending', category, product: `p${offset}`, incr: 1, frame: FIXED_FRAME } }));
   await store.applyDeltas('s/0', batch(0));
   await store.applyDeltas('s/0', batch(1));
   const lists = await store.trending(['c0', 'c2999'], 5);
-  for (const category of ['c0', 'c2999']) expect(lists.get(category)!.map((s) => s.id).sort()).toEqual(['p0', 'p1']);
+  for (const category of ['c0', 'c2999'])
+    expect(
+      lists
+        .get(category)!
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(['p0', 'p1']);
 });

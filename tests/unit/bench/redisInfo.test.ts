@@ -35,7 +35,9 @@ describe('bench Redis INFO reading', () => {
   });
 
   it('folds subcommands into their command and sums their calls', () => {
-    const calls = commandCalls(infoText({ calls: { 'pubsub|numsub': 4, 'pubsub|channels': 3, 'client|setname': 2, zincrby: 7 }, netIn: 0, netOut: 0, cpuUser: 0, cpuSys: 0, memory: 0 }));
+    const calls = commandCalls(
+      infoText({ calls: { 'pubsub|numsub': 4, 'pubsub|channels': 3, 'client|setname': 2, zincrby: 7 }, netIn: 0, netOut: 0, cpuUser: 0, cpuSys: 0, memory: 0 }),
+    );
     expect(Object.fromEntries(calls)).toEqual({ pubsub: 7, client: 2, zincrby: 7 });
   });
 
@@ -44,8 +46,19 @@ describe('bench Redis INFO reading', () => {
   });
 
   it('gives the work between two readings: commands without scripts and bench chatter, bytes, CPU and memory', () => {
-    const before = readingOf(infoText({ calls: { zincrby: 100, get: 10, info: 5, evalsha: 3 }, netIn: 1000, netOut: 5000, cpuUser: 1.5, cpuSys: 0.5, memory: 1_000_000 }));
-    const after = readingOf(infoText({ calls: { zincrby: 340, get: 30, set: 20, info: 9, evalsha: 5, ping: 2 }, netIn: 4000, netOut: 6000, cpuUser: 1.75, cpuSys: 0.55, memory: 1_200_000 }));
+    const before = readingOf(
+      infoText({ calls: { zincrby: 100, get: 10, info: 5, evalsha: 3 }, netIn: 1000, netOut: 5000, cpuUser: 1.5, cpuSys: 0.5, memory: 1_000_000 }),
+    );
+    const after = readingOf(
+      infoText({
+        calls: { zincrby: 340, get: 30, set: 20, info: 9, evalsha: 5, ping: 2 },
+        netIn: 4000,
+        netOut: 6000,
+        cpuUser: 1.75,
+        cpuSys: 0.55,
+        memory: 1_200_000,
+      }),
+    );
     const d = redisDelta(before, after);
     expect(d.commands).toEqual({ zincrby: 240, get: 20, set: 20 });
     expect(d.commandTotal).toBe(280);

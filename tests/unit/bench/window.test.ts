@@ -6,7 +6,9 @@ import { readingOf, redisDelta } from '../../../scripts/bench/redisInfo';
 const redisOf = (commands: number, netIn: number, netOut: number, cpuMicros: number) =>
   redisDelta(
     readingOf('total_net_input_bytes:0\ntotal_net_output_bytes:0\nused_cpu_user:0\nused_cpu_sys:0\nused_memory:0\n'),
-    readingOf(`cmdstat_get:calls=${commands},usec=1\ntotal_net_input_bytes:${netIn}\ntotal_net_output_bytes:${netOut}\nused_cpu_user:${cpuMicros / 1e6}\nused_cpu_sys:0\nused_memory:0\n`),
+    readingOf(
+      `cmdstat_get:calls=${commands},usec=1\ntotal_net_input_bytes:${netIn}\ntotal_net_output_bytes:${netOut}\nused_cpu_user:${cpuMicros / 1e6}\nused_cpu_sys:0\nused_memory:0\n`,
+    ),
   );
 
 const win = (cpuMicros: number, redis: WindowResult['redis'] = null): WindowResult => ({ seconds: 1, cpuMicros, perChild: [cpuMicros], redis });
@@ -37,7 +39,13 @@ describe('bench rows per unit of work', () => {
 
   it('leaves out a row without units and a Redis figure nobody measured', () => {
     expect(unitRows({ scenario: 'c. push', unit: 'refresh', ours: { window: win(100), units: NaN } })).toEqual([]);
-    const rows = unitRows({ scenario: 'a. ingest', unit: 'event', ours: { window: win(100, redisOf(10, 10, 10, 10)), units: 10 }, baseline: { window: win(50), units: 10 }, redis: true });
+    const rows = unitRows({
+      scenario: 'a. ingest',
+      unit: 'event',
+      ours: { window: win(100, redisOf(10, 10, 10, 10)), units: 10 },
+      baseline: { window: win(50), units: 10 },
+      redis: true,
+    });
     expect(rows.find((r) => r.metric === 'Redis commands per event')).toMatchObject({ ours: 1, baseline: null });
   });
 

@@ -29,7 +29,11 @@ describe('the CSV reader', () => {
   });
 
   it('reads CRLF files, a byte-order mark and a last record without a line break', async () => {
-    expect((await records('\uFEFFid,name\r\np1,"a\r\nb"\r\np2,c')).map((r) => r.values)).toEqual([['id', 'name'], ['p1', 'a\r\nb'], ['p2', 'c']]);
+    expect((await records('\uFEFFid,name\r\np1,"a\r\nb"\r\np2,c')).map((r) => r.values)).toEqual([
+      ['id', 'name'],
+      ['p1', 'a\r\nb'],
+      ['p2', 'c'],
+    ]);
   });
 
   it('gives the same records whatever the chunk boundaries, even inside a multi-byte character', async () => {
@@ -39,7 +43,11 @@ describe('the CSV reader', () => {
   });
 
   it('skips blank lines and keeps empty fields', async () => {
-    expect((await records('a,b\n\n,\n1,\n')).map((r) => r.values)).toEqual([['a', 'b'], ['', ''], ['1', '']]);
+    expect((await records('a,b\n\n,\n1,\n')).map((r) => r.values)).toEqual([
+      ['a', 'b'],
+      ['', ''],
+      ['1', ''],
+    ]);
   });
 
   it('refuses a record with a stray quote and reads on at the next record', async () => {
@@ -50,7 +58,9 @@ describe('the CSV reader', () => {
   });
 
   it('stops at a quote never closed, naming the line it opened on', async () => {
-    await expect(records('id,name\np1,ok\np2,"never closed\np3,x\n')).rejects.toThrow(new CatalogFormatError(3, 'a quoted field is never closed before the end of the file'));
+    await expect(records('id,name\np1,ok\np2,"never closed\np3,x\n')).rejects.toThrow(
+      new CatalogFormatError(3, 'a quoted field is never closed before the end of the file'),
+    );
   });
 
   it('stops at a runaway record instead of reading the whole file into one field', async () => {

@@ -27,7 +27,9 @@ describe('catalogue rows from CSV', () => {
   });
 
   it('stops on a header with an unknown or missing column, naming the expected ones', async () => {
-    await expect(rows('csv', 'id,name,colour\n')).rejects.toThrow('line 1: unknown column "colour" in the header; expected id,name,category,price,inStock,imageUrl');
+    await expect(rows('csv', 'id,name,colour\n')).rejects.toThrow(
+      'line 1: unknown column "colour" in the header; expected id,name,category,price,inStock,imageUrl',
+    );
     await expect(rows('csv', 'id,price\n')).rejects.toThrow('the header has no "name" column');
     await expect(rows('csv', 'id,name,ID\n')).rejects.toThrow('column "id" appears twice');
     await expect(rows('csv', '')).rejects.toBeInstanceOf(CatalogFormatError);
@@ -55,6 +57,12 @@ describe('catalogue rows from JSON Lines', () => {
 
 describe('the file format', () => {
   it('comes from the file name', () => {
-    expect([formatOf('a.csv'), formatOf('B.CSV'), formatOf('a.jsonl'), formatOf('a.ndjson'), formatOf('a.json')]).toEqual(['csv', 'csv', 'jsonl', 'jsonl', null]);
+    expect([formatOf('a.csv'), formatOf('B.CSV'), formatOf('a.jsonl'), formatOf('a.ndjson'), formatOf('a.json')]).toEqual([
+      'csv',
+      'csv',
+      'jsonl',
+      'jsonl',
+      null,
+    ]);
   });
 });

@@ -21,7 +21,11 @@ describe('the storefront client example', () => {
 
   test('prints the list, the push its view caused with its latency, and the refreshed list from the same call', async () => {
     const port = new URL(gateway.url).port;
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'client/example.ts'], { cwd: ROOT, env: { ...process.env, PORT: port }, timeout: 30_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'client/example.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: port },
+      timeout: 30_000,
+    });
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^live {2}v\d+ \(current list\): .*\(TRENDING\)/);
     const pushed = lines.find((l) => l.includes(' pushed '));

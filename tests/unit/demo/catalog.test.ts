@@ -1,13 +1,6 @@
 import { validateProducts } from '../../../src/services/catalog';
 import { checkId } from '../../../src/events/validate';
-import {
-  CATEGORY_LABELS,
-  DEMO_CATALOG,
-  DEMO_CATEGORIES,
-  DEMO_USERS,
-  catalogCsv,
-  catalogJsonl,
-} from '../../../src/demo/catalog';
+import { CATEGORY_LABELS, DEMO_CATALOG, DEMO_CATEGORIES, DEMO_USERS, catalogCsv, catalogJsonl } from '../../../src/demo/catalog';
 
 describe('the demo catalogue', () => {
   it('has about forty products', () => {

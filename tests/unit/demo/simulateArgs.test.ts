@@ -39,7 +39,13 @@ describe('the simulator options', () => {
   });
 
   it('accept only gateways on this machine', () => {
-    for (const ok of ['http://127.0.0.1:4000/graphql', 'http://localhost/graphql', 'http://127.1.2.3:9/x', 'http://[::1]:4000/graphql', 'https://localhost/graphql']) {
+    for (const ok of [
+      'http://127.0.0.1:4000/graphql',
+      'http://localhost/graphql',
+      'http://127.1.2.3:9/x',
+      'http://[::1]:4000/graphql',
+      'https://localhost/graphql',
+    ]) {
       expect(loopbackUrl(ok).href).toBe(new URL(ok).href);
     }
     for (const bad of ['http://10.0.0.1:4000/graphql', 'http://example.com/graphql', 'http://127.0.0.1.example.com/', 'http://0.0.0.0:4000/graphql']) {
@@ -59,7 +65,9 @@ describe('the simulator options', () => {
 
   it('allow a replay in batches a higher rate ceiling than one mutation per event', () => {
     expect(parseSimulateArgs(['--replay', 'f.csv', '--rate', '20000']).rate).toBe(20_000);
-    expect(() => parseSimulateArgs(['--replay', 'f.csv', '--batch', '1', '--rate', '20000'])).toThrow('--rate: expected a number from 0.1 to 2000, got "20000"');
+    expect(() => parseSimulateArgs(['--replay', 'f.csv', '--batch', '1', '--rate', '20000'])).toThrow(
+      '--rate: expected a number from 0.1 to 2000, got "20000"',
+    );
     expect(() => parseSimulateArgs(['--rate', '20000'])).toThrow('--rate: expected a number from 0.1 to 2000');
   });
 });

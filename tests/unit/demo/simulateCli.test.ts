@@ -45,7 +45,7 @@ describe('npm run simulate', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('sends shoppers\' events through the API within its bounds and ends with one summary line', async () => {
+  it("sends shoppers' events through the API within its bounds and ends with one summary line", async () => {
     const { code, stderr } = await simulate(['--users', '5', '--rate', '40', '--duration', '2', '--url', gateway.url]);
     expect(code).toBe(0);
     expect(stderr).toMatch(/^simulate: \d+ sent, 0 errors, [\d.]+\/s, 2s of 2s, 0 in flight \(time is up\)$/m);

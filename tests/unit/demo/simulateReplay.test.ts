@@ -105,20 +105,24 @@ describe('the dataset replay', () => {
     const now = () => new Date('2030-01-01T00:00:00.000Z');
     // At 60x: 0, 100, 200, 300, 1000 ms; a 150 ms window puts the first two together, then the next two.
     const events = [ev('a', '1', 0), ev('b', '2', 6), ev('a', '3', 12, 'cart'), ev('c', '4', 18, 'purchase'), ev('a', '5', 60)];
-    const plan = await collect(batchedReplayPlan(from(events), { speed: 60, maxGapMs: 5_000, rate: 1000, users: null, runId: 'r', now, batchSize: 500, windowMs: 150, maxEvents: 100 }));
+    const plan = await collect(
+      batchedReplayPlan(from(events), { speed: 60, maxGapMs: 5_000, rate: 1000, users: null, runId: 'r', now, batchSize: 500, windowMs: 150, maxEvents: 100 }),
+    );
     expect(plan.map((p) => p.at)).toEqual([100, 300, 1000]);
     const requests = plan.map((p) => p.request());
     expect(requests.map((r) => r.events)).toEqual([2, 2, 1]);
     expect(requests.every((r) => r.operation === 'trackEvents')).toBe(true);
-    expect(requests.flatMap((r) => r.variables.input.map((i) => `${String(i.type)}:${String(i.productId ?? (i.items as { productId: string }[])[0]!.productId)}`))).toEqual([
-      'VIEW:1', 'VIEW:2', 'ADD_TO_CART:3', 'PURCHASE:4', 'VIEW:5',
-    ]);
+    expect(
+      requests.flatMap((r) => r.variables.input.map((i) => `${String(i.type)}:${String(i.productId ?? (i.items as { productId: string }[])[0]!.productId)}`)),
+    ).toEqual(['VIEW:1', 'VIEW:2', 'ADD_TO_CART:3', 'PURCHASE:4', 'VIEW:5']);
     expect(requests[0]!.variables.input[0]).toEqual({ type: 'VIEW', userId: 'a', productId: '1', occurredAt: '2030-01-01T00:00:00.000Z' });
   });
 
   it('in batches, holds at most the batch size per call and plans no more than --max-events', async () => {
     const events = Array.from({ length: 1200 }, (_, i) => ev(`u${i % 7}`, String(i), 0));
-    const plan = await collect(batchedReplayPlan(from(events), { speed: 60, maxGapMs: 500, rate: 100_000, users: null, runId: 'r', batchSize: 500, windowMs: 10_000, maxEvents: 1100 }));
+    const plan = await collect(
+      batchedReplayPlan(from(events), { speed: 60, maxGapMs: 500, rate: 100_000, users: null, runId: 'r', batchSize: 500, windowMs: 10_000, maxEvents: 1100 }),
+    );
     expect(plan.map((p) => p.request().events)).toEqual([500, 500, 100]);
   });
 });

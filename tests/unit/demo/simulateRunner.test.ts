@@ -9,7 +9,12 @@ describe('the simulation runner', () => {
   it('sends every planned event and counts the failures apart', async () => {
     const sent: number[] = [];
     const stats = await runPlan({
-      plan: plan([['a', 1, 0], ['b', 2, 0], ['a', 3, 0], ['c', 4, 0]]),
+      plan: plan([
+        ['a', 1, 0],
+        ['b', 2, 0],
+        ['a', 3, 0],
+        ['c', 4, 0],
+      ]),
       send: async (r) => {
         if (r.variables.input.n === 2) throw new Error('refused');
         sent.push(r.variables.input.n as number);
@@ -29,11 +34,17 @@ describe('the simulation runner', () => {
     let bDone!: () => void;
     const b = new Promise<void>((r) => (bDone = r));
     await runPlan({
-      plan: plan([['a', 1, 0], ['a', 2, 0], ['b', 3, 0], ['a', 4, 0]]),
+      plan: plan([
+        ['a', 1, 0],
+        ['a', 2, 0],
+        ['b', 3, 0],
+        ['a', 4, 0],
+      ]),
       send: async (r) => {
         const n = r.variables.input.n as number;
         log.push(`start ${n}`);
-        if (n === 1) await Promise.race([b, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("user b's event waited for user a's")), 5_000).unref())]);
+        if (n === 1)
+          await Promise.race([b, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("user b's event waited for user a's")), 5_000).unref())]);
         else await sleep(1);
         log.push(`end ${n}`);
         if (n === 3) bDone();
@@ -106,7 +117,11 @@ describe('the simulation runner', () => {
   it('counts the events of a batch request, and the ones the gateway refused as errors', async () => {
     const batch = (n: number) => ({ userId: 'batch', operation: 'trackEvents' as const, variables: { input: [] }, events: n });
     const stats = await runPlan({
-      plan: [{ at: 0, request: () => batch(5) }, { at: 0, request: () => batch(3) }, { at: 0, request: () => batch(4) }],
+      plan: [
+        { at: 0, request: () => batch(5) },
+        { at: 0, request: () => batch(3) },
+        { at: 0, request: () => batch(4) },
+      ],
       send: async (r) => {
         if (r.events === 4) throw new Error('HTTP 500');
         return r.events === 5 ? 2 : 0; // two of the first batch's events refused

@@ -75,7 +75,7 @@ describe('the synthetic shoppers', () => {
 describe('a track request', () => {
   const now = new Date('2025-01-02T03:04:05.000Z');
 
-  it('sends a view through the client\'s trackView (the contract TrackView mutation), stamped now', () => {
+  it("sends a view through the client's trackView (the contract TrackView mutation), stamped now", () => {
     expect(trackRequest({ type: 'view', userId: 'u1', productId: 'p1', sessionId: 's1' }, now)).toEqual({
       userId: 'u1',
       operation: 'trackView',
@@ -96,7 +96,10 @@ describe('a track request', () => {
       userId: 'u1',
       orderId: 'o1',
       occurredAt: now.toISOString(),
-      items: [{ productId: 'a', quantity: 1, price: 2.5 }, { productId: 'b', quantity: 1 }],
+      items: [
+        { productId: 'a', quantity: 1, price: 2.5 },
+        { productId: 'b', quantity: 1 },
+      ],
     });
   });
 });

@@ -59,7 +59,7 @@ describe('the README', () => {
 
     test('runs on Node as written (only the port changed) and prints the first list: trending for a newcomer', async () => {
       const snippet = /```js\n(\/\/ live\.mjs[\s\S]*?)```/.exec(README)?.[1];
-      expect(snippet).toContain("webSocketImpl: WebSocket");
+      expect(snippet).toContain('webSocketImpl: WebSocket');
       const port = new URL(gateway.url).port;
       // Bare imports resolve from the working directory for a module read from stdin.
       const child = spawn(process.execPath, ['--input-type=module'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -60,7 +60,10 @@ describe('decayed trending', () => {
 describe('AR', () => {
   it('counts every pair of a session once in each direction, at any distance', () => {
     const ar = new AssociationRules();
-    teach(ar, [['a', 'b', 'c'], ['a', 'b']]);
+    teach(ar, [
+      ['a', 'b', 'c'],
+      ['a', 'b'],
+    ]);
     expect(ar.weight('a', 'b')).toBe(2);
     expect(ar.weight('b', 'a')).toBe(2);
     expect(ar.weight('a', 'c')).toBe(1);
@@ -77,14 +80,22 @@ describe('AR', () => {
 
   it('predicts from the last item only and knows nothing of unseen items', () => {
     const ar = new AssociationRules();
-    teach(ar, [['a', 'b'], ['c', 'd']]);
+    teach(ar, [
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
     expect(ar.recommend(context(['a', 'c']), 5)).toEqual(['d']);
     expect(ar.recommend(context(['new']), 5)).toEqual([]);
   });
 
   it('keeps only the strongest rules of an item, ties at the cut in order of first co-occurrence', () => {
     const ar = new AssociationRules({ pruning: 2 });
-    teach(ar, [['a', 'b'], ['a', 'b'], ['a', 'c'], ['a', 'd']]);
+    teach(ar, [
+      ['a', 'b'],
+      ['a', 'b'],
+      ['a', 'c'],
+      ['a', 'd'],
+    ]);
     // a: b 2, c 1, d 1 -> keep b and c (c co-occurred before d), as Counter.most_common(2) does.
     expect(ar.recommend(context(['a']), 5)).toEqual(['b', 'c']);
   });
@@ -110,7 +121,11 @@ describe('SR', () => {
 
   it('sums weights over sessions, so a nearer and more frequent successor ranks first', () => {
     const sr = new SequentialRules();
-    teach(sr, [['a', 'x', 'b'], ['a', 'x', 'b'], ['a', 'c']]);
+    teach(sr, [
+      ['a', 'x', 'b'],
+      ['a', 'x', 'b'],
+      ['a', 'c'],
+    ]);
     // a->x 2, a->b 2 * 1/2 = 1, a->c 1: x first, then b and c tied.
     const recs = sr.recommend(context(['a']), 3);
     expect(recs[0]).toBe('x');
@@ -118,7 +133,7 @@ describe('SR', () => {
     expect(sr.weight('a', 'b')).toBe(1);
   });
 
-  it('offers session-rec\'s other weightings', () => {
+  it("offers session-rec's other weightings", () => {
     const sr = new SequentialRules({ weighting: 'quadratic' });
     teach(sr, [['a', 'b', 'c', 'd']]);
     expect(sr.weight('a', 'd')).toBeCloseTo(1 / 9);
@@ -128,9 +143,18 @@ describe('SR', () => {
   it('learns sessions that interleave in a stream the same as sessions one after another', () => {
     const a = new SequentialRules();
     const b = new SequentialRules();
-    teach(a, [['p', 'q', 'r'], ['x', 'y']]);
+    teach(a, [
+      ['p', 'q', 'r'],
+      ['x', 'y'],
+    ]);
     const e = (sessionId: string, itemId: string, ts: number) => ({ sessionId, userId: sessionId, itemId, ts, type: 'view' as const });
     for (const ev of [e('s0', 'p', 0), e('s1', 'x', 1), e('s0', 'q', 2), e('s1', 'y', 3), e('s0', 'r', 4)]) b.learn(ev);
-    for (const [from, to] of [['p', 'q'], ['p', 'r'], ['q', 'r'], ['x', 'y']] as const) expect(b.weight(from, to)).toBe(a.weight(from, to));
+    for (const [from, to] of [
+      ['p', 'q'],
+      ['p', 'r'],
+      ['q', 'r'],
+      ['x', 'y'],
+    ] as const)
+      expect(b.weight(from, to)).toBe(a.weight(from, to));
   });
 });

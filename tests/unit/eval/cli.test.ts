@@ -30,7 +30,7 @@ describe('method specs', () => {
 });
 
 describe('command-line arguments', () => {
-  it('default to K=20, every registered method, and the format\'s own protocol', () => {
+  it("default to K=20, every registered method, and the format's own protocol", () => {
     const o = parseCliArgs(['--dataset', 'x.txt']);
     expect(o).toMatchObject({ dataset: 'x.txt', k: 20, protocol: null, format: null, json: false, testDays: 1, testFraction: 0.2 });
     expect(o !== 'help' && o.methods.map((m) => m.key)).toEqual(METHODS.map((m) => m.key));
@@ -56,7 +56,9 @@ describe('command-line arguments', () => {
     expect(() => parseCliArgs(['--dataset', 'x', '--paired', 'pop', 'sr', 'ar'])).toThrow(/unexpected argument "ar"/);
     expect(() => parseCliArgs(['--dataset', 'x', 'sr'])).toThrow(/unexpected argument "sr"/);
     expect(() => parseCliArgs(['--dataset', 'x', '--paired', 'pop', 'gru4rec'])).toThrow(/unknown method "gru4rec"/);
-    expect(() => parseCliArgs(['--dataset', 'x', '--paired', 'pop', 'sr', '--methods', 'ar'])).toThrow(/--paired names the two methods to run; leave out --methods/);
+    expect(() => parseCliArgs(['--dataset', 'x', '--paired', 'pop', 'sr', '--methods', 'ar'])).toThrow(
+      /--paired names the two methods to run; leave out --methods/,
+    );
   });
 });
 

@@ -6,7 +6,11 @@ import { DAY, context, teach } from './helpers';
 describe('SKNN', () => {
   it('scores each item by the summed Jaccard similarity of the neighbours that contain it', () => {
     const sknn = new Sknn({ k: 10, sampleSize: 100 });
-    teach(sknn, [['a', 'b', 'c'], ['a', 'd'], ['e', 'f']]);
+    teach(sknn, [
+      ['a', 'b', 'c'],
+      ['a', 'd'],
+      ['e', 'f'],
+    ]);
     const [s0, s1] = [0, 1];
     const q = { seq: [0, 1], distinct: [0, 1], self: -1, now: 0 }; // a, b
     const sims = sknn.neighbours(q).sort((x, y) => x.session - y.session);
@@ -25,19 +29,28 @@ describe('SKNN', () => {
 
   it('keeps only the k most similar neighbours', () => {
     const sknn = new Sknn({ k: 1, sampleSize: 100 });
-    teach(sknn, [['a', 'b', 'c'], ['a', 'd']]);
+    teach(sknn, [
+      ['a', 'b', 'c'],
+      ['a', 'd'],
+    ]);
     expect(new Set(sknn.recommend(context(['a', 'b']), 10))).toEqual(new Set(['a', 'b', 'c']));
   });
 
   it('samples the most recent candidate sessions when there are more than sample_size', () => {
     const sknn = new Sknn({ k: 10, sampleSize: 1 });
-    teach(sknn, [['a', 'b', 'c'], ['a', 'd']]); // the second session is more recent
+    teach(sknn, [
+      ['a', 'b', 'c'],
+      ['a', 'd'],
+    ]); // the second session is more recent
     expect(sknn.recommend(context(['a', 'b']), 10)).toEqual(['a', 'd']);
   });
 
   it('does not count the session being predicted as its own neighbour (stream replay)', () => {
     const sknn = new Sknn();
-    teach(sknn, [['a', 'b'], ['a', 'c']]);
+    teach(sknn, [
+      ['a', 'b'],
+      ['a', 'c'],
+    ]);
     // The query is session s1 itself, already learnt up to now.
     expect(sknn.recommend(context(['a', 'c'], 1e12, 's1'), 10)).toEqual(['a', 'b']);
   });
@@ -53,14 +66,20 @@ describe('SKNN', () => {
 describe('V-SKNN', () => {
   it('weighs later events of the current session more (quadratic: (p/n)^2) in the vec similarity', () => {
     const v = new Vsknn({ k: 10, sampleSize: 100, weighting: 'quadratic' });
-    teach(v, [['a', 'c'], ['b', 'd']]);
+    teach(v, [
+      ['a', 'c'],
+      ['b', 'd'],
+    ]);
     const sims = v.neighbours({ seq: [0, 2], distinct: [0, 2], self: -1, now: 0 }).sort((x, y) => x.session - y.session);
     // query a, b: weights a (1/2)^2 = 0.25, b 1; vec = sum over shared items / 2 distinct items.
     expect(sims.map((n) => n.similarity)).toEqual([0.125, 0.5]);
   });
 
   it('ranks the neighbours of the latest item above those of earlier items, unlike SKNN', () => {
-    const sessions = [['a', 'c'], ['b', 'd']];
+    const sessions = [
+      ['a', 'c'],
+      ['b', 'd'],
+    ];
     const v = new Vsknn({ k: 10, sampleSize: 100 });
     const s = new Sknn({ k: 10, sampleSize: 100 });
     teach(v, sessions);
@@ -74,7 +93,13 @@ describe('V-SKNN', () => {
   });
 
   it('boosts rare items with idf weighting', () => {
-    const sessions = [['a', 'common'], ['a', 'rare'], ['common', 'x'], ['common', 'y'], ['a', 'common']];
+    const sessions = [
+      ['a', 'common'],
+      ['a', 'rare'],
+      ['common', 'x'],
+      ['common', 'y'],
+      ['a', 'common'],
+    ];
     const plain = new Vsknn({ k: 10, sampleSize: 100, weighting: 'same', weightingScore: 'same' });
     const idf = new Vsknn({ k: 10, sampleSize: 100, weighting: 'same', weightingScore: 'same', idfWeighting: 5 });
     teach(plain, sessions);
@@ -100,7 +125,7 @@ describe('STAN', () => {
     expect(stan.recommend(context(['a'], 10 * day), 3)).toEqual(['a', 'y', 'x']);
   });
 
-  it('scores a neighbour\'s items by their distance from the shared item in that session', () => {
+  it("scores a neighbour's items by their distance from the shared item in that session", () => {
     const stan = new Stan({ k: 10, sampleSize: 100, lambdaInh: 1 });
     teach(stan, [['far', 'c', 'a', 'd', 'e']]);
     // Distances from a: a 0, c 1, d 1, e 2, far 2.
@@ -112,16 +137,22 @@ describe('STAN', () => {
 
   it('weighs the current session by exp((p - n) / spw), so the last event matters most', () => {
     const stan = new Stan({ k: 10, sampleSize: 100, lambdaSpw: 1, lambdaInh: 100 });
-    teach(stan, [['a', 'x'], ['b', 'y']]);
+    teach(stan, [
+      ['a', 'x'],
+      ['b', 'y'],
+    ]);
     expect(stan.recommend(context(['a', 'b'], 1e6), 4).slice(0, 2)).toEqual(['b', 'y']);
     expect(stan.recommend(context(['b', 'a'], 1e6), 4).slice(0, 2)).toEqual(['a', 'x']);
   });
 });
 
 describe('VSTAN', () => {
-  it('favours neighbours sharing the most recent item (ipw) enough to overturn STAN\'s recency preference', () => {
+  it("favours neighbours sharing the most recent item (ipw) enough to overturn STAN's recency preference", () => {
     // s0 (b, y) ended 3 days before the question, s1 (a, x) 1 day before.
-    const sessions = [['b', 'y'], ['a', 'x']];
+    const sessions = [
+      ['b', 'y'],
+      ['a', 'x'],
+    ];
     const opts = { k: 10, sampleSize: 100, lambdaSpw: 1e9, lambdaInh: 1e9, lambdaSnh: 1 };
     const stan = new Stan(opts);
     const vstan = new Vstan({ ...opts, lambdaIpw: 0.1, lambdaIdf: 0 });

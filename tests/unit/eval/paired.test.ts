@@ -56,7 +56,7 @@ describe('the paired comparison of two methods', () => {
     expect(alone.mrrCi.high - alone.mrrCi.low).toBeGreaterThan(0.1);
   });
 
-  it('agrees with each method\'s own figures and reverses sign when A and B swap', () => {
+  it("agrees with each method's own figures and reverses sign when A and B swap", () => {
     const a = predictionsOf(A);
     const b = predictionsOf(B);
     const ab = comparePaired({ method: 'a', predictions: a }, { method: 'b', predictions: b });

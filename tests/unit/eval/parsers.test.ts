@@ -20,14 +20,7 @@ describe('session-rec prepared files', () => {
   });
 
   it('counts bad rows by reason and keeps going', () => {
-    const { events, report } = parseLines('session-rec', [
-      'SessionId\tItemId\tTime',
-      '1\t10',
-      '\t10\t5',
-      '1\t\t5',
-      '1\t10\tyesterday',
-      '2\t20\t6',
-    ]);
+    const { events, report } = parseLines('session-rec', ['SessionId\tItemId\tTime', '1\t10', '\t10\t5', '1\t\t5', '1\t10\tyesterday', '2\t20\t6']);
     expect(events.map((e) => e.itemId)).toEqual(['20']);
     expect(report.toJSON().badByReason).toEqual({
       'too few columns': 1,

@@ -40,7 +40,11 @@ describe('the session-rec split', () => {
 
   it('keeps only test events of items seen in train, then only sessions with two or more of them', () => {
     const s = splitSessionRec(log);
-    expect(s.test.map((t) => t.map((e) => e.itemId))).toEqual([['a', 'b'], ['a', 'c'], ['b', 'a']]);
+    expect(s.test.map((t) => t.map((e) => e.itemId))).toEqual([
+      ['a', 'b'],
+      ['a', 'c'],
+      ['b', 'a'],
+    ]);
     expect(s.stats.droppedTestEventsUnknownItem).toBe(2);
     expect(s.stats.droppedTestSessionsTooShort).toBe(1);
     expect(s.stats.predictions).toBe(3);

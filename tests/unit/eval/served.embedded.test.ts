@@ -48,13 +48,18 @@ afterAll(() => gateway.stop());
 
 describe('eval --served through an embedded gateway', () => {
   test('records the list each shopper had just before their event: every b follows the a it was shown after', async () => {
-    const report = await runServed(fixture(), httpGateway(new URL(gateway.url)), { spec: 'ours:keepViewed=false', method: new Ours({ keepViewed: false }) }, {
-      k: 20,
-      testFraction: 0.2,
-      batchSize: 500,
-      speed: null,
-      concurrency: 4,
-    });
+    const report = await runServed(
+      fixture(),
+      httpGateway(new URL(gateway.url)),
+      { spec: 'ours:keepViewed=false', method: new Ours({ keepViewed: false }) },
+      {
+        k: 20,
+        testFraction: 0.2,
+        batchSize: 500,
+        speed: null,
+        concurrency: 4,
+      },
+    );
     expect(report.accepted).toBe(fixture().length);
     expect(report.refused).toEqual({});
     expect(report.predictions).toBe(9);
@@ -73,7 +78,10 @@ describe('eval --served through an embedded gateway', () => {
       writeFileSync(file, ['SessionId\tItemId\tTime', ...fixture().map((e) => `${e.sessionId}\t${e.itemId}\t${e.ts / 1000}`)].join('\n'));
       let out = '';
       let err = '';
-      const code = await main(['--served', '--url', gateway.url, '--dataset', file, '--quiet'], { stdout: (t) => (out += t), stderr: { write: (t: string) => (err += t) } });
+      const code = await main(['--served', '--url', gateway.url, '--dataset', file, '--quiet'], {
+        stdout: (t) => (out += t),
+        stderr: { write: (t: string) => (err += t) },
+      });
       expect(err).toBe('');
       expect(code).toBe(0);
       const last = out.trimEnd().split('\n').pop()!;
@@ -81,7 +89,10 @@ describe('eval --served through an embedded gateway', () => {
       expect(last.startsWith('served: HR@20 1.0000 MRR@20 ')).toBe(true);
 
       let json = '';
-      await main(['--served', '--url', gateway.url, '--dataset', file, '--quiet', '--json'], { stdout: (t) => (json += t), stderr: { write: () => undefined } });
+      await main(['--served', '--url', gateway.url, '--dataset', file, '--quiet', '--json'], {
+        stdout: (t) => (json += t),
+        stderr: { write: () => undefined },
+      });
       const report = JSON.parse(json) as EvalReport;
       expect(report.served?.predictions).toBe(9);
       expect(report.paired?.a).toBe('served');

@@ -30,7 +30,14 @@ describe('eval --served options', () => {
 
 describe('train options', () => {
   test('defaults: top-20 loss, 30 epochs, seed 42, the model named after it', () => {
-    expect(parseTrainArgs([...DATA, '--out', 'm.json'])).toMatchObject({ loss: 'top20', epochs: 30, seed: 42, name: 'blend-42', mrrShare: 0.1, exampleDays: 1 });
+    expect(parseTrainArgs([...DATA, '--out', 'm.json'])).toMatchObject({
+      loss: 'top20',
+      epochs: 30,
+      seed: 42,
+      name: 'blend-42',
+      mrrShare: 0.1,
+      exampleDays: 1,
+    });
   });
 
   test.each([

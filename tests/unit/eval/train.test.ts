@@ -40,7 +40,16 @@ describe('training', () => {
   const examples: Example[] = [];
   for (let i = 0; i < 40; i++) {
     const noise = i % 2 === 0 ? 1 : -1;
-    examples.push(ex([[noise, 0.2], [-noise, 0.9], [0, 0.1]], 1));
+    examples.push(
+      ex(
+        [
+          [noise, 0.2],
+          [-noise, 0.9],
+          [0, 0.1],
+        ],
+        1,
+      ),
+    );
   }
 
   test('learns the feature that tells the clicked item apart, and the loss falls', () => {

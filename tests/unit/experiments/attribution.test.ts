@@ -21,7 +21,13 @@ const totals = (increments: Increment[]) => {
   return out;
 };
 const click = (id: string, at: number, productId = 'p1'): AttributionInput => ({ kind: 'click', id, productId, ref, at });
-const buy = (id: string, at: number, productId = 'p1', cents = 1000): AttributionInput => ({ kind: 'purchase', id, ref: null, at, lines: [{ productId, quantity: 1, cents }] });
+const buy = (id: string, at: number, productId = 'p1', cents = 1000): AttributionInput => ({
+  kind: 'purchase',
+  id,
+  ref: null,
+  at,
+  lines: [{ productId, quantity: 1, cents }],
+});
 
 describe('attribution', () => {
   test('counts a delivery as a list, its items and a shopper of the arm, the shopper once', () => {
@@ -32,9 +38,15 @@ describe('attribution', () => {
     expect(totals(increments)).toEqual({ 'personalized|lists': 2, 'personalized|items': 18, '*|shoppers': 1 });
   });
 
-  test('attributes a purchase of the clicked product within the window to the click\'s list, with its revenue', () => {
+  test("attributes a purchase of the clicked product within the window to the click's list, with its revenue", () => {
     const { increments } = run([click('c1', t0), buy('b1', t0 + HOUR - 1)]);
-    expect(totals(increments)).toEqual({ 'personalized|clicks': 1, '*|clickers': 1, 'personalized|purchases': 1, 'personalized|revenueCents': 1000, '*|buyers': 1 });
+    expect(totals(increments)).toEqual({
+      'personalized|clicks': 1,
+      '*|clickers': 1,
+      'personalized|purchases': 1,
+      'personalized|revenueCents': 1000,
+      '*|buyers': 1,
+    });
     expect(increments.every((i) => i.arm === 'B' && i.experiment === 'e')).toBe(true);
   });
 
@@ -51,7 +63,11 @@ describe('attribution', () => {
   });
 
   test('counts nothing twice when inputs are delivered again, in any order', () => {
-    const inputs = [click('c1', t0), { kind: 'cart', id: 'a1', ref: null, at: t0 + 5, lines: [{ productId: 'p1', quantity: 1, cents: 0 }] } as AttributionInput, buy('b1', t0 + 10)];
+    const inputs = [
+      click('c1', t0),
+      { kind: 'cart', id: 'a1', ref: null, at: t0 + 5, lines: [{ productId: 'p1', quantity: 1, cents: 0 }] } as AttributionInput,
+      buy('b1', t0 + 10),
+    ];
     const once = totals(run(inputs).increments);
     expect(totals(run([...inputs, ...inputs.reverse()]).increments)).toEqual(once);
     expect(once['personalized|carts']).toBe(1);

@@ -9,7 +9,12 @@ describe('listId', () => {
   });
 
   test('counts a list outside any experiment as experiment and arm "none"', () => {
-    expect(listRefOf({ version: 3, arm: null, strategy: 'personalized' }, null)).toEqual({ version: 3, experiment: 'none', arm: 'none', strategy: 'personalized' });
+    expect(listRefOf({ version: 3, arm: null, strategy: 'personalized' }, null)).toEqual({
+      version: 3,
+      experiment: 'none',
+      arm: 'none',
+      strategy: 'personalized',
+    });
   });
 
   test.each([

@@ -22,7 +22,11 @@ function totals(arms: Record<string, { shoppers: number; clickers: number; buyer
 
 describe('the experiment report', () => {
   test('names the arm that beats the control on conversion', () => {
-    const report = buildReport('e', totals({ control: { shoppers: 5000, clickers: 1500, buyers: 150 }, better: { shoppers: 5000, clickers: 1800, buyers: 400 } }), ['control', 'better']);
+    const report = buildReport(
+      'e',
+      totals({ control: { shoppers: 5000, clickers: 1500, buyers: 150 }, better: { shoppers: 5000, clickers: 1800, buyers: 400 } }),
+      ['control', 'better'],
+    );
     expect(report.arms.map((a) => a.arm)).toEqual(['control', 'better']);
     expect(report.winner).toBe('better');
     expect(report.verdict).toBe('better beats control on conversion (+5.0 points)');
@@ -30,7 +34,10 @@ describe('the experiment report', () => {
   });
 
   test('names the control when it beats the other arm', () => {
-    const report = buildReport('e', totals({ A: { shoppers: 5000, clickers: 1500, buyers: 400 }, B: { shoppers: 5000, clickers: 1500, buyers: 150 } }), ['A', 'B']);
+    const report = buildReport('e', totals({ A: { shoppers: 5000, clickers: 1500, buyers: 400 }, B: { shoppers: 5000, clickers: 1500, buyers: 150 } }), [
+      'A',
+      'B',
+    ]);
     expect(report.winner).toBe('A');
     expect(report.verdict).toMatch(/^A beats B on conversion/);
   });
@@ -56,6 +63,10 @@ describe('the experiment report', () => {
     expect(html).toContain('Experiment <code>&lt;x&gt;</code>');
     expect(html).not.toContain('<x>');
     expect(html).toContain('href="?experiment=other"');
-    expect(formatReport(report).split('\n').filter((l) => /^\| [AB] +\| \d/.test(l))).toHaveLength(2);
+    expect(
+      formatReport(report)
+        .split('\n')
+        .filter((l) => /^\| [AB] +\| \d/.test(l)),
+    ).toHaveLength(2);
   });
 });

@@ -40,7 +40,9 @@ describe('a simulated experiment', () => {
       verdicts.push(report.comparisons.some((c) => c.winner !== null) ? `seed ${seed}: ${report.verdict}` : 'none');
     }
     const differences = verdicts.filter((v) => v !== 'none');
-    console.log(`A/A, 20 seeds x 2000 shoppers: ${20 - differences.length} of 20 report no difference${differences.length ? `; ${differences.join(' | ')}` : ''}`);
+    console.log(
+      `A/A, 20 seeds x 2000 shoppers: ${20 - differences.length} of 20 report no difference${differences.length ? `; ${differences.join(' | ')}` : ''}`,
+    );
     expect(differences.length).toBeLessThanOrEqual(1);
   });
 });

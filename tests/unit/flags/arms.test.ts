@@ -3,8 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { FLAG_DEFINITIONS, defaultFlags, type RecFlags } from '../../../src/flags/definitions';
 import { assignStrategy, hashUserId } from '../../../src/recommend';
 
-const experiment = (arms: { name: string; strategy: 'personalized' | 'trending'; share: number }[]): RecFlags =>
-  ({ ...defaultFlags(), 'experiment.recs': FLAG_DEFINITIONS['experiment.recs'].parse({ arms }) });
+const experiment = (arms: { name: string; strategy: 'personalized' | 'trending'; share: number }[]): RecFlags => ({
+  ...defaultFlags(),
+  'experiment.recs': FLAG_DEFINITIONS['experiment.recs'].parse({ arms }),
+});
 
 const users = (n: number) => Array.from({ length: n }, (_, i) => `user-${i}`);
 

@@ -11,7 +11,6 @@ import { eventually, gql, startTestGateway } from '../../helpers/gateway';
 const silent = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-
 describe('leader election order', () => {
   it('orders znodes by their 10-digit sequence suffix, not by the guid before it', () => {
     const nodes = ['ffff-0000000012', 'aaaa-0000000010', '0000-0000000011'];
@@ -92,7 +91,12 @@ describe('embedded mode instances', () => {
     let runs = 0;
     const registry = new LocalInstances({ logger: silent, maintenance: () => void runs++, maintenanceIntervalMs: 10 });
     await registry.start(selfInfo({ id: 'solo', listenHost: '127.0.0.1', port: 4000, version: '1' }));
-    await eventually(async () => runs, (n) => n > 1, 5_000, 5);
+    await eventually(
+      async () => runs,
+      (n) => n > 1,
+      5_000,
+      5,
+    );
     await registry.stop();
     expect(await registry.list()).toMatchObject([{ id: 'solo', port: 4000, isLeader: true, isSelf: true }]);
     expect(runs).toBeGreaterThan(1);

@@ -30,7 +30,10 @@ describe('an embedded gateway', () => {
   test('re-pushes a subscribed list without the product that upsertProducts took out of stock', async () => {
     const hot = uniqueId('hot');
     for (let i = 0; i < 3; i++) await gql(gateway.url, OPS.trackView, { input: { userId: uniqueId('fan'), productId: hot } });
-    await eventually(() => gql(gateway.url, `{ trending(limit: 5) { product { id } } }`), (r) => (r.data?.trending ?? []).some((t: { product: { id: string } }) => t.product.id === hot));
+    await eventually(
+      () => gql(gateway.url, `{ trending(limit: 5) { product { id } } }`),
+      (r) => (r.data?.trending ?? []).some((t: { product: { id: string } }) => t.product.id === hot),
+    );
     const client = wsClient(gateway.wsUrl);
     try {
       const sub = subscribe<Msg>(client, LIVE, { u: uniqueId('watcher') });
@@ -50,7 +53,9 @@ describe('an embedded gateway', () => {
 
 test('a strategy change re-pushes every one of 1,000 subscribed lists of the memory store (the time it took is printed)', async () => {
   const store = new MemoryStore();
-  await store.applyDeltas('t', [{ offset: 0, delta: { kind: 'trending', category: null, product: 'p1', incr: 3, frame: decayedWeight(1, Date.now(), 168).frame } }]);
+  await store.applyDeltas('t', [
+    { offset: 0, delta: { kind: 'trending', category: null, product: 'p1', incr: 3, frame: decayedWeight(1, Date.now(), 168).frame } },
+  ]);
   let flags: RecFlags = defaultFlags();
   const recommender = new Recommender({ store, flags: () => flags });
   const subscribers = new LocalSubscribers();
@@ -67,12 +72,20 @@ test('a strategy change re-pushes every one of 1,000 subscribed lists of the mem
     }),
   );
   try {
-    await eventually(async () => latest.size, (n) => n === 1000);
+    await eventually(
+      async () => latest.size,
+      (n) => n === 1000,
+    );
     // Newcomers: their lists serve trending under either flag value, so the re-push shows as a newer version.
     const before = new Map([...latest].map(([u, r]) => [u, r.version]));
     const started = performance.now();
     flags = { ...flags, 'recs.strategy': 'trending' };
-    await eventually(async () => [...latest].filter(([u, r]) => r.version > before.get(u)!).length, (n) => n === 1000, 30_000, 10);
+    await eventually(
+      async () => [...latest].filter(([u, r]) => r.version > before.get(u)!).length,
+      (n) => n === 1000,
+      30_000,
+      10,
+    );
     const ms = performance.now() - started;
     console.log(`embedded: flag change re-pushed 1,000 lists in ${ms.toFixed(0)} ms`);
   } finally {

@@ -31,12 +31,16 @@ test('setting ranker.model re-ranks the next list read, deleting it brings the h
       }
     };
     expect(await order()).toEqual(['b', 'c']);
-    const set = await gql(gateway.url, 'mutation($v: JSON) { setFlag(key: "ranker.model", value: $v) { value } }', { v: { name: 'popular-first', weights: { popularity: 5 } } });
+    const set = await gql(gateway.url, 'mutation($v: JSON) { setFlag(key: "ranker.model", value: $v) { value } }', {
+      v: { name: 'popular-first', weights: { popularity: 5 } },
+    });
     expect(set.errors).toBeUndefined();
     expect(await order()).toEqual(['c', 'b']);
     expect((await gql(gateway.url, 'mutation { deleteFlag(key: "ranker.model") { value } }')).errors).toBeUndefined();
     expect(await order()).toEqual(['b', 'c']);
-    const refused = await gql(gateway.url, 'mutation($v: JSON) { setFlag(key: "ranker.model", value: $v) { value } }', { v: { name: 'x', weights: { nope: 1 } } });
+    const refused = await gql(gateway.url, 'mutation($v: JSON) { setFlag(key: "ranker.model", value: $v) { value } }', {
+      v: { name: 'x', weights: { nope: 1 } },
+    });
     expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(refused.errors?.[0]?.message).toContain('ranker.model.weights.nope');
   } finally {

@@ -28,7 +28,10 @@ describe('stock changes and stored lists', () => {
     const sub = subscribe<{ recommendationsUpdated: { items: { product: { id: string } }[] } }>(client, OPS.recommendationsUpdated, { userId: user });
     try {
       await store.upsertProducts([{ id: sold, name: sold, category: null, price: 1, inStock: false, imageUrl: null }]);
-      const ids = async () => ((await gql(gateway.url, OPS.recommendations, { userId: user })).data?.recommendations.items ?? []).map((i: { product: { id: string } }) => i.product.id);
+      const ids = async () =>
+        ((await gql(gateway.url, OPS.recommendations, { userId: user })).data?.recommendations.items ?? []).map(
+          (i: { product: { id: string } }) => i.product.id,
+        );
       expect(await eventually(ids, (list) => !list.includes(sold), 3_000)).toEqual([kept]);
       await sub.until((m) => m.length >= 1);
     } finally {

@@ -27,10 +27,14 @@ describe('trackEach', () => {
       maybe: new UncertainWriteError('kafka', 'no acknowledgement within 3000 ms'),
       bug: new TypeError('cannot read properties of undefined (secret detail)'),
     };
-    const answers = await trackEach(['ok', 'limited', 'down', 'maybe', 'bug'].map((u) => view(u)), open, async (e) => {
-      const failure = failures[e.userId];
-      if (failure) throw failure;
-    });
+    const answers = await trackEach(
+      ['ok', 'limited', 'down', 'maybe', 'bug'].map((u) => view(u)),
+      open,
+      async (e) => {
+        const failure = failures[e.userId];
+        if (failure) throw failure;
+      },
+    );
     expect(answers.map((a) => [a.accepted, a.error?.code ?? null, a.error?.retriable ?? null, a.error?.retryAfterSeconds ?? null])).toEqual([
       [true, null, null, null],
       [false, 'RATE_LIMITED', true, 2],
@@ -46,7 +50,11 @@ describe('trackEach', () => {
 
   it('refuses a field of another event type, an unknown type, and names the event by its index', async () => {
     const answers = await trackEach(
-      [{ type: 'view', userId: 'u', productId: 'p', quantity: 2 }, { type: 'purchase', userId: 'u', orderId: 'o', items: [{ productId: 'p' }], productId: 'p' }, { type: 'click', userId: 'u' }],
+      [
+        { type: 'view', userId: 'u', productId: 'p', quantity: 2 },
+        { type: 'purchase', userId: 'u', orderId: 'o', items: [{ productId: 'p' }], productId: 'p' },
+        { type: 'click', userId: 'u' },
+      ],
       open,
       async () => undefined,
     );
@@ -59,9 +67,23 @@ describe('trackEach', () => {
 
   it('refuses more than 500 events, or no token where auth is on, as a whole and before any step', async () => {
     const track = jest.fn(async () => undefined);
-    await expect(trackEach(Array.from({ length: 501 }, () => view('u')), open, track)).rejects.toThrow('input: at most 500 events per call, got 501');
+    await expect(
+      trackEach(
+        Array.from({ length: 501 }, () => view('u')),
+        open,
+        track,
+      ),
+    ).rejects.toThrow('input: at most 500 events per call, got 501');
     await expect(trackEach([view('u')], { userId: null, admin: false, authEnabled: true }, track)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(track).not.toHaveBeenCalled();
-    expect((await trackEach(Array.from({ length: 500 }, () => view('u')), open, track)).length).toBe(500);
+    expect(
+      (
+        await trackEach(
+          Array.from({ length: 500 }, () => view('u')),
+          open,
+          track,
+        )
+      ).length,
+    ).toBe(500);
   });
 });

@@ -16,7 +16,12 @@ function setup() {
   let seq = 0;
   /** Stores a new list for the shopper (a new version, published on the feed). */
   const change = (userId: string) =>
-    store.putRecs(userId, { generatedAt: new Date().toISOString(), strategy: 'personalized', arm: null, items: [{ productId: `p${++seq}`, score: 1, reason: 'TRENDING' }] });
+    store.putRecs(userId, {
+      generatedAt: new Date().toISOString(),
+      strategy: 'personalized',
+      arm: null,
+      items: [{ productId: `p${++seq}`, score: 1, reason: 'TRENDING' }],
+    });
   return { store, recommender, subscribers, hub, change };
 }
 
@@ -41,13 +46,19 @@ test('subscribers of one shopper and one key share one production per list versi
   const b = (await hub.open('u1')).share('doc', produce);
   const gotA = drain(a);
   const gotB = drain(b);
-  await eventually(async () => gotA.length + gotB.length, (n) => n === 2);
+  await eventually(
+    async () => gotA.length + gotB.length,
+    (n) => n === 2,
+  );
   expect(subscribers.size).toBe(1);
   expect(hub.size).toBe(1);
 
   const changed = await change('u1');
   const version = changed.recs!.version;
-  await eventually(async () => [gotA.at(-1)?.version, gotB.at(-1)?.version], ([x, y]) => x === version && y === version);
+  await eventually(
+    async () => [gotA.at(-1)?.version, gotB.at(-1)?.version],
+    ([x, y]) => x === version && y === version,
+  );
   // The newcomer's first list may be produced for it alone; the change is produced once for both.
   expect(produced.filter((v) => v === version)).toHaveLength(1);
   expect(gotA.at(-1)).toBe(gotB.at(-1)); // the same result object goes to both
@@ -62,7 +73,10 @@ test('another key is produced on its own, and every subscriber gets each version
   const gotA = drain(a);
   const gotB = drain(b);
   const last = (await change('u1')).recs!.version;
-  await eventually(async () => [gotA.at(-1), gotB.at(-1)], ([x, y]) => x === `a${last}` && y === `b${last}`);
+  await eventually(
+    async () => [gotA.at(-1), gotB.at(-1)],
+    ([x, y]) => x === `a${last}` && y === `b${last}`,
+  );
   for (const got of [gotA, gotB]) {
     const versions = got.map((v) => Number(v.slice(1)));
     expect(versions).toEqual([...new Set(versions)].sort((x, y) => x - y));
@@ -123,17 +137,26 @@ test('a forwarded subscription pushes to its target, and while a push is being w
     },
   };
   const sub = (await hub.open('u1')).forward('doc', (recs) => (produced.push(recs.version), recs.version), target, 'op-1');
-  await eventually(async () => pushed.length, (n) => n === 1);
+  await eventually(
+    async () => pushed.length,
+    (n) => n === 1,
+  );
   const first = pushed[0]![1];
 
   // The first push is not written yet: two newer versions arrive and are produced meanwhile.
   await change('u1');
   const newest = (await change('u1')).recs!.version;
-  await eventually(async () => produced.includes(newest), (ok) => ok);
+  await eventually(
+    async () => produced.includes(newest),
+    (ok) => ok,
+  );
   expect(pushed).toEqual([['op-1', first]]);
 
   written.shift()!();
-  expect(pushed).toEqual([['op-1', first], ['op-1', newest]]);
+  expect(pushed).toEqual([
+    ['op-1', first],
+    ['op-1', newest],
+  ]);
   written.shift()!();
   expect(pushed).toHaveLength(2);
 
@@ -150,7 +173,14 @@ describe('coalescing (push.coalesceMs)', () => {
     const hub = new LiveHub({ feed: store, recommender, coalesceMs: () => 1000 });
     let seq = 0;
     const change = async () =>
-      (await store.putRecs('u1', { generatedAt: new Date().toISOString(), strategy: 'personalized', arm: null, items: [{ productId: `p${++seq}`, score: 1, reason: 'TRENDING' }] })).recs!.version;
+      (
+        await store.putRecs('u1', {
+          generatedAt: new Date().toISOString(),
+          strategy: 'personalized',
+          arm: null,
+          items: [{ productId: `p${++seq}`, score: 1, reason: 'TRENDING' }],
+        })
+      ).recs!.version;
     await change();
     const sub = (await hub.open('u1'))[Symbol.asyncIterator](); // its list is handed on at once, and starts the interval
     const got = drain(sub);
@@ -177,7 +207,13 @@ describe('coalescing (push.coalesceMs)', () => {
     const store = new MemoryStore();
     const recommender = new Recommender({ store, flags: () => defaultFlags() });
     const hub = new LiveHub({ feed: store, recommender, coalesceMs: () => 1000 });
-    const put = (id: string) => store.putRecs('u1', { generatedAt: new Date().toISOString(), strategy: 'personalized', arm: null, items: [{ productId: id, score: 1, reason: 'TRENDING' }] });
+    const put = (id: string) =>
+      store.putRecs('u1', {
+        generatedAt: new Date().toISOString(),
+        strategy: 'personalized',
+        arm: null,
+        items: [{ productId: id, score: 1, reason: 'TRENDING' }],
+      });
     await put('a');
     const sub = (await hub.open('u1'))[Symbol.asyncIterator]();
     const got = drain(sub);

@@ -114,7 +114,10 @@ describe('the kafkajs assigner', () => {
   test('partition N of the three topics goes to one member together, and stays there across a rebalance', async () => {
     let now = 0;
     const member = () => new CoPartitionedAssignment(() => (now += 1));
-    const members = new Map([['m-1', member()], ['m-2', member()]]);
+    const members = new Map([
+      ['m-1', member()],
+      ['m-2', member()],
+    ]);
     const first = await rebalance(members);
     for (const assignment of first.values()) {
       const [view, cart, purchase] = topics.map((t) => assignment[t] ?? []);

@@ -25,15 +25,27 @@ describe('scoring partitions concurrently', () => {
     let twoDone!: () => void;
     const two = new Promise<void>((r) => (twoDone = r));
     await Promise.all([
-      serializer.run(1, async () => { log.push('1:start'); await within(two, "partition 2's batch did not run while partition 1's was running"); log.push('1:end'); }),
-      serializer.run(2, async () => { log.push('2:start'); log.push('2:end'); twoDone(); }),
+      serializer.run(1, async () => {
+        log.push('1:start');
+        await within(two, "partition 2's batch did not run while partition 1's was running");
+        log.push('1:end');
+      }),
+      serializer.run(2, async () => {
+        log.push('2:start');
+        log.push('2:end');
+        twoDone();
+      }),
     ]);
     expect(log).toEqual(['1:start', '2:start', '2:end', '1:end']);
   });
 
   test('a failed batch does not block the next one of its partition', async () => {
     const serializer = new KeyedSerializer();
-    await expect(serializer.run(0, async () => { throw new Error('redis down'); })).rejects.toThrow('redis down');
+    await expect(
+      serializer.run(0, async () => {
+        throw new Error('redis down');
+      }),
+    ).rejects.toThrow('redis down');
     await expect(serializer.run(0, async () => 'scored')).resolves.toBe('scored');
   });
 });

@@ -65,7 +65,11 @@ describe('GET /metrics (embedded gateway)', () => {
     const before = await scrape();
     const at = (text: string, series: string) => sample(text, series) ?? 0;
     const res = await gql(gateway.url, OPS.trackEvents, {
-      input: [{ type: 'VIEW', userId: user, productId: 'p-1' }, { type: 'VIEW', userId: user, productId: '' }, { type: 'ADD_TO_CART', userId: user, productId: 'p-2' }],
+      input: [
+        { type: 'VIEW', userId: user, productId: 'p-1' },
+        { type: 'VIEW', userId: user, productId: '' },
+        { type: 'ADD_TO_CART', userId: user, productId: 'p-2' },
+      ],
     });
     expect(res.data?.trackEvents.map((a: { accepted: boolean }) => a.accepted)).toEqual([true, false, true]);
     const tooMany = await gql(gateway.url, OPS.trackEvents, { input: Array.from({ length: 501 }, () => ({ type: 'VIEW', userId: user, productId: 'p-1' })) });

@@ -2,18 +2,42 @@ import { InvalidInputError } from '../../../src/errors';
 import { defaultFlags, validateFlag } from '../../../src/flags/definitions';
 import { emptyUserState, FEATURES, featureRows, HAND_MODEL, rankForUser, rerankCandidates, type RankInput } from '../../../src/recommend';
 
-const user = { ...emptyUserState(), recent: [{ p: 'a', t: 2 }, { p: 'x', t: 1 }] };
+const user = {
+  ...emptyUserState(),
+  recent: [
+    { p: 'a', t: 2 },
+    { p: 'x', t: 1 },
+  ],
+};
 const input = (over: Partial<RankInput> = {}): RankInput => ({
   user,
   strategy: 'personalized',
   flags: defaultFlags(),
   limit: 20,
   alsoViewed: new Map([
-    ['a', [{ id: 'b', score: 4 }, { id: 'c', score: 2 }, { id: 'e', score: 1 }]],
-    ['x', [{ id: 'c', score: 6 }, { id: 'd', score: 3 }, { id: 'e', score: 2 }]],
+    [
+      'a',
+      [
+        { id: 'b', score: 4 },
+        { id: 'c', score: 2 },
+        { id: 'e', score: 1 },
+      ],
+    ],
+    [
+      'x',
+      [
+        { id: 'c', score: 6 },
+        { id: 'd', score: 3 },
+        { id: 'e', score: 2 },
+      ],
+    ],
   ]),
   boughtTogether: new Map([['a', [{ id: 'c', score: 1 }]]]),
-  trending: [{ id: 't1', score: 10 }, { id: 'b', score: 5 }, { id: 'd', score: 4 }],
+  trending: [
+    { id: 't1', score: 10 },
+    { id: 'b', score: 5 },
+    { id: 'd', score: 4 },
+  ],
   trendingByCategory: new Map(),
   unavailable: new Set(),
   ...over,
@@ -21,8 +45,8 @@ const input = (over: Partial<RankInput> = {}): RankInput => ({
 
 const col = (name: (typeof FEATURES)[number]) => FEATURES.indexOf(name);
 
-describe('the learned blend\'s features', () => {
-  test('each generator\'s score, normalised per list, for the candidates given (checked by hand)', () => {
+describe("the learned blend's features", () => {
+  test("each generator's score, normalised per list, for the candidates given (checked by hand)", () => {
     const rows = featureRows(['b', 'c', 'd'], {
       user,
       recent: ['a', 'x'],
@@ -52,7 +76,7 @@ describe('the learned blend\'s features', () => {
     expect([at(0, 'repeat'), at(0, 'onScreen')]).toEqual([0, 0]); // the live list never keeps the item on screen
   });
 
-  test('the hand blend written as a model ranks the hand blend\'s candidates in the same order', () => {
+  test("the hand blend written as a model ranks the hand blend's candidates in the same order", () => {
     // By hand: trending sums to 19, d (4) is its floor; idf factors b 1 + ln(19/5), c/d/e 1 + ln(19/4).
     // c .2 x 1 x 2.558 + bought 1 = 1.51; b .2 x 2.335 = .47; e .2 x (.25 + .5 x 2/6) x 2.558 = .21; d .2 x .25 x 2.558 = .13.
     const hand = rankForUser(input()).map((i) => i.productId);
@@ -72,7 +96,10 @@ describe('the learned blend\'s features', () => {
 describe('the ranker.model flag', () => {
   test('is null (the hand blend) by default and takes a named model of known features', () => {
     expect(defaultFlags()['ranker.model']).toBeNull();
-    expect(validateFlag('ranker.model', { name: 'blend-42', weights: { sessions: 2, covisLast: -0.5 } })).toEqual({ name: 'blend-42', weights: { sessions: 2, covisLast: -0.5 } });
+    expect(validateFlag('ranker.model', { name: 'blend-42', weights: { sessions: 2, covisLast: -0.5 } })).toEqual({
+      name: 'blend-42',
+      weights: { sessions: 2, covisLast: -0.5 },
+    });
     expect(validateFlag('ranker.model', null)).toBeNull();
   });
 

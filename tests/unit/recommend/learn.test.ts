@@ -3,7 +3,13 @@ import { emptyUserState, learnEvent, USER_BOUNDS, type ScoringEvent, type StatDe
 
 const ctx = { flags: defaultFlags(), categoryOf: (id: string) => (id.startsWith('shoe') ? 'shoes' : null) };
 const at = (minutes: number) => minutes * 60_000;
-const view = (eventId: string, product: string, minute: number): ScoringEvent => ({ eventId, userId: 'u', type: 'view', productIds: [product], at: at(minute) });
+const view = (eventId: string, product: string, minute: number): ScoringEvent => ({
+  eventId,
+  userId: 'u',
+  type: 'view',
+  productIds: [product],
+  at: at(minute),
+});
 
 type Counted = Extract<StatDelta, { incr: number }>;
 const counted = (deltas: StatDelta[], match: (d: StatDelta) => boolean) => deltas.find(match) as Counted;

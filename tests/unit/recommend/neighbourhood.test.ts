@@ -21,17 +21,35 @@ const sessionScores = (u: UserState, neighbours: Map<string, RecentItem[]>) => {
 
 describe('session neighbourhood', () => {
   test('learning a view records who touched the product and when', () => {
-    const learned = learnEvent(emptyUserState(), { eventId: 'e1', userId: 'u1', type: 'view', productIds: ['a'], at: 5 }, {
-      flags: defaultFlags(),
-      categoryOf: () => null,
-    });
+    const learned = learnEvent(
+      emptyUserState(),
+      { eventId: 'e1', userId: 'u1', type: 'view', productIds: ['a'], at: 5 },
+      {
+        flags: defaultFlags(),
+        categoryOf: () => null,
+      },
+    );
     expect(learned.deltas).toContainEqual({ kind: 'session', product: 'a', user: 'u1', at: 5 });
   });
 
   test('the most recent users sharing an item are read, each once, never the user themself', () => {
     const lists = new Map([
-      ['a', [{ id: 'me', score: 90 }, { id: 'n1', score: 80 }, { id: 'n2', score: 20 }]],
-      ['b', [{ id: 'n3', score: 70 }, { id: 'n1', score: 60 }, { id: 'n4', score: 10 }]],
+      [
+        'a',
+        [
+          { id: 'me', score: 90 },
+          { id: 'n1', score: 80 },
+          { id: 'n2', score: 20 },
+        ],
+      ],
+      [
+        'b',
+        [
+          { id: 'n3', score: 70 },
+          { id: 'n1', score: 60 },
+          { id: 'n4', score: 10 },
+        ],
+      ],
     ]);
     expect(planNeighbours('me', lists)).toEqual(['n1', 'n3', 'n2', 'n4']);
     expect(planNeighbours('me', lists, { ...defaultParams(), sample: 2 })).toEqual(['n1', 'n3']);
@@ -45,10 +63,13 @@ describe('session neighbourhood', () => {
   });
 
   test('a neighbour matching the latest item outweighs one matching an older item', () => {
-    const score = sessionScores(user('a', 'b'), new Map([
-      ['n1', items(900, 'x', 'a')],
-      ['n2', items(900, 'y', 'b')],
-    ]));
+    const score = sessionScores(
+      user('a', 'b'),
+      new Map([
+        ['n1', items(900, 'x', 'a')],
+        ['n2', items(900, 'y', 'b')],
+      ]),
+    );
     expect(score('x')).toBeGreaterThan(score('y'));
   });
 

@@ -2,13 +2,30 @@ import { defaultFlags } from '../../../src/flags/definitions';
 import { assignStrategy, emptyUserState, rankForUser, servedStrategy, type RankInput } from '../../../src/recommend';
 
 const base = (over: Partial<RankInput> = {}): RankInput => ({
-  user: { ...emptyUserState(), recent: [{ p: 'a', t: 2 }, { p: 'x', t: 1 }] },
+  user: {
+    ...emptyUserState(),
+    recent: [
+      { p: 'a', t: 2 },
+      { p: 'x', t: 1 },
+    ],
+  },
   strategy: 'personalized',
   flags: defaultFlags(),
   limit: 5,
-  alsoViewed: new Map([['a', [{ id: 'b', score: 4 }, { id: 'c', score: 2 }]]]),
+  alsoViewed: new Map([
+    [
+      'a',
+      [
+        { id: 'b', score: 4 },
+        { id: 'c', score: 2 },
+      ],
+    ],
+  ]),
   boughtTogether: new Map(),
-  trending: [{ id: 't1', score: 10 }, { id: 'b', score: 5 }],
+  trending: [
+    { id: 't1', score: 10 },
+    { id: 'b', score: 5 },
+  ],
   trendingByCategory: new Map(),
   unavailable: new Set(),
   ...over,
@@ -26,9 +43,26 @@ describe('ranking a user list', () => {
 
   test('the item just viewed, purchases and cart items are left out when the flags say so', () => {
     const user = { ...emptyUserState(), recent: [{ p: 'a', t: 2 }], purchased: ['b'], cart: ['c'] };
-    const ids = rankForUser(base({ user, alsoViewed: new Map([['a', [{ id: 'a', score: 9 }, { id: 'b', score: 4 }, { id: 'c', score: 2 }, { id: 'd', score: 1 }]]]) })).map((i) => i.productId);
+    const ids = rankForUser(
+      base({
+        user,
+        alsoViewed: new Map([
+          [
+            'a',
+            [
+              { id: 'a', score: 9 },
+              { id: 'b', score: 4 },
+              { id: 'c', score: 2 },
+              { id: 'd', score: 1 },
+            ],
+          ],
+        ]),
+      }),
+    ).map((i) => i.productId);
     expect(ids).toEqual(['d', 't1']);
-    const keep = rankForUser(base({ user, flags: { ...defaultFlags(), 'filters.excludePurchased': false, 'filters.excludeInCart': false } })).map((i) => i.productId);
+    const keep = rankForUser(base({ user, flags: { ...defaultFlags(), 'filters.excludePurchased': false, 'filters.excludeInCart': false } })).map(
+      (i) => i.productId,
+    );
     expect(keep).toEqual(expect.arrayContaining(['b', 'c']));
   });
 
@@ -44,12 +78,24 @@ describe('ranking a user list', () => {
   test('a category the user keeps visiting fills before global trending', () => {
     const user = { ...emptyUserState(), recent: [{ p: 'a', t: 1 }], cats: { shoes: 5 } };
     const list = rankForUser(base({ user, alsoViewed: new Map(), trendingByCategory: new Map([['shoes', [{ id: 's1', score: 3 }]]]) }));
-    expect(list.map((i) => [i.productId, i.reason])).toEqual([['s1', 'CATEGORY_AFFINITY'], ['t1', 'TRENDING'], ['b', 'TRENDING']]);
+    expect(list.map((i) => [i.productId, i.reason])).toEqual([
+      ['s1', 'CATEGORY_AFFINITY'],
+      ['t1', 'TRENDING'],
+      ['b', 'TRENDING'],
+    ]);
   });
 
   test('an item the shopper viewed earlier that comes back through a neighbour list is labelled RECENTLY_VIEWED, not ALSO_VIEWED', () => {
     // The shopper viewed x, then a; a's neighbours list x (the way back) and b.
-    const alsoViewed = new Map([['a', [{ id: 'x', score: 6 }, { id: 'b', score: 4 }]]]);
+    const alsoViewed = new Map([
+      [
+        'a',
+        [
+          { id: 'x', score: 6 },
+          { id: 'b', score: 4 },
+        ],
+      ],
+    ]);
     const list = rankForUser(base({ alsoViewed }));
     expect(list.map((i) => [i.productId, i.reason])).toEqual([
       ['x', 'RECENTLY_VIEWED'],
@@ -80,7 +126,15 @@ describe('ranking a user list', () => {
 });
 
 describe('experiment arms', () => {
-  const flags = { ...defaultFlags(), 'experiment.recs': { arms: [{ name: 'control', strategy: 'trending' as const, share: 0.3 }, { name: 'treatment', strategy: 'personalized' as const, share: 0.7 }] } };
+  const flags = {
+    ...defaultFlags(),
+    'experiment.recs': {
+      arms: [
+        { name: 'control', strategy: 'trending' as const, share: 0.3 },
+        { name: 'treatment', strategy: 'personalized' as const, share: 0.7 },
+      ],
+    },
+  };
 
   test('the same user always lands in the same arm', () => {
     // Asked again with an equal (not the same) flags value, each of 200 users keeps their arm,

@@ -7,7 +7,9 @@ describe('the generated operation types', () => {
   it('are what a fresh codegen run produces (otherwise run `npm run codegen`)', () => {
     const { stale } = checkCodegen();
     if (stale.length > 0) {
-      throw new Error(`stale generated files; run \`npm run codegen\` (after \`npm run schema:emit\` if the schema changed):\n${stale.map((s) => `  ${s.file}: ${s.detail}`).join('\n')}`);
+      throw new Error(
+        `stale generated files; run \`npm run codegen\` (after \`npm run schema:emit\` if the schema changed):\n${stale.map((s) => `  ${s.file}: ${s.detail}`).join('\n')}`,
+      );
     }
   }, 30_000);
 

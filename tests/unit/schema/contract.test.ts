@@ -13,8 +13,17 @@ const SHARED = sharedPath('contract', 'storefront.graphql');
 const whenShared = itWhenShared(SHARED);
 
 const EXPECTED_OPERATIONS = [
-  'TrackView', 'TrackAddToCart', 'TrackPurchase', 'Recommendations', 'RecommendationsUpdated',
-  'Trending', 'SimilarProducts', 'BoughtTogether', 'Product', 'UpsertProducts', 'FeatureFlags',
+  'TrackView',
+  'TrackAddToCart',
+  'TrackPurchase',
+  'Recommendations',
+  'RecommendationsUpdated',
+  'Trending',
+  'SimilarProducts',
+  'BoughtTogether',
+  'Product',
+  'UpsertProducts',
+  'FeatureFlags',
 ];
 
 function operationNames(source: string): string[] {
@@ -48,8 +57,6 @@ describe('the storefront contract', () => {
   });
 
   it('refuses an operation that asks for a field the schema does not have', () => {
-    expect(validationErrors('query { product(id: "p1") { id colour } }')).toEqual([
-      expect.stringContaining('Cannot query field "colour" on type "Product"'),
-    ]);
+    expect(validationErrors('query { product(id: "p1") { id colour } }')).toEqual([expect.stringContaining('Cannot query field "colour" on type "Product"')]);
   });
 });

@@ -14,7 +14,9 @@ describe('the committed schema.graphql', () => {
       const changes = [...findBreakingChanges(fromFile, buildGatewaySchema()), ...findDangerousChanges(fromFile, buildGatewaySchema())]
         .map((c) => `  ${c.type}: ${c.description}`)
         .join('\n');
-      throw new Error(`schema.graphql is out of date with the code. Run \`npm run schema:emit\` and commit the result.\n${changes || '  (descriptions, order or added types differ)'}`);
+      throw new Error(
+        `schema.graphql is out of date with the code. Run \`npm run schema:emit\` and commit the result.\n${changes || '  (descriptions, order or added types differ)'}`,
+      );
     }
   });
 

@@ -66,7 +66,7 @@ describe('the depth limit', () => {
     for (const query of [named, fragment, aliased, aliasedInner]) expect(limitsHit(check(query, { maxDepth: 3, maxAliases: 5 }))).toEqual(['depth']);
   });
 
-  test("the standard introspection query passes in development, but real introspection fields are bounded too", () => {
+  test('the standard introspection query passes in development, but real introspection fields are bounded too', () => {
     expect(check(getIntrospectionQuery())).toEqual([]);
     const deepTypeRef = `{ __type(name: "Query") { fields { type { ${'ofType { '.repeat(INTROSPECTION_MAX_DEPTH)} name ${'} '.repeat(INTROSPECTION_MAX_DEPTH)} } } } }`;
     expect(limitsHit(check(deepTypeRef))).toContain('depth');
@@ -169,14 +169,18 @@ describe('the cost limit', () => {
     const operation = document.definitions[0] as OperationDefinitionNode;
     expect(costError({ schema, document, operation, variables: {}, maxCost: 11 })).toBeNull();
     expect(costError({ schema, document, operation, variables: {}, maxCost: 10 })?.extensions).toMatchObject({
-      code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', max: 10, actual: 11,
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      limit: 'cost',
+      max: 10,
+      actual: 11,
     });
   });
 
   test('a fragment fan-out too big to measure is refused, not waved through', () => {
     const levels = 16;
     const fragments = Array.from({ length: levels }, (_, i) =>
-      i === levels - 1 ? `fragment F${i} on ScoredProduct { score }` : `fragment F${i} on ScoredProduct { ...F${i + 1} a${i}: score ...F${i + 1} }`);
+      i === levels - 1 ? `fragment F${i} on ScoredProduct { score }` : `fragment F${i} on ScoredProduct { ...F${i + 1} a${i}: score ...F${i + 1} }`,
+    );
     const document: DocumentNode = parse(`query Q { trending(limit: 1) { ...F0 } } ${fragments.join(' ')}`);
     const operation = document.definitions[0] as OperationDefinitionNode;
     const error = costError({ schema, document, operation, variables: {}, maxCost: 1_000_000 });

@@ -9,8 +9,9 @@ const logger = createLogger('silent');
 describe('client-facing errors', () => {
   test('production messages lose every "Did you mean ...?" and keep the rest', () => {
     expect(withoutSuggestions('Cannot query field "trendin" on type "Query". Did you mean "trending"?')).toBe('Cannot query field "trendin" on type "Query".');
-    expect(withoutSuggestions('Field "userI" is not defined by type "TrackViewInput". Did you mean "userId"? Field "x" too. Did you mean "y" or "z"?'))
-      .toBe('Field "userI" is not defined by type "TrackViewInput". Field "x" too.');
+    expect(withoutSuggestions('Field "userI" is not defined by type "TrackViewInput". Did you mean "userId"? Field "x" too. Did you mean "y" or "z"?')).toBe(
+      'Field "userI" is not defined by type "TrackViewInput". Field "x" too.',
+    );
     const format = createErrorFormatter(true, logger);
     const formatted: GraphQLFormattedError = { message: 'Unknown type "Foo". Did you mean "Food"?', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
     expect(format(formatted, new GraphQLError(formatted.message)).message).toBe('Unknown type "Foo".');
@@ -34,7 +35,11 @@ describe('client-facing errors', () => {
     expect(formatForWebSocket(format, forbidden)).toMatchObject({ message: 'not yours', extensions: { code: 'FORBIDDEN' } });
 
     const internal = new GraphQLError('ECONNREFUSED 10.0.0.7:6379', { path: ['trending'], originalError: new Error('ECONNREFUSED 10.0.0.7:6379') });
-    expect(formatForWebSocket(format, internal)).toEqual({ message: 'Internal server error', path: ['trending'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(formatForWebSocket(format, internal)).toEqual({
+      message: 'Internal server error',
+      path: ['trending'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
 
     const limited = new GraphQLError('too deep', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'depth', http: { status: 400 } } });
     expect(formatForWebSocket(format, limited).extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'depth' });

@@ -4,7 +4,12 @@ import { RateLimitedError } from '../../../src/errors';
 
 function clock(start = 1_000_000) {
   let now = start;
-  return { now: () => now, advance: (ms: number) => { now += ms; } };
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 function refusal(fn: () => void): RateLimitedError | null {

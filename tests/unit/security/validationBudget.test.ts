@@ -31,7 +31,7 @@ function bestMs(query: string, rules: readonly ValidationRule[] = RULES, runs = 
 /** Seeded random documents: nested list and product selections, repeated names, aliases, fragments. */
 function randomDocument(seed: number): string {
   let s = seed >>> 0;
-  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const int = (n: number) => Math.floor(next() * n);
   const product = (max: number) => rep(1 + int(max), () => ['id', 'name', 'category', 'price', 'inStock', '__typename'][int(6)]!);
   const scored = () => rep(1 + int(4), () => (next() < 0.5 ? `product { ${product(P / 4)} }` : next() < 0.5 ? 'score' : '...F'));
@@ -108,7 +108,10 @@ describe('validation cost under the field caps', () => {
       'subscription { ... @include(if: true) { recommendationsUpdated(userId: "u") { userId } } }',
     ]) {
       const errors = validate(schema, parse(query), RULES);
-      expect({ query, messages: errors.map((e) => e.message) }).toEqual({ query, messages: [expect.stringMatching(/subscription cannot choose its root field/)] });
+      expect({ query, messages: errors.map((e) => e.message) }).toEqual({
+        query,
+        messages: [expect.stringMatching(/subscription cannot choose its root field/)],
+      });
     }
     expect(validate(schema, parse('subscription { recommendationsUpdated(userId: "u") { items @include(if: true) { score } } }'), RULES)).toEqual([]);
   });

@@ -2,8 +2,13 @@ import { asUnavailable, isRedisConnectionError } from '../../../src/store/redisE
 import { UnavailableError } from '../../../src/errors';
 
 describe('Redis failures as UNAVAILABLE', () => {
-  test("a cluster nobody answers for (no startup node, slots not refreshed, CLUSTERDOWN) is Redis being unavailable", () => {
-    for (const message of ['None of startup nodes is available', 'Failed to refresh slots cache.', 'CLUSTERDOWN The cluster is down', "Cluster isn't ready and enableOfflineQueue options is false"]) {
+  test('a cluster nobody answers for (no startup node, slots not refreshed, CLUSTERDOWN) is Redis being unavailable', () => {
+    for (const message of [
+      'None of startup nodes is available',
+      'Failed to refresh slots cache.',
+      'CLUSTERDOWN The cluster is down',
+      "Cluster isn't ready and enableOfflineQueue options is false",
+    ]) {
       expect(isRedisConnectionError(new Error(message))).toBe(true);
       expect(asUnavailable(new Error(message))).toBeInstanceOf(UnavailableError);
     }

@@ -4,7 +4,10 @@ import type { UserState } from '../../../src/recommend';
 describe('a stored user state read back', () => {
   const good = { recent: [{ p: 'p1', t: 1 }], cart: ['p2'], purchased: [], cats: { shoes: 1.5 }, seen: ['e1'] };
   const full: UserState = {
-    recent: [{ p: 'p9', t: 1_796_000_000_123 }, { p: 'shop:p/1', t: 1_795_999_999_001 }],
+    recent: [
+      { p: 'p9', t: 1_796_000_000_123 },
+      { p: 'shop:p/1', t: 1_795_999_999_001 },
+    ],
     cart: ['p9', 'p3'],
     purchased: ['p4'],
     cats: { 'Home & Garden': 0.125, 'line\nbreak "quoted"': 3e-9, shoes: 12.75 },
@@ -69,7 +72,11 @@ describe('a stored user state read back', () => {
 });
 
 describe("a user's recent items for neighbour lookups", () => {
-  const recent = [{ p: 'p1', t: 1_796_000_000_123 }, { p: 'p2', t: 5 }, { p: 'p3', t: 4 }];
+  const recent = [
+    { p: 'p1', t: 1_796_000_000_123 },
+    { p: 'p2', t: 5 },
+    { p: 'p3', t: 4 },
+  ];
 
   test('keep the latest `limit` items, packed, and read back as they were', () => {
     const packed = encodeRecent(recent, 2);

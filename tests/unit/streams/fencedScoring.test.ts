@@ -13,11 +13,22 @@ const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
 const base = (eventId: string, s: number) => ({ v: 1 as const, eventId, userId: 'u1', sessionId: null, occurredAt: at(s), receivedAt: at(s) });
 const view = (id: string, s: number, productId: string): EventEnvelope => ({ ...base(id, s), type: 'view', productId });
 const cart = (id: string, s: number, productId: string): EventEnvelope => ({ ...base(id, s), type: 'add_to_cart', productId, quantity: 1 });
-const buy = (id: string, s: number, productId: string): EventEnvelope => ({ ...base(id, s), type: 'purchase', orderId: `o-${id}`, items: [{ productId, quantity: 1, price: 1 }] });
+const buy = (id: string, s: number, productId: string): EventEnvelope => ({
+  ...base(id, s),
+  type: 'purchase',
+  orderId: `o-${id}`,
+  items: [{ productId, quantity: 1, price: 1 }],
+});
 const records = (offset: number, ...events: EventEnvelope[]): ScoredRecord[] => events.map((event, i) => ({ offset: offset + i, event }));
 
 function scorerOn(store: RecStore, onStaleWrites?: (n: number) => void) {
-  return createScorer({ store, recommender: new Recommender({ store, flags: defaultFlags }), flags: defaultFlags, deadLetters: new MemoryDeadLetters(), onStaleWrites });
+  return createScorer({
+    store,
+    recommender: new Recommender({ store, flags: defaultFlags }),
+    flags: defaultFlags,
+    deadLetters: new MemoryDeadLetters(),
+    onStaleWrites,
+  });
 }
 
 /** The store, with state writes held until `release()` (a process stopped between load and save). */
@@ -69,7 +80,11 @@ test("a stale owner's state write is refused and counted, its batch fails uncomm
   const reference = new MemoryStore();
   await reference.upsertProducts(['p1', 'p2', 'p3'].map((id) => ({ id, name: id, category: 'c', price: 1, inStock: true, imageUrl: null })));
   const single = scorerOn(reference);
-  for (const [source, event] of [['view-events/2', view('e0', 0, 'p1')], ['add-to-cart-events/2', cart('e1', 1, 'p2')], ['purchase-events/2', buy('e2', 2, 'p3')]] as const) {
+  for (const [source, event] of [
+    ['view-events/2', view('e0', 0, 'p1')],
+    ['add-to-cart-events/2', cart('e1', 1, 'p2')],
+    ['purchase-events/2', buy('e2', 2, 'p3')],
+  ] as const) {
     await single.scoreBatch(source, records(0, event));
   }
   const [live, expected] = await Promise.all([store.loadUsers(['u1']), reference.loadUsers(['u1'])]);

@@ -18,11 +18,7 @@ describe("the scorer's read cache", () => {
       },
     });
     const cached = createReadCache(counting, { ttlMs: 1000, maxEntries: 100 });
-    const [first, second, third] = await Promise.all([
-      cached.alsoViewed(['a', 'd'], 10),
-      cached.alsoViewed(['a'], 10),
-      cached.alsoViewed(['d', 'x'], 10),
-    ]);
+    const [first, second, third] = await Promise.all([cached.alsoViewed(['a', 'd'], 10), cached.alsoViewed(['a'], 10), cached.alsoViewed(['d', 'x'], 10)]);
     expect(calls).toEqual([['a', 'd', 'x']]);
     expect(first).toEqual(await store.alsoViewed(['a', 'd'], 10));
     expect(second.get('a')).toEqual((await store.alsoViewed(['a'], 10)).get('a'));
@@ -41,7 +37,10 @@ describe("the scorer's read cache", () => {
     const cached = createReadCache(counting, { ttlMs: 1000, maxEntries: 100 });
     const twoSteps = (first: string, second: string) => cached.recentItems([first], 5).then(() => cached.recentItems([second], 5));
     await Promise.all([twoSteps('u1', 'u3'), twoSteps('u2', 'u4'), twoSteps('u1', 'u4')]);
-    expect(calls).toEqual([['u1', 'u2'], ['u3', 'u4']]);
+    expect(calls).toEqual([
+      ['u1', 'u2'],
+      ['u3', 'u4'],
+    ]);
     await cached.recentItems(['u4', 'u1'], 5);
     expect(calls).toHaveLength(2);
   });

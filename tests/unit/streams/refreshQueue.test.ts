@@ -20,7 +20,10 @@ describe('the refresh queue', () => {
     for (const e of ['a', 'b', 'c']) queue.schedule('u1', stateAfter(e), {});
     calls[0]!.release();
     await tick();
-    expect(calls.map((c) => [c.userId, c.seen])).toEqual([['busy', ['x']], ['u1', ['c']]]);
+    expect(calls.map((c) => [c.userId, c.seen])).toEqual([
+      ['busy', ['x']],
+      ['u1', ['c']],
+    ]);
     calls[1]!.release();
     await queue.idle();
   });

@@ -23,7 +23,11 @@ function setUp(halfLifeHours: number) {
   return {
     store,
     setHalfLife: (hours: number) => (flags = { ...flags, 'decay.halfLifeHours': hours }),
-    score: (events: ViewEnvelope[]) => scorer.scoreBatch('view-events/0', events.map((event) => ({ offset: offset++, event }))),
+    score: (events: ViewEnvelope[]) =>
+      scorer.scoreBatch(
+        'view-events/0',
+        events.map((event) => ({ offset: offset++, event })),
+      ),
     view,
   };
 }
@@ -45,7 +49,10 @@ describe('the scorer over simulated years', () => {
     }
     const end = events[events.length - 1]!.at;
     for (const e of events) truth.set(e.product, (truth.get(e.product) ?? 0) + 2 ** ((e.at - end) / HOUR));
-    const expected = [...truth].filter(([, v]) => v > 2 ** -900).sort((a, b) => b[1] - a[1]).map(([p]) => p);
+    const expected = [...truth]
+      .filter(([, v]) => v > 2 ** -900)
+      .sort((a, b) => b[1] - a[1])
+      .map(([p]) => p);
     expect(expected.length).toBeGreaterThan(2);
     const stored = (await store.trending([null], 50)).get(null)!;
     try {

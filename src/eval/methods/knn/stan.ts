@@ -54,9 +54,7 @@ export class Stan extends KnnRecommender {
   /** exp(-d / inh) for integer distances d, grown on demand. */
   private inhTable = new Float64Array(0);
 
-  constructor(
-    { k = 1000, sampleSize = 10000, lambdaSpw = 0.5, lambdaSnh = 20, lambdaInh = 0.5, remind = true }: StanOptions = {},
-  ) {
+  constructor({ k = 1000, sampleSize = 10000, lambdaSpw = 0.5, lambdaSnh = 20, lambdaInh = 0.5, remind = true }: StanOptions = {}) {
     super(k, sampleSize);
     for (const [name, v] of [
       ['lambdaSpw', lambdaSpw],
@@ -80,8 +78,7 @@ export class Stan extends KnnRecommender {
 
   protected similarity(q: QuerySession, s: number): number {
     const vp = this.index.weightSum.data[s]!;
-    const sim =
-      this.similarityKind === 'vec' ? vp / q.distinct.length : vp / (this.norm * Math.sqrt(this.index.distinct[s]!.length));
+    const sim = this.similarityKind === 'vec' ? vp / q.distinct.length : vp / (this.norm * Math.sqrt(this.index.distinct[s]!.length));
     return sim * Math.exp(-(q.now - this.index.time[s]!) / this.snhMs);
   }
 
