@@ -28,9 +28,7 @@ export interface ExperimentRunOptions {
 type Report = { experimentReport: ReportLike & { winner: string | null } };
 type List = { recommendations: { arm: string | null; listId: string; items: { product: { id: string; price: number | null } }[] } };
 
-export async function runExperiment(
-  options: ExperimentRunOptions,
-): Promise<{
+export async function runExperiment(options: ExperimentRunOptions): Promise<{
   experiment: string;
   behaviours: Record<string, ArmBehaviour>;
   sent: { shoppers: number; clicks: number; purchases: number; errors: number };
