@@ -54,7 +54,9 @@ export class RefreshedLists {
         if (user?.seen.includes(eventId)) {
           const newest = user.seen[user.seen.length - 1] === eventId;
           const recs = await this.recommender.visible(await this.recommender.current(userId, newest ? cause : undefined));
-          return { recs, missing: null };
+          // A current list reflects the state whose newest event is this one: this event caused it, even
+          // when a concurrent read recomputed and stored it first without naming a cause.
+          return { recs: newest && recs && !recs.causedBy ? { ...recs, causedBy: cause.causedBy } : recs, missing: null };
         }
         const left = deadline - performance.now();
         if (left <= 0) return { recs: null, missing: 'TIMEOUT' };
