@@ -1,4 +1,5 @@
 // Small numeric helpers for the bench: percentiles over raw samples, rates, formatting.
+import type autocannon from 'autocannon';
 
 export interface Distribution {
   count: number;
@@ -73,4 +74,20 @@ export function promQuantile(text: string, name: string, q: number): number {
   const total = buckets[buckets.length - 1]?.[1] ?? 0;
   if (total === 0) return NaN;
   return buckets.find(([, c]) => c >= q * total)?.[0] ?? NaN;
+}
+
+/** An autocannon latency histogram as the (percentile, ms) points of a latency chart. */
+export function latencyCurve(h: autocannon.Histogram): [number, number][] {
+  return [
+    [1, h.p1],
+    [10, h.p10],
+    [25, h.p25],
+    [50, h.p50],
+    [75, h.p75],
+    [90, h.p90],
+    [97.5, h.p97_5],
+    [99, h.p99],
+    [99.9, h.p99_9],
+    [100, h.max],
+  ];
 }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { baselineEnv, gatewayEnv, row, type BenchContext, type ScenarioResult } from '../context';
 import { startChild, type BenchChild } from '../procs';
 import { lineChart } from '../svg';
-import { fmtInt, promSample, sleep } from '../stats';
+import { fmtInt, latencyCurve, promSample, sleep } from '../stats';
 import { summariseProfile } from '../profile';
 import { commandsNote, openWindow, unitRows, type WindowResult } from '../window';
 
@@ -177,18 +177,6 @@ export async function ingestScenario(ctx: BenchContext): Promise<ScenarioResult>
   );
   const oursRate = ours.accepted / ours.seconds;
   const baseRate = baseline.accepted / baseline.seconds;
-  const lat = (h: autocannon.Histogram): [number, number][] => [
-    [1, h.p1],
-    [10, h.p10],
-    [25, h.p25],
-    [50, h.p50],
-    [75, h.p75],
-    [90, h.p90],
-    [97.5, h.p97_5],
-    [99, h.p99],
-    [99.9, h.p99_9],
-    [100, h.max],
-  ];
   return {
     id: 'a',
     title: 'Ingest: trackView over HTTP',
@@ -226,8 +214,8 @@ export async function ingestScenario(ctx: BenchContext): Promise<ScenarioResult>
         caption: 'Ingest: latency percentiles (ms, log scale)',
         svg: lineChart(
           [
-            { name: 'ours', points: lat(ours.latency) },
-            { name: 'baseline', points: lat(baseline.latency) },
+            { name: 'ours', points: latencyCurve(ours.latency) },
+            { name: 'baseline', points: latencyCurve(baseline.latency) },
           ],
           {
             title: 'trackView latency by percentile',

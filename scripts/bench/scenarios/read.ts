@@ -1,13 +1,12 @@
 // e. Read: the recommendations query (stored list + products through the request's DataLoader,
 // one MGET) under concurrent load, the catalogue and every shopper's list in Redis. Baseline: the
 // same query on the same server shape answering a constant list from memory.
-import type autocannon from 'autocannon';
 import Redis from 'ioredis';
 import { RedisStore } from '../../../src/store/redisStore';
 import { baselineEnv, gatewayEnv, row, type BenchContext, type ScenarioResult } from '../context';
 import { startChild } from '../procs';
 import { summariseProfile } from '../profile';
-import { fmtInt } from '../stats';
+import { fmtInt, latencyCurve } from '../stats';
 import { lineChart } from '../svg';
 import { catalogue, rng } from '../workload';
 import { runLoad, type LoadResult } from './ingest';
@@ -75,18 +74,6 @@ export async function readScenario(ctx: BenchContext): Promise<ScenarioResult> {
   ctx.done(`read ours: ${fmtInt(ours.accepted / ours.seconds)} queries/s, p99 ${ours.latency.p99} ms`);
   const oursRate = ours.accepted / ours.seconds;
   const baseRate = baseline.accepted / baseline.seconds;
-  const lat = (h: autocannon.Histogram): [number, number][] => [
-    [1, h.p1],
-    [10, h.p10],
-    [25, h.p25],
-    [50, h.p50],
-    [75, h.p75],
-    [90, h.p90],
-    [97.5, h.p97_5],
-    [99, h.p99],
-    [99.9, h.p99_9],
-    [100, h.max],
-  ];
   return {
     id: 'e',
     title: 'Read: recommendations query',
@@ -115,8 +102,8 @@ export async function readScenario(ctx: BenchContext): Promise<ScenarioResult> {
         caption: 'Read: latency percentiles (ms, log scale)',
         svg: lineChart(
           [
-            { name: 'ours', points: lat(ours.latency) },
-            { name: 'baseline', points: lat(baseline.latency) },
+            { name: 'ours', points: latencyCurve(ours.latency) },
+            { name: 'baseline', points: latencyCurve(baseline.latency) },
           ],
           { title: 'recommendations query latency', xLabel: 'percentile', yLabel: 'ms', logY: true },
         ),
