@@ -58,8 +58,8 @@ export function startLiveLists(options: LiveListsOptions): LiveLists {
   };
 
   const sweepHolding = async (productIds: string[]) => {
+    // One out-of-stock cache per gateway: `reading` shares the recommender's, so one drop serves both.
     recommender.catalogChanged();
-    reading.catalogChanged();
     const gone = new Set(productIds);
     const userIds = subscribers.userIds();
     let found = 0;
